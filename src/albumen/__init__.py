@@ -1,0 +1,3 @@
+"""albumen: a self-hosted photo platform."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,65 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request
+from starlette.middleware.base import RequestResponseEndpoint
+from starlette.responses import Response
+
+from albumen import __version__
+from albumen.api import assets, health, status
+from albumen.api.errors import install_error_handlers
+from albumen.logging import context_id
+from albumen.runtime import Runtime, get_runtime
+
+log = logging.getLogger(__name__)
+
+
+def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) -> FastAPI:
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        runtime = rt or get_runtime()
+        runtime.migrate()
+        app.state.runtime = runtime
+        host = None
+        settings = runtime.settings
+        workers_wanted = settings.in_process_workers if start_workers is None else start_workers
+        if workers_wanted and not settings.queue_immediate:
+            from albumen.jobs.worker import WorkerHost
+
+            host = WorkerHost(runtime, settings.workers, settings.worker_type)
+            host.start()
+        try:
+            yield
+        finally:
+            if host is not None:
+                host.stop(graceful=True)
+
+    app = FastAPI(
+        title="albumen",
+        version=__version__,
+        description="Self-hosted photo platform: ingest, on-device AI, sharing, search.",
+        lifespan=lifespan,
+    )
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def request_id(request: Request, call_next: RequestResponseEndpoint) -> Response:
+        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        token = context_id.set(f"req:{rid[:64]}")
+        try:
+            response = await call_next(request)
+        finally:
+            context_id.reset(token)
+        response.headers["X-Request-ID"] = rid[:64]
+        return response
+
+    app.include_router(health.router)
+    app.include_router(assets.router)
+    app.include_router(status.router)
+    return app

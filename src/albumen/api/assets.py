@@ -1,0 +1,180 @@
+"""/api/v1/assets: upload, list, show, files, trash and restore, near-duplicates."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.requests import ClientDisconnect
+
+from albumen.api.deps import RuntimeDep, SessionDep
+from albumen.api.multipart import MultipartReader, boundary_of, pull
+from albumen.api.schemas import (
+    AssetDetail,
+    AssetOut,
+    AssetPage,
+    ErrorResponse,
+    NearDuplicate,
+    NearDuplicates,
+    UploadResult,
+)
+from albumen.errors import InvalidInput, TooLarge
+from albumen.runtime import Runtime
+from albumen.services import assets as svc
+from albumen.services.ingest import IngestResult, Origin, ingest
+
+router = APIRouter(prefix="/api/v1/assets", tags=["assets"])
+ERRORS: dict[int | str, dict[str, Any]] = {
+    code: {"model": ErrorResponse} for code in (404, 413, 415, 422)
+}
+
+_UPLOAD_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "multipart/form-data": {
+                "schema": {
+                    "type": "object",
+                    "required": ["file"],
+                    "properties": {"file": {"type": "string", "format": "binary"}},
+                }
+            }
+        },
+    }
+}
+_MULTIPART_OVERHEAD = 64 * 1024
+
+
+def _receive(rt: Runtime, request: Request, boundary: bytes) -> IngestResult:
+    reader = MultipartReader(pull(request.stream()), boundary)
+    filename = reader.next_file("file")
+    return ingest(rt, reader.file_chunks(), Origin("upload", filename))  # type: ignore[arg-type]
+
+
+@router.post(
+    "",
+    status_code=201,
+    response_model=UploadResult,
+    responses={200: {"model": UploadResult, "description": "duplicate"}, **ERRORS},
+    openapi_extra=_UPLOAD_BODY,
+    summary="Upload a photo (multipart field 'file'); streamed to storage while hashed",
+)
+async def upload(request: Request, rt: RuntimeDep) -> Any:
+    boundary = boundary_of(request.headers.get("content-type"))
+    declared = request.headers.get("content-length")
+    limit = rt.settings.max_upload_bytes
+    if declared and declared.isdigit() and int(declared) > limit + _MULTIPART_OVERHEAD:
+        raise TooLarge(f"upload of {int(declared):,} bytes is over the limit of {limit:,} bytes",
+                       details={"max_bytes": limit})
+    try:
+        result = await run_in_threadpool(_receive, rt, request, boundary)
+    except ClientDisconnect as exc:
+        raise InvalidInput("upload interrupted: the client disconnected") from exc
+    with rt.session() as session:
+        asset = svc.get_asset(session, result.asset_id)  # type: ignore[arg-type]
+        body = UploadResult(
+            status="duplicate" if result.outcome == "duplicate" else "created",
+            asset=AssetOut.of(asset),
+        )
+    return JSONResponse(body.model_dump(mode="json"),
+                        status_code=200 if body.status == "duplicate" else 201)
+
+
+@router.get("", response_model=AssetPage, responses=ERRORS)
+def list_assets(
+    session: SessionDep,
+    taken_after: datetime | None = None,
+    taken_before: datetime | None = None,
+    camera: Annotated[str | None, Query(max_length=200)] = None,
+    has_gps: bool | None = None,
+    media_type: Annotated[str | None, Query(pattern="^(image|video)$")] = None,
+    state: Annotated[str | None, Query(pattern="^(processing|ready|failed)$")] = None,
+    trashed: bool = False,
+    limit: Annotated[int, Query(ge=1, le=svc.MAX_PAGE)] = 100,
+    cursor: Annotated[str | None, Query(max_length=200)] = None,
+) -> AssetPage:
+    for name, value in (("taken_after", taken_after), ("taken_before", taken_before)):
+        if value is not None and value.tzinfo is None:
+            raise InvalidInput(f"{name} needs a time zone (e.g. 2024-05-01T00:00:00Z)")
+    page = svc.list_assets(
+        session,
+        svc.AssetFilter(taken_after, taken_before, camera, has_gps, media_type, state, trashed),
+        limit=limit,
+        cursor=cursor,
+    )
+    return AssetPage(items=[AssetOut.of(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/{asset_id}", response_model=AssetDetail, responses=ERRORS)
+def show(asset_id: int, session: SessionDep) -> AssetDetail:
+    return AssetDetail.of(svc.get_asset(session, asset_id))
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match", "")
+    return any(tag.strip() in (etag, "*") for tag in header.split(",")) if header else False
+
+
+def _file(rt: Runtime, request: Request, key: str, media_type: str, etag: str,
+          filename: str | None = None) -> Response:
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    with rt.storage.local_path(key) as path:
+        return FileResponse(path, media_type=media_type, headers=headers, filename=filename,
+                            content_disposition_type="inline")
+
+
+@router.get("/{asset_id}/original", responses=ERRORS,
+            response_class=FileResponse, summary="The original bytes (supports Range)")
+def original(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep) -> Response:
+    asset = svc.get_asset(session, asset_id)
+    return _file(rt, request, asset.storage_key, asset.mime_type, f'"{asset.sha256}"',
+                 asset.original_filename)
+
+
+@router.get("/{asset_id}/thumbnail", responses=ERRORS, response_class=FileResponse,
+            summary="WebP thumbnail, short side 250 px")
+def thumbnail(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep) -> Response:
+    row = svc.get_derivative(session, asset_id, "thumbnail")
+    return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+
+
+@router.get("/{asset_id}/preview", responses=ERRORS, response_class=FileResponse,
+            summary="JPEG preview, short side 1440 px")
+def preview(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep) -> Response:
+    row = svc.get_derivative(session, asset_id, "preview")
+    return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+
+
+@router.get("/{asset_id}/near-duplicates", response_model=NearDuplicates, responses=ERRORS)
+def near_duplicates(
+    asset_id: int,
+    rt: RuntimeDep,
+    session: SessionDep,
+    max_distance: Annotated[int | None, Query(ge=0, le=32)] = None,
+) -> NearDuplicates:
+    distance = rt.settings.near_duplicate_distance if max_distance is None else max_distance
+    found = svc.near_duplicates(session, asset_id, distance)
+    return NearDuplicates(
+        asset_id=asset_id, max_distance=distance,
+        items=[NearDuplicate(distance=d, asset=AssetOut.of(a)) for a, d in found],
+    )
+
+
+@router.delete("/{asset_id}", response_model=AssetOut, responses=ERRORS,
+               summary="Move to trash (soft delete; restore with POST …/restore)")
+def delete(asset_id: int, rt: RuntimeDep) -> AssetOut:
+    svc.trash(rt, asset_id)
+    with rt.session() as session:
+        return AssetOut.of(svc.get_asset(session, asset_id))
+
+
+@router.post("/{asset_id}/restore", response_model=AssetOut, responses=ERRORS)
+def restore(asset_id: int, rt: RuntimeDep) -> AssetOut:
+    svc.restore(rt, asset_id)
+    with rt.session() as session:
+        return AssetOut.of(svc.get_asset(session, asset_id))

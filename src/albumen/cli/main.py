@@ -1,0 +1,288 @@
+"""The `albumen` command line. Every command is a thin wrapper over a service function."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from albumen.cli.output import console, err_console, print_json
+from albumen.config import get_settings
+from albumen.errors import AlbumenError
+from albumen.logging import setup_logging
+from albumen.runtime import Runtime, get_runtime
+
+app = typer.Typer(help="albumen: self-hosted photo platform", no_args_is_help=True,
+                  pretty_exceptions_enable=False)
+assets_app = typer.Typer(help="Browse assets", no_args_is_help=True)
+db_app = typer.Typer(help="Database maintenance", no_args_is_help=True)
+app.add_typer(assets_app, name="assets")
+app.add_typer(db_app, name="db")
+
+JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
+
+
+def _runtime() -> Runtime:
+    settings = get_settings()
+    setup_logging(settings.log_level if settings.log_level != "INFO" else "WARNING",
+                  settings.log_json)
+    rt = get_runtime()
+    rt.migrate()
+    return rt
+
+
+def _fail(exc: AlbumenError, as_json: bool) -> None:
+    if as_json:
+        print_json(exc.to_dict())
+    else:
+        err_console.print(f"[red]error:[/red] {exc.message}")
+    raise typer.Exit(1)
+
+
+@app.command()
+def serve(
+    host: Annotated[str | None, typer.Option(help="bind address")] = None,
+    port: Annotated[int | None, typer.Option(help="port")] = None,
+    no_workers: Annotated[bool, typer.Option("--no-workers",
+                                             help="do not run workers in-process")] = False,
+) -> None:
+    """Run the API (and, by default, the workers) on HOST:PORT."""
+    import uvicorn
+
+    from albumen.api.app import create_app
+
+    settings = get_settings()
+    setup_logging(settings.log_level, settings.log_json)
+    rt = get_runtime()
+    application = create_app(rt, start_workers=False if no_workers else None)
+    uvicorn.run(application, host=host or settings.host, port=port or settings.port,
+                log_config=None, proxy_headers=True)
+
+
+@app.command()
+def worker(
+    workers: Annotated[int | None, typer.Option("--workers", "-w",
+                                                help="concurrent jobs")] = None,
+    worker_type: Annotated[str, typer.Option(help="thread or process")] = "process",
+) -> None:
+    """Run a standalone worker until SIGINT/SIGTERM (finishes current jobs first)."""
+    from albumen.jobs.worker import WorkerHost
+
+    settings = get_settings()
+    setup_logging(settings.log_level, settings.log_json)
+    rt = get_runtime()
+    rt.migrate()
+    WorkerHost(rt, workers or settings.workers, worker_type).run_forever()
+
+
+@app.command("import")
+def import_(
+    paths: Annotated[list[Path], typer.Argument(help="files or folders (recursive)")],
+    wait: Annotated[bool, typer.Option("--wait", help="return when processing is done")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Import photos from files and folders; a re-run skips what was already imported."""
+    from albumen.services.importer import import_paths, iter_files
+
+    rt = _runtime()
+    total = sum(1 for _ in iter_files(paths))
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err_console, disable=as_json,
+                  transient=False) as progress:
+        task = progress.add_task("importing", total=total)
+
+        def advance(result: Any) -> None:
+            progress.advance(task)
+            if result.outcome == "rejected" and not as_json:
+                progress.console.print(f"[yellow]rejected[/yellow] {result.path}: {result.reason}")
+
+        report = import_paths(rt, paths, on_result=advance)
+    doc: dict[str, Any] = report.to_dict()
+    if wait:
+        doc["processing"] = _wait_for(rt, report.asset_ids, quiet=as_json)
+    if as_json:
+        print_json(doc)
+    else:
+        counts = report.counts
+        console.print(
+            f"imported {counts['imported']}, duplicates {counts['duplicate']}, "
+            f"skipped (already imported) {counts['skipped']}, rejected {counts['rejected']}"
+        )
+        if wait:
+            p = doc["processing"]
+            console.print(f"processed: {p['ready']} ready, {p['failed']} failed")
+            for failure in p["failures"]:
+                console.print(f"[red]failed[/red] asset {failure['asset_id']} "
+                              f"{failure['filename']}: {failure['reason']}")
+    if report.counts["rejected"] and not report.asset_ids:
+        raise typer.Exit(1)
+
+
+def _wait_for(rt: Runtime, asset_ids: list[int], quiet: bool) -> dict[str, Any]:
+    """Wait until the assets are ready or failed; run workers here if none are alive."""
+    from sqlalchemy import select
+
+    from albumen.db.models import Asset
+    from albumen.jobs.reconciler import reconcile
+    from albumen.jobs.worker import WorkerHost, live_workers
+
+    host = None
+    if asset_ids and not rt.settings.queue_immediate and live_workers(rt) == 0:
+        host = WorkerHost(rt, rt.settings.workers, "thread")
+        host.start()
+    try:
+        last_reconcile = time.monotonic()
+        with Progress(TextColumn("processing"), BarColumn(), MofNCompleteColumn(),
+                      TimeElapsedColumn(), console=err_console, disable=quiet) as progress:
+            task = progress.add_task("processing", total=len(asset_ids))
+            while True:
+                with rt.session() as session:
+                    rows = session.execute(
+                        select(Asset.id, Asset.state, Asset.original_filename,
+                               Asset.failure_reason).where(Asset.id.in_(asset_ids))
+                    ).all()
+                finished = [r for r in rows if r.state != "processing"]
+                progress.update(task, completed=len(finished))
+                if len(finished) == len(rows):
+                    break
+                if host is None and time.monotonic() - last_reconcile > 30:
+                    reconcile(rt)
+                    last_reconcile = time.monotonic()
+                time.sleep(0.2)
+    finally:
+        if host is not None:
+            host.stop(graceful=True)
+    failures = [{"asset_id": r.id, "filename": r.original_filename, "reason": r.failure_reason}
+                for r in rows if r.state == "failed"]
+    return {"ready": sum(r.state == "ready" for r in rows), "failed": len(failures),
+            "failures": failures}
+
+
+@assets_app.command("list")
+def assets_list(
+    limit: Annotated[int, typer.Option(help="page size")] = 100,
+    cursor: Annotated[str | None, typer.Option(help="cursor from a previous page")] = None,
+    state: Annotated[str | None, typer.Option(help="processing, ready or failed")] = None,
+    camera: Annotated[str | None, typer.Option(help="camera make or model contains")] = None,
+    trashed: Annotated[bool, typer.Option("--trashed", help="list the trash")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """List assets, newest first."""
+    from albumen.api.schemas import AssetOut
+    from albumen.services.assets import AssetFilter, list_assets
+
+    rt = _runtime()
+    with rt.session() as session:
+        try:
+            page = list_assets(session, AssetFilter(camera=camera, state=state, trashed=trashed),
+                               limit=limit, cursor=cursor)
+        except AlbumenError as exc:
+            _fail(exc, as_json)
+        items = [AssetOut.of(a).model_dump(mode="json") for a in page.items]
+    if as_json:
+        print_json({"items": items, "next_cursor": page.next_cursor})
+        return
+    table = Table("id", "filename", "taken", "camera", "size", "state")
+    for a in items:
+        taken = (a["taken_at_local"] or "")[:19].replace("T", " ")
+        table.add_row(str(a["id"]), a["original_filename"], taken,
+                      a["camera_model"] or "", f"{a['width'] or '?'}x{a['height'] or '?'}",
+                      a["state"])
+    console.print(table)
+    if page.next_cursor:
+        console.print(f"more: --cursor {page.next_cursor}")
+
+
+@assets_app.command("show")
+def assets_show(asset_id: int, as_json: JsonOpt = False) -> None:
+    """Show one asset with its metadata, sources and processing stages."""
+    from albumen.api.schemas import AssetDetail
+    from albumen.services.assets import get_asset
+
+    rt = _runtime()
+    with rt.session() as session:
+        try:
+            doc = AssetDetail.of(get_asset(session, asset_id)).model_dump(mode="json")
+        except AlbumenError as exc:
+            _fail(exc, as_json)
+    if as_json:
+        print_json(doc)
+        return
+    skip = {"metadata_raw", "links", "stages", "sources"}
+    for key, value in doc.items():
+        if key not in skip and value not in (None, [], {}):
+            console.print(f"[bold]{key}[/bold]: {value}")
+    for source in doc["sources"]:
+        console.print(f"[bold]source[/bold]: {source['via']} {source['original_filename']} "
+                      f"{source['source_path'] or ''}")
+    for stage in doc["stages"]:
+        console.print(f"[bold]stage {stage['stage']}[/bold]: {stage['state']} "
+                      f"{stage['error'] or ''}")
+
+
+@app.command()
+def status(as_json: JsonOpt = False) -> None:
+    """Counts of assets by processing state, queue depth, workers and failures."""
+    from albumen.services.status import processing_status
+
+    rt = _runtime()
+    doc = processing_status(rt)
+    if as_json:
+        print_json(doc)
+        return
+    a = doc["assets"]
+    console.print(f"assets: {a['total']} ({a['ready']} ready, {a['processing']} processing, "
+                  f"{a['failed']} failed); {a['trashed']} in trash")
+    console.print(f"queue depth: {doc['queue']['depth']}; live workers: {doc['workers']['live']}")
+    for failure in doc["failures"]:
+        console.print(f"[red]failed[/red] asset {failure['asset_id']} {failure['filename']}: "
+                      f"{failure['reason']}")
+
+
+@app.command()
+def reprocess(
+    stage: Annotated[list[str] | None, typer.Option("--stage", help="stage(s) to re-run")] = None,
+    failed: Annotated[bool, typer.Option("--failed", help="only assets that failed")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Re-run processing stages (all assets, or only failed ones) through the queue."""
+    from sqlalchemy import select
+
+    from albumen.db.models import Asset
+    from albumen.jobs.reconciler import reconcile
+    from albumen.services.ingest import STAGES
+    from albumen.services.processing import reset_stages
+
+    unknown = set(stage or []) - set(STAGES)
+    if unknown:
+        raise typer.BadParameter(f"unknown stage(s): {', '.join(sorted(unknown))}; "
+                                 f"stages are {', '.join(STAGES)}")
+    rt = _runtime()
+    ids = None
+    if failed:
+        with rt.session() as session:
+            ids = list(session.scalars(select(Asset.id).where(Asset.state == "failed")))
+    count = reset_stages(rt, ids, stage)
+    queued = reconcile(rt)
+    if as_json:
+        print_json({"stages_reset": count, "assets_queued": queued})
+    else:
+        console.print(f"reset {count} stage(s); queued {queued} asset(s)")
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply database migrations."""
+    from albumen.db.migrate import current_revision
+
+    rt = get_runtime()
+    rt.migrate()
+    console.print(f"database at revision {current_revision(rt.database_url)}")
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,80 @@
+"""One typed settings class, read from the environment (``ALBUMEN_`` prefix) and ``.env``."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+MiB = 1024 * 1024
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix="ALBUMEN_", env_file=".env", env_nested_delimiter="__", extra="ignore"
+    )
+
+    env: Literal["dev", "prod"] = "dev"
+    data_dir: Path = Path("./albumen-data")
+    database_url: str | None = Field(
+        default=None, description="SQLAlchemy URL; default: SQLite in the data dir"
+    )
+    storage_url: str | None = Field(
+        default=None, description="file:///path (s3:// comes later); default: data dir"
+    )
+    queue_url: str | None = Field(
+        default=None, description="sqlite:///path or redis://…; default: SQLite in the data dir"
+    )
+    queue_immediate: bool = Field(
+        default=False, description="run jobs inline when queued (tests, debugging)"
+    )
+
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+    log_json: bool = False
+
+    # Ingest limits
+    max_upload_bytes: int = 1024 * MiB
+    max_image_pixels: int = 250_000_000
+
+    # Workers and jobs
+    in_process_workers: bool = True
+    workers: int = 2
+    worker_type: Literal["thread", "process"] = "thread"
+    job_lease_seconds: float = 300.0
+    job_max_attempts: int = 3
+    reconcile_interval_seconds: float = 60.0
+    worker_heartbeat_seconds: float = 10.0
+
+    # Derivatives
+    thumbnail_size: int = 250
+    thumbnail_quality: int = 80
+    preview_size: int = 1440
+    preview_quality: int = 85
+    near_duplicate_distance: int = 8
+
+    @field_validator("data_dir")
+    @classmethod
+    def _absolute(cls, value: Path) -> Path:
+        return value.expanduser().resolve()
+
+    @property
+    def effective_database_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'albumen.db'}"
+
+    @property
+    def effective_storage_url(self) -> str:
+        return self.storage_url or f"file://{self.data_dir / 'storage'}"
+
+    @property
+    def effective_queue_url(self) -> str:
+        return self.queue_url or f"sqlite:///{self.data_dir / 'queue.db'}"
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

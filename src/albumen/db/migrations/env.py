@@ -1,0 +1,50 @@
+"""Alembic environment: the URL comes from the caller (albumen.db.migrate) or settings."""
+
+from __future__ import annotations
+
+from alembic import context
+
+from albumen.db import models  # noqa: F401  (registers tables on the metadata)
+from albumen.db.base import Base
+from albumen.db.session import make_engine
+
+config = context.config
+
+
+def _url() -> str:
+    url = config.attributes.get("url") or config.get_main_option("sqlalchemy.url")
+    if not url:
+        from albumen.config import get_settings
+
+        url = get_settings().effective_database_url
+    return url
+
+
+def run_migrations_online() -> None:
+    connection = config.attributes.get("connection")
+    if connection is not None:
+        _run(connection)
+        return
+    engine = make_engine(_url())
+    with engine.connect() as conn:
+        _run(conn)
+    engine.dispose()
+
+
+def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    context.configure(
+        connection=connection,
+        target_metadata=Base.metadata,
+        render_as_batch=connection.dialect.name == "sqlite",
+        compare_type=True,
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+if context.is_offline_mode():
+    context.configure(url=_url(), target_metadata=Base.metadata, literal_binds=True)
+    with context.begin_transaction():
+        context.run_migrations()
+else:
+    run_migrations_online()

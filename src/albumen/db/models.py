@@ -1,0 +1,282 @@
+"""Typed SQLAlchemy models. Schema changes go through Alembic migrations only."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from albumen.db.base import Base, BigId, UTCDateTime, utcnow
+
+# Processing states of an asset and of each of its stages.
+PENDING, RUNNING, DONE, FAILED = "pending", "running", "done", "failed"
+ASSET_PROCESSING, ASSET_READY, ASSET_FAILED = "processing", "ready", "failed"
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    username: Mapped[str] = mapped_column(String(150), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Event(Base):
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Place(Base):
+    __tablename__ = "places"
+    __table_args__ = (UniqueConstraint("country_code", "region", "city"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    city: Mapped[str | None] = mapped_column(String(200))
+    region: Mapped[str | None] = mapped_column(String(200))
+    country_code: Mapped[str | None] = mapped_column(String(2))
+    country: Mapped[str | None] = mapped_column(String(200))
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+
+
+class Asset(Base):
+    __tablename__ = "assets"
+    __table_args__ = (
+        Index("ix_assets_owner_sort", "owner_id", "sort_at", "id"),
+        Index("ix_assets_sort", "sort_at", "id"),
+        Index("ix_assets_state", "state"),
+        Index("ix_assets_deleted_at", "deleted_at"),
+        Index("ix_assets_event", "event_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    sha256: Mapped[str] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(16), default="image")
+    mime_type: Mapped[str] = mapped_column(String(64))
+    format: Mapped[str] = mapped_column(String(16))
+    storage_key: Mapped[str] = mapped_column(String(300))
+    original_filename: Mapped[str] = mapped_column(String(1024))
+
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("events.id", ondelete="SET NULL"))
+    place_id: Mapped[int | None] = mapped_column(ForeignKey("places.id", ondelete="SET NULL"))
+
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    state: Mapped[str] = mapped_column(String(16), default=ASSET_PROCESSING)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+
+    # Capture time: the UTC instant (exact when the offset is known, else local time read as
+    # UTC), the wall-clock time the camera wrote, and the offset when the file records one.
+    taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Timeline order: the capture time when known, else when albumen received the file.
+    sort_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    taken_at_local: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    taken_at_offset_minutes: Mapped[int | None] = mapped_column(Integer)
+
+    width: Mapped[int | None] = mapped_column(Integer)
+    height: Mapped[int | None] = mapped_column(Integer)
+    orientation: Mapped[int | None] = mapped_column(Integer)
+    camera_make: Mapped[str | None] = mapped_column(String(200))
+    camera_model: Mapped[str | None] = mapped_column(String(200), index=True)
+    lens: Mapped[str | None] = mapped_column(String(200))
+    exposure_time: Mapped[float | None] = mapped_column(Float)
+    f_number: Mapped[float | None] = mapped_column(Float)
+    iso: Mapped[int | None] = mapped_column(Integer)
+    focal_length: Mapped[float | None] = mapped_column(Float)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    altitude: Mapped[float | None] = mapped_column(Float)
+    rating: Mapped[int | None] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    description: Mapped[str | None] = mapped_column(Text)
+    keywords: Mapped[list[str] | None] = mapped_column(JSON)
+    favorite: Mapped[bool] = mapped_column(Boolean, default=False)
+    metadata_raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    metadata_errors: Mapped[list[str] | None] = mapped_column(JSON)
+
+    thumbhash: Mapped[str | None] = mapped_column(String(64))
+    # 64-bit DCT perceptual hash, stored signed so it fits BIGINT on every backend.
+    phash: Mapped[int | None] = mapped_column(BigInteger)
+
+    sources: Mapped[list[AssetSource]] = relationship(
+        back_populates="asset", cascade="all, delete-orphan", order_by="AssetSource.id"
+    )
+    stages: Mapped[list[AssetStage]] = relationship(
+        back_populates="asset", cascade="all, delete-orphan", order_by="AssetStage.stage"
+    )
+    derivatives: Mapped[list[Derivative]] = relationship(
+        back_populates="asset", cascade="all, delete-orphan"
+    )
+
+
+class AssetSource(Base):
+    """Where an asset came from: every upload or imported path that carried these bytes."""
+
+    __tablename__ = "asset_sources"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    via: Mapped[str] = mapped_column(String(16))  # "upload" | "import"
+    original_filename: Mapped[str] = mapped_column(String(1024))
+    source_path: Mapped[str | None] = mapped_column(Text)
+    source_size: Mapped[int | None] = mapped_column(BigInteger)
+    source_mtime_ns: Mapped[int | None] = mapped_column(BigInteger)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    asset: Mapped[Asset] = relationship(back_populates="sources")
+
+    __table_args__ = (Index("ix_asset_sources_path", "source_path", "source_size"),)
+
+
+class AssetStage(Base):
+    """Processing state of one stage of one asset; the reconciler re-queues from here."""
+
+    __tablename__ = "asset_stages"
+    __table_args__ = (Index("ix_asset_stages_state_lease", "state", "lease_until"),)
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    stage: Mapped[str] = mapped_column(String(32), primary_key=True)
+    state: Mapped[str] = mapped_column(String(16), default=PENDING)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    asset: Mapped[Asset] = relationship(back_populates="stages")
+
+
+class Derivative(Base):
+    __tablename__ = "derivatives"
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    kind: Mapped[str] = mapped_column(String(32), primary_key=True)
+    storage_key: Mapped[str] = mapped_column(String(300))
+    mime_type: Mapped[str] = mapped_column(String(64))
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    size: Mapped[int] = mapped_column(BigInteger)
+    etag: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    asset: Mapped[Asset] = relationship(back_populates="derivatives")
+
+
+class Album(Base):
+    __tablename__ = "albums"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    title: Mapped[str] = mapped_column(String(300))
+    description: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AlbumAsset(Base):
+    __tablename__ = "album_assets"
+
+    album_id: Mapped[int] = mapped_column(
+        ForeignKey("albums.id", ondelete="CASCADE"), primary_key=True
+    )
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Tag(Base):
+    __tablename__ = "tags"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class AssetTag(Base):
+    __tablename__ = "asset_tags"
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    tag_id: Mapped[int] = mapped_column(
+        ForeignKey("tags.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    source: Mapped[str] = mapped_column(String(32), primary_key=True)  # metadata, user, clip…
+    confidence: Mapped[float | None] = mapped_column(Float)
+
+
+class Person(Base):
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    name: Mapped[str | None] = mapped_column(String(200))
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Face(Base):
+    __tablename__ = "faces"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
+    # Box in relative coordinates of the upright image (0..1).
+    box_x: Mapped[float] = mapped_column(Float)
+    box_y: Mapped[float] = mapped_column(Float)
+    box_w: Mapped[float] = mapped_column(Float)
+    box_h: Mapped[float] = mapped_column(Float)
+    confidence: Mapped[float | None] = mapped_column(Float)
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Worker(Base):
+    """A live worker process; heartbeats let the CLI and reconciler see who is working."""
+
+    __tablename__ = "workers"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    hostname: Mapped[str] = mapped_column(String(255))
+    pid: Mapped[int] = mapped_column(Integer)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

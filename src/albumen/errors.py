@@ -1,0 +1,61 @@
+"""One exception hierarchy: every error a user can cause maps to a code and an HTTP status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class AlbumenError(Exception):
+    code = "error"
+    status_code = 500
+
+    def __init__(self, message: str, *, details: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.details = details or {}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
+
+
+class NotFound(AlbumenError):
+    code = "not_found"
+    status_code = 404
+
+
+class InvalidInput(AlbumenError):
+    code = "invalid_input"
+    status_code = 422
+
+
+class Conflict(AlbumenError):
+    code = "conflict"
+    status_code = 409
+
+
+class RejectedFile(InvalidInput):
+    """An upload or import that albumen will not store (wrong type, empty, too big, bomb…)."""
+
+    code = "rejected_file"
+
+
+class UnsupportedMediaType(RejectedFile):
+    code = "unsupported_media_type"
+    status_code = 415
+
+
+class TooLarge(RejectedFile):
+    code = "too_large"
+    status_code = 413
+
+
+class MediaDecodeError(AlbumenError):
+    """A stored file that cannot be processed; recorded on the asset, never retried blindly."""
+
+    code = "decode_failed"
+    status_code = 422
+
+
+class ServiceUnavailable(AlbumenError):
+    code = "unavailable"
+    status_code = 503

@@ -1,0 +1,16 @@
+"""Task bodies. Tasks carry ids only; their state lives in the database."""
+
+from __future__ import annotations
+
+from albumen.logging import context_id
+
+
+def process_asset(asset_id: int) -> str:
+    from albumen.runtime import get_runtime
+    from albumen.services.processing import process_asset as run
+
+    token = context_id.set(f"job:asset:{asset_id}")
+    try:
+        return run(get_runtime(), asset_id)
+    finally:
+        context_id.reset(token)

@@ -1,0 +1,109 @@
+"""Hosting workers: the Huey consumer plus a heartbeat and the reconciler.
+
+`albumen serve` hosts one in-process (threads, no signal handlers of its own); `albumen worker`
+hosts one as the whole process and stops gracefully on SIGINT/SIGTERM.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+import socket
+import threading
+import uuid
+
+from huey.consumer import Consumer
+from sqlalchemy import delete
+
+from albumen.db.base import utcnow
+from albumen.db.models import Worker
+from albumen.jobs.reconciler import reconcile
+from albumen.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+class _EmbeddedConsumer(Consumer):
+    """A consumer that leaves the host process's signal handling alone."""
+
+    def _set_signal_handlers(self) -> None:
+        pass
+
+
+class WorkerHost:
+    def __init__(self, rt: Runtime, workers: int, worker_type: str = "thread") -> None:
+        self.rt = rt
+        self.workers = workers
+        self.worker_type = worker_type
+        self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._consumer: Consumer | None = None
+
+    def start(self) -> None:
+        with self.rt.transaction() as session:
+            session.add(Worker(id=self.id, hostname=socket.gethostname(), pid=os.getpid()))
+        self._consumer = _EmbeddedConsumer(
+            self.rt.queue.huey, workers=self.workers, worker_type=self.worker_type,
+            periodic=False, initial_delay=0.05, max_delay=1.0, backoff=1.3,
+            check_worker_health=True,
+        )
+        self._consumer.start()
+        self._thread = threading.Thread(target=self._housekeeping, name="albumen-housekeeping",
+                                        daemon=True)
+        self._thread.start()
+        log.info("worker %s started: %d %s worker(s)", self.id, self.workers, self.worker_type)
+
+    def _housekeeping(self) -> None:
+        settings = self.rt.settings
+        next_reconcile = 0.0
+        elapsed = 0.0
+        tick = min(settings.worker_heartbeat_seconds, settings.reconcile_interval_seconds)
+        while not self._stop.is_set():
+            try:
+                if elapsed >= next_reconcile:
+                    reconcile(self.rt)
+                    next_reconcile = elapsed + settings.reconcile_interval_seconds
+                with self.rt.transaction() as session:
+                    row = session.get(Worker, self.id)
+                    if row is not None:
+                        row.last_seen = utcnow()
+            except Exception:
+                log.exception("housekeeping failed; will try again")
+            self._stop.wait(tick)
+            elapsed += tick
+
+    def stop(self, graceful: bool = True) -> None:
+        self._stop.set()
+        if self._consumer is not None:
+            self._consumer.stop(graceful=graceful)
+            self._consumer = None
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+        with self.rt.transaction() as session:
+            session.execute(delete(Worker).where(Worker.id == self.id))
+        log.info("worker %s stopped", self.id)
+
+    def run_forever(self) -> None:
+        """Run until SIGINT or SIGTERM, then finish the current jobs and exit."""
+        stopping = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stopping.set())
+        self.start()
+        stopping.wait()
+        log.info("worker %s: shutting down, finishing current jobs", self.id)
+        self.stop(graceful=True)
+
+
+def live_workers(rt: Runtime, within_seconds: float | None = None) -> int:
+    from datetime import timedelta
+
+    from sqlalchemy import func, select
+
+    window = within_seconds or rt.settings.worker_heartbeat_seconds * 3
+    with rt.session() as session:
+        return session.scalar(
+            select(func.count()).select_from(Worker)
+            .where(Worker.last_seen > utcnow() - timedelta(seconds=window))
+        ) or 0

@@ -1,0 +1,84 @@
+"""The runtime: settings plus the things built from them (database, storage, queue).
+
+Built on demand by ``get_runtime()`` (never at import time) and shared by the API, the CLI,
+the workers and the tests.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING
+
+from sqlalchemy.orm import Session
+
+from albumen.config import Settings, get_settings
+from albumen.db.session import session_factory
+from albumen.storage import Storage, storage_from_url
+
+if TYPE_CHECKING:
+    from albumen.jobs.queue import JobQueue
+
+
+@dataclass
+class Runtime:
+    settings: Settings
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def database_url(self) -> str:
+        return self.settings.effective_database_url
+
+    @cached_property
+    def storage(self) -> Storage:
+        return storage_from_url(self.settings.effective_storage_url)
+
+    @cached_property
+    def queue(self) -> JobQueue:
+        from albumen.jobs.queue import make_queue
+
+        return make_queue(self.settings)
+
+    def session(self) -> Session:
+        return session_factory(self.database_url)()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session that commits when the block succeeds and rolls back otherwise."""
+        session = self.session()
+        try:
+            yield session
+            session.commit()
+        except BaseException:
+            session.rollback()
+            raise
+        finally:
+            session.close()
+
+    def migrate(self) -> None:
+        from albumen.db.migrate import upgrade
+
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        upgrade(self.database_url)
+
+
+_runtime: Runtime | None = None
+_runtime_lock = threading.Lock()
+
+
+def get_runtime() -> Runtime:
+    global _runtime
+    with _runtime_lock:
+        if _runtime is None:
+            _runtime = Runtime(get_settings())
+        return _runtime
+
+
+def set_runtime(runtime: Runtime | None) -> None:
+    """Install a runtime (tests, `albumen` CLI options); None resets to settings."""
+    global _runtime
+    with _runtime_lock:
+        _runtime = runtime

@@ -1,0 +1,100 @@
+"""`albumen import`: walk folders and ingest every file, reporting each outcome."""
+
+from __future__ import annotations
+
+import os
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from albumen.errors import AlbumenError, RejectedFile
+from albumen.runtime import Runtime
+from albumen.services.ingest import IngestResult, Origin, already_imported, ingest, rejected
+
+CHUNK = 1024 * 1024
+# Operating-system clutter that is never a photo; skipped without being reported as rejected.
+_JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", ".picasa.ini"}
+
+
+@dataclass
+class ImportReport:
+    results: list[IngestResult] = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        counts = Counter(r.outcome for r in self.results)
+        return {k: counts.get(k, 0) for k in ("imported", "duplicate", "skipped", "rejected")}
+
+    @property
+    def asset_ids(self) -> list[int]:
+        return sorted({r.asset_id for r in self.results if r.asset_id is not None})
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "counts": self.counts,
+            "rejected": [r.to_dict() for r in self.results if r.outcome == "rejected"],
+            "results": [r.to_dict() for r in self.results],
+        }
+
+
+def iter_files(paths: list[Path]) -> Iterator[Path]:
+    for root in paths:
+        if root.is_file():
+            yield root
+            continue
+        if not root.is_dir():
+            yield root  # reported as missing by import_file
+            continue
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in sorted(filenames):
+                if name in _JUNK_NAMES or name.startswith("._"):
+                    continue
+                yield Path(dirpath) / name
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as fh:
+        while chunk := fh.read(CHUNK):
+            yield chunk
+
+
+def import_file(rt: Runtime, path: Path, owner_id: int | None = None) -> IngestResult:
+    shown = os.fsdecode(path)
+    try:
+        stat = path.stat()
+    except OSError as exc:
+        return rejected(path.name, RejectedFile(f"cannot read: {exc.strerror}"), shown)
+    abspath = os.fsdecode(path.resolve())
+    with rt.session() as session:
+        known = already_imported(session, abspath, stat.st_size, stat.st_mtime_ns)
+    if known is not None:
+        return IngestResult("skipped", path.name, known, reason="already imported", path=shown)
+    origin = Origin("import", os.fsdecode(path.name), abspath, stat.st_size, stat.st_mtime_ns,
+                    owner_id)
+    try:
+        result = ingest(rt, _chunks(path), origin)
+    except RejectedFile as exc:
+        return rejected(path.name, exc, shown)
+    except AlbumenError as exc:
+        return rejected(path.name, RejectedFile(exc.message), shown)
+    except OSError as exc:
+        return rejected(path.name, RejectedFile(f"cannot read: {exc.strerror or exc}"), shown)
+    result.path = shown
+    return result
+
+
+def import_paths(
+    rt: Runtime,
+    paths: list[Path],
+    owner_id: int | None = None,
+    on_result: Callable[[IngestResult], None] | None = None,
+) -> ImportReport:
+    report = ImportReport()
+    for path in iter_files(paths):
+        result = import_file(rt, path, owner_id)
+        report.results.append(result)
+        if on_result:
+            on_result(result)
+    return report

@@ -1,0 +1,176 @@
+"""Ingest: the one way bytes become an asset (API uploads and CLI imports both come here).
+
+Bytes are streamed to a staged file while hashed (memory stays flat), the type is decided from
+the content, the header is checked against the pixel limit, and only then is the original
+committed (fsync + atomic rename) and recorded. Any failure before that leaves nothing behind.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from albumen.db.base import utcnow
+from albumen.db.models import ASSET_PROCESSING, PENDING, Asset, AssetSource, AssetStage
+from albumen.errors import MediaDecodeError, RejectedFile, TooLarge, UnsupportedMediaType
+from albumen.media.imaging import check_header
+from albumen.media.sniff import SUPPORTED, FileType, sniff
+from albumen.runtime import Runtime
+from albumen.services.filenames import clean_filename
+from albumen.storage.base import original_key
+
+log = logging.getLogger(__name__)
+
+STAGES = ("metadata", "derivatives", "phash")
+SUPPORTED_NAMES = ", ".join(t.upper() for t in SUPPORTED)
+
+Outcome = Literal["imported", "duplicate", "rejected", "skipped"]
+
+
+@dataclass
+class IngestResult:
+    outcome: Outcome
+    filename: str
+    asset_id: int | None = None
+    reason: str | None = None
+    code: str | None = None
+    path: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {k: v for k, v in asdict(self).items() if v is not None}
+
+
+@dataclass
+class Origin:
+    """Where the bytes come from: an upload, or an imported file with its path and stat."""
+
+    via: Literal["upload", "import"]
+    filename: str
+    path: str | None = None
+    size: int | None = None
+    mtime_ns: int | None = None
+    owner_id: int | None = None
+
+
+def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult:
+    """Store one file. Raises RejectedFile (nothing kept) for input albumen will not store."""
+    settings = rt.settings
+    filename = clean_filename(origin.filename)
+    limit = settings.max_upload_bytes
+    with rt.storage.stage() as staged:
+        for chunk in chunks:
+            if staged.size + len(chunk) > limit:
+                raise TooLarge(
+                    f"file is larger than the limit of {limit:,} bytes",
+                    details={"max_bytes": limit, "filename": filename},
+                )
+            staged.write(chunk)
+        if staged.size == 0:
+            raise RejectedFile("file is empty", details={"filename": filename})
+        kind = sniff(staged.head)
+        if not isinstance(kind, FileType):
+            raise UnsupportedMediaType(
+                f"content is {kind}, not a supported image ({SUPPORTED_NAMES})",
+                details={"detected": kind, "filename": filename},
+            )
+        with rt.session() as session:
+            existing = _by_sha(session, staged.sha256)
+            if existing is not None:
+                _add_source(session, existing, origin, filename)
+                session.commit()
+                return IngestResult("duplicate", filename, existing.id, path=origin.path)
+        try:
+            check_header(staged.path, settings.max_image_pixels)
+        except MediaDecodeError as exc:
+            # The container is one we support but its header is damaged: keep the user's
+            # bytes; processing records the failure with its reason.
+            log.info("%s: stored despite unreadable header: %s", filename, exc.message)
+        sha = staged.sha256
+        size = staged.size
+        key = original_key(sha)
+        rt.storage.commit(staged, key)
+    asset_id, duplicate = _record(rt, sha, size, key, kind, filename, origin)
+    if duplicate:
+        return IngestResult("duplicate", filename, asset_id, path=origin.path)
+    rt.queue.enqueue_asset(asset_id)
+    return IngestResult("imported", filename, asset_id, path=origin.path)
+
+
+def _by_sha(session: Session, sha: str) -> Asset | None:
+    return session.scalar(select(Asset).where(Asset.sha256 == sha))
+
+
+def _add_source(session: Session, asset: Asset, origin: Origin, filename: str) -> None:
+    if origin.path is not None:
+        known = session.scalar(
+            select(AssetSource).where(
+                AssetSource.asset_id == asset.id, AssetSource.source_path == origin.path
+            )
+        )
+        if known is not None:
+            known.source_size, known.source_mtime_ns = origin.size, origin.mtime_ns
+            return
+    session.add(_source(asset.id, origin, filename))
+
+
+def _source(asset_id: int, origin: Origin, filename: str) -> AssetSource:
+    return AssetSource(
+        asset_id=asset_id,
+        via=origin.via,
+        original_filename=filename,
+        source_path=origin.path,
+        source_size=origin.size,
+        source_mtime_ns=origin.mtime_ns,
+    )
+
+
+def _record(
+    rt: Runtime, sha: str, size: int, key: str, kind: FileType, filename: str, origin: Origin
+) -> tuple[int, bool]:
+    now = utcnow()
+    try:
+        with rt.transaction() as session:
+            asset = Asset(
+                sha256=sha, size=size, media_type=kind.media_type, mime_type=kind.mime_type,
+                format=kind.format, storage_key=key, original_filename=filename,
+                owner_id=origin.owner_id, state=ASSET_PROCESSING, created_at=now, sort_at=now,
+            )
+            session.add(asset)
+            session.flush()
+            session.add(_source(asset.id, origin, filename))
+            for stage in STAGES:
+                session.add(AssetStage(asset_id=asset.id, stage=stage, state=PENDING,
+                                       queued_at=now))
+            return asset.id, False
+    except IntegrityError:
+        # The same bytes arrived concurrently and the other request recorded them first.
+        with rt.transaction() as session:
+            existing = _by_sha(session, sha)
+            if existing is None:
+                raise
+            _add_source(session, existing, origin, filename)
+            return existing.id, True
+
+
+def already_imported(session: Session, path: str, size: int, mtime_ns: int) -> int | None:
+    """The asset id of a path imported before with the same size and mtime (re-runs skip it)."""
+    return session.scalar(
+        select(AssetSource.asset_id)
+        .where(
+            AssetSource.source_path == path,
+            AssetSource.source_size == size,
+            AssetSource.source_mtime_ns == mtime_ns,
+        )
+        .limit(1)
+    )
+
+
+def rejected(filename: str, exc: RejectedFile, path: str | None = None) -> IngestResult:
+    return IngestResult("rejected", clean_filename(filename), reason=exc.message, code=exc.code,
+                        path=path)

@@ -1,0 +1,142 @@
+"""Running stages with their state in the database: claim, run, record, retry or fail.
+
+A stage is claimed with a conditional UPDATE (so two workers never run it at once) and a lease;
+a worker killed mid-stage leaves a lease that expires, and the reconciler queues it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from albumen.db.base import utcnow
+from albumen.db.models import (
+    ASSET_FAILED,
+    ASSET_PROCESSING,
+    ASSET_READY,
+    DONE,
+    FAILED,
+    PENDING,
+    RUNNING,
+    Asset,
+    AssetStage,
+)
+from albumen.errors import AlbumenError
+from albumen.runtime import Runtime
+from albumen.services.ingest import STAGES
+from albumen.services.stages import STAGE_FUNCTIONS
+
+log = logging.getLogger(__name__)
+
+
+class RetryableStageError(Exception):
+    """A stage failed for a reason that may pass (I/O, database busy); the queue retries it."""
+
+
+def process_asset(rt: Runtime, asset_id: int) -> str:
+    """Run every stage of an asset that is not done yet, in order. Returns the asset state."""
+    for stage in STAGES:
+        run_stage(rt, asset_id, stage)
+    return refresh_asset_state(rt, asset_id)
+
+
+def _claim(rt: Runtime, asset_id: int, stage: str) -> bool:
+    now = utcnow()
+    lease = now + timedelta(seconds=rt.settings.job_lease_seconds)
+    with rt.transaction() as session:
+        result = session.execute(
+            update(AssetStage)
+            .where(
+                AssetStage.asset_id == asset_id,
+                AssetStage.stage == stage,
+                or_(
+                    AssetStage.state == PENDING,
+                    and_(AssetStage.state == RUNNING, AssetStage.lease_until < now),
+                ),
+            )
+            .values(state=RUNNING, started_at=now, lease_until=lease,
+                    attempts=AssetStage.attempts + 1)
+        )
+        return result.rowcount == 1
+
+
+def run_stage(rt: Runtime, asset_id: int, stage: str) -> None:
+    if not _claim(rt, asset_id, stage):
+        return  # done, failed for good, or being run by a live worker
+    fn = STAGE_FUNCTIONS[stage]
+    try:
+        with rt.transaction() as session:
+            asset = session.get(Asset, asset_id)
+            if asset is None:
+                return
+            fn(rt, session, asset)
+            row = session.get(AssetStage, (asset_id, stage))
+            assert row is not None
+            row.state, row.error, row.finished_at, row.lease_until = DONE, None, utcnow(), None
+    except AlbumenError as exc:  # a verdict on the file itself: retrying cannot help
+        _fail(rt, asset_id, stage, exc.message)
+    except Exception as exc:
+        _retry_or_fail(rt, asset_id, stage, exc)
+
+
+def _fail(rt: Runtime, asset_id: int, stage: str, reason: str) -> None:
+    log.warning("asset %s: %s failed: %s", asset_id, stage, reason)
+    with rt.transaction() as session:
+        row = session.get(AssetStage, (asset_id, stage))
+        if row is not None:
+            row.state, row.error, row.finished_at, row.lease_until = (
+                FAILED, reason, utcnow(), None)
+
+
+def _retry_or_fail(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
+    reason = f"{type(exc).__name__}: {exc}"
+    with rt.transaction() as session:
+        row = session.get(AssetStage, (asset_id, stage))
+        attempts = row.attempts if row is not None else 0
+    if attempts >= rt.settings.job_max_attempts:
+        log.exception("asset %s: %s failed after %s attempts", asset_id, stage, attempts)
+        _fail(rt, asset_id, stage, f"failed after {attempts} attempts: {reason}")
+        return
+    with rt.transaction() as session:
+        session.execute(
+            update(AssetStage)
+            .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage)
+            .values(state=PENDING, lease_until=None, error=reason, queued_at=utcnow())
+        )
+    raise RetryableStageError(f"asset {asset_id} {stage}: {reason}") from exc
+
+
+def refresh_asset_state(rt: Runtime, asset_id: int) -> str:
+    """Derive the asset's state from its stages (ready, failed with the first reason, or not)."""
+    with rt.transaction() as session:
+        asset = session.get(Asset, asset_id)
+        if asset is None:
+            return "missing"
+        rows = session.scalars(
+            select(AssetStage).where(AssetStage.asset_id == asset_id)
+        ).all()
+        failed = [r for r in rows if r.state == FAILED]
+        if failed:
+            order = {name: i for i, name in enumerate(STAGES)}
+            first = min(failed, key=lambda r: order.get(r.stage, 99))
+            asset.state, asset.failure_reason = ASSET_FAILED, f"{first.stage}: {first.error}"
+        elif all(r.state == DONE for r in rows):
+            asset.state, asset.failure_reason = ASSET_READY, None
+        else:
+            asset.state = ASSET_PROCESSING
+        return asset.state
+
+
+def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | None) -> int:
+    """Mark stages pending again (reprocess or retry failures); returns the rows reset."""
+    with rt.transaction() as session:
+        query = update(AssetStage).values(
+            state=PENDING, attempts=0, error=None, lease_until=None, queued_at=None
+        )
+        if asset_ids is not None:
+            query = query.where(AssetStage.asset_id.in_(asset_ids))
+        if stages:
+            query = query.where(AssetStage.stage.in_(stages))
+        return session.execute(query).rowcount

@@ -1,0 +1,53 @@
+"""Processing status: counts by state, queue depth, workers and the failures with reasons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import func, select
+
+from albumen.db.models import ASSET_FAILED, FAILED, Asset, AssetStage
+from albumen.runtime import Runtime
+
+
+def processing_status(rt: Runtime, failure_limit: int = 50) -> dict[str, Any]:
+    from albumen.jobs.worker import live_workers
+
+    with rt.session() as session:
+        by_state = dict(
+            session.execute(
+                select(Asset.state, func.count())
+                .where(Asset.deleted_at.is_(None))
+                .group_by(Asset.state)
+            ).all()
+        )
+        stages: dict[str, dict[str, int]] = {}
+        for stage, state, count in session.execute(
+            select(AssetStage.stage, AssetStage.state, func.count())
+            .group_by(AssetStage.stage, AssetStage.state)
+        ):
+            stages.setdefault(stage, {})[state] = count
+        trashed = session.scalar(
+            select(func.count()).select_from(Asset).where(Asset.deleted_at.is_not(None))
+        )
+        failed_rows = session.execute(
+            select(Asset.id, Asset.original_filename, Asset.failure_reason)
+            .where(Asset.state == ASSET_FAILED)
+            .order_by(Asset.id.desc())
+            .limit(failure_limit)
+        ).all()
+        failed_stages = session.scalar(
+            select(func.count()).select_from(AssetStage).where(AssetStage.state == FAILED)
+        )
+    counts = {state: int(by_state.get(state, 0)) for state in ("processing", "ready", "failed")}
+    return {
+        "assets": {**counts, "total": sum(counts.values()), "trashed": int(trashed or 0)},
+        "stages": stages,
+        "failed_stages": int(failed_stages or 0),
+        "queue": {"depth": rt.queue.depth()},
+        "workers": {"live": live_workers(rt)},
+        "failures": [
+            {"asset_id": r.id, "filename": r.original_filename, "reason": r.failure_reason}
+            for r in failed_rows
+        ],
+    }

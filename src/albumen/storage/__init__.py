@@ -1,0 +1,6 @@
+"""Storage of originals and derivatives behind one small interface."""
+
+from albumen.storage.base import StagedFile, Storage
+from albumen.storage.factory import storage_from_url
+
+__all__ = ["StagedFile", "Storage", "storage_from_url"]

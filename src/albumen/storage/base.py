@@ -1,0 +1,96 @@
+"""The storage interface. Originals are content-addressed and written once, atomically."""
+
+from __future__ import annotations
+
+import hashlib
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from pathlib import Path
+from typing import BinaryIO
+
+
+class StagedFile(ABC):
+    """A file being written: bytes go to a temporary place while their SHA-256 is computed.
+
+    Nothing is visible under a key until ``Storage.commit`` moves it there; ``discard`` (or
+    leaving the ``with`` block on an error) removes every trace of it.
+    """
+
+    def __init__(self) -> None:
+        self._hash = hashlib.sha256()
+        self.size = 0
+        self.head = b""  # the first bytes, for sniffing the type
+
+    def write(self, chunk: bytes) -> None:
+        if len(self.head) < 4096:
+            self.head += chunk[: 4096 - len(self.head)]
+        self._hash.update(chunk)
+        self.size += len(chunk)
+        self._write(chunk)
+
+    @property
+    def sha256(self) -> str:
+        return self._hash.hexdigest()
+
+    @property
+    @abstractmethod
+    def path(self) -> Path:
+        """A local path to the bytes written so far (for header checks before commit)."""
+
+    @abstractmethod
+    def _write(self, chunk: bytes) -> None: ...
+
+    @abstractmethod
+    def discard(self) -> None: ...
+
+    def __enter__(self) -> StagedFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.discard()
+
+
+class Storage(ABC):
+    @abstractmethod
+    def stage(self) -> StagedFile:
+        """Start writing a new file."""
+
+    @abstractmethod
+    def commit(self, staged: StagedFile, key: str) -> bool:
+        """Make the staged bytes durable under ``key``; False if the key already existed."""
+
+    @abstractmethod
+    def put_bytes(self, key: str, data: bytes) -> None:
+        """Atomically write (or replace) a small object, e.g. a derivative."""
+
+    @abstractmethod
+    def open(self, key: str) -> BinaryIO: ...
+
+    @abstractmethod
+    def local_path(self, key: str) -> AbstractContextManager[Path]:
+        """A local file holding the object for the duration of the ``with`` block."""
+
+    @abstractmethod
+    def exists(self, key: str) -> bool: ...
+
+    @abstractmethod
+    def size(self, key: str) -> int: ...
+
+    @abstractmethod
+    def delete(self, key: str) -> None: ...
+
+    @abstractmethod
+    def keys(self, prefix: str = "") -> Iterator[str]: ...
+
+    @abstractmethod
+    def check(self) -> None:
+        """Raise if the storage cannot be written (readiness probe)."""
+
+
+def original_key(sha256: str) -> str:
+    return f"originals/{sha256[:2]}/{sha256[2:4]}/{sha256}"
+
+
+def derivative_key(asset_id: int, kind: str, ext: str) -> str:
+    return f"derivatives/{asset_id % 1000:03d}/{asset_id}/{kind}.{ext}"
