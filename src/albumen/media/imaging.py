@@ -8,7 +8,7 @@ import threading
 import warnings
 from pathlib import Path
 
-from PIL import Image, ImageCms, ImageOps
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from albumen.errors import MediaDecodeError, RejectedFile
 
@@ -16,6 +16,7 @@ log = logging.getLogger(__name__)
 _registered = threading.Lock()
 _done = False
 _SRGB = ImageCms.createProfile("sRGB")
+DAMAGED = "cannot read the image: its header is damaged or it is not really this format"
 
 
 def register_codecs() -> None:
@@ -49,6 +50,8 @@ def check_header(path: Path, max_pixels: int) -> tuple[int, int]:
                 width, height = im.size
     except Image.DecompressionBombError as exc:
         raise RejectedFile(f"image is too large to decode safely: {exc}") from exc
+    except UnidentifiedImageError as exc:
+        raise MediaDecodeError(DAMAGED) from exc
     except Exception as exc:
         raise MediaDecodeError(f"cannot read image header: {exc}") from exc
     if width * height > max_pixels:
@@ -78,6 +81,8 @@ def open_for_display(path: Path, min_short_side: int, max_pixels: int) -> Image.
         im.load()
         im = ImageOps.exif_transpose(im)
         return to_srgb(im)
+    except UnidentifiedImageError as exc:
+        raise MediaDecodeError(DAMAGED) from exc
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
         raise MediaDecodeError(f"cannot decode image: {exc}") from exc
 

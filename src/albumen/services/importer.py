@@ -61,12 +61,13 @@ def _chunks(path: Path) -> Iterator[bytes]:
 
 
 def import_file(rt: Runtime, path: Path, owner_id: int | None = None) -> IngestResult:
-    shown = os.fsdecode(path)
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
     try:
         stat = path.stat()
     except OSError as exc:
         return rejected(path.name, RejectedFile(f"cannot read: {exc.strerror}"), shown)
-    abspath = os.fsdecode(path.resolve())
+    # Paths that are not valid UTF-8 are kept with their odd bytes escaped (\xNN).
+    abspath = os.fsencode(path.resolve()).decode("utf-8", "backslashreplace")
     with rt.session() as session:
         known = already_imported(session, abspath, stat.st_size, stat.st_mtime_ns)
     if known is not None:
