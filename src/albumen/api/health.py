@@ -34,8 +34,8 @@ def ready(rt: RuntimeDep) -> Any:
             session.execute(text("SELECT 1"))
 
     probe("database", database)
-    probe("queue", rt.queue.check)
-    probe("storage", rt.storage.check)
+    probe("queue", lambda: rt.queue.check())
+    probe("storage", lambda: rt.storage.check())
     ok = all(v == "ok" for v in checks.values())
     if ok:
         return {"status": "ok", "checks": checks}
