@@ -106,12 +106,11 @@ def _draw_shapes(img: Image.Image, rng: np.random.Generator) -> None:
         if rng.random() < 0.5:
             draw.ellipse((x0, y0, x0 + w, y0 + h), fill=colour)
         else:
-            draw.rectangle((x0, y0, x0 + w, y0 + h), outline=colour,
-                           width=int(rng.integers(4, 40)))
+            draw.rectangle((x0, y0, x0 + w, y0 + h), outline=colour, width=int(rng.integers(4, 40)))
 
 
 def _add_texture(img: Image.Image, rng: np.random.Generator) -> Image.Image:
-    noise = rng.normal(128, 30, (HEIGHT // 2, WIDTH // 2, 3))
+    noise = rng.normal(128, 22, (HEIGHT // 2, WIDTH // 2, 3))
     texture = Image.fromarray(np.clip(noise, 0, 255).astype(np.uint8))
     texture = texture.resize((WIDTH, HEIGHT), Image.Resampling.BILINEAR)
     texture = texture.filter(ImageFilter.GaussianBlur(1.0))
@@ -127,7 +126,8 @@ def photo_exif(index: int) -> bytes:
         piexif.ImageIFD.Model: model.encode(),
         piexif.ImageIFD.Orientation: 6 if index % 4 == 3 else 1,
     }
-    taken = f"2023:{1 + index % 12:02d}:{1 + index % 28:02d} {8 + index % 12:02d}:30:{index % 60:02d}"
+    month, day, hour = 1 + index % 12, 1 + index % 28, 8 + index % 12
+    taken = f"2023:{month:02d}:{day:02d} {hour:02d}:30:{index % 60:02d}"
     exif: dict[int, Any] = {
         piexif.ExifIFD.DateTimeOriginal: taken.encode(),
         piexif.ExifIFD.OffsetTimeOriginal: b"+02:00",
@@ -162,8 +162,9 @@ def ensure_photos(cache: Path, count: int) -> list[Path]:
         path = cache / f"v{GENERATOR_VERSION}-photo-{index:04d}.jpg"
         if not path.exists():
             buf = io.BytesIO()
-            render_photo(seed=1000 + index).save(buf, "JPEG", quality=QUALITY,
-                                                 exif=photo_exif(index))
+            render_photo(seed=1000 + index).save(
+                buf, "JPEG", quality=QUALITY, exif=photo_exif(index)
+            )
             tmp = path.with_suffix(".part")
             tmp.write_bytes(buf.getvalue())
             tmp.replace(path)
@@ -196,8 +197,7 @@ def measure_floor(paths: list[Path], short_side: int) -> dict[str, Any]:
     for path in paths:
         decode_at_preview_scale(path, short_side)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "photos_per_s": len(paths) / seconds,
-            "decoded_size": list(decoded)}
+    return {"seconds": seconds, "photos_per_s": len(paths) / seconds, "decoded_size": list(decoded)}
 
 
 # ------------------------------------------------------------------------------- (b) (c)
@@ -227,8 +227,11 @@ class PipelineRun:
         return self.photos / self.processing_s if self.processing_s else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "photos_per_s": self.photos_per_s,
-                "processing_photos_per_s": self.processing_photos_per_s}
+        return {
+            **asdict(self),
+            "photos_per_s": self.photos_per_s,
+            "processing_photos_per_s": self.processing_photos_per_s,
+        }
 
 
 def asset_states(rt: Any) -> dict[str, int]:
@@ -276,8 +279,13 @@ def fresh_runtime(prefix: str) -> Iterator[Any]:
     from albumen.runtime import Runtime, set_runtime
 
     data_dir = Path(tempfile.mkdtemp(prefix=f"albumen-bench-{prefix}-"))
-    settings = Settings(data_dir=data_dir, database_url=None, storage_url=None,
-                        queue_url=None, queue_immediate=False)
+    settings = Settings(
+        data_dir=data_dir,
+        database_url=None,
+        storage_url=None,
+        queue_url=None,
+        queue_immediate=False,
+    )
     rt = Runtime(settings)
     set_runtime(rt)
     try:
@@ -291,8 +299,9 @@ def fresh_runtime(prefix: str) -> Iterator[Any]:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def measure_pipeline(key: str, label: str, paths: list[Path], workers: int,
-                     worker_type: str) -> PipelineRun:
+def measure_pipeline(
+    key: str, label: str, paths: list[Path], workers: int, worker_type: str
+) -> PipelineRun:
     from albumen.jobs.worker import WorkerHost
     from albumen.services.importer import import_paths
 
@@ -308,7 +317,8 @@ def measure_pipeline(key: str, label: str, paths: list[Path], workers: int,
             done = time.perf_counter()
         finally:
             host.stop(graceful=True)
-        run.import_s, run.processing_s, run.total_s = imported - start, done - imported, done - start
+        run.import_s, run.processing_s = imported - start, done - imported
+        run.total_s = done - start
         run.first_ready_s = first_ready
         run.counts, run.states, run.timed_out = report.counts, states, timed_out
         run.failures = failure_reasons(rt)
@@ -366,8 +376,10 @@ def small_jpeg() -> bytes:
 
 def multipart_body(boundary: str, filler_bytes: int) -> tuple[int, Iterator[bytes]]:
     """(length, chunks) of a form with one 'file' part: a real JPEG, then filler."""
-    head = (f"--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; "
-            f"filename=\"big.jpg\"\r\nContent-Type: image/jpeg\r\n\r\n").encode() + small_jpeg()
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; '
+        f'filename="big.jpg"\r\nContent-Type: image/jpeg\r\n\r\n'
+    ).encode() + small_jpeg()
     tail = f"\r\n--{boundary}--\r\n".encode()
     block = np.random.default_rng(7).integers(0, 256, UPLOAD_CHUNK, dtype=np.uint8).tobytes()
     assert boundary.encode() not in block + block, "filler contains the boundary"
@@ -388,14 +400,21 @@ def multipart_body(boundary: str, filler_bytes: int) -> tuple[int, Iterator[byte
 def albumen_server(max_upload: int) -> Iterator[tuple[subprocess.Popen[bytes], str, Path]]:
     data_dir = Path(tempfile.mkdtemp(prefix="albumen-bench-serve-"))
     port = free_port()
-    env = {**os.environ, "ALBUMEN_DATA_DIR": str(data_dir / "data"),
-           "ALBUMEN_MAX_UPLOAD_BYTES": str(max_upload), "ALBUMEN_LOG_LEVEL": "WARNING"}
+    env = {
+        **os.environ,
+        "ALBUMEN_DATA_DIR": str(data_dir / "data"),
+        "ALBUMEN_MAX_UPLOAD_BYTES": str(max_upload),
+        "ALBUMEN_LOG_LEVEL": "WARNING",
+    }
     log_path = data_dir / "server.log"
     exe = Path(sys.executable).parent / "albumen"
     with open(log_path, "wb") as log_file:
         proc = subprocess.Popen(
             [str(exe), "serve", "--port", str(port), "--no-workers"],
-            env=env, cwd=data_dir, stdout=log_file, stderr=subprocess.STDOUT,
+            env=env,
+            cwd=data_dir,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
         )
     try:
         url = f"http://127.0.0.1:{port}"
@@ -411,8 +430,9 @@ def albumen_server(max_upload: int) -> Iterator[tuple[subprocess.Popen[bytes], s
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def wait_ready(proc: subprocess.Popen[bytes], url: str, log_path: Path,
-               timeout: float = 60) -> None:
+def wait_ready(
+    proc: subprocess.Popen[bytes], url: str, log_path: Path, timeout: float = 60
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
@@ -436,9 +456,13 @@ def measure_upload(filler_mib: int) -> dict[str, Any]:
         start = time.perf_counter()
         try:
             response = httpx.post(
-                f"{url}/api/v1/assets", content=chunks, timeout=None,
-                headers={"Content-Type": f"multipart/form-data; boundary={boundary}",
-                         "Content-Length": str(length)},
+                f"{url}/api/v1/assets",
+                content=chunks,
+                timeout=None,
+                headers={
+                    "Content-Type": f"multipart/form-data; boundary={boundary}",
+                    "Content-Length": str(length),
+                },
             )
             seconds = time.perf_counter() - start
         finally:
@@ -448,9 +472,15 @@ def measure_upload(filler_mib: int) -> dict[str, Any]:
     return upload_result(before, after, sampler, response, length, seconds, server_log)
 
 
-def upload_result(before: dict[str, float], after: dict[str, float], sampler: RssSampler,
-                  response: httpx.Response, length: int, seconds: float,
-                  server_log: str) -> dict[str, Any]:
+def upload_result(
+    before: dict[str, float],
+    after: dict[str, float],
+    sampler: RssSampler,
+    response: httpx.Response,
+    length: int,
+    seconds: float,
+    server_log: str,
+) -> dict[str, Any]:
     peak = max(sampler.max_rss, after["VmRSS"])
     if after["VmHWM"] > before["VmHWM"]:  # a new high-water mark was set during the upload
         peak = max(peak, after["VmHWM"])
@@ -511,11 +541,15 @@ def ratios(floor: dict[str, Any], runs: dict[str, PipelineRun]) -> dict[str, Any
 
 def print_report(results: dict[str, Any]) -> None:
     facts, photos = results["machine"], results["photos"]
-    print(f"\nmachine: {facts['cpu_count']} CPUs ({facts['cpus_usable']} usable), "
-          f"Python {facts['python']}, Pillow {facts['pillow']}, "
-          f"libjpeg-turbo {facts['libjpeg_turbo']}, numpy {facts['numpy']}")
-    print(f"photos: {photos['count']} x {WIDTH}x{HEIGHT} JPEG q{QUALITY}, "
-          f"mean {photos['mean_mib']:.2f} MiB, cache {photos['cache']}\n")
+    print(
+        f"\nmachine: {facts['cpu_count']} CPUs ({facts['cpus_usable']} usable), "
+        f"Python {facts['python']}, Pillow {facts['pillow']}, "
+        f"libjpeg-turbo {facts['libjpeg_turbo']}, numpy {facts['numpy']}"
+    )
+    print(
+        f"photos: {photos['count']} x {WIDTH}x{HEIGHT} JPEG q{QUALITY}, "
+        f"mean {photos['mean_mib']:.2f} MiB, cache {photos['cache']}\n"
+    )
     floor = results["floor"]
     header = f"{'measurement':<34}{'total s':>9}{'photo/s':>9}{'import s':>10}"
     print(header + f"{'process s':>11}{'proc photo/s':>14}{'1st ready s':>13}")
@@ -523,9 +557,11 @@ def print_report(results: dict[str, Any]) -> None:
     print(f"{'(a) floor: draft decode':<34}{floor['seconds']:>9.2f}{floor['photos_per_s']:>9.2f}")
     for run in results["pipelines"].values():
         first = f"{run['first_ready_s']:.2f}" if run["first_ready_s"] is not None else "-"
-        print(f"{run['label']:<34}{run['total_s']:>9.2f}{run['photos_per_s']:>9.2f}"
-              f"{run['import_s']:>10.2f}{run['processing_s']:>11.2f}"
-              f"{run['processing_photos_per_s']:>14.2f}{first:>13}")
+        print(
+            f"{run['label']:<34}{run['total_s']:>9.2f}{run['photos_per_s']:>9.2f}"
+            f"{run['import_s']:>10.2f}{run['processing_s']:>11.2f}"
+            f"{run['processing_photos_per_s']:>14.2f}{first:>13}"
+        )
         problems = [f"timed out, states {run['states']}"] if run["timed_out"] else []
         problems += run["failures"]
         if run["counts"].get("imported") != run["photos"]:
@@ -538,13 +574,19 @@ def print_report(results: dict[str, Any]) -> None:
 
 def print_ratios(r: dict[str, Any]) -> None:
     print("\nratios")
-    print(f"  (b)/(a) pipeline vs floor           {r['pipeline_vs_floor']:6.2f}   "
-          f"target >= {TARGET_PIPELINE_VS_FLOOR}  "
-          f"{verdict(r['pipeline_vs_floor'], TARGET_PIPELINE_VS_FLOOR)}")
-    print(f"  (c)/(b) 2 vs 1 process workers      {r['two_vs_one']:6.2f}   "
-          f"target >= {TARGET_TWO_VS_ONE}  {verdict(r['two_vs_one'], TARGET_TWO_VS_ONE)}")
-    print(f"  (c)/(b) processing only             {r['two_vs_one_processing_only']:6.2f}   "
-          "(info: import is serial in both)")
+    print(
+        f"  (b)/(a) pipeline vs floor           {r['pipeline_vs_floor']:6.2f}   "
+        f"target >= {TARGET_PIPELINE_VS_FLOOR}  "
+        f"{verdict(r['pipeline_vs_floor'], TARGET_PIPELINE_VS_FLOOR)}"
+    )
+    print(
+        f"  (c)/(b) 2 vs 1 process workers      {r['two_vs_one']:6.2f}   "
+        f"target >= {TARGET_TWO_VS_ONE}  {verdict(r['two_vs_one'], TARGET_TWO_VS_ONE)}"
+    )
+    print(
+        f"  (c)/(b) processing only             {r['two_vs_one_processing_only']:6.2f}   "
+        "(info: import is serial in both)"
+    )
     print(f"  2 thread workers / (b)              {r['threads2_vs_one']:6.2f}   (info)")
 
 
@@ -556,17 +598,25 @@ def print_upload(upload: dict[str, Any] | None) -> None:
         print(f"\nupload: FAILED to run: {upload['error']}")
         return
     growth = upload["peak_growth_mib"]
-    print(f"\nupload: {upload['body_bytes'] / MiB:.0f} MiB multipart to albumen serve "
-          f"-> HTTP {upload['status_code']} {upload['response']}")
-    print(f"  throughput                          {upload['mib_per_s']:6.1f} MiB/s "
-          f"({upload['seconds']:.1f} s)")
-    print(f"  server RSS before / after           {upload['rss_before_mib']:6.1f} / "
-          f"{upload['rss_after_mib']:.1f} MiB (sampled peak {upload['rss_peak_sampled_mib']:.1f},"
-          f" VmHWM {upload['hwm_before_mib']:.1f} -> {upload['hwm_after_mib']:.1f}, "
-          f"{upload['samples']} samples)")
-    print(f"  peak RSS growth                     {growth:6.1f} MiB  "
-          f"target <= {TARGET_UPLOAD_RSS_MIB:.0f}  "
-          f"{verdict(growth, TARGET_UPLOAD_RSS_MIB, higher_is_better=False)}")
+    print(
+        f"\nupload: {upload['body_bytes'] / MiB:.0f} MiB multipart to albumen serve "
+        f"-> HTTP {upload['status_code']} {upload['response']}"
+    )
+    print(
+        f"  throughput                          {upload['mib_per_s']:6.1f} MiB/s "
+        f"({upload['seconds']:.1f} s)"
+    )
+    print(
+        f"  server RSS before / after           {upload['rss_before_mib']:6.1f} / "
+        f"{upload['rss_after_mib']:.1f} MiB (sampled peak {upload['rss_peak_sampled_mib']:.1f},"
+        f" VmHWM {upload['hwm_before_mib']:.1f} -> {upload['hwm_after_mib']:.1f}, "
+        f"{upload['samples']} samples)"
+    )
+    print(
+        f"  peak RSS growth                     {growth:6.1f} MiB  "
+        f"target <= {TARGET_UPLOAD_RSS_MIB:.0f}  "
+        f"{verdict(growth, TARGET_UPLOAD_RSS_MIB, higher_is_better=False)}"
+    )
     if upload["server_log_tail"]:
         print("  server log tail:\n" + upload["server_log_tail"])
 
@@ -577,12 +627,21 @@ def print_upload(upload: dict[str, Any] | None) -> None:
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--photos", type=int, default=24, help="number of photos (24)")
-    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out",
-                        help="output folder for ingest.json (bench/out)")
-    parser.add_argument("--cache", type=Path, default=None,
-                        help="generated photos are kept here (OUT/photos)")
-    parser.add_argument("--upload-mib", type=int, default=1024,
-                        help="filler size of the upload test in MiB, 0 skips it (1024)")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "bench" / "out",
+        help="output folder for ingest.json (bench/out)",
+    )
+    parser.add_argument(
+        "--cache", type=Path, default=None, help="generated photos are kept here (OUT/photos)"
+    )
+    parser.add_argument(
+        "--upload-mib",
+        type=int,
+        default=1024,
+        help="filler size of the upload test in MiB, 0 skips it (1024)",
+    )
     return parser.parse_args()
 
 
@@ -598,8 +657,12 @@ def main() -> None:
     sizes = [p.stat().st_size for p in paths]
     results: dict[str, Any] = {
         "machine": machine_facts(),
-        "photos": {"count": len(paths), "cache": str(cache),
-                   "mean_mib": sum(sizes) / len(sizes) / MiB, "total_mib": sum(sizes) / MiB},
+        "photos": {
+            "count": len(paths),
+            "cache": str(cache),
+            "mean_mib": sum(sizes) / len(sizes) / MiB,
+            "total_mib": sum(sizes) / MiB,
+        },
     }
     print("(a) floor ...", flush=True)
     results["floor"] = measure_floor(paths, Settings().preview_size)
