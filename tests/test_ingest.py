@@ -133,7 +133,7 @@ def test_near_duplicates_found_by_perceptual_hash(rt: Runtime, tmp_path: Path) -
         images.write(tmp_path / "small.jpg", buf.getvalue()),
         images.write(tmp_path / "other.jpg", images.jpeg(1200, 900, seed=99)),
     ]
-    orig_id, small_id, other_id = import_paths(rt, paths).asset_ids
+    orig_id, small_id, _other_id = import_paths(rt, paths).asset_ids
     with rt.session() as session:
         found = asset_svc.near_duplicates(session, orig_id, rt.settings.near_duplicate_distance)
     assert [a.id for a, _ in found] == [small_id]

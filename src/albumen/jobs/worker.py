@@ -12,9 +12,10 @@ import signal
 import socket
 import threading
 import uuid
+from datetime import timedelta
 
 from huey.consumer import Consumer
-from sqlalchemy import delete
+from sqlalchemy import delete, func, select
 
 from albumen.db.base import utcnow
 from albumen.db.models import Worker
@@ -65,14 +66,20 @@ class WorkerHost:
                 if elapsed >= next_reconcile:
                     reconcile(self.rt)
                     next_reconcile = elapsed + settings.reconcile_interval_seconds
-                with self.rt.transaction() as session:
-                    row = session.get(Worker, self.id)
-                    if row is not None:
-                        row.last_seen = utcnow()
+                self._heartbeat()
             except Exception:
                 log.exception("housekeeping failed; will try again")
             self._stop.wait(tick)
             elapsed += tick
+
+    def _heartbeat(self) -> None:
+        now = utcnow()
+        stale = now - timedelta(seconds=max(60.0, 6 * self.rt.settings.worker_heartbeat_seconds))
+        with self.rt.transaction() as session:
+            row = session.get(Worker, self.id)
+            if row is not None:
+                row.last_seen = now
+            session.execute(delete(Worker).where(Worker.last_seen < stale))
 
     def stop(self, graceful: bool = True) -> None:
         self._stop.set()
@@ -97,10 +104,6 @@ class WorkerHost:
 
 
 def live_workers(rt: Runtime, within_seconds: float | None = None) -> int:
-    from datetime import timedelta
-
-    from sqlalchemy import func, select
-
     window = within_seconds or rt.settings.worker_heartbeat_seconds * 3
     with rt.session() as session:
         return session.scalar(

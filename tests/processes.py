@@ -1,0 +1,49 @@
+"""Running albumen's real commands as subprocesses in tests."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ALBUMEN = str(Path(sys.executable).parent / "albumen")
+
+
+def env_for(data_dir: Path, db_url: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ALBUMEN_")}
+    env.update({"ALBUMEN_DATA_DIR": str(data_dir), "ALBUMEN_DATABASE_URL": db_url})
+    env.update(extra)
+    return env
+
+
+def run_cli(env: dict[str, str], *args: str, check: bool = True,
+            stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run([ALBUMEN, *args], env=env, capture_output=True, text=True,
+                          input=stdin, timeout=300)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"albumen {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+def run_json(env: dict[str, str], *args: str) -> Any:
+    return json.loads(run_cli(env, *args).stdout)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until(predicate: Any, timeout: float, interval: float = 0.2) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False
