@@ -49,7 +49,7 @@ def _flatten(im: Image.Image) -> Image.Image:
 def preview(im: Image.Image, short_side: int, quality: int) -> tuple[Rendition, Image.Image]:
     scaled = fit_short_side(im, short_side)
     buf = io.BytesIO()
-    _flatten(scaled).save(buf, "JPEG", quality=quality, progressive=True)
+    _flatten(scaled).save(buf, "JPEG", quality=quality)
     width, height = scaled.size
     return Rendition("preview", buf.getvalue(), "image/jpeg", "jpg", width, height), scaled
 
