@@ -15,6 +15,12 @@ quality 92, about 3 MB each, EXIF written by piexif) generated once into a cache
 upload          ``albumen serve --no-workers`` as a subprocess; a 1 GiB multipart upload is
                 streamed to it while its VmRSS / VmHWM are sampled every 50 ms.
 
+(a)-(c) run ``--repeat`` rounds (default 3, interleaved) and the median is reported. Each
+pipeline run happens in a fresh interpreter (like a freshly started ``albumen worker``), so
+no run inherits imports or connections from another. Before each measurement the benchmark waits
+(``--quiet-wait``) for other processes to leave the CPUs idle, and it reports the cores used by
+itself and by everything else during each measurement.
+
 Targets (printed as PASS / MISS, never asserted):
     (b) / (a) >= 0.6      the pipeline runs at 60% or more of the decode floor
     (c) / (b) >= 1.7      two workers nearly double one worker
@@ -41,7 +47,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -62,6 +68,11 @@ TARGET_TWO_VS_ONE = 1.7
 TARGET_UPLOAD_RSS_MIB = 50.0
 
 POLL_SECONDS = 0.05
+PIPELINES = (  # key, label, workers, worker type
+    ("process_1", "(b) pipeline, 1 process worker", 1, "process"),
+    ("process_2", "(c) pipeline, 2 process workers", 2, "process"),
+    ("thread_2", "    pipeline, 2 thread workers", 2, "thread"),
+)
 UPLOAD_CHUNK = MiB
 
 CAMERAS = [
@@ -177,6 +188,74 @@ def warm_page_cache(paths: list[Path]) -> None:
         path.read_bytes()
 
 
+# ------------------------------------------------------------------------------- CPU use
+
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
+BUSY_THRESHOLD_CORES = 0.3  # other processes using more than this disturb the timings
+
+
+def system_busy_s() -> float:
+    """CPU seconds all processes have used since boot (user, nice, system, irq, softirq)."""
+    with open("/proc/stat") as fh:
+        user, nice, system, _idle, _iowait, irq, softirq = map(int, fh.readline().split()[1:8])
+    return (user + nice + system + irq + softirq) / CLOCK_TICKS
+
+
+def tree_cpu_s(root: int | None = None) -> float:
+    """CPU seconds used by ``root`` (default: this process) and its live or reaped children."""
+    root = os.getpid() if root is None else root
+    parents, used = {}, {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        with contextlib.suppress(OSError), open(f"/proc/{entry}/stat") as fh:
+            rest = fh.read().rpartition(")")[2].split()
+        if len(rest) > 14:
+            pid = int(entry)
+            parents[pid] = int(rest[1])
+            used[pid] = sum(int(v) for v in rest[11:15]) / CLOCK_TICKS  # utime..cstime
+    total = 0.0
+    for pid, seconds in used.items():
+        ancestor = pid
+        while ancestor > 1 and ancestor != root:
+            ancestor = parents.get(ancestor, 0)
+        if ancestor == root:
+            total += seconds
+    return total
+
+
+class CpuMeter:
+    """Cores used by this benchmark's process tree and by everything else over a window."""
+
+    def __init__(self) -> None:
+        self.wall, self.system, self.own = time.perf_counter(), system_busy_s(), tree_cpu_s()
+
+    def read(self) -> dict[str, float]:
+        wall = time.perf_counter() - self.wall
+        own = (tree_cpu_s() - self.own) / wall
+        others = (system_busy_s() - self.system) / wall - own
+        return {"own_cores": own, "others_cores": max(0.0, others)}
+
+
+def wait_for_quiet(max_wait: float) -> float:
+    """Wait (up to ``max_wait`` s) until other processes leave the CPUs alone; returns the wait."""
+    start = time.perf_counter()
+    announced = False
+    while True:
+        meter = CpuMeter()
+        time.sleep(1.0)
+        others = meter.read()["others_cores"]
+        waited = time.perf_counter() - start
+        if others < BUSY_THRESHOLD_CORES or waited >= max_wait:
+            return waited
+        if not announced:
+            print(
+                f"    waiting for other processes to finish ({others:.1f} cores busy) ...",
+                flush=True,
+            )
+            announced = True
+
+
 # ------------------------------------------------------------------------------- (a) floor
 
 
@@ -193,11 +272,17 @@ def decode_at_preview_scale(path: Path, short_side: int) -> tuple[int, int]:
 
 def measure_floor(paths: list[Path], short_side: int) -> dict[str, Any]:
     decoded = decode_at_preview_scale(paths[0], short_side)  # untimed: plugin init
+    meter = CpuMeter()
     start = time.perf_counter()
     for path in paths:
         decode_at_preview_scale(path, short_side)
     seconds = time.perf_counter() - start
-    return {"seconds": seconds, "photos_per_s": len(paths) / seconds, "decoded_size": list(decoded)}
+    return {
+        "seconds": seconds,
+        "photos_per_s": len(paths) / seconds,
+        "decoded_size": list(decoded),
+        **meter.read(),
+    }
 
 
 # ------------------------------------------------------------------------------- (b) (c)
@@ -217,6 +302,8 @@ class PipelineRun:
     states: dict[str, int] = field(default_factory=dict)
     failures: list[str] = field(default_factory=list)
     timed_out: bool = False
+    cpu: dict[str, float] = field(default_factory=dict)
+    samples_photos_per_s: list[float] = field(default_factory=list)
 
     @property
     def photos_per_s(self) -> float:
@@ -307,6 +394,7 @@ def measure_pipeline(
 
     run = PipelineRun(label, workers, worker_type, len(paths))
     with fresh_runtime(key) as rt:
+        meter = CpuMeter()
         start = time.perf_counter()
         report = import_paths(rt, paths)
         imported = time.perf_counter()
@@ -315,6 +403,7 @@ def measure_pipeline(
         try:
             states, first_ready, timed_out = wait_for_processing(rt, 60 + 10 * len(paths))
             done = time.perf_counter()
+            run.cpu = meter.read()  # before stop(): process workers still count as ours
         finally:
             host.stop(graceful=True)
         run.import_s, run.processing_s = imported - start, done - imported
@@ -401,7 +490,7 @@ def albumen_server(max_upload: int) -> Iterator[tuple[subprocess.Popen[bytes], s
     data_dir = Path(tempfile.mkdtemp(prefix="albumen-bench-serve-"))
     port = free_port()
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if not k.startswith("ALBUMEN_")},
         "ALBUMEN_DATA_DIR": str(data_dir / "data"),
         "ALBUMEN_MAX_UPLOAD_BYTES": str(max_upload),
         "ALBUMEN_LOG_LEVEL": "WARNING",
@@ -453,6 +542,7 @@ def measure_upload(filler_mib: int) -> dict[str, Any]:
         length, chunks = multipart_body(boundary, filler)
         sampler = RssSampler(proc.pid)
         sampler.start()
+        meter = CpuMeter()
         start = time.perf_counter()
         try:
             response = httpx.post(
@@ -465,11 +555,13 @@ def measure_upload(filler_mib: int) -> dict[str, Any]:
                 },
             )
             seconds = time.perf_counter() - start
+            cpu = meter.read()
         finally:
             sampler.stop()
         after = read_status(proc.pid)
         server_log = log_path.read_text()[-2000:]
-    return upload_result(before, after, sampler, response, length, seconds, server_log)
+    result = upload_result(before, after, sampler, response, length, seconds, server_log)
+    return {**result, **cpu}
 
 
 def upload_result(
@@ -539,6 +631,18 @@ def ratios(floor: dict[str, Any], runs: dict[str, PipelineRun]) -> dict[str, Any
     }
 
 
+def _cores(row: dict[str, Any]) -> str:
+    cpu = row.get("cpu", row)
+    if "own_cores" not in cpu:
+        return ""
+    return f"{cpu['own_cores']:>7.2f}{cpu['others_cores']:>8.2f}"
+
+
+def _spread(row: dict[str, Any]) -> str:
+    samples = row["samples_photos_per_s"]
+    return f"{f'{min(samples):.2f}-{max(samples):.2f}':>15}"
+
+
 def print_report(results: dict[str, Any]) -> None:
     facts, photos = results["machine"], results["photos"]
     print(
@@ -550,26 +654,41 @@ def print_report(results: dict[str, Any]) -> None:
         f"photos: {photos['count']} x {WIDTH}x{HEIGHT} JPEG q{QUALITY}, "
         f"mean {photos['mean_mib']:.2f} MiB, cache {photos['cache']}\n"
     )
+    header = (
+        f"{'measurement':<34}{'total s':>8}{'photo/s':>9}{'import s':>9}{'proc s':>8}"
+        f"{'proc photo/s':>13}{'1st ready':>10}{'cores':>7}{'others':>8}{'range photo/s':>15}"
+    )
+    print(header)
+    print("-" * len(header))
     floor = results["floor"]
-    header = f"{'measurement':<34}{'total s':>9}{'photo/s':>9}{'import s':>10}"
-    print(header + f"{'process s':>11}{'proc photo/s':>14}{'1st ready s':>13}")
-    print("-" * (len(header) + 38))
-    print(f"{'(a) floor: draft decode':<34}{floor['seconds']:>9.2f}{floor['photos_per_s']:>9.2f}")
+    print(
+        f"{'(a) floor: draft decode':<34}{floor['seconds']:>8.2f}{floor['photos_per_s']:>9.2f}"
+        f"{'':>40}{_cores(floor)}{_spread(floor)}"
+    )
     for run in results["pipelines"].values():
-        first = f"{run['first_ready_s']:.2f}" if run["first_ready_s"] is not None else "-"
-        print(
-            f"{run['label']:<34}{run['total_s']:>9.2f}{run['photos_per_s']:>9.2f}"
-            f"{run['import_s']:>10.2f}{run['processing_s']:>11.2f}"
-            f"{run['processing_photos_per_s']:>14.2f}{first:>13}"
-        )
-        problems = [f"timed out, states {run['states']}"] if run["timed_out"] else []
-        problems += run["failures"]
-        if run["counts"].get("imported") != run["photos"]:
-            problems.append(f"import counts {run['counts']}")
-        for problem in problems:
-            print(f"    ! {problem}")
+        print_run(run)
+    print(
+        f"median of {results['repeat']} rounds; cores: CPU cores used by this benchmark "
+        "(workers included), others: by other processes\n"
+        f"(over {BUSY_THRESHOLD_CORES} disturbs the timings); range: photo/s over the rounds"
+    )
     print_ratios(results["ratios"])
     print_upload(results.get("upload"))
+
+
+def print_run(run: dict[str, Any]) -> None:
+    first = f"{run['first_ready_s']:.2f}" if run["first_ready_s"] is not None else "-"
+    print(
+        f"{run['label']:<34}{run['total_s']:>8.2f}{run['photos_per_s']:>9.2f}"
+        f"{run['import_s']:>9.2f}{run['processing_s']:>8.2f}"
+        f"{run['processing_photos_per_s']:>13.2f}{first:>10}{_cores(run)}{_spread(run)}"
+    )
+    problems = [f"timed out, states {run['states']}"] if run["timed_out"] else []
+    problems += run["failures"]
+    if run["counts"].get("imported") != run["photos"]:
+        problems.append(f"import counts {run['counts']}")
+    for problem in problems:
+        print(f"    ! {problem}")
 
 
 def print_ratios(r: dict[str, Any]) -> None:
@@ -585,7 +704,7 @@ def print_ratios(r: dict[str, Any]) -> None:
     )
     print(
         f"  (c)/(b) processing only             {r['two_vs_one_processing_only']:6.2f}   "
-        "(info: import is serial in both)"
+        "(info: the import is serial in both)"
     )
     print(f"  2 thread workers / (b)              {r['threads2_vs_one']:6.2f}   (info)")
 
@@ -604,7 +723,8 @@ def print_upload(upload: dict[str, Any] | None) -> None:
     )
     print(
         f"  throughput                          {upload['mib_per_s']:6.1f} MiB/s "
-        f"({upload['seconds']:.1f} s)"
+        f"({upload['seconds']:.1f} s; cores {upload['own_cores']:.2f}, "
+        f"others {upload['others_cores']:.2f})"
     )
     print(
         f"  server RSS before / after           {upload['rss_before_mib']:6.1f} / "
@@ -628,33 +748,97 @@ def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--photos", type=int, default=24, help="number of photos (24)")
     parser.add_argument(
-        "--out",
-        type=Path,
-        default=ROOT / "bench" / "out",
-        help="output folder for ingest.json (bench/out)",
+        "--out", type=Path, default=ROOT / "bench" / "out", help="folder for ingest.json"
     )
     parser.add_argument(
         "--cache", type=Path, default=None, help="generated photos are kept here (OUT/photos)"
     )
     parser.add_argument(
-        "--upload-mib",
-        type=int,
-        default=1024,
-        help="filler size of the upload test in MiB, 0 skips it (1024)",
+        "--upload-mib", type=int, default=1024, help="upload filler in MiB, 0 skips (1024)"
     )
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="rounds of (a)-(c); the median is reported (3)"
+    )
+    parser.add_argument(
+        "--quiet-wait",
+        type=float,
+        default=180,
+        help="before each measurement, wait up to this many seconds for other processes "
+        "to leave the CPUs idle (180)",
+    )
+    parser.add_argument("--one-pipeline", choices=[p[0] for p in PIPELINES], help=argparse.SUPPRESS)
+    parser.add_argument("paths", nargs="*", type=Path, help=argparse.SUPPRESS)
     return parser.parse_args()
+
+
+def median_of(samples: list[Any], seconds: Callable[[Any], float]) -> Any:
+    """The sample with the median time (the lower middle one for an even count)."""
+    return sorted(samples, key=seconds)[(len(samples) - 1) // 2]
+
+
+def run_floor(paths: list[Path], args: argparse.Namespace, waited: dict[str, float]) -> Any:
+    from albumen.config import Settings
+
+    short_side = Settings().preview_size
+    samples = []
+    for round_ in range(args.repeat):
+        print(f"(a) floor (round {round_ + 1}/{args.repeat}) ...", flush=True)
+        waited[f"floor#{round_ + 1}"] = wait_for_quiet(args.quiet_wait)
+        samples.append(measure_floor(paths, short_side))
+    floor = median_of(samples, lambda f: f["seconds"])
+    return {**floor, "samples_photos_per_s": [f["photos_per_s"] for f in samples]}
+
+
+def run_pipelines(
+    paths: list[Path], args: argparse.Namespace, waited: dict[str, float]
+) -> dict[str, PipelineRun]:
+    """Each configuration ``repeat`` times, interleaved; the median run of each is kept."""
+    samples: dict[str, list[PipelineRun]] = {key: [] for key, *_ in PIPELINES}
+    for round_ in range(args.repeat):
+        for key, label, *_ in PIPELINES:
+            print(f"{label.strip()} (round {round_ + 1}/{args.repeat}) ...", flush=True)
+            waited[f"{key}#{round_ + 1}"] = wait_for_quiet(args.quiet_wait)
+            samples[key].append(pipeline_in_child(key, paths))
+    runs = {}
+    for key, found in samples.items():
+        runs[key] = median_of(found, lambda r: r.total_s)
+        runs[key].samples_photos_per_s = [r.photos_per_s for r in found]
+    return runs
+
+
+def pipeline_in_child(key: str, paths: list[Path]) -> PipelineRun:
+    """Measure one pipeline in a fresh interpreter, as a freshly started worker would run.
+
+    Every run then starts from the same state: nothing left over from an earlier run (engines,
+    queue connections, modules the thread workers imported and forked children would inherit).
+    """
+    command = [sys.executable, __file__, "--one-pipeline", key, *map(str, paths)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        raise RuntimeError(f"pipeline {key} failed ({done.returncode}):\n{done.stderr}")
+    sys.stderr.write(done.stderr)
+    return PipelineRun(**json.loads(done.stdout.splitlines()[-1]))
+
+
+def one_pipeline(key: str, paths: list[Path]) -> None:
+    """The child side of ``pipeline_in_child``: print the run as JSON on the last line."""
+    _, label, workers, kind = next(p for p in PIPELINES if p[0] == key)
+    print(json.dumps(asdict(measure_pipeline(key, label, paths, workers, kind))))
 
 
 def main() -> None:
     args = parse_args()
+    if args.one_pipeline:
+        logging.basicConfig(level=logging.WARNING)
+        one_pipeline(args.one_pipeline, args.paths)
+        return
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    from albumen.config import Settings
-
     cache = args.cache or args.out / "photos"
     print(f"preparing {args.photos} photos in {cache} ...", flush=True)
     paths = ensure_photos(cache, args.photos)
     warm_page_cache(paths)
     sizes = [p.stat().st_size for p in paths]
+    waited: dict[str, float] = {}
     results: dict[str, Any] = {
         "machine": machine_facts(),
         "photos": {
@@ -663,20 +847,14 @@ def main() -> None:
             "mean_mib": sum(sizes) / len(sizes) / MiB,
             "total_mib": sum(sizes) / MiB,
         },
+        "repeat": args.repeat,
+        "waited_for_quiet_s": waited,
     }
-    print("(a) floor ...", flush=True)
-    results["floor"] = measure_floor(paths, Settings().preview_size)
-    runs = {}
-    for key, label, workers, kind in (
-        ("process_1", "(b) pipeline, 1 process worker", 1, "process"),
-        ("process_2", "(c) pipeline, 2 process workers", 2, "process"),
-        ("thread_2", "    pipeline, 2 thread workers", 2, "thread"),
-    ):
-        print(f"{label.strip()} ...", flush=True)
-        runs[key] = measure_pipeline(key, label, paths, workers, kind)
+    results["floor"] = run_floor(paths, args, waited)
+    runs = run_pipelines(paths, args, waited)
     results["pipelines"] = {key: run.to_dict() for key, run in runs.items()}
     results["ratios"] = ratios(results["floor"], runs)
-    results["upload"] = run_upload(args.upload_mib)
+    results["upload"] = run_upload(args.upload_mib, args.quiet_wait, waited)
     print_report(results)
     args.out.mkdir(parents=True, exist_ok=True)
     out_file = args.out / "ingest.json"
@@ -684,10 +862,13 @@ def main() -> None:
     print(f"\nwritten to {out_file}")
 
 
-def run_upload(filler_mib: int) -> dict[str, Any] | None:
+def run_upload(
+    filler_mib: int, quiet_wait: float, waited: dict[str, float]
+) -> dict[str, Any] | None:
     if filler_mib <= 0:
         return None
     print(f"upload of {filler_mib} MiB ...", flush=True)
+    waited["upload"] = wait_for_quiet(quiet_wait)
     try:
         return measure_upload(filler_mib)
     except (RuntimeError, OSError, httpx.HTTPError) as exc:
