@@ -110,3 +110,33 @@ def _up(base: str) -> bool:
         return httpx.get(f"{base}/health/ready", timeout=1).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def _children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def test_dead_worker_processes_are_replaced(tmp_path: Path, db_url: str) -> None:
+    """A worker process that dies (OOM killer, segfault in a codec) is replaced by a new one."""
+    env = env_for(tmp_path / "data", db_url, ALBUMEN_RECONCILE_INTERVAL_SECONDS="1",
+                  ALBUMEN_WORKER_HEARTBEAT_SECONDS="1")
+    worker = _start_worker(env)
+    try:
+        # two worker processes and huey's scheduler process
+        assert wait_until(lambda: len(_children(worker.pid)) >= 3, 60), "no worker processes"
+        for child in _children(worker.pid):
+            os.kill(child, signal.SIGKILL)
+        src = tmp_path / "later"
+        for i in range(3):
+            images.write(src / f"{i}.jpg", images.jpeg(640, 480, seed=300 + i))
+        assert run_json(env, "import", str(src), "--json")["counts"]["imported"] == 3
+        ready = select(func.count()).select_from(Asset).where(Asset.state == "ready")
+        assert wait_until(lambda: _count(db_url, ready) == 3, 60), "dead workers not replaced"
+    finally:
+        worker.send_signal(signal.SIGTERM)
+        try:
+            worker.wait(30)
+        finally:
+            if worker.poll() is None:
+                os.killpg(worker.pid, signal.SIGKILL)

@@ -20,7 +20,8 @@ from sqlalchemy import delete, func, select
 from albumen.db.base import utcnow
 from albumen.db.models import Worker
 from albumen.jobs.reconciler import reconcile
-from albumen.runtime import Runtime
+from albumen.runtime import Runtime, set_runtime
+from albumen.services.stages import warm_up
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +44,8 @@ class WorkerHost:
         self._consumer: Consumer | None = None
 
     def start(self) -> None:
+        set_runtime(self.rt)  # tasks (and forked worker processes) find the runtime here
+        warm_up()
         with self.rt.transaction() as session:
             session.add(Worker(id=self.id, hostname=socket.gethostname(), pid=os.getpid()))
         self._consumer = _EmbeddedConsumer(
@@ -67,6 +70,10 @@ class WorkerHost:
                     reconcile(self.rt)
                     next_reconcile = elapsed + settings.reconcile_interval_seconds
                 self._heartbeat()
+                if self._consumer is not None:
+                    # Huey checks this in Consumer.run(), which an embedded host does not call:
+                    # a worker process killed by the OOM killer or a codec crash is replaced.
+                    self._consumer.check_worker_health()
             except Exception:
                 log.exception("housekeeping failed; will try again")
             self._stop.wait(tick)

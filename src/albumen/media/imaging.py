@@ -79,7 +79,7 @@ def open_for_display(path: Path, min_short_side: int, max_pixels: int) -> Image.
             scale = min(width, height) / min_short_side
             im.draft("RGB", (int(width / scale), int(height / scale)))
         im.load()
-        im = ImageOps.exif_transpose(im)
+        im = ImageOps.exif_transpose(im, in_place=True) or im
         return to_srgb(im)
     except UnidentifiedImageError as exc:
         raise MediaDecodeError(DAMAGED) from exc

@@ -100,3 +100,11 @@ STAGE_FUNCTIONS: dict[str, StageFn] = {
     "phash": phash_stage,
 }
 
+
+
+def warm_up() -> None:
+    """Import codecs and libraries before the first job, so it is not slower than the rest."""
+    import pyexiv2  # noqa: F401  (read_metadata imports it on first use)
+    import scipy.fftpack  # noqa: F401  (imagehash imports it on first use)
+
+    register_codecs()
