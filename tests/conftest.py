@@ -132,7 +132,24 @@ def rt(tmp_path: Path, db_url: str) -> Iterator[Runtime]:
 
 @pytest.fixture
 def client(rt: Runtime) -> Iterator[TestClient]:
+    """An API client logged in as the administrator ("admin", password ADMIN_PASSWORD)."""
     from albumen.api.app import create_app
 
     with TestClient(create_app(rt, start_workers=False)) as test_client:
+        created = test_client.post("/api/v1/setup",
+                                   json={"username": "admin", "password": ADMIN_PASSWORD})
+        assert created.status_code == 201, created.text
+        test_client.headers["Authorization"] = bearer(test_client, "admin", ADMIN_PASSWORD)
         yield test_client
+
+
+ADMIN_PASSWORD = "admin-password-1"
+
+
+def bearer(client: TestClient, username: str, password: str) -> str:
+    """Log in with the OAuth2 password flow; returns the Authorization header value."""
+    response = client.post("/api/v1/auth/token",
+                           data={"username": username, "password": password},
+                           headers={"Authorization": ""})
+    assert response.status_code == 200, response.text
+    return f"Bearer {response.json()['access_token']}"

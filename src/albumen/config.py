@@ -50,6 +50,25 @@ class Settings(BaseSettings):
     reconcile_interval_seconds: float = 60.0
     worker_heartbeat_seconds: float = 10.0
 
+    # Accounts and sharing
+    access_token_minutes: int = 60
+    session_days: int = Field(default=30, description="refresh tokens and web sessions")
+    cookie_secure: Literal["auto", "always", "never"] = Field(
+        default="auto", description="Secure flag on cookies: auto = when the request is HTTPS"
+    )
+    public_url: str | None = Field(
+        default=None, description="base URL used in share links and QR codes"
+    )
+    guest_delete_minutes: int = Field(
+        default=60, description="how long guests may delete their own uploads"
+    )
+    rejected_retention_days: int = Field(
+        default=30, description="rejected guest uploads lose their original after this"
+    )
+    login_rate: str = Field(default="10/minute", description="login attempts per account/IP")
+    guest_upload_rate: str = Field(default="60/minute", description="uploads per guest")
+    api_key_rate: str = Field(default="600/minute", description="requests per API key")
+
     # Derivatives
     thumbnail_size: int = 250
     thumbnail_quality: int = 80

@@ -33,6 +33,32 @@ class Conflict(AlbumenError):
     status_code = 409
 
 
+class Unauthorized(AlbumenError):
+    """No valid credentials (log in, or send a bearer token or API key)."""
+
+    code = "unauthorized"
+    status_code = 401
+
+
+class Forbidden(AlbumenError):
+    code = "forbidden"
+    status_code = 403
+
+
+class RateLimited(AlbumenError):
+    code = "rate_limited"
+    status_code = 429
+
+    def __init__(self, message: str, retry_after: int) -> None:
+        super().__init__(message, details={"retry_after": retry_after})
+        self.retry_after = retry_after
+
+
+class QuotaExceeded(AlbumenError):
+    code = "quota_exceeded"
+    status_code = 413
+
+
 class RejectedFile(InvalidInput):
     """An upload or import that albumen will not store (wrong type, empty, too big, bomb…)."""
 

@@ -21,6 +21,7 @@ from albumen.storage import Storage, storage_from_url
 
 if TYPE_CHECKING:
     from albumen.jobs.queue import JobQueue
+    from albumen.security.ratelimit import RateLimiter
 
 
 @dataclass
@@ -41,6 +42,12 @@ class Runtime:
         from albumen.jobs.queue import make_queue
 
         return make_queue(self.settings)
+
+    @cached_property
+    def limiter(self) -> RateLimiter:
+        from albumen.security.ratelimit import RateLimiter
+
+        return RateLimiter()
 
     def session(self) -> Session:
         return session_factory(self.database_url)()

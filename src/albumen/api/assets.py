@@ -10,26 +10,25 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.requests import ClientDisconnect
 
-from albumen.api.deps import RuntimeDep, SessionDep
+from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
+from albumen.api.errors import ERRORS
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.schemas import (
     AssetDetail,
     AssetOut,
     AssetPage,
-    ErrorResponse,
     NearDuplicate,
     NearDuplicates,
     UploadResult,
 )
+from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
 from albumen.errors import InvalidInput, TooLarge
 from albumen.runtime import Runtime
 from albumen.services import assets as svc
+from albumen.services.access import require_event
 from albumen.services.ingest import IngestResult, Origin, ingest
 
-router = APIRouter(prefix="/api/v1/assets", tags=["assets"])
-ERRORS: dict[int | str, dict[str, Any]] = {
-    code: {"model": ErrorResponse} for code in (404, 413, 415, 422)
-}
+router = APIRouter(prefix="/api/v1/assets", tags=["assets"], responses=ERRORS)
 
 _UPLOAD_BODY = {
     "requestBody": {
@@ -48,10 +47,35 @@ _UPLOAD_BODY = {
 _MULTIPART_OVERHEAD = 64 * 1024
 
 
-def _receive(rt: Runtime, request: Request, boundary: bytes) -> IngestResult:
+def _receive(rt: Runtime, request: Request, boundary: bytes, dest: dict[str, Any]
+             ) -> IngestResult:
     reader = MultipartReader(pull(request.stream()), boundary)
     filename = reader.next_file("file")
-    return ingest(rt, reader.file_chunks(), Origin("upload", filename))  # type: ignore[arg-type]
+    return ingest(rt, reader.file_chunks(), Origin("upload", filename, **dest))  # type: ignore[arg-type]
+
+
+async def receive_upload(rt: Runtime, request: Request, dest: dict[str, Any]) -> IngestResult:
+    """Stream one multipart upload into ingest (shared by user and guest uploads)."""
+    boundary = boundary_of(request.headers.get("content-type"))
+    declared = request.headers.get("content-length")
+    limit = rt.settings.max_upload_bytes
+    if declared and declared.isdigit() and int(declared) > limit + _MULTIPART_OVERHEAD:
+        raise TooLarge(f"upload of {int(declared):,} bytes is over the limit of {limit:,} bytes",
+                       details={"max_bytes": limit})
+    try:
+        return await run_in_threadpool(_receive, rt, request, boundary, dest)
+    except ClientDisconnect as exc:
+        raise InvalidInput("upload interrupted: the client disconnected") from exc
+
+
+def _destination(rt: Runtime, user_id: int, event_id: int | None) -> dict[str, Any]:
+    if event_id is None:
+        return {"owner_id": user_id, "uploaded_by_id": user_id}
+    with rt.session() as session:
+        event, role = require_event(session, user_id, event_id, CONTRIBUTOR)
+        review = event.review_required and role == CONTRIBUTOR
+        return {"owner_id": user_id, "event_id": event_id,
+                "uploaded_by_id": user_id, "moderation": PENDING_REVIEW if review else APPROVED}
 
 
 @router.post(
@@ -62,17 +86,10 @@ def _receive(rt: Runtime, request: Request, boundary: bytes) -> IngestResult:
     openapi_extra=_UPLOAD_BODY,
     summary="Upload a photo (multipart field 'file'); streamed to storage while hashed",
 )
-async def upload(request: Request, rt: RuntimeDep) -> Any:
-    boundary = boundary_of(request.headers.get("content-type"))
-    declared = request.headers.get("content-length")
-    limit = rt.settings.max_upload_bytes
-    if declared and declared.isdigit() and int(declared) > limit + _MULTIPART_OVERHEAD:
-        raise TooLarge(f"upload of {int(declared):,} bytes is over the limit of {limit:,} bytes",
-                       details={"max_bytes": limit})
-    try:
-        result = await run_in_threadpool(_receive, rt, request, boundary)
-    except ClientDisconnect as exc:
-        raise InvalidInput("upload interrupted: the client disconnected") from exc
+async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
+                 event_id: int | None = None) -> Any:
+    dest = await run_in_threadpool(_destination, rt, principal.user_id, event_id)
+    result = await receive_upload(rt, request, dest)
     with rt.session() as session:
         asset = svc.get_asset(session, result.asset_id)  # type: ignore[arg-type]
         body = UploadResult(
@@ -86,6 +103,7 @@ async def upload(request: Request, rt: RuntimeDep) -> Any:
 @router.get("", response_model=AssetPage, responses=ERRORS)
 def list_assets(
     session: SessionDep,
+    principal: PrincipalDep,
     taken_after: datetime | None = None,
     taken_before: datetime | None = None,
     camera: Annotated[str | None, Query(max_length=200)] = None,
@@ -93,6 +111,8 @@ def list_assets(
     media_type: Annotated[str | None, Query(pattern="^(image|video)$")] = None,
     state: Annotated[str | None, Query(pattern="^(processing|ready|failed)$")] = None,
     trashed: bool = False,
+    event_id: int | None = None,
+    moderation: Annotated[str | None, Query(pattern="^(approved|pending|rejected)$")] = None,
     limit: Annotated[int, Query(ge=1, le=svc.MAX_PAGE)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> AssetPage:
@@ -101,7 +121,8 @@ def list_assets(
             raise InvalidInput(f"{name} needs a time zone (e.g. 2024-05-01T00:00:00Z)")
     page = svc.list_assets(
         session,
-        svc.AssetFilter(taken_after, taken_before, camera, has_gps, media_type, state, trashed),
+        svc.AssetFilter(taken_after, taken_before, camera, has_gps, media_type, state, trashed,
+                        event_id, moderation, viewer=principal.user_id),
         limit=limit,
         cursor=cursor,
     )
@@ -109,8 +130,8 @@ def list_assets(
 
 
 @router.get("/{asset_id}", response_model=AssetDetail, responses=ERRORS)
-def show(asset_id: int, session: SessionDep) -> AssetDetail:
-    return AssetDetail.of(svc.get_asset(session, asset_id))
+def show(asset_id: int, session: SessionDep, principal: PrincipalDep) -> AssetDetail:
+    return AssetDetail.of(svc.get_asset(session, asset_id, principal.user_id))
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -130,22 +151,27 @@ def _file(rt: Runtime, request: Request, key: str, media_type: str, etag: str,
 
 @router.get("/{asset_id}/original", responses=ERRORS,
             response_class=FileResponse, summary="The original bytes (supports Range)")
-def original(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep) -> Response:
-    asset = svc.get_asset(session, asset_id)
+def original(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep,
+             principal: PrincipalDep) -> Response:
+    asset = svc.get_asset(session, asset_id, principal.user_id)
     return _file(rt, request, asset.storage_key, asset.mime_type, f'"{asset.sha256}"',
                  asset.original_filename)
 
 
 @router.get("/{asset_id}/thumbnail", responses=ERRORS, response_class=FileResponse,
             summary="WebP thumbnail, short side 250 px")
-def thumbnail(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep) -> Response:
+def thumbnail(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep,
+              principal: PrincipalDep) -> Response:
+    svc.get_asset(session, asset_id, principal.user_id)
     row = svc.get_derivative(session, asset_id, "thumbnail")
     return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
 
 
 @router.get("/{asset_id}/preview", responses=ERRORS, response_class=FileResponse,
             summary="JPEG preview, short side 1440 px")
-def preview(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep) -> Response:
+def preview(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep,
+              principal: PrincipalDep) -> Response:
+    svc.get_asset(session, asset_id, principal.user_id)
     row = svc.get_derivative(session, asset_id, "preview")
     return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
 
@@ -155,10 +181,11 @@ def near_duplicates(
     asset_id: int,
     rt: RuntimeDep,
     session: SessionDep,
+    principal: PrincipalDep,
     max_distance: Annotated[int | None, Query(ge=0, le=32)] = None,
 ) -> NearDuplicates:
     distance = rt.settings.near_duplicate_distance if max_distance is None else max_distance
-    found = svc.near_duplicates(session, asset_id, distance)
+    found = svc.near_duplicates(session, asset_id, distance, principal.user_id)
     return NearDuplicates(
         asset_id=asset_id, max_distance=distance,
         items=[NearDuplicate(distance=d, asset=AssetOut.of(a)) for a, d in found],
@@ -167,14 +194,14 @@ def near_duplicates(
 
 @router.delete("/{asset_id}", response_model=AssetOut, responses=ERRORS,
                summary="Move to trash (soft delete; restore with POST …/restore)")
-def delete(asset_id: int, rt: RuntimeDep) -> AssetOut:
-    svc.trash(rt, asset_id)
+def delete(asset_id: int, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
+    svc.trash(rt, asset_id, actor)
     with rt.session() as session:
         return AssetOut.of(svc.get_asset(session, asset_id))
 
 
 @router.post("/{asset_id}/restore", response_model=AssetOut, responses=ERRORS)
-def restore(asset_id: int, rt: RuntimeDep) -> AssetOut:
-    svc.restore(rt, asset_id)
+def restore(asset_id: int, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
+    svc.restore(rt, asset_id, actor)
     with rt.session() as session:
         return AssetOut.of(svc.get_asset(session, asset_id))

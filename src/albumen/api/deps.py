@@ -1,4 +1,4 @@
-"""Dependencies injected into the routers."""
+"""Dependencies injected into the routers: runtime, database session, who is calling."""
 
 from __future__ import annotations
 
@@ -6,9 +6,21 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from albumen.errors import Forbidden, Unauthorized
 from albumen.runtime import Runtime
+from albumen.security.secrets import same
+from albumen.services.audit import Actor
+from albumen.services.auth import Principal, authenticate_token
+
+SESSION_COOKIE = "albumen_session"
+CSRF_HEADER = "x-csrf-token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+# Declares the OAuth2 password flow in OpenAPI, so /docs has a working "Authorize" button.
+_bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
 def get_rt(request: Request) -> Runtime:
@@ -24,3 +36,48 @@ def get_session(rt: RuntimeDep) -> Iterator[Session]:
 
 
 SessionDep = Annotated[Session, Depends(get_session)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def get_principal(request: Request, rt: RuntimeDep,
+                  token: Annotated[str | None, Depends(_bearer)]) -> Principal:
+    """The caller, from a bearer token / API key, or from the web session cookie (then state
+    changes also need the CSRF token in the X-CSRF-Token header)."""
+    if token:
+        principal = authenticate_token(rt, token, "token")
+        if principal.api_key_id is not None:
+            rt.limiter.hit(rt.settings.api_key_rate, f"key:{principal.api_key_id}",
+                           what="requests with this API key")
+    elif cookie := request.cookies.get(SESSION_COOKIE):
+        principal = authenticate_token(rt, cookie, "cookie")
+        if request.method not in SAFE_METHODS:
+            sent = request.headers.get(CSRF_HEADER, "")
+            if not sent or not principal.csrf_token or not same(sent, principal.csrf_token):
+                raise Forbidden("missing or wrong CSRF token (send it in X-CSRF-Token)")
+    else:
+        raise Unauthorized("log in first: send 'Authorization: Bearer <token or API key>'")
+    principal.require("read" if request.method in SAFE_METHODS else "write")
+    request.state.principal = principal
+    return principal
+
+
+PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+def get_admin(principal: PrincipalDep) -> Principal:
+    if not principal.admin:
+        raise Forbidden("administrators only")
+    return principal
+
+
+AdminDep = Annotated[Principal, Depends(get_admin)]
+
+
+def get_actor(request: Request, principal: PrincipalDep) -> Actor:
+    return Actor(user_id=principal.user_id, ip=client_ip(request))
+
+
+ActorDep = Annotated[Actor, Depends(get_actor)]

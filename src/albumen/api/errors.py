@@ -10,9 +10,18 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from albumen.errors import AlbumenError
+from albumen.errors import AlbumenError, RateLimited, Unauthorized
 
 log = logging.getLogger(__name__)
+
+
+def _error_models() -> dict[int | str, dict[str, Any]]:
+    from albumen.api.schemas import ErrorResponse
+
+    return {code: {"model": ErrorResponse} for code in (401, 403, 404, 409, 413, 415, 422, 429)}
+
+
+ERRORS = _error_models()
 
 _HTTP_CODES = {
     400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
@@ -31,7 +40,12 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AlbumenError)
     async def _albumen(_: Request, exc: AlbumenError) -> JSONResponse:
-        return error_response(exc.status_code, exc.code, exc.message, exc.details)
+        headers = None
+        if isinstance(exc, RateLimited):
+            headers = {"Retry-After": str(exc.retry_after)}
+        elif isinstance(exc, Unauthorized):
+            headers = {"WWW-Authenticate": "Bearer"}
+        return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
 
     @app.exception_handler(RequestValidationError)
     async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:

@@ -81,6 +81,8 @@ class AssetOut(BaseModel):
     favorite: bool
     thumbhash: str | None
     phash: str | None
+    event_id: int | None
+    moderation: str
     links: AssetLinks
 
     @classmethod
@@ -108,6 +110,7 @@ class AssetOut(BaseModel):
             title=asset.title, description=asset.description, keywords=asset.keywords or [],
             favorite=asset.favorite, thumbhash=asset.thumbhash,
             phash=(f"{asset.phash & ((1 << 64) - 1):016x}" if asset.phash is not None else None),
+            event_id=asset.event_id, moderation=asset.moderation,
             links=AssetLinks(original=f"{base}/original", thumbnail=f"{base}/thumbnail",
                              preview=f"{base}/preview"),
         )

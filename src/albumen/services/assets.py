@@ -6,6 +6,7 @@ import base64
 import binascii
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Select, and_, func, or_, select
@@ -15,6 +16,9 @@ from albumen.db.base import utcnow
 from albumen.db.models import Asset, Derivative
 from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
+from albumen.services import audit
+from albumen.services.access import readable_asset, visible_clause, writable_asset
+from albumen.services.audit import Actor
 
 MAX_PAGE = 500
 
@@ -28,6 +32,12 @@ class AssetFilter:
     media_type: str | None = None
     state: str | None = None
     trashed: bool = False
+    event_id: int | None = None
+    moderation: str | None = None
+    # Whose view this is: a user id (only what they may see), or None for the operator (CLI).
+    viewer: int | None = None
+    # A share-link holder's view (services.sharing.GuestAccess) instead of a user's.
+    guest: Any = None
 
 
 @dataclass
@@ -50,7 +60,7 @@ def _decode_cursor(cursor: str) -> tuple[datetime, int]:
         raise InvalidInput("invalid cursor", details={"cursor": cursor}) from exc
 
 
-def _filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset]]:
+def filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset]]:
     query = query.where(Asset.deleted_at.is_not(None) if f.trashed else Asset.deleted_at.is_(None))
     if f.taken_after is not None:
         query = query.where(Asset.taken_at >= f.taken_after)
@@ -70,6 +80,16 @@ def _filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset
         query = query.where(Asset.media_type == f.media_type)
     if f.state:
         query = query.where(Asset.state == f.state)
+    if f.event_id is not None:
+        query = query.where(Asset.event_id == f.event_id)
+    if f.moderation:
+        query = query.where(Asset.moderation == f.moderation)
+    if f.viewer is not None:
+        query = query.where(visible_clause(f.viewer))
+    if f.guest is not None:
+        from albumen.services.sharing import guest_visible_clause
+
+        query = query.where(guest_visible_clause(f.guest))
     return query
 
 
@@ -78,7 +98,7 @@ def list_assets(
 ) -> Page:
     """Newest first (capture time, else arrival), stable under concurrent inserts."""
     limit = max(1, min(limit, MAX_PAGE))
-    query = _filtered(select(Asset), f).options(
+    query = filtered(select(Asset), f).options(
         selectinload(Asset.sources), selectinload(Asset.stages)
     )
     if cursor:
@@ -94,17 +114,19 @@ def list_assets(
     return Page(items, next_cursor)
 
 
-def get_asset(session: Session, asset_id: int, *, include_trashed: bool = True) -> Asset:
+def get_asset(session: Session, asset_id: int, viewer: int | None = None) -> Asset:
+    """One asset; with a viewer (user id), only if that user may see it (else NotFound)."""
+    if viewer is not None:
+        readable_asset(session, viewer, asset_id)
     asset = session.get(
         Asset, asset_id, options=[selectinload(Asset.sources), selectinload(Asset.stages)]
     )
-    if asset is None or (asset.deleted_at is not None and not include_trashed):
+    if asset is None:
         raise NotFound(f"asset {asset_id} not found", details={"asset_id": asset_id})
     return asset
 
 
 def get_derivative(session: Session, asset_id: int, kind: str) -> Derivative:
-    get_asset(session, asset_id)
     row = session.get(Derivative, (asset_id, kind))
     if row is None:
         raise NotFound(
@@ -114,33 +136,41 @@ def get_derivative(session: Session, asset_id: int, kind: str) -> Derivative:
     return row
 
 
-def trash(rt: Runtime, asset_id: int) -> Asset:
+def _editable(session: Session, asset_id: int, user_id: int | None) -> Asset:
+    return get_asset(session, asset_id) if user_id is None else writable_asset(
+        session, user_id, asset_id)
+
+
+def trash(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:
     with rt.transaction() as session:
-        asset = get_asset(session, asset_id)
+        asset = _editable(session, asset_id, actor.user_id)
         if asset.deleted_at is None:
             asset.deleted_at = utcnow()
-        return asset
+            audit.record(session, actor, "asset.trash", "asset", asset_id)
 
 
-def restore(rt: Runtime, asset_id: int) -> Asset:
+def restore(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:
     with rt.transaction() as session:
-        asset = get_asset(session, asset_id)
-        asset.deleted_at = None
-        return asset
+        asset = _editable(session, asset_id, actor.user_id)
+        if asset.deleted_at is not None:
+            asset.deleted_at = None
+            audit.record(session, actor, "asset.restore", "asset", asset_id)
 
 
 def near_duplicates(
-    session: Session, asset_id: int, max_distance: int
+    session: Session, asset_id: int, max_distance: int, viewer: int | None = None
 ) -> list[tuple[Asset, int]]:
-    """Assets whose perceptual hash is within ``max_distance`` bits, closest first."""
-    asset = get_asset(session, asset_id)
+    """Assets (that the viewer may see) whose perceptual hash is within ``max_distance`` bits,
+    closest first."""
+    asset = get_asset(session, asset_id, viewer)
     if asset.phash is None:
         return []
-    rows = session.execute(
-        select(Asset.id, Asset.phash).where(
-            Asset.phash.is_not(None), Asset.deleted_at.is_(None), Asset.id != asset_id
-        )
-    ).all()
+    query = select(Asset.id, Asset.phash).where(
+        Asset.phash.is_not(None), Asset.deleted_at.is_(None), Asset.id != asset_id
+    )
+    if viewer is not None:
+        query = query.where(visible_clause(viewer))
+    rows = session.execute(query).all()
     if not rows:
         return []
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))

@@ -69,7 +69,8 @@ def import_file(rt: Runtime, path: Path, owner_id: int | None = None) -> IngestR
     # Paths that are not valid UTF-8 are kept with their odd bytes escaped (\xNN).
     abspath = os.fsencode(path.resolve()).decode("utf-8", "backslashreplace")
     with rt.session() as session:
-        known = already_imported(session, abspath, stat.st_size, stat.st_mtime_ns)
+        known = already_imported(session, abspath, stat.st_size, stat.st_mtime_ns,
+                                 f"u{owner_id or 0}")
     if known is not None:
         return IngestResult("skipped", path.name, known, reason="already imported", path=shown)
     origin = Origin("import", os.fsdecode(path.name), abspath, stat.st_size, stat.st_mtime_ns,

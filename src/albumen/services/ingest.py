@@ -17,8 +17,22 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
-from albumen.db.models import ASSET_PROCESSING, PENDING, Asset, AssetSource, AssetStage
-from albumen.errors import MediaDecodeError, RejectedFile, TooLarge, UnsupportedMediaType
+from albumen.db.models import (
+    APPROVED,
+    ASSET_PROCESSING,
+    PENDING,
+    Asset,
+    AssetSource,
+    AssetStage,
+    User,
+)
+from albumen.errors import (
+    MediaDecodeError,
+    QuotaExceeded,
+    RejectedFile,
+    TooLarge,
+    UnsupportedMediaType,
+)
 from albumen.media.imaging import check_header
 from albumen.media.sniff import SUPPORTED, FileType, sniff
 from albumen.runtime import Runtime
@@ -48,7 +62,8 @@ class IngestResult:
 
 @dataclass
 class Origin:
-    """Where the bytes come from: an upload, or an imported file with its path and stat."""
+    """Where the bytes come from (an upload, or an imported file with its path and stat) and
+    where they go: whose library or which event, uploaded by whom, moderated or not."""
 
     via: Literal["upload", "import"]
     filename: str
@@ -56,6 +71,16 @@ class Origin:
     size: int | None = None
     mtime_ns: int | None = None
     owner_id: int | None = None
+    event_id: int | None = None
+    uploaded_by_id: int | None = None
+    guest_id: int | None = None
+    link_id: int | None = None
+    moderation: str = APPROVED
+
+    @property
+    def scope(self) -> str:
+        """Exact duplicates are recognised within one event, or within one owner's library."""
+        return f"e{self.event_id}" if self.event_id else f"u{self.owner_id or 0}"
 
 
 def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult:
@@ -80,11 +105,12 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
                 details={"detected": kind, "filename": filename},
             )
         with rt.session() as session:
-            existing = _by_sha(session, staged.sha256)
+            existing = _by_sha(session, origin.scope, staged.sha256)
             if existing is not None:
                 _add_source(session, existing, origin, filename)
                 session.commit()
                 return IngestResult("duplicate", filename, existing.id, path=origin.path)
+            _check_quota(session, origin.owner_id, staged.size, filename)
         try:
             check_header(staged.path, settings.max_image_pixels)
         except MediaDecodeError as exc:
@@ -102,8 +128,24 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
     return IngestResult("imported", filename, asset_id, path=origin.path)
 
 
-def _by_sha(session: Session, sha: str) -> Asset | None:
-    return session.scalar(select(Asset).where(Asset.sha256 == sha))
+def _by_sha(session: Session, scope: str, sha: str) -> Asset | None:
+    return session.scalar(select(Asset).where(Asset.scope == scope, Asset.sha256 == sha))
+
+
+def _check_quota(session: Session, owner_id: int | None, size: int, filename: str) -> None:
+    if owner_id is None:
+        return
+    quota = session.scalar(select(User.quota_bytes).where(User.id == owner_id))
+    if quota is None:
+        return
+    from albumen.services.users import storage_used
+
+    used = storage_used(session, owner_id)
+    if used + size > quota:
+        raise QuotaExceeded(
+            f"storage quota exceeded: {used:,} of {quota:,} bytes used, this file needs {size:,}",
+            details={"quota_bytes": quota, "used_bytes": used, "filename": filename},
+        )
 
 
 def _add_source(session: Session, asset: Asset, origin: Origin, filename: str) -> None:
@@ -139,7 +181,10 @@ def _record(
             asset = Asset(
                 sha256=sha, size=size, media_type=kind.media_type, mime_type=kind.mime_type,
                 format=kind.format, storage_key=key, original_filename=filename,
-                owner_id=origin.owner_id, state=ASSET_PROCESSING, created_at=now, sort_at=now,
+                owner_id=origin.owner_id, event_id=origin.event_id, scope=origin.scope,
+                uploaded_by_id=origin.uploaded_by_id, guest_id=origin.guest_id,
+                link_id=origin.link_id, moderation=origin.moderation,
+                state=ASSET_PROCESSING, created_at=now, sort_at=now,
             )
             session.add(asset)
             session.flush()
@@ -151,18 +196,21 @@ def _record(
     except IntegrityError:
         # The same bytes arrived concurrently and the other request recorded them first.
         with rt.transaction() as session:
-            existing = _by_sha(session, sha)
+            existing = _by_sha(session, origin.scope, sha)
             if existing is None:
                 raise
             _add_source(session, existing, origin, filename)
             return existing.id, True
 
 
-def already_imported(session: Session, path: str, size: int, mtime_ns: int) -> int | None:
+def already_imported(session: Session, path: str, size: int, mtime_ns: int,
+                     scope: str) -> int | None:
     """The asset id of a path imported before with the same size and mtime (re-runs skip it)."""
     return session.scalar(
         select(AssetSource.asset_id)
+        .join(Asset, Asset.id == AssetSource.asset_id)
         .where(
+            Asset.scope == scope,
             AssetSource.source_path == path,
             AssetSource.source_size == size,
             AssetSource.source_mtime_ns == mtime_ns,

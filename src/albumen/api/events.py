@@ -1,0 +1,298 @@
+"""/api/v1/events: events, members, moderation; /api/v1/links: share links and QR codes."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
+from albumen.api.errors import ERRORS
+from albumen.db.models import ShareLink
+from albumen.runtime import Runtime
+from albumen.services import downloads, sharing
+from albumen.services import events as svc
+from albumen.services.access import require_event
+from albumen.services.assets import AssetFilter
+
+router = APIRouter(prefix="/api/v1", tags=["events"], responses=ERRORS)
+
+
+class EventIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=10000)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    timezone: str | None = Field(default=None, max_length=64)
+    location: str | None = Field(default=None, max_length=300)
+    review_required: bool = False
+    selfie_search: bool = True
+
+
+class EventPatch(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=10000)
+    starts_at: datetime | None = None
+    ends_at: datetime | None = None
+    timezone: str | None = Field(default=None, max_length=64)
+    location: str | None = Field(default=None, max_length=300)
+    cover_asset_id: int | None = None
+    review_required: bool | None = None
+    selfie_search: bool | None = None
+    archived: bool | None = None
+
+
+class EventOut(BaseModel):
+    id: int
+    title: str
+    description: str | None
+    starts_at: datetime | None
+    ends_at: datetime | None
+    timezone: str | None
+    location: str | None
+    cover_asset_id: int | None
+    review_required: bool
+    selfie_search: bool
+    archived_at: datetime | None
+    created_at: datetime
+    role: str
+    counts: dict[str, int]
+
+    @classmethod
+    def of(cls, view: svc.EventView) -> EventOut:
+        e = view.event
+        return cls(id=e.id, title=e.title, description=e.description, starts_at=e.starts_at,
+                   ends_at=e.ends_at, timezone=e.timezone, location=e.location,
+                   cover_asset_id=e.cover_asset_id, review_required=e.review_required,
+                   selfie_search=e.selfie_search, archived_at=e.archived_at,
+                   created_at=e.created_at, role=view.role, counts=view.counts)
+
+
+class MemberIn(BaseModel):
+    username: str = Field(min_length=1, max_length=150)
+    role: Literal["cohost", "contributor", "viewer"]
+
+
+class MemberOut(BaseModel):
+    user_id: int
+    username: str
+    role: str
+
+
+class Decision(BaseModel):
+    asset_ids: list[int] = Field(min_length=1, max_length=10000)
+    decision: Literal["approve", "reject", "pending"]
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Decided(BaseModel):
+    changed: int
+
+
+def _aware(values: dict[str, Any]) -> dict[str, Any]:
+    from albumen.errors import InvalidInput
+
+    for key, value in values.items():
+        if isinstance(value, datetime) and value.tzinfo is None:
+            raise InvalidInput(f"{key} needs a time zone (e.g. 2026-06-01T18:00:00Z)")
+    return values
+
+
+@router.post("/events", response_model=EventOut, status_code=201)
+def create_event(body: EventIn, principal: PrincipalDep, actor: ActorDep,
+                 rt: RuntimeDep) -> EventOut:
+    event_id = svc.create_event(rt, principal.user_id, _aware(body.model_dump()), actor)
+    with rt.session() as session:
+        return EventOut.of(svc.get_event(session, principal.user_id, event_id))
+
+
+@router.get("/events", response_model=list[EventOut])
+def list_events(principal: PrincipalDep, session: SessionDep,
+                archived: bool = False) -> list[EventOut]:
+    return [EventOut.of(v) for v in svc.list_events(session, principal.user_id, archived)]
+
+
+@router.get("/events/{event_id}", response_model=EventOut)
+def get_event(event_id: int, principal: PrincipalDep, session: SessionDep) -> EventOut:
+    return EventOut.of(svc.get_event(session, principal.user_id, event_id))
+
+
+@router.patch("/events/{event_id}", response_model=EventOut)
+def update_event(event_id: int, body: EventPatch, principal: PrincipalDep, actor: ActorDep,
+                 rt: RuntimeDep) -> EventOut:
+    values = _aware(body.model_dump(exclude_unset=True))
+    archived = values.pop("archived", None)
+    if values:
+        svc.update_event(rt, principal.user_id, event_id, values, actor)
+    if archived is not None:
+        svc.set_archived(rt, principal.user_id, event_id, archived, actor)
+    with rt.session() as session:
+        return EventOut.of(svc.get_event(session, principal.user_id, event_id))
+
+
+@router.delete("/events/{event_id}", status_code=204,
+               summary="Delete an event (its assets go to the trash; links stop working)")
+def delete_event(event_id: int, principal: PrincipalDep, actor: ActorDep,
+                 rt: RuntimeDep) -> Response:
+    svc.delete_event(rt, principal.user_id, event_id, actor)
+    return Response(status_code=204)
+
+
+@router.get("/events/{event_id}/members", response_model=list[MemberOut])
+def members(event_id: int, principal: PrincipalDep, session: SessionDep) -> list[MemberOut]:
+    return [MemberOut(user_id=u.id, username=u.username, role=role)
+            for u, role in svc.list_members(session, principal.user_id, event_id)]
+
+
+@router.put("/events/{event_id}/members", response_model=list[MemberOut],
+            summary="Add a member or change their role")
+def set_member(event_id: int, body: MemberIn, principal: PrincipalDep, actor: ActorDep,
+               rt: RuntimeDep) -> list[MemberOut]:
+    svc.set_member(rt, principal.user_id, event_id, body.username, body.role, actor)
+    with rt.session() as session:
+        return members(event_id, principal, session)
+
+
+@router.delete("/events/{event_id}/members/{username}", status_code=204)
+def remove_member(event_id: int, username: str, principal: PrincipalDep, actor: ActorDep,
+                  rt: RuntimeDep) -> Response:
+    svc.set_member(rt, principal.user_id, event_id, username, None, actor)
+    return Response(status_code=204)
+
+
+@router.post("/events/{event_id}/moderation", response_model=Decided,
+             summary="Approve, reject or send back to review (bulk)")
+def moderate(event_id: int, body: Decision, principal: PrincipalDep, actor: ActorDep,
+             rt: RuntimeDep) -> Decided:
+    changed = svc.moderate(rt, principal.user_id, event_id, body.asset_ids, body.decision,
+                           body.note, actor)
+    return Decided(changed=changed)
+
+
+# --- share links -------------------------------------------------------------------------
+
+
+class LinkIn(BaseModel):
+    label: str | None = Field(default=None, max_length=200)
+    can_view: bool = True
+    can_upload: bool = False
+    can_download: bool = False
+    password: str | None = Field(default=None, min_length=8, max_length=1024)
+    expires_at: datetime | None = None
+    max_uploads: int | None = Field(default=None, ge=0)
+    max_uploads_per_guest: int | None = Field(default=None, ge=0)
+    upload_opens_at: datetime | None = None
+    upload_closes_at: datetime | None = None
+    reveal_at: datetime | None = None
+    strip_location: bool = False
+
+
+class LinkPatch(BaseModel):
+    label: str | None = Field(default=None, max_length=200)
+    can_view: bool | None = None
+    can_upload: bool | None = None
+    can_download: bool | None = None
+    password: str | None = Field(default=None, max_length=1024)
+    expires_at: datetime | None = None
+    max_uploads: int | None = Field(default=None, ge=0)
+    max_uploads_per_guest: int | None = Field(default=None, ge=0)
+    upload_opens_at: datetime | None = None
+    upload_closes_at: datetime | None = None
+    reveal_at: datetime | None = None
+    strip_location: bool | None = None
+
+
+class LinkOut(BaseModel):
+    id: int
+    event_id: int | None
+    album_id: int | None
+    label: str | None
+    can_view: bool
+    can_upload: bool
+    can_download: bool
+    has_password: bool
+    expires_at: datetime | None
+    max_uploads: int | None
+    max_uploads_per_guest: int | None
+    upload_count: int
+    upload_opens_at: datetime | None
+    upload_closes_at: datetime | None
+    reveal_at: datetime | None
+    strip_location: bool
+    created_at: datetime
+    revoked_at: datetime | None
+
+    @classmethod
+    def of(cls, link: ShareLink) -> LinkOut:
+        fields = {k: getattr(link, k) for k in cls.model_fields if k != "has_password"}
+        return cls(**fields, has_password=link.password_hash is not None)
+
+
+class NewLink(LinkOut):
+    token: str = Field(description="shown once; guests use /api/v1/share/{token}")
+    url: str
+
+
+def share_url(rt: Runtime, request: Request, token: str) -> str:
+    base = rt.settings.public_url or str(request.base_url)
+    return f"{base.rstrip('/')}/s/{token}"
+
+
+def _create_link(rt: Runtime, request: Request, principal: Any, actor: Any, body: LinkIn,
+                 event_id: int | None, album_id: int | None) -> NewLink:
+    values = _aware(body.model_dump(exclude={"password"}))
+    link, token = sharing.create_link(rt, principal.user_id, values, actor, event_id=event_id,
+                                      album_id=album_id, password=body.password)
+    return NewLink(**LinkOut.of(link).model_dump(), token=token,
+                   url=share_url(rt, request, token))
+
+
+@router.post("/events/{event_id}/links", response_model=NewLink, status_code=201,
+             tags=["share links"])
+def create_event_link(event_id: int, body: LinkIn, request: Request, principal: PrincipalDep,
+                      actor: ActorDep, rt: RuntimeDep) -> NewLink:
+    return _create_link(rt, request, principal, actor, body, event_id, None)
+
+
+@router.get("/events/{event_id}/links", response_model=list[LinkOut], tags=["share links"])
+def event_links(event_id: int, principal: PrincipalDep, session: SessionDep) -> list[LinkOut]:
+    return [LinkOut.of(x) for x in sharing.list_links(session, principal.user_id, event_id)]
+
+
+@router.patch("/links/{link_id}", response_model=LinkOut, tags=["share links"])
+def update_link(link_id: int, body: LinkPatch, principal: PrincipalDep, actor: ActorDep,
+                rt: RuntimeDep) -> LinkOut:
+    values = _aware(body.model_dump(exclude_unset=True, exclude={"password"}))
+    password = body.password if "password" in body.model_fields_set else ...
+    sharing.update_link(rt, principal.user_id, link_id, values, actor, password=password)
+    with rt.session() as session:
+        return LinkOut.of(sharing.manageable_link(session, principal.user_id, link_id))
+
+
+@router.delete("/links/{link_id}", status_code=204, tags=["share links"],
+               summary="Revoke a link: it stops working at once")
+def revoke_link(link_id: int, principal: PrincipalDep, actor: ActorDep,
+                rt: RuntimeDep) -> Response:
+    sharing.revoke_link(rt, principal.user_id, link_id, actor)
+    return Response(status_code=204)
+
+
+@router.get("/events/{event_id}/download", response_class=StreamingResponse,
+            summary="ZIP of the event's photos you can see (streamed originals)")
+def download_event(event_id: int, principal: PrincipalDep, rt: RuntimeDep,
+                   ids: Annotated[str | None, Query(max_length=100000)] = None,
+                   ) -> StreamingResponse:
+    with rt.session() as session:
+        event, _ = require_event(session, principal.user_id, event_id)
+        title = event.title
+    f = AssetFilter(event_id=event_id, viewer=principal.user_id, moderation="approved")
+    from albumen.api.share import _ids, _zip_response
+
+    return _zip_response(downloads.archive(rt, f, _ids(ids)), f"{_slug(title)}.zip")
+
+
+def _slug(title: str) -> str:
+    return "".join(c if c.isalnum() or c in "-_" else "-" for c in title)[:80] or "event"

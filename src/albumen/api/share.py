@@ -1,0 +1,313 @@
+"""/api/v1/share/{token}: what guests do through a share link, without an account."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime
+from typing import Annotated, Any, Literal
+
+import segno
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
+
+from albumen.api.assets import _file, receive_upload
+from albumen.api.deps import RuntimeDep, client_ip
+from albumen.api.errors import ERRORS
+from albumen.db.models import Album, Asset, Event, Guest
+from albumen.errors import AlbumenError, InvalidInput
+from albumen.runtime import Runtime
+from albumen.services import assets as asset_svc
+from albumen.services import downloads, sharing
+from albumen.services.audit import Actor
+from albumen.services.sharing import GuestAccess
+
+router = APIRouter(prefix="/api/v1/share/{token}", tags=["guests"], responses=ERRORS)
+GUEST_HEADER = "x-guest-token"
+PASSWORD_HEADER = "x-share-password"
+
+
+class GuestOut(BaseModel):
+    id: int
+    name: str | None
+    uploads: int
+
+
+class ShareInfo(BaseModel):
+    kind: Literal["event", "album"]
+    title: str
+    description: str | None
+    can_view: bool
+    can_upload: bool
+    can_download: bool
+    expires_at: datetime | None
+    upload_opens_at: datetime | None
+    upload_closes_at: datetime | None
+    reveal_at: datetime | None
+    max_uploads_per_guest: int | None
+    guest: GuestOut | None
+
+
+class GuestIn(BaseModel):
+    name: str | None = Field(default=None, max_length=100)
+
+
+class GuestAsset(BaseModel):
+    id: int
+    original_filename: str
+    width: int | None
+    height: int | None
+    taken_at: datetime | None
+    created_at: datetime
+    thumbhash: str | None
+    state: str
+    mine: bool
+    moderation: str | None = Field(description="shown for your own uploads only")
+    links: dict[str, str]
+
+
+class GuestPage(BaseModel):
+    items: list[GuestAsset]
+    next_cursor: str | None
+
+
+class GuestUpload(BaseModel):
+    status: Literal["created", "duplicate"]
+    asset: GuestAsset
+    guest_token: str
+
+
+def _cookie(link_id: int) -> str:
+    return f"albumen_guest_{link_id}"
+
+
+def _access(rt: Runtime, request: Request, token: str) -> GuestAccess:
+    with rt.session() as session:
+        first = sharing.open_link(session, token, request.headers.get(PASSWORD_HEADER))
+        guest_token = (request.headers.get(GUEST_HEADER)
+                       or request.cookies.get(_cookie(first.link.id)))
+        if not guest_token:
+            return first
+        access = sharing.open_link(session, token, request.headers.get(PASSWORD_HEADER),
+                                   guest_token)
+        session.expunge(access.link)
+        return access
+
+
+def _guest_asset(token: str, asset: Asset, access: GuestAccess) -> GuestAsset:
+    mine = access.guest_id is not None and asset.guest_id == access.guest_id
+    base = f"/api/v1/share/{token}/assets/{asset.id}"
+    links = {"thumbnail": f"{base}/thumbnail", "preview": f"{base}/preview"}
+    if access.link.can_download:
+        links["original"] = f"{base}/original"
+    return GuestAsset(id=asset.id, original_filename=asset.original_filename,
+                      width=asset.width, height=asset.height, taken_at=asset.taken_at,
+                      created_at=asset.created_at, thumbhash=asset.thumbhash, state=asset.state,
+                      mine=mine, moderation=asset.moderation if mine else None, links=links)
+
+
+def _set_guest_cookie(response: Response, rt: Runtime, request: Request, link_id: int,
+                      guest_token: str) -> None:
+    from albumen.api.auth import _secure
+
+    response.set_cookie(_cookie(link_id), guest_token, max_age=180 * 86400, httponly=True,
+                        samesite="lax", secure=_secure(rt, request), path="/")
+
+
+@router.get("", response_model=ShareInfo, summary="What this link shows and allows")
+def info(token: str, request: Request, rt: RuntimeDep) -> ShareInfo:
+    access = _access(rt, request, token)
+    link = access.link
+    with rt.session() as session:
+        target: Event | Album | None = (session.get(Event, link.event_id) if link.event_id
+                                        else session.get(Album, link.album_id))
+        assert target is not None
+        guest = session.get(Guest, access.guest_id) if access.guest_id else None
+        return ShareInfo(
+            kind="event" if link.event_id else "album", title=target.title,
+            description=target.description, can_view=link.can_view,
+            can_upload=link.can_upload, can_download=link.can_download,
+            expires_at=link.expires_at, upload_opens_at=link.upload_opens_at,
+            upload_closes_at=link.upload_closes_at, reveal_at=link.reveal_at,
+            max_uploads_per_guest=link.max_uploads_per_guest,
+            guest=GuestOut(id=guest.id, name=guest.name, uploads=guest.upload_count)
+            if guest else None,
+        )
+
+
+@router.put("/guest", response_model=GuestOut, summary="Say who you are (optional name)")
+def guest(token: str, body: GuestIn, request: Request, response: Response,
+          rt: RuntimeDep) -> GuestOut:
+    access = _access(rt, request, token)
+    if access.guest_id is None:
+        guest_id, guest_token = sharing.new_guest(rt, access.link.id, body.name,
+                                                  client_ip(request))
+        _set_guest_cookie(response, rt, request, access.link.id, guest_token)
+        response.headers["X-Guest-Token"] = guest_token
+    else:
+        guest_id = access.guest_id
+        sharing.rename_guest(rt, guest_id, body.name)
+    with rt.session() as session:
+        row = session.get(Guest, guest_id)
+        assert row is not None
+        return GuestOut(id=row.id, name=row.name, uploads=row.upload_count)
+
+
+@router.get("/assets", response_model=GuestPage,
+            summary="The link's photos (approved; before reveal_at only your own)")
+def list_assets(token: str, request: Request, rt: RuntimeDep, mine: bool = False,
+                limit: Annotated[int, Query(ge=1, le=asset_svc.MAX_PAGE)] = 100,
+                cursor: Annotated[str | None, Query(max_length=200)] = None) -> GuestPage:
+    access = _access(rt, request, token)
+    if mine and access.guest_id is None:
+        return GuestPage(items=[], next_cursor=None)
+    with rt.session() as session:
+        f = asset_svc.AssetFilter(guest=access)
+        if mine:
+            f = asset_svc.AssetFilter(guest=GuestAccess(_no_view(access.link), access.guest_id))
+        page = asset_svc.list_assets(session, f, limit=limit, cursor=cursor)
+        return GuestPage(items=[_guest_asset(token, a, access) for a in page.items],
+                         next_cursor=page.next_cursor)
+
+
+def _no_view(link: Any) -> Any:
+    """A copy of the link that shows only the guest's own uploads."""
+    from copy import copy
+
+    clone = copy(link)
+    clone.can_view = False
+    return clone
+
+
+@router.post("/assets", response_model=GuestUpload, status_code=201,
+             summary="Upload a photo as a guest (multipart field 'file')",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"],
+                     "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
+async def upload(token: str, request: Request, rt: RuntimeDep,
+                 guest_name: Annotated[str | None, Query(max_length=100)] = None) -> Any:
+    access = await run_in_threadpool(_access, rt, request, token)
+    access.require("upload")
+    sharing.check_upload_window(access.link)
+    link_id = access.link.id
+    guest_token = None
+    if access.guest_id is None:
+        guest_id, guest_token = await run_in_threadpool(
+            sharing.new_guest, rt, link_id, guest_name, client_ip(request))
+        access = GuestAccess(access.link, guest_id)
+    assert access.guest_id is not None
+    rt.limiter.hit(rt.settings.guest_upload_rate, f"guest:{access.guest_id}",
+                   what="uploads from you")
+    await run_in_threadpool(sharing.reserve_upload, rt, link_id, access.guest_id)
+    try:
+        with rt.session() as session:
+            dest = sharing.upload_destination(session, access)
+        result = await receive_upload(rt, request, dest)
+    except (AlbumenError, Exception):
+        await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)
+        raise
+    if result.outcome == "duplicate":
+        await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)
+    with rt.session() as session:
+        asset = session.get(Asset, result.asset_id)
+        assert asset is not None
+        from albumen.services import audit
+
+        if result.outcome != "duplicate":
+            audit.record(session, Actor(guest_id=access.guest_id, ip=client_ip(request)),
+                         "asset.guest_upload", "asset", asset.id, link_id=link_id)
+            session.commit()
+        body = GuestUpload(status="duplicate" if result.outcome == "duplicate" else "created",
+                           asset=_guest_asset(token, asset, access),
+                           guest_token=guest_token or "")
+    response = JSONResponse(body.model_dump(mode="json"),
+                            status_code=200 if body.status == "duplicate" else 201)
+    if guest_token:
+        _set_guest_cookie(response, rt, request, link_id, guest_token)
+    return response
+
+
+def _file_for(rt: Runtime, request: Request, token: str, asset_id: int, kind: str) -> Response:
+    access = _access(rt, request, token)
+    with rt.session() as session:
+        asset = sharing.guest_asset(session, access, asset_id)
+        if kind == "original":
+            access.require("download")
+            if access.link.strip_location:
+                data = downloads._stripped(rt, asset.storage_key)
+                return Response(data, media_type=asset.mime_type,
+                                headers={"Cache-Control": "private, no-store"})
+            return _file(rt, request, asset.storage_key, asset.mime_type, f'"{asset.sha256}"',
+                         asset.original_filename)
+        row = asset_svc.get_derivative(session, asset_id, kind)
+        return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+
+
+@router.get("/assets/{asset_id}/thumbnail", response_class=Response)
+def thumbnail(token: str, asset_id: int, request: Request, rt: RuntimeDep) -> Response:
+    return _file_for(rt, request, token, asset_id, "thumbnail")
+
+
+@router.get("/assets/{asset_id}/preview", response_class=Response,
+            summary="JPEG preview (previews never carry location metadata)")
+def preview(token: str, asset_id: int, request: Request, rt: RuntimeDep) -> Response:
+    return _file_for(rt, request, token, asset_id, "preview")
+
+
+@router.get("/assets/{asset_id}/original", response_class=Response)
+def original(token: str, asset_id: int, request: Request, rt: RuntimeDep) -> Response:
+    return _file_for(rt, request, token, asset_id, "original")
+
+
+@router.delete("/assets/{asset_id}", status_code=204,
+               summary="Delete one of your own uploads (for a while after uploading)")
+def delete(token: str, asset_id: int, request: Request, rt: RuntimeDep) -> Response:
+    access = _access(rt, request, token)
+    sharing.guest_delete(rt, access, asset_id,
+                         Actor(guest_id=access.guest_id, ip=client_ip(request)))
+    return Response(status_code=204)
+
+
+@router.get("/download", response_class=StreamingResponse,
+            summary="ZIP of everything this link shows (streamed)")
+def download(token: str, request: Request, rt: RuntimeDep,
+             ids: Annotated[str | None, Query(max_length=100000,
+                                              description="comma-separated asset ids")] = None
+             ) -> StreamingResponse:
+    access = _access(rt, request, token)
+    access.require("download")
+    selection = _ids(ids)
+    stream = downloads.archive(rt, asset_svc.AssetFilter(guest=access), selection,
+                               strip=access.link.strip_location)
+    return _zip_response(stream, "photos.zip")
+
+
+def _ids(ids: str | None) -> list[int] | None:
+    if ids is None:
+        return None
+    try:
+        return [int(x) for x in ids.split(",") if x.strip()]
+    except ValueError as exc:
+        raise InvalidInput("ids must be comma-separated integers") from exc
+
+
+def _zip_response(stream: Any, filename: str) -> StreamingResponse:
+    return StreamingResponse(stream, media_type="application/zip", headers={
+        "Content-Disposition": f'attachment; filename="{filename}"',
+        "Cache-Control": "private, no-store"})
+
+
+@router.get("/qr.{fmt}", summary="QR code of this link (PNG or SVG), for printing",
+            responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}})
+def qr_code(token: str, fmt: Literal["png", "svg"], request: Request, rt: RuntimeDep,
+            scale: Annotated[int, Query(ge=1, le=40)] = 8) -> Response:
+    _access(rt, request, token)
+    from albumen.api.events import share_url
+
+    qr = segno.make(share_url(rt, request, token), error="m")
+    buf = io.BytesIO()
+    qr.save(buf, kind=fmt, scale=scale, border=4)
+    return Response(buf.getvalue(), media_type="image/png" if fmt == "png" else "image/svg+xml",
+                    headers={"Cache-Control": "no-store"})

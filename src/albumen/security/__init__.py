@@ -1,0 +1,1 @@
+"""Secrets, password hashing and rate limiting: the primitives the account services use."""

@@ -1,0 +1,271 @@
+"""Share links and the guests who use them.
+
+A link points at an event or an album and says what its holder may do: view, upload,
+download originals; until when; with which limits. The token is 256 random bits, stored only
+as its SHA-256. Guests are recognised again by a second random token (a cookie).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.orm import Session
+
+from albumen.db.base import utcnow
+from albumen.db.models import (
+    APPROVED,
+    COHOST,
+    PENDING_REVIEW,
+    Album,
+    AlbumAsset,
+    Asset,
+    Event,
+    Guest,
+    ShareLink,
+)
+from albumen.errors import Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized
+from albumen.runtime import Runtime
+from albumen.security.passwords import hash_password, verify_password
+from albumen.security.secrets import new_token, same, token_hash
+from albumen.services import audit
+from albumen.services.access import require_event
+from albumen.services.audit import Actor
+
+LINK_FIELDS = ("label", "can_view", "can_upload", "can_download", "expires_at", "max_uploads",
+               "max_uploads_per_guest", "upload_opens_at", "upload_closes_at", "reveal_at",
+               "strip_location")
+
+
+@dataclass(frozen=True)
+class GuestAccess:
+    """A valid link, and the guest using it (None until they upload or name themselves)."""
+
+    link: ShareLink
+    guest_id: int | None
+
+    def require(self, permission: str) -> None:
+        if not getattr(self.link, f"can_{permission}"):
+            raise Forbidden(f"this link does not allow {permission}")
+
+
+def _owned_target(session: Session, user_id: int, event_id: int | None,
+                  album_id: int | None) -> None:
+    if (event_id is None) == (album_id is None):
+        raise InvalidInput("a link is for exactly one event or one album")
+    if event_id is not None:
+        require_event(session, user_id, event_id, COHOST)
+    else:
+        album = session.get(Album, album_id)
+        if album is None or album.owner_id != user_id:
+            raise NotFound(f"album {album_id} not found")
+
+
+def _check_values(values: dict[str, Any]) -> None:
+    opens, closes = values.get("upload_opens_at"), values.get("upload_closes_at")
+    if opens and closes and closes <= opens:
+        raise InvalidInput("upload_closes_at must be after upload_opens_at")
+
+
+def create_link(rt: Runtime, user_id: int, values: dict[str, Any], actor: Actor,
+                event_id: int | None = None, album_id: int | None = None,
+                password: str | None = None) -> tuple[ShareLink, str]:
+    """A new link; its token is returned once (only its hash is stored)."""
+    _check_values(values)
+    if album_id is not None and values.get("can_upload"):
+        raise InvalidInput("uploads go to events; album links can view and download only")
+    token = new_token()
+    with rt.transaction() as session:
+        _owned_target(session, user_id, event_id, album_id)
+        link = ShareLink(token_hash=token_hash(token), event_id=event_id, album_id=album_id,
+                         created_by=user_id,
+                         password_hash=hash_password(password) if password else None,
+                         **{k: v for k, v in values.items() if k in LINK_FIELDS})
+        session.add(link)
+        session.flush()
+        audit.record(session, actor, "link.create", "share_link", link.id, event_id=event_id,
+                     album_id=album_id)
+        session.expunge(link)
+        return link, token
+
+
+def manageable_link(session: Session, user_id: int, link_id: int) -> ShareLink:
+    link = session.get(ShareLink, link_id)
+    if link is None:
+        raise NotFound(f"link {link_id} not found")
+    try:
+        _owned_target(session, user_id, link.event_id, link.album_id)
+    except (NotFound, Forbidden) as exc:
+        raise NotFound(f"link {link_id} not found") from exc
+    return link
+
+
+def list_links(session: Session, user_id: int, event_id: int | None = None,
+               album_id: int | None = None) -> list[ShareLink]:
+    _owned_target(session, user_id, event_id, album_id)
+    q = select(ShareLink).order_by(ShareLink.id)
+    q = q.where(ShareLink.event_id == event_id) if event_id else q.where(
+        ShareLink.album_id == album_id)
+    return list(session.scalars(q))
+
+
+def update_link(rt: Runtime, user_id: int, link_id: int, values: dict[str, Any], actor: Actor,
+                password: str | type[...] | None = ...) -> None:
+    with rt.transaction() as session:
+        link = manageable_link(session, user_id, link_id)
+        merged = {k: getattr(link, k) for k in ("upload_opens_at", "upload_closes_at")} | values
+        _check_values(merged)
+        for key, value in values.items():
+            if key in LINK_FIELDS:
+                setattr(link, key, value)
+        if password is not ...:
+            link.password_hash = hash_password(password) if password else None  # type: ignore[arg-type]
+        audit.record(session, actor, "link.update", "share_link", link_id, fields=sorted(values))
+
+
+def revoke_link(rt: Runtime, user_id: int, link_id: int, actor: Actor) -> None:
+    with rt.transaction() as session:
+        link = manageable_link(session, user_id, link_id)
+        if link.revoked_at is None:
+            link.revoked_at = utcnow()
+            audit.record(session, actor, "link.revoke", "share_link", link_id)
+
+
+def open_link(session: Session, token: str, password: str | None = None,
+              guest_token: str | None = None) -> GuestAccess:
+    """Check a link token (and its password); NotFound for anything unusable, so a guess
+    learns nothing. Expired and revoked links stop working at once."""
+    digest = token_hash(token)
+    link = session.scalar(select(ShareLink).where(ShareLink.token_hash == digest))
+    now = utcnow()
+    if (link is None or not same(link.token_hash, digest) or link.revoked_at is not None
+            or (link.expires_at is not None and link.expires_at <= now)):
+        raise NotFound("this link does not exist, has expired or was revoked")
+    if link.event_id is not None:
+        event = session.get(Event, link.event_id)
+        if event is None or event.archived_at is not None:
+            raise NotFound("this link does not exist, has expired or was revoked")
+    if link.password_hash is not None and not (
+            password and verify_password(link.password_hash, password)):
+        raise Unauthorized("this link needs a password (X-Share-Password header)")
+    guest_id = None
+    if guest_token:
+        guest_id = session.scalar(select(Guest.id).where(
+            Guest.token_hash == token_hash(guest_token), Guest.link_id == link.id))
+    return GuestAccess(link, guest_id)
+
+
+def new_guest(rt: Runtime, link_id: int, name: str | None, ip: str | None) -> tuple[int, str]:
+    token = new_token()
+    with rt.transaction() as session:
+        guest = Guest(link_id=link_id, token_hash=token_hash(token),
+                      name=(name or "").strip()[:100] or None, ip=ip)
+        session.add(guest)
+        session.flush()
+        return guest.id, token
+
+
+def rename_guest(rt: Runtime, guest_id: int, name: str | None) -> None:
+    with rt.transaction() as session:
+        guest = session.get(Guest, guest_id)
+        if guest is not None:
+            guest.name = (name or "").strip()[:100] or None
+
+
+def check_upload_window(link: ShareLink, now: datetime | None = None) -> None:
+    now = now or utcnow()
+    if link.upload_opens_at and now < link.upload_opens_at:
+        raise Forbidden(f"uploads open at {link.upload_opens_at.isoformat()}")
+    if link.upload_closes_at and now >= link.upload_closes_at:
+        raise Forbidden(f"uploads closed at {link.upload_closes_at.isoformat()}")
+
+
+def reserve_upload(rt: Runtime, link_id: int, guest_id: int) -> None:
+    """Count one upload against the link's and the guest's limits, atomically (a conditional
+    UPDATE), so a flood of parallel uploads cannot overshoot. Refused with 429."""
+    with rt.transaction() as session:
+        link_ok = session.execute(
+            update(ShareLink).where(
+                ShareLink.id == link_id,
+                or_(ShareLink.max_uploads.is_(None),
+                    ShareLink.upload_count < ShareLink.max_uploads))
+            .values(upload_count=ShareLink.upload_count + 1)).rowcount
+        if not link_ok:
+            raise RateLimited("this link has reached its upload limit", retry_after=3600)
+        limit = session.scalar(select(ShareLink.max_uploads_per_guest)
+                               .where(ShareLink.id == link_id))
+        guest_ok = session.execute(
+            update(Guest).where(Guest.id == guest_id,
+                                or_(limit is None, Guest.upload_count < (limit or 0)))
+            .values(upload_count=Guest.upload_count + 1)).rowcount
+        if not guest_ok:
+            raise RateLimited(f"you have reached this link's limit of {limit} uploads",
+                              retry_after=3600)
+
+
+def release_upload(rt: Runtime, link_id: int, guest_id: int) -> None:
+    """Give back a reservation (the file was refused or was a duplicate)."""
+    with rt.transaction() as session:
+        session.execute(update(ShareLink).where(ShareLink.id == link_id,
+                                                ShareLink.upload_count > 0)
+                        .values(upload_count=ShareLink.upload_count - 1))
+        session.execute(update(Guest).where(Guest.id == guest_id, Guest.upload_count > 0)
+                        .values(upload_count=Guest.upload_count - 1))
+
+
+def upload_destination(session: Session, access: GuestAccess) -> dict[str, Any]:
+    """Where a guest upload goes: the event (owned by its owner), approved or pending."""
+    link = access.link
+    if link.event_id is None:
+        raise Forbidden("this link does not allow upload")
+    event = session.get(Event, link.event_id)
+    assert event is not None
+    return {"owner_id": event.owner_id, "event_id": event.id, "guest_id": access.guest_id,
+            "link_id": link.id,
+            "moderation": PENDING_REVIEW if event.review_required else APPROVED}
+
+
+def guest_visible_clause(access: GuestAccess, now: datetime | None = None
+                         ) -> ColumnElement[bool]:
+    """What a link holder sees: approved assets of the event or album (not before reveal_at
+    — until then only their own uploads), plus their own uploads in any state."""
+    link = access.link
+    now = now or utcnow()
+    if link.event_id is not None:
+        target = Asset.event_id == link.event_id
+    else:
+        target = exists(select(AlbumAsset.asset_id).where(
+            AlbumAsset.album_id == link.album_id, AlbumAsset.asset_id == Asset.id
+        ).correlate(Asset))
+    mine = Asset.guest_id == access.guest_id if access.guest_id is not None else None
+    revealed = link.reveal_at is None or link.reveal_at <= now
+    shown = and_(target, Asset.moderation == APPROVED) if link.can_view and revealed else None
+    parts = [p for p in (shown, and_(target, mine) if mine is not None else None) if p is not None]
+    if not parts:
+        return Asset.id.is_(None)  # nothing
+    return and_(or_(*parts), Asset.deleted_at.is_(None), Asset.purged_at.is_(None))
+
+
+def guest_asset(session: Session, access: GuestAccess, asset_id: int) -> Asset:
+    asset = session.scalar(select(Asset).where(Asset.id == asset_id,
+                                               guest_visible_clause(access)))
+    if asset is None:
+        raise NotFound(f"asset {asset_id} not found")
+    return asset
+
+
+def guest_delete(rt: Runtime, access: GuestAccess, asset_id: int, actor: Actor) -> None:
+    """Guests may delete their own uploads for a while after uploading."""
+    window = timedelta(minutes=rt.settings.guest_delete_minutes)
+    with rt.transaction() as session:
+        asset = session.get(Asset, asset_id)
+        if (asset is None or access.guest_id is None or asset.guest_id != access.guest_id
+                or asset.deleted_at is not None):
+            raise NotFound(f"asset {asset_id} not found")
+        if utcnow() - asset.created_at > window:
+            raise Forbidden("uploads can be deleted by their guest only within "
+                            f"{rt.settings.guest_delete_minutes} minutes; ask the host")
+        asset.deleted_at = utcnow()
+        audit.record(session, actor, "asset.guest_delete", "asset", asset_id)
