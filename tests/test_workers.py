@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, func, select
 
 from albumen.db.models import Asset, AssetStage, Derivative, Worker
 from tests import images
-from tests.processes import ALBUMEN, env_for, free_port, run_json, wait_until
+from tests.processes import ALBUMEN, env_for, free_port, run_cli, run_json, wait_until
 
 pytestmark = pytest.mark.slow
 
@@ -78,11 +78,15 @@ def test_sigkill_mid_batch_loses_nothing(tmp_path: Path, db_url: str) -> None:
 def test_interrupted_upload_leaves_nothing(tmp_path: Path, db_url: str) -> None:
     port = free_port()
     env = env_for(tmp_path / "data", db_url)
+    run_cli(env, "users", "create", "admin", "--admin", stdin="admin-password-1\n")
     server = subprocess.Popen([ALBUMEN, "serve", "--port", str(port), "--no-workers"], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     base = f"http://127.0.0.1:{port}"
     try:
         assert wait_until(lambda: _up(base), 30)
+        token = httpx.post(f"{base}/api/v1/auth/token", data={
+            "username": "admin", "password": "admin-password-1"}).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
         data = images.jpeg(2000, 1500, seed=7)
         head = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="x.jpg"\r\n'
                 b"Content-Type: image/jpeg\r\n\r\n")
@@ -90,15 +94,16 @@ def test_interrupted_upload_leaves_nothing(tmp_path: Path, db_url: str) -> None:
         with socket.create_connection(("127.0.0.1", port)) as sock:
             sock.sendall(
                 b"POST /api/v1/assets HTTP/1.1\r\nHost: x\r\n"
-                b"Content-Type: multipart/form-data; boundary=B\r\n"
+                + f"Authorization: {auth['Authorization']}\r\n".encode()
+                + b"Content-Type: multipart/form-data; boundary=B\r\n"
                 + f"Content-Length: {body_len}\r\n\r\n".encode()
                 + head + data[: len(data) // 2]
             )
         tmp = tmp_path / "data" / "storage" / "tmp"
         assert wait_until(lambda: not tmp.exists() or not any(tmp.iterdir()), 10)
-        assert httpx.get(f"{base}/api/v1/assets").json()["items"] == []
+        assert httpx.get(f"{base}/api/v1/assets", headers=auth).json()["items"] == []
         # The server is fine and the same file uploads normally afterwards.
-        ok = httpx.post(f"{base}/api/v1/assets", files={"file": ("x.jpg", data)})
+        ok = httpx.post(f"{base}/api/v1/assets", files={"file": ("x.jpg", data)}, headers=auth)
         assert ok.status_code == 201
     finally:
         server.terminate()

@@ -274,7 +274,7 @@ def test_zip_data_called_lazily_in_order() -> None:
 
 
 def test_zip_streams_in_flat_memory(tmp_path: Path) -> None:
-    count, size, chunk_size = 20, 2 * 1024 * 1024, 256 * 1024
+    count, size, chunk_size = 20, 2 * 1024 * 1024, 1 << 20
     paths = [images.write(tmp_path / f"{i}.jpg", os.urandom(size)) for i in range(count)]
     opened: list[int] = []
 
@@ -286,7 +286,7 @@ def test_zip_streams_in_flat_memory(tmp_path: Path) -> None:
     total, largest = 0, 0
     tracemalloc.start()
     try:
-        for chunk in zip_stream(members(), chunk_size=chunk_size):
+        for chunk in zip_stream(members()):  # default chunk_size: 1 MiB
             total += len(chunk)
             largest = max(largest, len(chunk))
         _, peak = tracemalloc.get_traced_memory()

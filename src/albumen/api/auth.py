@@ -127,7 +127,9 @@ def _login(rt: Runtime, request: Request, username: str, password: str) -> User:
     rt.limiter.hit(rate, f"login-ip:{ip}", f"login-user:{username.lower()}",
                    what="login attempts")
     user = auth.authenticate_password(rt, username, password, Actor(ip=ip))
+    # Failures count against the account and the address; a success starts both afresh.
     rt.limiter.clear(rate, f"login-user:{username.lower()}")
+    rt.limiter.clear(rate, f"login-ip:{ip}")
     return user
 
 

@@ -58,17 +58,19 @@ class Tokens:
 
 
 def authenticate_password(rt: Runtime, username: str, password: str, actor: Actor) -> User:
-    with rt.transaction() as session:
+    with rt.session() as session:
         user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
         ok = verify_password(user.password_hash if user else None, password)
-        if not ok or user is None or not user.is_active:
-            audit.record(session, actor, "auth.login_failed", "user", user.id if user else None,
-                         username=username[:150],
-                         reason="disabled" if ok and user else "bad credentials")
-            raise Unauthorized("wrong username or password" if not ok or user is None
-                               else "this account is disabled")
-        session.expunge(user)
-        return user
+        if ok and user is not None and user.is_active:
+            session.expunge(user)
+            return user
+        user_id = user.id if user else None
+        reason = "disabled" if ok and user else "bad credentials"
+    with rt.transaction() as session:  # recorded even though the login fails
+        audit.record(session, actor, "auth.login_failed", "user", user_id,
+                     username=username[:150], reason=reason)
+    raise Unauthorized("this account is disabled" if reason == "disabled"
+                       else "wrong username or password")
 
 
 def start_session(rt: Runtime, user: User, kind: str, actor: Actor,

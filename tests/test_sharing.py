@@ -1,0 +1,223 @@
+"""Events, share links, guests, moderation and downloads, end to end through the API."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from datetime import timedelta
+
+from fastapi.testclient import TestClient
+
+from albumen.db.base import utcnow
+from albumen.media.strip import has_location
+from albumen.runtime import Runtime
+from tests import images
+from tests.conftest import bearer
+
+PASSWORD = "a-long-password"
+
+
+def _gps_jpeg(seed: int) -> bytes:
+    exif = images.exif_bytes(gps=(38.7223, -9.1393))
+    return images.jpeg(640, 480, seed=seed, exif=exif)
+
+
+def _user(client: TestClient, name: str) -> dict[str, str]:
+    created = client.post("/api/v1/users", json={"username": name, "password": PASSWORD})
+    assert created.status_code == 201, created.text
+    return {"Authorization": bearer(client, name, PASSWORD)}
+
+
+def _guest_upload(client: TestClient, token: str, data: bytes, name: str,
+                  guest_token: str | None = None) -> tuple[int, dict]:
+    headers = {"Authorization": ""}
+    if guest_token:
+        headers["X-Guest-Token"] = guest_token
+    client.cookies.clear()
+    r = client.post(f"/api/v1/share/{token}/assets", params={"guest_name": name},
+                    files={"file": (f"{name}.jpg", data, "image/jpeg")}, headers=headers)
+    return r.status_code, r.json()
+
+
+def test_host_flow_from_the_api_alone(client: TestClient, rt: Runtime) -> None:
+    """The issue's "done when": event, upload link with review, two guests (one over the
+    limit), approve/reject, a reveal-later view link without location, ZIP of the approved."""
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host, json={
+        "title": "Ana & Rui", "timezone": "Europe/Lisbon", "review_required": True,
+        "starts_at": "2026-06-01T15:00:00Z"}).json()
+    assert event["role"] == "owner"
+    upload_link = client.post(f"/api/v1/events/{event['id']}/links", headers=host, json={
+        "can_view": False, "can_upload": True, "max_uploads_per_guest": 2}).json()
+    assert len(upload_link["token"]) >= 43  # 256 bits, URL-safe base64
+
+    ok1, first = _guest_upload(client, upload_link["token"], _gps_jpeg(1), "maria")
+    assert ok1 == 201, first
+    maria = first["guest_token"]
+    ok2, second = _guest_upload(client, upload_link["token"], _gps_jpeg(2), "maria", maria)
+    assert ok2 == 201, second
+    over, refused = _guest_upload(client, upload_link["token"], _gps_jpeg(3), "maria", maria)
+    assert over == 429 and refused["error"]["code"] == "rate_limited"
+    ok3, third = _guest_upload(client, upload_link["token"], _gps_jpeg(4), "joao")
+    assert ok3 == 201, third  # the other guest is unaffected
+    assert first["asset"]["moderation"] == "pending"
+
+    ids = [first["asset"]["id"], second["asset"]["id"], third["asset"]["id"]]
+    pending = client.get("/api/v1/assets", headers=host,
+                         params={"event_id": event["id"], "moderation": "pending"}).json()
+    assert sorted(a["id"] for a in pending["items"]) == sorted(ids)
+    assert client.post(f"/api/v1/events/{event['id']}/moderation", headers=host, json={
+        "asset_ids": [ids[0], ids[2]], "decision": "approve"}).json()["changed"] == 2
+    assert client.post(f"/api/v1/events/{event['id']}/moderation", headers=host, json={
+        "asset_ids": [ids[1]], "decision": "reject", "note": "blurry"}).json()["changed"] == 1
+
+    reveal = utcnow() + timedelta(hours=2)
+    view = client.post(f"/api/v1/events/{event['id']}/links", headers=host, json={
+        "can_view": True, "can_download": True, "strip_location": True,
+        "reveal_at": reveal.isoformat()}).json()
+    anon = {"Authorization": ""}
+    client.cookies.clear()
+    assert client.get(f"/api/v1/share/{view['token']}/assets", headers=anon).json()[
+        "items"] == []  # not revealed yet
+    client.patch(f"/api/v1/links/{view['id']}", headers=host,
+                 json={"reveal_at": (utcnow() - timedelta(minutes=1)).isoformat()})
+    shown = client.get(f"/api/v1/share/{view['token']}/assets", headers=anon).json()["items"]
+    assert sorted(a["id"] for a in shown) == sorted([ids[0], ids[2]])  # not the rejected one
+
+    original = client.get(f"/api/v1/share/{view['token']}/assets/{ids[0]}/original",
+                          headers=anon)
+    assert original.status_code == 200 and not has_location(original.content)
+    with rt.session() as session:
+        from albumen.db.models import Asset
+
+        stored = session.get(Asset, ids[0])
+        assert stored is not None
+        with rt.storage.open(stored.storage_key) as fh:
+            assert has_location(fh.read())  # the stored original is untouched
+
+    archive = client.get(f"/api/v1/share/{view['token']}/download", headers=anon)
+    assert archive.status_code == 200
+    with zipfile.ZipFile(io.BytesIO(archive.content)) as zf:
+        names = zf.namelist()
+        assert sorted(names) == ["joao.jpg", "maria.jpg"]
+        assert all(not has_location(zf.read(n)) for n in names)
+
+    audit = client.get("/api/v1/audit", params={"action": "moderation.reject"}).json()
+    assert audit and audit[0]["details"]["note"] == "blurry"
+
+
+def test_revoked_and_expired_links_stop_at_once(client: TestClient) -> None:
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host, json={"title": "Party"}).json()
+    link = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                       json={"can_view": True}).json()
+    anon = {"Authorization": ""}
+    assert client.get(f"/api/v1/share/{link['token']}", headers=anon).status_code == 200
+    assert client.delete(f"/api/v1/links/{link['id']}", headers=host).status_code == 204
+    assert client.get(f"/api/v1/share/{link['token']}", headers=anon).status_code == 404
+    expired = client.post(f"/api/v1/events/{event['id']}/links", headers=host, json={
+        "expires_at": (utcnow() - timedelta(seconds=1)).isoformat()}).json()
+    assert client.get(f"/api/v1/share/{expired['token']}", headers=anon).status_code == 404
+    assert client.get("/api/v1/share/not-a-real-token", headers=anon).status_code == 404
+
+
+def test_link_password_and_qr(client: TestClient) -> None:
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host, json={"title": "Gala"}).json()
+    link = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                       json={"password": "secret-words"}).json()
+    anon = {"Authorization": ""}
+    assert client.get(f"/api/v1/share/{link['token']}", headers=anon).status_code == 401
+    ok = {"Authorization": "", "X-Share-Password": "secret-words"}
+    assert client.get(f"/api/v1/share/{link['token']}", headers=ok).json()["title"] == "Gala"
+    png = client.get(f"/api/v1/share/{link['token']}/qr.png", headers=ok)
+    assert png.status_code == 200 and png.content.startswith(b"\x89PNG")
+    svg = client.get(f"/api/v1/share/{link['token']}/qr.svg", headers=ok)
+    assert svg.headers["content-type"].startswith("image/svg+xml") and b"<svg" in svg.content
+
+
+def test_people_see_only_what_they_may(client: TestClient) -> None:
+    alice, bob = _user(client, "alice"), _user(client, "bob")
+    mine = client.post("/api/v1/assets", headers=alice,
+                       files={"file": ("a.jpg", images.jpeg(seed=11))}).json()["asset"]
+    for path in ("", "/original", "/thumbnail", "/preview", "/near-duplicates"):
+        r = client.get(f"/api/v1/assets/{mine['id']}{path}", headers=bob)
+        assert r.status_code == 404, (path, r.status_code)
+    assert client.delete(f"/api/v1/assets/{mine['id']}", headers=bob).status_code == 404
+    assert client.get("/api/v1/assets", headers=bob).json()["items"] == []
+    # The administrator manages accounts but does not read other people's photos.
+    assert client.get(f"/api/v1/assets/{mine['id']}").status_code == 404
+    # Without credentials nothing is readable.
+    assert client.get("/api/v1/assets", headers={"Authorization": ""}).status_code == 401
+    # Event roles: a viewer sees approved photos, cannot moderate or upload.
+    event = client.post("/api/v1/events", headers=alice,
+                        json={"title": "Trip", "review_required": True}).json()
+    client.put(f"/api/v1/events/{event['id']}/members", headers=alice,
+               json={"username": "bob", "role": "viewer"})
+    up = client.post("/api/v1/assets", headers=alice, params={"event_id": event["id"]},
+                     files={"file": ("t.jpg", images.jpeg(seed=12))}).json()["asset"]
+    assert client.get(f"/api/v1/assets/{up['id']}", headers=bob).status_code == 200
+    denied = client.post(f"/api/v1/events/{event['id']}/moderation", headers=bob,
+                         json={"asset_ids": [up["id"]], "decision": "reject"})
+    assert denied.status_code == 403
+    refused = client.post("/api/v1/assets", headers=bob, params={"event_id": event["id"]},
+                          files={"file": ("b.jpg", images.jpeg(seed=13))})
+    assert refused.status_code == 403
+
+
+def test_tokens_refresh_logout_and_api_keys(client: TestClient) -> None:
+    client.post("/api/v1/users", json={"username": "carol", "password": PASSWORD})
+    anon = {"Authorization": ""}
+    pair = client.post("/api/v1/auth/token", headers=anon,
+                       data={"username": "carol", "password": PASSWORD}).json()
+    auth = {"Authorization": f"Bearer {pair['access_token']}"}
+    assert client.get("/api/v1/auth/me", headers=auth).json()["user"]["username"] == "carol"
+    new = client.post("/api/v1/auth/refresh", headers=anon,
+                      json={"refresh_token": pair["refresh_token"]}).json()
+    assert client.post("/api/v1/auth/refresh", headers=anon, json={
+        "refresh_token": pair["refresh_token"]}).status_code == 401  # used once
+    auth = {"Authorization": f"Bearer {new['access_token']}"}
+    key = client.post("/api/v1/api-keys", headers=auth,
+                      json={"name": "reader", "scopes": ["read"]}).json()
+    as_key = {"Authorization": f"Bearer {key['secret']}"}
+    assert client.get("/api/v1/assets", headers=as_key).status_code == 200
+    write = client.post("/api/v1/events", headers=as_key, json={"title": "x"})
+    assert write.status_code == 403  # read-only key
+    assert client.get("/api/v1/api-keys", headers=auth).json()[0]["prefix"] == key["prefix"]
+    assert "secret" not in client.get("/api/v1/api-keys", headers=auth).json()[0]
+    client.delete(f"/api/v1/api-keys/{key['id']}", headers=auth)
+    assert client.get("/api/v1/assets", headers=as_key).status_code == 401
+    assert client.post("/api/v1/auth/logout", headers=auth).status_code == 204
+    assert client.get("/api/v1/auth/me", headers=auth).status_code == 401
+    wrong = client.post("/api/v1/auth/token", headers=anon,
+                        data={"username": "carol", "password": "nope-nope"})
+    assert wrong.status_code == 401
+
+
+def test_cookie_sessions_need_csrf(client: TestClient) -> None:
+    client.post("/api/v1/users", json={"username": "dave", "password": PASSWORD})
+    client.headers.pop("Authorization")
+    login = client.post("/api/v1/auth/login", json={"username": "dave", "password": PASSWORD})
+    assert login.status_code == 200
+    assert "httponly" in login.headers["set-cookie"].lower()
+    assert "samesite=lax" in login.headers["set-cookie"].lower()
+    csrf = login.json()["csrf_token"]
+    assert client.get("/api/v1/auth/me").status_code == 200
+    assert client.post("/api/v1/events", json={"title": "x"}).status_code == 403
+    ok = client.post("/api/v1/events", json={"title": "x"}, headers={"X-CSRF-Token": csrf})
+    assert ok.status_code == 201
+
+
+def test_setup_only_once_and_login_rate_limit(client: TestClient) -> None:
+    again = client.post("/api/v1/setup", json={"username": "eve", "password": PASSWORD})
+    assert again.status_code == 409
+    anon = {"Authorization": ""}
+    codes = [client.post("/api/v1/auth/token", headers=anon,
+                         data={"username": "admin", "password": "wrong-password"}).status_code
+             for _ in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+    limited = client.post("/api/v1/auth/token", headers=anon,
+                          data={"username": "admin", "password": "wrong-password"})
+    assert int(limited.headers["retry-after"]) >= 1
+    failed = client.get("/api/v1/audit", params={"action": "auth.login_failed"}).json()
+    assert len(failed) == 10 and all("password" not in str(e["details"]) for e in failed)
