@@ -30,8 +30,8 @@ def run_cli(env: dict[str, str], *args: str, check: bool = True,
     return proc
 
 
-def run_json(env: dict[str, str], *args: str) -> Any:
-    return json.loads(run_cli(env, *args).stdout)
+def run_json(env: dict[str, str], *args: str, stdin: str | None = None) -> Any:
+    return json.loads(run_cli(env, *args, stdin=stdin).stdout)
 
 
 def free_port() -> int:

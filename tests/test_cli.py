@@ -60,3 +60,33 @@ def test_reprocess_a_stage(tmp_path: Path, db_url: str) -> None:
     assert doc == {"stages_reset": 1, "assets_queued": 1}
     bad = run_cli(env, "reprocess", "--stage", "nonsense", check=False)
     assert bad.returncode != 0 and "unknown stage" in bad.stderr
+
+
+def test_users_commands_and_single_user_data_moves_to_the_admin(tmp_path: Path,
+                                                                 db_url: str) -> None:
+    env = env_for(tmp_path / "data", db_url)
+    src = tmp_path / "old"
+    images.write(src / "a.jpg", images.jpeg(320, 240, seed=401))
+    assert run_json(env, "import", str(src), "--json")["counts"]["imported"] == 1
+    created = run_json(env, "users", "create", "root", "--admin", "--json",
+                       stdin="first-password\n")
+    assert created["is_admin"] is True
+    listed = run_json(env, "users", "list", "--json")["users"]
+    assert [u["username"] for u in listed] == ["root"]
+    assert listed[0]["storage_used_bytes"] > 0  # the earlier import now belongs to root
+    run_cli(env, "users", "create", "guesto", stdin="second-password\n")
+    weak = run_cli(env, "users", "create", "weak", stdin="short\n", check=False)
+    assert weak.returncode == 1 and "at least 8" in weak.stderr
+    dup = run_cli(env, "users", "create", "ROOT", stdin="another-password\n", check=False)
+    assert dup.returncode == 1 and "taken" in dup.stderr
+    run_cli(env, "users", "disable", "guesto")
+    assert [u["is_active"] for u in run_json(env, "users", "list", "--json")["users"]] == [
+        True, False]
+    last_admin = run_cli(env, "users", "disable", "root", check=False)
+    assert last_admin.returncode == 1 and "last active administrator" in last_admin.stderr
+    run_cli(env, "users", "reset-password", "guesto", stdin="brand-new-password\n")
+    # A second import by another user keeps its own copy (libraries are separate).
+    run_cli(env, "users", "enable", "guesto")
+    again = run_json(env, "import", str(src), "--json", "--user", "guesto")
+    assert again["counts"]["imported"] == 1
+    assert run_json(env, "events", "list", "--json") == {"events": []}

@@ -221,3 +221,77 @@ def test_setup_only_once_and_login_rate_limit(client: TestClient) -> None:
     assert int(limited.headers["retry-after"]) >= 1
     failed = client.get("/api/v1/audit", params={"action": "auth.login_failed"}).json()
     assert len(failed) == 10 and all("password" not in str(e["details"]) for e in failed)
+
+
+def test_guests_delete_their_own_uploads_only(client: TestClient) -> None:
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host, json={"title": "Fair"}).json()
+    link = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                       json={"can_view": True, "can_upload": True}).json()
+    _, a = _guest_upload(client, link["token"], images.jpeg(seed=21), "ann")
+    _, b = _guest_upload(client, link["token"], images.jpeg(seed=22), "ben")
+    client.cookies.clear()
+    ann = {"Authorization": "", "X-Guest-Token": a["guest_token"]}
+    other = client.delete(f"/api/v1/share/{link['token']}/assets/{b['asset']['id']}",
+                          headers=ann)
+    assert other.status_code == 404
+    mine = client.get(f"/api/v1/share/{link['token']}/assets", headers=ann,
+                      params={"mine": True}).json()["items"]
+    assert [x["id"] for x in mine] == [a["asset"]["id"]] and mine[0]["mine"]
+    own = client.delete(f"/api/v1/share/{link['token']}/assets/{a['asset']['id']}",
+                        headers=ann)
+    assert own.status_code == 204
+    left = client.get(f"/api/v1/share/{link['token']}/assets", headers=ann).json()["items"]
+    assert [x["id"] for x in left] == [b["asset"]["id"]]
+
+
+def test_upload_window_and_link_limit(client: TestClient) -> None:
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host, json={"title": "Run"}).json()
+    later = client.post(f"/api/v1/events/{event['id']}/links", headers=host, json={
+        "can_upload": True,
+        "upload_opens_at": (utcnow() + timedelta(hours=1)).isoformat()}).json()
+    code, body = _guest_upload(client, later["token"], images.jpeg(seed=31), "x")
+    assert code == 403 and "open at" in body["error"]["message"]
+    capped = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                         json={"can_upload": True, "max_uploads": 1}).json()
+    assert _guest_upload(client, capped["token"], images.jpeg(seed=32), "y")[0] == 201
+    code, body = _guest_upload(client, capped["token"], images.jpeg(seed=33), "z")
+    assert code == 429
+    # A refused or duplicate file does not use up the allowance.
+    bad = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                      json={"can_upload": True, "max_uploads": 1}).json()
+    code, _ = _guest_upload(client, bad["token"], b"not an image", "q")
+    assert code == 415
+    assert _guest_upload(client, bad["token"], images.jpeg(seed=34), "q")[0] == 201
+
+
+def test_quota_and_rejected_uploads_are_purged(client: TestClient, rt: Runtime) -> None:
+    small = client.post("/api/v1/users", json={"username": "small", "password": PASSWORD,
+                                               "quota_bytes": 1000}).json()
+    assert small["quota_bytes"] == 1000
+    headers = {"Authorization": bearer(client, "small", PASSWORD)}
+    over = client.post("/api/v1/assets", headers=headers,
+                       files={"file": ("big.jpg", images.jpeg(seed=41))})
+    assert over.status_code == 413 and over.json()["error"]["code"] == "quota_exceeded"
+
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host,
+                        json={"title": "Q", "review_required": True}).json()
+    link = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                       json={"can_upload": True}).json()
+    _, up = _guest_upload(client, link["token"], images.jpeg(seed=42), "g")
+    asset_id = up["asset"]["id"]
+    client.post(f"/api/v1/events/{event['id']}/moderation", headers=host,
+                json={"asset_ids": [asset_id], "decision": "reject"})
+    from albumen.db.models import Asset
+    from albumen.services.events import purge_rejected
+
+    assert purge_rejected(rt, older_than=timedelta(days=1)) == 0  # not old enough
+    assert purge_rejected(rt, now=utcnow() + timedelta(days=31)) == 1
+    with rt.session() as session:
+        asset = session.get(Asset, asset_id)
+        assert asset is not None and asset.purged_at is not None  # the record stays
+        assert not rt.storage.exists(asset.storage_key)
+    gone = client.get(f"/api/v1/assets/{asset_id}/original", headers=host)
+    assert gone.status_code == 404

@@ -22,7 +22,7 @@ from albumen.api.schemas import (
     UploadResult,
 )
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
-from albumen.errors import InvalidInput, TooLarge
+from albumen.errors import InvalidInput, NotFound, TooLarge
 from albumen.runtime import Runtime
 from albumen.services import assets as svc
 from albumen.services.access import require_event
@@ -154,6 +154,8 @@ def _file(rt: Runtime, request: Request, key: str, media_type: str, etag: str,
 def original(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep,
              principal: PrincipalDep) -> Response:
     asset = svc.get_asset(session, asset_id, principal.user_id)
+    if asset.purged_at is not None:
+        raise NotFound(f"the original of asset {asset_id} was removed (rejected upload)")
     return _file(rt, request, asset.storage_key, asset.mime_type, f'"{asset.sha256}"',
                  asset.original_filename)
 

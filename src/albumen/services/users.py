@@ -138,10 +138,11 @@ def update_user(rt: Runtime, user_id: int, *, admin: bool | None = None,
 
 def storage_used(session: Session, user_id: int) -> int:
     """Bytes of originals counted against a user: what they own and has not been purged."""
-    return session.scalar(
+    total = session.scalar(
         select(func.coalesce(func.sum(Asset.size), 0))
         .where(Asset.owner_id == user_id, Asset.purged_at.is_(None))
-    ) or 0
+    )
+    return int(total or 0)  # PostgreSQL sums BIGINT as NUMERIC
 
 
 def _active_admins(session: Session) -> int:
