@@ -295,3 +295,46 @@ def test_quota_and_rejected_uploads_are_purged(client: TestClient, rt: Runtime) 
         assert not rt.storage.exists(asset.storage_key)
     gone = client.get(f"/api/v1/assets/{asset_id}/original", headers=host)
     assert gone.status_code == 404
+
+
+def test_albums_hold_library_and_event_photos_and_share_by_link(client: TestClient) -> None:
+    alice, bob = _user(client, "alice"), _user(client, "bob")
+    own = client.post("/api/v1/assets", headers=alice,
+                      files={"file": ("own.jpg", images.jpeg(seed=51))}).json()["asset"]
+    event = client.post("/api/v1/events", headers=bob, json={"title": "Bob's"}).json()
+    client.put(f"/api/v1/events/{event['id']}/members", headers=bob,
+               json={"username": "alice", "role": "viewer"})
+    theirs = client.post("/api/v1/assets", headers=bob, params={"event_id": event["id"]},
+                         files={"file": ("ev.jpg", images.jpeg(seed=52))}).json()["asset"]
+    private = client.post("/api/v1/assets", headers=bob,
+                          files={"file": ("bob.jpg", images.jpeg(seed=53))}).json()["asset"]
+    album = client.post("/api/v1/albums", headers=alice, json={"title": "Best of"}).json()
+    sneaky = client.post(f"/api/v1/albums/{album['id']}/assets", headers=alice,
+                         json={"asset_ids": [private["id"]]})
+    assert sneaky.status_code == 404  # cannot add what she cannot see
+    added = client.post(f"/api/v1/albums/{album['id']}/assets", headers=alice,
+                        json={"asset_ids": [own["id"], theirs["id"]]})
+    assert added.json()["changed"] == 2
+    assert client.get(f"/api/v1/albums/{album['id']}", headers=bob).status_code == 404
+    listed = client.get(f"/api/v1/albums/{album['id']}/assets", headers=alice).json()
+    assert sorted(a["original_filename"] for a in listed["items"]) == ["ev.jpg", "own.jpg"]
+
+    link = client.post(f"/api/v1/albums/{album['id']}/links", headers=alice,
+                       json={"can_download": True}).json()
+    client.cookies.clear()
+    anon = {"Authorization": ""}
+    shown = client.get(f"/api/v1/share/{link['token']}/assets", headers=anon).json()["items"]
+    assert len(shown) == 2
+    for item in shown:
+        thumb = client.get(item["links"]["preview"], headers=anon)
+        assert thumb.status_code == 404 or thumb.headers["content-type"] == "image/jpeg"
+    zipped = client.get(f"/api/v1/share/{link['token']}/download", headers=anon)
+    with zipfile.ZipFile(io.BytesIO(zipped.content)) as zf:
+        assert sorted(zf.namelist()) == ["ev.jpg", "own.jpg"]
+    no_upload = client.post(f"/api/v1/albums/{album['id']}/links", headers=alice,
+                            json={"can_upload": True})
+    assert no_upload.status_code == 422
+    selection = client.get("/api/v1/assets/download", headers=alice,
+                           params={"ids": f"{own['id']},{private['id']}"})
+    with zipfile.ZipFile(io.BytesIO(selection.content)) as zf:
+        assert zf.namelist() == ["own.jpg"]  # bob's private photo is not hers to take

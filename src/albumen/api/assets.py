@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import FileResponse, JSONResponse
+from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.requests import ClientDisconnect
 
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
@@ -121,12 +121,26 @@ def list_assets(
             raise InvalidInput(f"{name} needs a time zone (e.g. 2024-05-01T00:00:00Z)")
     page = svc.list_assets(
         session,
-        svc.AssetFilter(taken_after, taken_before, camera, has_gps, media_type, state, trashed,
-                        event_id, moderation, viewer=principal.user_id),
+        svc.AssetFilter(taken_after=taken_after, taken_before=taken_before, camera=camera,
+                        has_gps=has_gps, media_type=media_type, state=state, trashed=trashed,
+                        event_id=event_id, moderation=moderation, viewer=principal.user_id),
         limit=limit,
         cursor=cursor,
     )
     return AssetPage(items=[AssetOut.of(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@router.get("/download", response_class=StreamingResponse,
+            summary="ZIP of a selection of assets you can see (streamed originals)")
+def download(principal: PrincipalDep, rt: RuntimeDep,
+             ids: Annotated[str, Query(min_length=1, max_length=100000,
+                                       description="comma-separated asset ids")]
+             ) -> StreamingResponse:
+    from albumen.api.share import _ids, _zip_response
+    from albumen.services import downloads
+
+    f = svc.AssetFilter(viewer=principal.user_id)
+    return _zip_response(downloads.archive(rt, f, _ids(ids)), "photos.zip")
 
 
 @router.get("/{asset_id}", response_model=AssetDetail, responses=ERRORS)

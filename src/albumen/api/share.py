@@ -236,8 +236,8 @@ def _file_for(rt: Runtime, request: Request, token: str, asset_id: int, kind: st
         if kind == "original":
             access.require("download")
             if access.link.strip_location:
-                data = downloads._stripped(rt, asset.storage_key)
-                return Response(data, media_type=asset.mime_type,
+                data, mime = downloads.location_free(rt, asset.storage_key)
+                return Response(data, media_type=mime or asset.mime_type,
                                 headers={"Cache-Control": "private, no-store"})
             return _file(rt, request, asset.storage_key, asset.mime_type, f'"{asset.sha256}"',
                          asset.original_filename)

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
-_exiv2_lock = threading.Lock()
+# exiv2's XMP toolkit and pyexiv2's error log are process-global: one lock for every use
+EXIV2_LOCK = threading.Lock()
 _exiv2_ready = False
 
 _MAX_RAW_VALUE = 512  # longer values (maker notes, embedded thumbnails) are not kept raw
@@ -144,7 +145,7 @@ def _read_exiv2(path: Path) -> tuple[dict[str, Any], list[str]]:
 
     errors: list[str] = []
     tags: dict[str, Any] = {}
-    with _exiv2_lock:
+    with EXIV2_LOCK:
         if not _exiv2_ready:
             pyexiv2.set_log_level(4)  # mute exiv2's stderr warnings; we record our own
             _exiv2_ready = True

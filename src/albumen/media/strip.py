@@ -9,14 +9,13 @@ and checked before it is returned.
 from __future__ import annotations
 
 import re
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 from albumen.errors import MediaDecodeError
+from albumen.media.metadata import EXIV2_LOCK as _lock
 
-_lock = threading.Lock()  # exiv2's XMP toolkit and pyexiv2's error log are process-global
 _ready = False
 
 _GROUPS = ("exif", "iptc", "xmp")

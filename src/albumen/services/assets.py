@@ -9,11 +9,11 @@ from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, and_, func, or_, select
+from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from albumen.db.base import utcnow
-from albumen.db.models import Asset, Derivative
+from albumen.db.models import AlbumAsset, Asset, Derivative
 from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
 from albumen.services import audit
@@ -23,7 +23,7 @@ from albumen.services.audit import Actor
 MAX_PAGE = 500
 
 
-@dataclass
+@dataclass(kw_only=True)
 class AssetFilter:
     taken_after: datetime | None = None
     taken_before: datetime | None = None
@@ -33,6 +33,7 @@ class AssetFilter:
     state: str | None = None
     trashed: bool = False
     event_id: int | None = None
+    album_id: int | None = None
     moderation: str | None = None
     # Whose view this is: a user id (only what they may see), or None for the operator (CLI).
     viewer: int | None = None
@@ -82,6 +83,9 @@ def filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset]
         query = query.where(Asset.state == f.state)
     if f.event_id is not None:
         query = query.where(Asset.event_id == f.event_id)
+    if f.album_id is not None:
+        query = query.where(exists(select(AlbumAsset.asset_id).where(
+            AlbumAsset.album_id == f.album_id, AlbumAsset.asset_id == Asset.id)))
     if f.moderation:
         query = query.where(Asset.moderation == f.moderation)
     if f.viewer is not None:

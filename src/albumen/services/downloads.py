@@ -3,23 +3,31 @@ original bytes (location removed when the link asks for it), safe unique filenam
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 
+from PIL import Image, ImageOps
 from sqlalchemy import select
 
 from albumen.db.models import Asset
-from albumen.media.strip import strip_location
+from albumen.media.imaging import register_codecs
+from albumen.media.strip import StripUnsupported, strip_location
 from albumen.runtime import Runtime
 from albumen.services.assets import AssetFilter, filtered
 from albumen.services.zipstream import ZipMember, safe_unique_names, zip_stream
 
-BATCH = 500
+REENCODED = frozenset({"heic", "avif"})  # containers exiv2 can read but not rewrite
+
+
+def _jpeg_name(name: str) -> str:
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return f"{stem}.jpg"
 
 
 def _rows(rt: Runtime, f: AssetFilter, asset_ids: list[int] | None) -> list[tuple]:
     with rt.session() as session:
-        query = filtered(select(Asset.id, Asset.original_filename, Asset.storage_key,
-                                 Asset.sort_at), f)
+        query = filtered(select(Asset.original_filename, Asset.storage_key, Asset.sort_at,
+                                Asset.format), f)
         query = query.where(Asset.purged_at.is_(None))
         if asset_ids is not None:
             query = query.where(Asset.id.in_(asset_ids))
@@ -29,13 +37,15 @@ def _rows(rt: Runtime, f: AssetFilter, asset_ids: list[int] | None) -> list[tupl
 def archive(rt: Runtime, f: AssetFilter, asset_ids: list[int] | None = None,
             strip: bool = False) -> Iterator[bytes]:
     """The archive's bytes, produced as the client reads them (memory stays flat)."""
-    rows = _rows(rt, f, asset_ids)  # ids and names only: small even for big events
-    names = safe_unique_names(name for _, name, _, _ in rows)
+    rows = _rows(rt, f, asset_ids)  # names and keys only: small even for big events
+    names = safe_unique_names(
+        _jpeg_name(name) if strip and fmt in REENCODED else name for name, _, _, fmt in rows)
 
     def members() -> Iterator[ZipMember]:
-        for (_, _, key, sort_at), name in zip(rows, names, strict=True):
+        for (_, key, sort_at, _), name in zip(rows, names, strict=True):
             if strip:
-                yield ZipMember(name, data=lambda key=key: _stripped(rt, key), mtime=sort_at)
+                yield ZipMember(name, data=lambda key=key: location_free(rt, key)[0],
+                                mtime=sort_at)
             else:
                 with rt.storage.local_path(key) as path:
                     yield ZipMember(name, path=path, mtime=sort_at)
@@ -43,6 +53,22 @@ def archive(rt: Runtime, f: AssetFilter, asset_ids: list[int] | None = None,
     return zip_stream(members())
 
 
-def _stripped(rt: Runtime, key: str) -> bytes:
+def location_free(rt: Runtime, key: str) -> tuple[bytes, str | None]:
+    """The original's bytes without location metadata, and the new MIME type when the file
+    had to be re-encoded (exiv2 cannot rewrite HEIC/AVIF: those become a JPEG of the same
+    pixels; the stored original is never touched)."""
     with rt.storage.open(key) as fh:
-        return strip_location(fh.read())
+        data = fh.read()
+    try:
+        return strip_location(data), None
+    except StripUnsupported:
+        return _as_plain_jpeg(data), "image/jpeg"
+
+
+def _as_plain_jpeg(data: bytes) -> bytes:
+    register_codecs()
+    with Image.open(io.BytesIO(data)) as im:
+        upright = ImageOps.exif_transpose(im).convert("RGB")
+        out = io.BytesIO()
+        upright.save(out, "JPEG", quality=95, icc_profile=im.info.get("icc_profile"))
+        return out.getvalue()

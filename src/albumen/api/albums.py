@@ -1,0 +1,133 @@
+"""/api/v1/albums: curated collections, their share links and ZIP downloads."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import StreamingResponse
+from pydantic import BaseModel, Field
+
+from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
+from albumen.api.errors import ERRORS
+from albumen.api.events import LinkIn, LinkOut, NewLink, _create_link, _slug
+from albumen.api.schemas import AssetOut, AssetPage
+from albumen.api.share import _ids, _zip_response
+from albumen.services import albums as svc
+from albumen.services import assets as asset_svc
+from albumen.services import downloads, sharing
+
+router = APIRouter(prefix="/api/v1/albums", tags=["albums"], responses=ERRORS)
+
+
+class AlbumIn(BaseModel):
+    title: str = Field(min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=10000)
+
+
+class AlbumPatch(BaseModel):
+    title: str | None = Field(default=None, min_length=1, max_length=300)
+    description: str | None = Field(default=None, max_length=10000)
+
+
+class AlbumOut(BaseModel):
+    id: int
+    title: str
+    description: str | None
+    asset_count: int
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: svc.AlbumView) -> AlbumOut:
+        a = view.album
+        return cls(id=a.id, title=a.title, description=a.description, asset_count=view.count,
+                   created_at=a.created_at, updated_at=a.updated_at)
+
+
+class AssetIds(BaseModel):
+    asset_ids: list[int] = Field(min_length=1, max_length=10000)
+
+
+class Changed(BaseModel):
+    changed: int
+
+
+@router.post("", response_model=AlbumOut, status_code=201)
+def create(body: AlbumIn, principal: PrincipalDep, actor: ActorDep, rt: RuntimeDep) -> AlbumOut:
+    album_id = svc.create_album(rt, principal.user_id, body.title, body.description, actor)
+    with rt.session() as session:
+        return AlbumOut.of(svc.get_album(session, principal.user_id, album_id))
+
+
+@router.get("", response_model=list[AlbumOut])
+def list_albums(principal: PrincipalDep, session: SessionDep) -> list[AlbumOut]:
+    return [AlbumOut.of(v) for v in svc.list_albums(session, principal.user_id)]
+
+
+@router.get("/{album_id}", response_model=AlbumOut)
+def get(album_id: int, principal: PrincipalDep, session: SessionDep) -> AlbumOut:
+    return AlbumOut.of(svc.get_album(session, principal.user_id, album_id))
+
+
+@router.patch("/{album_id}", response_model=AlbumOut)
+def update(album_id: int, body: AlbumPatch, principal: PrincipalDep, actor: ActorDep,
+           rt: RuntimeDep) -> AlbumOut:
+    svc.update_album(rt, principal.user_id, album_id, body.model_dump(exclude_unset=True),
+                     actor)
+    with rt.session() as session:
+        return AlbumOut.of(svc.get_album(session, principal.user_id, album_id))
+
+
+@router.delete("/{album_id}", status_code=204, summary="Delete the album (photos stay)")
+def delete(album_id: int, principal: PrincipalDep, actor: ActorDep, rt: RuntimeDep) -> Response:
+    svc.delete_album(rt, principal.user_id, album_id, actor)
+    return Response(status_code=204)
+
+
+@router.get("/{album_id}/assets", response_model=AssetPage)
+def assets(album_id: int, principal: PrincipalDep, session: SessionDep,
+           limit: Annotated[int, Query(ge=1, le=asset_svc.MAX_PAGE)] = 100,
+           cursor: Annotated[str | None, Query(max_length=200)] = None) -> AssetPage:
+    svc.get_album(session, principal.user_id, album_id)
+    page = asset_svc.list_assets(session, asset_svc.AssetFilter(album_id=album_id),
+                                 limit=limit, cursor=cursor)
+    return AssetPage(items=[AssetOut.of(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@router.post("/{album_id}/assets", response_model=Changed)
+def add(album_id: int, body: AssetIds, principal: PrincipalDep, actor: ActorDep,
+        rt: RuntimeDep) -> Changed:
+    return Changed(changed=svc.add_assets(rt, principal.user_id, album_id, body.asset_ids,
+                                          actor))
+
+
+@router.post("/{album_id}/assets/remove", response_model=Changed)
+def remove(album_id: int, body: AssetIds, principal: PrincipalDep, actor: ActorDep,
+           rt: RuntimeDep) -> Changed:
+    return Changed(changed=svc.remove_assets(rt, principal.user_id, album_id, body.asset_ids,
+                                             actor))
+
+
+@router.post("/{album_id}/links", response_model=NewLink, status_code=201,
+             tags=["share links"])
+def create_link(album_id: int, body: LinkIn, request: Request, principal: PrincipalDep,
+                actor: ActorDep, rt: RuntimeDep) -> NewLink:
+    return _create_link(rt, request, principal, actor, body, None, album_id)
+
+
+@router.get("/{album_id}/links", response_model=list[LinkOut], tags=["share links"])
+def links(album_id: int, principal: PrincipalDep, session: SessionDep) -> list[LinkOut]:
+    return [LinkOut.of(x) for x in sharing.list_links(session, principal.user_id,
+                                                       album_id=album_id)]
+
+
+@router.get("/{album_id}/download", response_class=StreamingResponse,
+            summary="ZIP of the album (streamed originals)")
+def download(album_id: int, principal: PrincipalDep, rt: RuntimeDep,
+             ids: Annotated[str | None, Query(max_length=100000)] = None) -> StreamingResponse:
+    with rt.session() as session:
+        title = svc.get_album(session, principal.user_id, album_id).album.title
+    f = asset_svc.AssetFilter(album_id=album_id)
+    return _zip_response(downloads.archive(rt, f, _ids(ids)), f"{_slug(title)}.zip")
