@@ -338,3 +338,28 @@ def test_albums_hold_library_and_event_photos_and_share_by_link(client: TestClie
                            params={"ids": f"{own['id']},{private['id']}"})
     with zipfile.ZipFile(io.BytesIO(selection.content)) as zf:
         assert zf.namelist() == ["own.jpg"]  # bob's private photo is not hers to take
+
+
+def test_purging_a_rejected_copy_keeps_shared_bytes(client: TestClient, rt: Runtime) -> None:
+    """Originals are stored once per content: purging one event's rejected copy must not
+    remove the bytes another asset still uses."""
+    host = _user(client, "host")
+    data = images.jpeg(seed=61)
+    tokens = []
+    for title in ("A", "B"):
+        event = client.post("/api/v1/events", headers=host,
+                            json={"title": title, "review_required": True}).json()
+        tokens.append((event["id"], client.post(f"/api/v1/events/{event['id']}/links",
+                                                headers=host,
+                                                json={"can_upload": True}).json()["token"]))
+    (ev_a, tok_a), (_, tok_b) = tokens
+    _, a = _guest_upload(client, tok_a, data, "same")
+    _, b = _guest_upload(client, tok_b, data, "same")
+    assert a["status"] == b["status"] == "created" and a["asset"]["id"] != b["asset"]["id"]
+    client.post(f"/api/v1/events/{ev_a}/moderation", headers=host,
+                json={"asset_ids": [a["asset"]["id"]], "decision": "reject"})
+    from albumen.services.events import purge_rejected
+
+    assert purge_rejected(rt, now=utcnow() + timedelta(days=365)) == 1
+    kept = client.get(f"/api/v1/assets/{b['asset']['id']}/original", headers=host)
+    assert kept.status_code == 200 and kept.content == data

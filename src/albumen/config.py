@@ -49,6 +49,9 @@ class Settings(BaseSettings):
     job_max_attempts: int = 3
     reconcile_interval_seconds: float = 60.0
     worker_heartbeat_seconds: float = 10.0
+    maintenance_interval_seconds: float = Field(
+        default=3600.0, description="how often workers run clean-up (purge rejected uploads)"
+    )
 
     # Accounts and sharing
     access_token_minutes: int = 60

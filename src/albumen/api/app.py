@@ -20,6 +20,28 @@ from albumen.runtime import Runtime, get_runtime
 log = logging.getLogger(__name__)
 
 
+# Share tokens travel in URLs: never leak them in a Referer header.
+_SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "no-referrer",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(self), geolocation=(), microphone=()",
+}
+# The interactive docs load their own scripts; everything else is JSON or images.
+_API_CSP = "default-src 'none'; frame-ancestors 'none'"
+
+
+def _secure_headers(request: Request, response: Response) -> None:
+    for name, value in _SECURITY_HEADERS.items():
+        response.headers.setdefault(name, value)
+    path = request.url.path
+    if path.startswith("/api/") or path.startswith("/health"):
+        response.headers.setdefault("Content-Security-Policy", _API_CSP)
+    if request.url.scheme == "https":
+        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+
 def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -57,6 +79,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         finally:
             context_id.reset(token)
         response.headers["X-Request-ID"] = rid[:64]
+        _secure_headers(request, response)
         return response
 
     for module in (health, auth, users, assets, albums, events, share, status):

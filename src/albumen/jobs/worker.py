@@ -62,6 +62,7 @@ class WorkerHost:
     def _housekeeping(self) -> None:
         settings = self.rt.settings
         next_reconcile = 0.0
+        next_maintenance = 0.0
         elapsed = 0.0
         tick = min(settings.worker_heartbeat_seconds, settings.reconcile_interval_seconds)
         while not self._stop.is_set():
@@ -69,6 +70,9 @@ class WorkerHost:
                 if elapsed >= next_reconcile:
                     reconcile(self.rt)
                     next_reconcile = elapsed + settings.reconcile_interval_seconds
+                if elapsed >= next_maintenance:
+                    maintenance(self.rt)
+                    next_maintenance = elapsed + settings.maintenance_interval_seconds
                 self._heartbeat()
                 if self._consumer is not None:
                     # Huey checks this in Consumer.run(), which an embedded host does not call:
@@ -108,6 +112,15 @@ class WorkerHost:
         stopping.wait()
         log.info("worker %s: shutting down, finishing current jobs", self.id)
         self.stop(graceful=True)
+
+
+def maintenance(rt: Runtime) -> None:
+    """Periodic clean-up: originals of rejected guest uploads past their retention period."""
+    from albumen.services.events import purge_rejected
+
+    purged = purge_rejected(rt)
+    if purged:
+        log.info("maintenance: purged %d rejected upload(s)", purged)
 
 
 def live_workers(rt: Runtime, within_seconds: float | None = None) -> int:

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
@@ -19,6 +19,7 @@ from albumen.db.models import (
     PENDING_REVIEW,
     REJECTED,
     Asset,
+    Derivative,
     Event,
     EventMember,
     User,
@@ -196,6 +197,25 @@ def moderate(rt: Runtime, user_id: int, event_id: int, asset_ids: list[int], dec
         return changed
 
 
+def _live_copies(rt: Runtime, sha: str) -> int:
+    with rt.session() as session:
+        return session.scalar(select(func.count()).select_from(Asset).where(
+            Asset.sha256 == sha, Asset.purged_at.is_(None))) or 0
+
+
+def _remove_original(rt: Runtime, sha: str, key: str) -> None:
+    """Delete a content-addressed original no asset needs any more. It is moved aside first
+    and the references checked again, so an upload of the same bytes arriving meanwhile keeps
+    its file (ingest re-commits it if it finds it gone)."""
+    aside = f"purging/{sha}"
+    if not rt.storage.move(key, aside):
+        return
+    if _live_copies(rt, sha) and not rt.storage.exists(key):
+        rt.storage.move(aside, key)
+    else:
+        rt.storage.delete(aside)
+
+
 def purge_rejected(rt: Runtime, older_than: timedelta | None = None,
                    now: datetime | None = None) -> int:
     """Remove the originals and derivatives of uploads rejected longer ago than the retention
@@ -211,12 +231,14 @@ def purge_rejected(rt: Runtime, older_than: timedelta | None = None,
     purged = 0
     for asset_id, sha, key, derivative_keys in work:
         with rt.transaction() as session:
-            asset = session.get(Asset, asset_id)
-            if asset is None or asset.purged_at is not None or asset.moderation != REJECTED:
+            # Claimed with a conditional UPDATE: two workers never purge the same asset.
+            claimed = session.execute(
+                update(Asset).where(Asset.id == asset_id, Asset.purged_at.is_(None),
+                                    Asset.moderation == REJECTED)
+                .values(purged_at=now)).rowcount
+            if not claimed:
                 continue
-            asset.purged_at = now
-            for d in list(asset.derivatives):
-                session.delete(d)
+            session.execute(delete(Derivative).where(Derivative.asset_id == asset_id))
             shared = session.scalar(select(func.count()).select_from(Asset).where(
                 Asset.sha256 == sha, Asset.id != asset_id, Asset.purged_at.is_(None)))
             audit.record(session, audit.SYSTEM, "moderation.purge", "asset", asset_id)
@@ -225,6 +247,6 @@ def purge_rejected(rt: Runtime, older_than: timedelta | None = None,
         for derivative_key in derivative_keys:
             rt.storage.delete(derivative_key)
         if not shared:
-            rt.storage.delete(key)
+            _remove_original(rt, sha, key)
         purged += 1
     return purged

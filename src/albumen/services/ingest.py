@@ -121,7 +121,11 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
         size = staged.size
         key = original_key(sha)
         rt.storage.commit(staged, key)
-    asset_id, duplicate = _record(rt, sha, size, key, kind, filename, origin)
+        asset_id, duplicate = _record(rt, sha, size, key, kind, filename, origin)
+        # Originals are shared by content: if purging a rejected copy of the same bytes
+        # removed the file between our commit and our record, put it back from the stage.
+        if not rt.storage.exists(key):
+            rt.storage.commit(staged, key)
     if duplicate:
         return IngestResult("duplicate", filename, asset_id, path=origin.path)
     rt.queue.enqueue_asset(asset_id)

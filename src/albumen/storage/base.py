@@ -61,6 +61,10 @@ class Storage(ABC):
         """Make the staged bytes durable under ``key``; False if the key already existed."""
 
     @abstractmethod
+    def move(self, key: str, new_key: str) -> bool:
+        """Rename an object (False if it does not exist)."""
+
+    @abstractmethod
     def put_bytes(self, key: str, data: bytes) -> None:
         """Atomically write (or replace) a small object, e.g. a derivative."""
 

@@ -39,12 +39,12 @@ class LocalStagedFile(StagedFile):
         self._file.write(chunk)
 
     def finish(self) -> Path:
-        """Flush and fsync; the file is then ready to be renamed into place."""
-        assert self._file is not None
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        self._file = None
+        """Flush and fsync (once); the file is then ready to be linked into place."""
+        if self._file is not None:
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            self._file = None
         return self._path
 
     def discard(self) -> None:
@@ -71,16 +71,30 @@ class LocalStorage(Storage):
         return LocalStagedFile(self.tmp)
 
     def commit(self, staged: StagedFile, key: str) -> bool:
+        """Hard-link the staged file into place: atomic, never replaces an existing object,
+        and the staged copy stays until the staging context ends (so a caller can commit it
+        again if the object was removed meanwhile)."""
         assert isinstance(staged, LocalStagedFile)
         target = self._path(key)
         if target.exists():
-            staged.discard()
             return False
         src = staged.finish()
         target.parent.mkdir(parents=True, exist_ok=True)
         os.chmod(src, 0o444)  # originals are never modified
-        os.replace(src, target)
+        try:
+            os.link(src, target)
+        except FileExistsError:
+            return False
         _fsync_dir(target.parent)
+        return True
+
+    def move(self, key: str, new_key: str) -> bool:
+        source, target = self._path(key), self._path(new_key)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.rename(source, target)
+        except FileNotFoundError:
+            return False
         return True
 
     def put_bytes(self, key: str, data: bytes) -> None:
