@@ -6,12 +6,13 @@ from typing import Any
 
 from fastapi import APIRouter
 
-from albumen.api.deps import RuntimeDep
+from albumen.api.deps import PrincipalDep, RuntimeDep
 from albumen.services.status import processing_status
 
 router = APIRouter(prefix="/api/v1", tags=["status"])
 
 
-@router.get("/status")
-def status(rt: RuntimeDep) -> dict[str, Any]:
-    return processing_status(rt)
+@router.get("/status", summary="Processing status: the whole instance for administrators, "
+                               "your own assets otherwise")
+def status(rt: RuntimeDep, principal: PrincipalDep) -> dict[str, Any]:
+    return processing_status(rt, owner_id=None if principal.admin else principal.user_id)

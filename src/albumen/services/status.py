@@ -10,35 +10,41 @@ from albumen.db.models import ASSET_FAILED, FAILED, Asset, AssetStage
 from albumen.runtime import Runtime
 
 
-def processing_status(rt: Runtime, failure_limit: int = 50) -> dict[str, Any]:
+def processing_status(rt: Runtime, failure_limit: int = 50,
+                      owner_id: int | None = None) -> dict[str, Any]:
+    """Instance-wide (operators, administrators), or one owner's assets only."""
     from albumen.jobs.worker import live_workers
 
+    mine = [Asset.owner_id == owner_id] if owner_id is not None else []
     with rt.session() as session:
         by_state = dict(
             session.execute(
                 select(Asset.state, func.count())
-                .where(Asset.deleted_at.is_(None))
+                .where(Asset.deleted_at.is_(None), *mine)
                 .group_by(Asset.state)
             ).all()
         )
         stages: dict[str, dict[str, int]] = {}
-        for stage, state, count in session.execute(
-            select(AssetStage.stage, AssetStage.state, func.count())
-            .group_by(AssetStage.stage, AssetStage.state)
-        ):
+        stage_query = select(AssetStage.stage, AssetStage.state, func.count()).group_by(
+            AssetStage.stage, AssetStage.state)
+        if owner_id is not None:
+            stage_query = stage_query.join(Asset, Asset.id == AssetStage.asset_id).where(*mine)
+        for stage, state, count in session.execute(stage_query):
             stages.setdefault(stage, {})[state] = count
         trashed = session.scalar(
-            select(func.count()).select_from(Asset).where(Asset.deleted_at.is_not(None))
+            select(func.count()).select_from(Asset).where(Asset.deleted_at.is_not(None), *mine)
         )
         failed_rows = session.execute(
             select(Asset.id, Asset.original_filename, Asset.failure_reason)
-            .where(Asset.state == ASSET_FAILED)
+            .where(Asset.state == ASSET_FAILED, *mine)
             .order_by(Asset.id.desc())
             .limit(failure_limit)
         ).all()
-        failed_stages = session.scalar(
-            select(func.count()).select_from(AssetStage).where(AssetStage.state == FAILED)
-        )
+        failed_query = select(func.count()).select_from(AssetStage).where(
+            AssetStage.state == FAILED)
+        if owner_id is not None:
+            failed_query = failed_query.join(Asset, Asset.id == AssetStage.asset_id).where(*mine)
+        failed_stages = session.scalar(failed_query)
     counts = {state: int(by_state.get(state, 0)) for state in ("processing", "ready", "failed")}
     return {
         "assets": {**counts, "total": sum(counts.values()), "trashed": int(trashed or 0)},

@@ -1,0 +1,341 @@
+"""The authorization matrix: every endpoint, every kind of caller.
+
+Nobody reads, changes or deletes what they should not — ids in URLs (assets, thumbnails,
+originals, events, albums, links, keys, users) included. Every route of the API must appear
+here: a new endpoint without a rule fails `test_every_route_has_a_rule`.
+
+Denials are checked for every caller first; then the allowed callers of read-only endpoints
+must succeed; finally the world is checked to be unchanged (the denied writes did nothing).
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from fastapi.testclient import TestClient
+
+from albumen.db.base import utcnow
+from albumen.runtime import Runtime
+from tests import images
+from tests.conftest import bearer
+
+PASSWORD = "matrix-password"
+USERS = ("owner", "cohost", "contrib", "viewer", "owner_b", "other")
+MEMBERS = {"owner", "cohost", "contrib", "viewer"}
+MODERATORS = {"owner", "cohost"}
+EVERY_USER = set(USERS) | {"admin"}
+CALLERS = ("anonymous", "guest", *USERS, "admin")
+DENIED = {401, 403, 404}
+
+# Endpoints anyone may call (they authenticate the caller themselves, or reveal nothing).
+PUBLIC = {
+    ("GET", "/health/live"), ("GET", "/health/ready"), ("GET", "/api/v1/setup"),
+    ("POST", "/api/v1/auth/token"), ("POST", "/api/v1/auth/refresh"),
+    ("POST", "/api/v1/auth/login"),
+}
+
+
+@dataclass
+class World:
+    headers: dict[str, dict[str, str]]
+    ids: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Rule:
+    method: str
+    route: str
+    url: Callable[[World], str]
+    allowed: set[str]
+    writes: bool = False  # allowed calls are not replayed here (other tests cover them)
+    body: Callable[[World], dict[str, Any]] = lambda w: {}
+    # For endpoints that answer 200 to everyone but must show a stranger nothing.
+    empty_for_others: bool = False
+
+
+def _user_rules() -> list[Rule]:
+    a, e = "/api/v1/assets", "/api/v1/events"
+
+    def asset(key: str, suffix: str = "") -> Callable[[World], str]:
+        return lambda w: f"{a}/{w.ids[key]}{suffix}"
+
+    rules = [
+        Rule("POST", "/api/v1/setup", lambda w: "/api/v1/setup", set(), writes=True,
+             body=lambda w: {"json": {"username": "x", "password": PASSWORD}}),
+        Rule("POST", "/api/v1/auth/logout", lambda w: "/api/v1/auth/logout", EVERY_USER,
+             writes=True),
+        Rule("GET", "/api/v1/auth/me", lambda w: "/api/v1/auth/me", EVERY_USER),
+        Rule("POST", "/api/v1/auth/password", lambda w: "/api/v1/auth/password", EVERY_USER,
+             writes=True, body=lambda w: {"json": {"current_password": "x",
+                                                   "new_password": "y" * 12}}),
+        Rule("GET", "/api/v1/api-keys", lambda w: "/api/v1/api-keys", EVERY_USER),
+        Rule("POST", "/api/v1/api-keys", lambda w: "/api/v1/api-keys", EVERY_USER,
+             writes=True, body=lambda w: {"json": {"name": "k"}}),
+        Rule("DELETE", "/api/v1/api-keys/{key_id}",
+             lambda w: f"/api/v1/api-keys/{w.ids['owner_key']}", {"owner"}, writes=True),
+        Rule("GET", "/api/v1/users", lambda w: "/api/v1/users", {"admin"}),
+        Rule("POST", "/api/v1/users", lambda w: "/api/v1/users", {"admin"}, writes=True,
+             body=lambda w: {"json": {"username": "newbie", "password": PASSWORD}}),
+        Rule("PATCH", "/api/v1/users/{user_id}",
+             lambda w: f"/api/v1/users/{w.ids['user:other']}", {"admin"}, writes=True,
+             body=lambda w: {"json": {"is_admin": True}}),
+        Rule("POST", "/api/v1/users/{user_id}/password",
+             lambda w: f"/api/v1/users/{w.ids['user:other']}/password", {"admin"},
+             writes=True, body=lambda w: {"json": {"password": "z" * 12}}),
+        Rule("GET", "/api/v1/audit", lambda w: "/api/v1/audit", {"admin"}),
+        Rule("POST", a, lambda w: f"{a}?event_id={w.ids['event_a']}",
+             {"owner", "cohost", "contrib"}, writes=True,
+             body=lambda w: {"files": {"file": ("n.jpg", images.jpeg(64, 48, seed=999))}}),
+        Rule("GET", a, lambda w: a, EVERY_USER),
+        Rule("GET", f"{a}/download", lambda w: f"{a}/download?ids={w.ids['lib']}",
+             {"owner"}, empty_for_others=True),
+        Rule("GET", "/api/v1/status", lambda w: "/api/v1/status", EVERY_USER),
+    ]
+    for key, allowed in (("ok", MEMBERS), ("pending", MODERATORS), ("lib", {"owner"}),
+                         ("b_asset", {"owner_b"})):
+        for suffix in ("", "/original", "/thumbnail", "/preview", "/near-duplicates"):
+            rules.append(Rule("GET", f"{a}/{{asset_id}}{suffix}", asset(key, suffix), allowed))
+    for key, allowed in (("ok", MODERATORS), ("lib", {"owner"})):
+        rules.append(Rule("DELETE", f"{a}/{{asset_id}}", asset(key), allowed, writes=True))
+        rules.append(Rule("POST", f"{a}/{{asset_id}}/restore", asset(key, "/restore"),
+                          allowed, writes=True))
+
+    album = "/api/v1/albums"
+
+    def alb(suffix: str = "") -> Callable[[World], str]:
+        return lambda w: f"{album}/{w.ids['album']}{suffix}"
+
+    def ids_body(w: World) -> dict[str, Any]:
+        return {"json": {"asset_ids": [w.ids["ok"]]}}
+    rules += [
+        Rule("GET", album, lambda w: album, EVERY_USER),
+        Rule("POST", album, lambda w: album, EVERY_USER, writes=True,
+             body=lambda w: {"json": {"title": "t"}}),
+        Rule("GET", f"{album}/{{album_id}}", alb(), {"owner"}),
+        Rule("PATCH", f"{album}/{{album_id}}", alb(), {"owner"}, writes=True,
+             body=lambda w: {"json": {"title": "hijacked"}}),
+        Rule("DELETE", f"{album}/{{album_id}}", alb(), {"owner"}, writes=True),
+        Rule("GET", f"{album}/{{album_id}}/assets", alb("/assets"), {"owner"}),
+        Rule("POST", f"{album}/{{album_id}}/assets", alb("/assets"), {"owner"}, writes=True,
+             body=ids_body),
+        Rule("POST", f"{album}/{{album_id}}/assets/remove", alb("/assets/remove"), {"owner"},
+             writes=True, body=ids_body),
+        Rule("POST", f"{album}/{{album_id}}/links", alb("/links"), {"owner"}, writes=True,
+             body=lambda w: {"json": {"can_view": True}}),
+        Rule("GET", f"{album}/{{album_id}}/links", alb("/links"), {"owner"}),
+        Rule("GET", f"{album}/{{album_id}}/download", alb("/download"), {"owner"}),
+    ]
+
+    def ev(suffix: str = "") -> Callable[[World], str]:
+        return lambda w: f"{e}/{w.ids['event_a']}{suffix}"
+
+    rules += [
+        Rule("POST", e, lambda w: e, EVERY_USER, writes=True,
+             body=lambda w: {"json": {"title": "mine"}}),
+        Rule("GET", e, lambda w: e, EVERY_USER),
+        Rule("GET", f"{e}/{{event_id}}", ev(), MEMBERS),
+        Rule("PATCH", f"{e}/{{event_id}}", ev(), MODERATORS, writes=True,
+             body=lambda w: {"json": {"title": "hijacked"}}),
+        Rule("DELETE", f"{e}/{{event_id}}", ev(), {"owner"}, writes=True),
+        Rule("GET", f"{e}/{{event_id}}/members", ev("/members"), MEMBERS),
+        Rule("PUT", f"{e}/{{event_id}}/members", ev("/members"), MODERATORS, writes=True,
+             body=lambda w: {"json": {"username": "other", "role": "cohost"}}),
+        Rule("DELETE", f"{e}/{{event_id}}/members/{{username}}", ev("/members/viewer"),
+             MODERATORS, writes=True),
+        Rule("POST", f"{e}/{{event_id}}/moderation", ev("/moderation"), MODERATORS,
+             writes=True, body=lambda w: {"json": {"asset_ids": [w.ids["pending"]],
+                                                    "decision": "approve"}}),
+        Rule("POST", f"{e}/{{event_id}}/links", ev("/links"), MODERATORS, writes=True,
+             body=lambda w: {"json": {"can_view": True}}),
+        Rule("GET", f"{e}/{{event_id}}/links", ev("/links"), MODERATORS),
+        Rule("PATCH", "/api/v1/links/{link_id}",
+             lambda w: f"/api/v1/links/{w.ids['link_ok']}", MODERATORS, writes=True,
+             body=lambda w: {"json": {"can_upload": False}}),
+        Rule("DELETE", "/api/v1/links/{link_id}",
+             lambda w: f"/api/v1/links/{w.ids['link_ok']}", MODERATORS, writes=True),
+        Rule("GET", f"{e}/{{event_id}}/download", ev("/download"), MEMBERS),
+    ]
+    return rules
+
+
+# Share-link routes: the "caller" is whoever holds a token; which token decides.
+TOKENS = ("ok", "expired", "revoked", "bogus", "other_event")
+SHARE_ROUTES = {
+    ("GET", "/api/v1/share/{token}"): ("", {"ok", "other_event"}),
+    ("PUT", "/api/v1/share/{token}/guest"): ("/guest", {"ok", "other_event"}),
+    ("GET", "/api/v1/share/{token}/assets"): ("/assets", {"ok", "other_event"}),
+    ("GET", "/api/v1/share/{token}/download"): ("/download", {"ok"}),
+    ("GET", "/api/v1/share/{token}/qr.{fmt}"): ("/qr.png", {"ok", "other_event"}),
+}
+SHARE_ASSET_ROUTES = [("GET", "/thumbnail"), ("GET", "/preview"), ("GET", "/original"),
+                      ("DELETE", "")]
+
+
+def _build(client: TestClient, rt: Runtime) -> World:
+    admin = dict(client.headers)
+    headers = {"admin": {"Authorization": admin["authorization"]},
+               "anonymous": {"Authorization": ""}}
+    world = World(headers)
+    for name in USERS:
+        user = client.post("/api/v1/users", json={"username": name, "password": PASSWORD})
+        world.ids[f"user:{name}"] = user.json()["id"]
+        headers[name] = {"Authorization": bearer(client, name, PASSWORD)}
+    h = headers
+    event = client.post("/api/v1/events", headers=h["owner"],
+                        json={"title": "A", "review_required": True}).json()
+    world.ids["event_a"] = event["id"]
+    for name, role in (("cohost", "cohost"), ("contrib", "contributor"),
+                       ("viewer", "viewer")):
+        client.put(f"/api/v1/events/{event['id']}/members", headers=h["owner"],
+                   json={"username": name, "role": role})
+    world.ids["ok"] = client.post("/api/v1/assets", headers=h["owner"],
+                                  params={"event_id": event["id"]},
+                                  files={"file": ("ok.jpg", images.jpeg(seed=1))}
+                                  ).json()["asset"]["id"]
+    world.ids["lib"] = client.post("/api/v1/assets", headers=h["owner"],
+                                   files={"file": ("lib.jpg", images.jpeg(seed=2))}
+                                   ).json()["asset"]["id"]
+    links = {}
+    for key, body in (("ok", {"can_view": True, "can_upload": True, "can_download": True}),
+                      ("expired", {"expires_at": (utcnow() - timedelta(1)).isoformat()}),
+                      ("revoked", {"can_view": True})):
+        links[key] = client.post(f"/api/v1/events/{event['id']}/links", headers=h["owner"],
+                                 json=body).json()
+    client.delete(f"/api/v1/links/{links['revoked']['id']}", headers=h["owner"])
+    world.ids["link_ok"] = links["ok"]["id"]
+    client.cookies.clear()
+    upload = client.post(f"/api/v1/share/{links['ok']['token']}/assets",
+                         headers={"Authorization": ""},
+                         files={"file": ("g.jpg", images.jpeg(seed=3))}).json()
+    world.ids["pending"] = upload["asset"]["id"]
+    headers["guest"] = {"Authorization": "", "X-Guest-Token": upload["guest_token"]}
+
+    event_b = client.post("/api/v1/events", headers=h["owner_b"], json={"title": "B"}).json()
+    world.ids["b_asset"] = client.post("/api/v1/assets", headers=h["owner_b"],
+                                       params={"event_id": event_b["id"]},
+                                       files={"file": ("b.jpg", images.jpeg(seed=4))}
+                                       ).json()["asset"]["id"]
+    link_b = client.post(f"/api/v1/events/{event_b['id']}/links", headers=h["owner_b"],
+                         json={"can_view": True}).json()
+    album = client.post("/api/v1/albums", headers=h["owner"], json={"title": "Al"}).json()
+    client.post(f"/api/v1/albums/{album['id']}/assets", headers=h["owner"],
+                json={"asset_ids": [world.ids["ok"]]})
+    world.ids["album"] = album["id"]
+    world.ids["owner_key"] = client.post("/api/v1/api-keys", headers=h["owner"],
+                                         json={"name": "k"}).json()["id"]
+    world.ids["tokens"] = {"ok": links["ok"]["token"], "expired": links["expired"]["token"],
+                           "revoked": links["revoked"]["token"], "bogus": "x" * 43,
+                           "other_event": link_b["token"]}
+    return world
+
+
+def _call(client: TestClient, rule: Rule, world: World, caller: str) -> Any:
+    client.cookies.clear()
+    kwargs = rule.body(world)
+    return client.request(rule.method, rule.url(world), headers=world.headers[caller],
+                          **kwargs)
+
+
+def _snapshot(client: TestClient, world: World) -> Any:
+    owner = world.headers["owner"]
+    event = client.get(f"/api/v1/events/{world.ids['event_a']}", headers=owner).json()
+    members = client.get(f"/api/v1/events/{world.ids['event_a']}/members", headers=owner)
+    album = client.get(f"/api/v1/albums/{world.ids['album']}", headers=owner).json()
+    links = client.get(f"/api/v1/events/{world.ids['event_a']}/links", headers=owner).json()
+    users = client.get("/api/v1/users", headers=world.headers["admin"]).json()
+    keys = client.get("/api/v1/api-keys", headers=owner).json()
+    assets = [client.get(f"/api/v1/assets/{world.ids[k]}", headers=owner).json()
+              for k in ("ok", "pending", "lib")]
+    return (event["title"], event["counts"], members.json(), album["title"],
+            album["asset_count"], [(x["id"], x["revoked_at"], x["can_upload"]) for x in links],
+            [(u["username"], u["is_admin"], u["is_active"]) for u in users],
+            [(k["id"], k["revoked_at"]) for k in keys],
+            [(x["moderation"], x["deleted_at"]) for x in assets])
+
+
+def test_every_route_has_a_rule(client: TestClient) -> None:
+    covered = {(r.method, r.route) for r in _user_rules()} | PUBLIC | set(SHARE_ROUTES)
+    covered |= {(m, "/api/v1/share/{token}/assets/{asset_id}" + s)
+                for m, s in SHARE_ASSET_ROUTES}
+    covered.add(("POST", "/api/v1/share/{token}/assets"))
+    spec = client.get("/openapi.json").json()
+    routes = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
+    assert routes - covered == set(), "routes without an authorization rule"
+
+
+def test_authorization_matrix(client: TestClient, rt: Runtime) -> None:
+    world = _build(client, rt)
+    before = _snapshot(client, world)
+    problems: list[str] = []
+    rules = _user_rules()
+    for rule in rules:
+        for caller in CALLERS:
+            if caller in rule.allowed:
+                continue
+            response = _call(client, rule, world, caller)
+            if rule.route == "/api/v1/setup":
+                ok = response.status_code == 409
+            elif rule.empty_for_others and response.status_code == 200:
+                with zipfile.ZipFile(io.BytesIO(response.content)) as zf:
+                    ok = zf.namelist() == []
+            else:
+                ok = response.status_code in DENIED
+            if not ok:
+                problems.append(f"{caller} {rule.method} {rule.url(world)} -> "
+                                f"{response.status_code}")
+    for rule in rules:
+        if rule.writes:
+            continue
+        for caller in sorted(rule.allowed):
+            response = _call(client, rule, world, caller)
+            if response.status_code != 200:
+                problems.append(f"{caller} (allowed) {rule.method} {rule.url(world)} -> "
+                                f"{response.status_code}")
+    problems += _share_problems(client, world)
+    assert problems == []
+    assert _snapshot(client, world) == before, "a denied request changed something"
+
+
+def _share_problems(client: TestClient, world: World) -> list[str]:
+    problems = []
+    tokens = world.ids["tokens"]
+    guest = world.headers["guest"]
+    for (method, _), (suffix, allowed) in SHARE_ROUTES.items():
+        for key in TOKENS:
+            if method != "GET" and key in allowed:
+                continue  # writes by allowed tokens are covered by the sharing tests
+            client.cookies.clear()
+            r = client.request(method, f"/api/v1/share/{tokens[key]}{suffix}", headers=guest,
+                               json={} if method == "PUT" else None)
+            expected_ok = key in allowed
+            if (r.status_code == 200) != expected_ok or (
+                    not expected_ok and r.status_code not in DENIED):
+                problems.append(f"share[{key}] {method} {suffix} -> {r.status_code}")
+    client.cookies.clear()
+    upload = client.post(f"/api/v1/share/{tokens['other_event']}/assets", headers=guest,
+                         files={"file": ("x.jpg", images.jpeg(seed=9))})
+    if upload.status_code != 403:
+        problems.append(f"view-only link upload -> {upload.status_code}")
+    for key in TOKENS:
+        for asset_key in ("ok", "pending", "lib", "b_asset"):
+            for method, suffix in SHARE_ASSET_ROUTES:
+                # Through the good link, the approved event photo is visible (and the guest's
+                # own pending upload): everything else is somebody else's.
+                visible = key == "ok" and asset_key in ("ok", "pending") and method == "GET"
+                if key == "ok" and asset_key == "pending" and method == "DELETE":
+                    continue  # the guest's own upload: theirs to delete (tested elsewhere)
+                if key == "other_event" and asset_key == "b_asset" and method == "GET":
+                    visible = suffix != "/original"  # view-only link: no originals
+                client.cookies.clear()
+                r = client.request(method, f"/api/v1/share/{tokens[key]}/assets/"
+                                   f"{world.ids[asset_key]}{suffix}", headers=guest)
+                if visible != (r.status_code == 200) or (
+                        not visible and r.status_code not in DENIED):
+                    problems.append(f"share[{key}] {method} {asset_key}{suffix} -> "
+                                    f"{r.status_code}")
+    return problems
