@@ -14,6 +14,7 @@ from albumen.api.errors import ERRORS
 from albumen.api.events import LinkIn, LinkOut, NewLink, _create_link, _slug
 from albumen.api.schemas import AssetOut, AssetPage
 from albumen.api.share import _ids, _zip_response
+from albumen.api.types import Id, IdPath
 from albumen.services import albums as svc
 from albumen.services import assets as asset_svc
 from albumen.services import downloads, sharing
@@ -47,7 +48,7 @@ class AlbumOut(BaseModel):
 
 
 class AssetIds(BaseModel):
-    asset_ids: list[int] = Field(min_length=1, max_length=10000)
+    asset_ids: list[Id] = Field(min_length=1, max_length=10000)
 
 
 class Changed(BaseModel):
@@ -67,12 +68,12 @@ def list_albums(principal: PrincipalDep, session: SessionDep) -> list[AlbumOut]:
 
 
 @router.get("/{album_id}", response_model=AlbumOut)
-def get(album_id: int, principal: PrincipalDep, session: SessionDep) -> AlbumOut:
+def get(album_id: IdPath, principal: PrincipalDep, session: SessionDep) -> AlbumOut:
     return AlbumOut.of(svc.get_album(session, principal.user_id, album_id))
 
 
 @router.patch("/{album_id}", response_model=AlbumOut)
-def update(album_id: int, body: AlbumPatch, principal: PrincipalDep, actor: ActorDep,
+def update(album_id: IdPath, body: AlbumPatch, principal: PrincipalDep, actor: ActorDep,
            rt: RuntimeDep) -> AlbumOut:
     svc.update_album(rt, principal.user_id, album_id, body.model_dump(exclude_unset=True),
                      actor)
@@ -81,13 +82,13 @@ def update(album_id: int, body: AlbumPatch, principal: PrincipalDep, actor: Acto
 
 
 @router.delete("/{album_id}", status_code=204, summary="Delete the album (photos stay)")
-def delete(album_id: int, principal: PrincipalDep, actor: ActorDep, rt: RuntimeDep) -> Response:
+def delete(album_id: IdPath, principal: PrincipalDep, actor: ActorDep, rt: RuntimeDep) -> Response:
     svc.delete_album(rt, principal.user_id, album_id, actor)
     return Response(status_code=204)
 
 
 @router.get("/{album_id}/assets", response_model=AssetPage)
-def assets(album_id: int, principal: PrincipalDep, session: SessionDep,
+def assets(album_id: IdPath, principal: PrincipalDep, session: SessionDep,
            limit: Annotated[int, Query(ge=1, le=asset_svc.MAX_PAGE)] = 100,
            cursor: Annotated[str | None, Query(max_length=200)] = None) -> AssetPage:
     svc.get_album(session, principal.user_id, album_id)
@@ -97,14 +98,14 @@ def assets(album_id: int, principal: PrincipalDep, session: SessionDep,
 
 
 @router.post("/{album_id}/assets", response_model=Changed)
-def add(album_id: int, body: AssetIds, principal: PrincipalDep, actor: ActorDep,
+def add(album_id: IdPath, body: AssetIds, principal: PrincipalDep, actor: ActorDep,
         rt: RuntimeDep) -> Changed:
     return Changed(changed=svc.add_assets(rt, principal.user_id, album_id, body.asset_ids,
                                           actor))
 
 
 @router.post("/{album_id}/assets/remove", response_model=Changed)
-def remove(album_id: int, body: AssetIds, principal: PrincipalDep, actor: ActorDep,
+def remove(album_id: IdPath, body: AssetIds, principal: PrincipalDep, actor: ActorDep,
            rt: RuntimeDep) -> Changed:
     return Changed(changed=svc.remove_assets(rt, principal.user_id, album_id, body.asset_ids,
                                              actor))
@@ -112,20 +113,20 @@ def remove(album_id: int, body: AssetIds, principal: PrincipalDep, actor: ActorD
 
 @router.post("/{album_id}/links", response_model=NewLink, status_code=201,
              tags=["share links"])
-def create_link(album_id: int, body: LinkIn, request: Request, principal: PrincipalDep,
+def create_link(album_id: IdPath, body: LinkIn, request: Request, principal: PrincipalDep,
                 actor: ActorDep, rt: RuntimeDep) -> NewLink:
     return _create_link(rt, request, principal, actor, body, None, album_id)
 
 
 @router.get("/{album_id}/links", response_model=list[LinkOut], tags=["share links"])
-def links(album_id: int, principal: PrincipalDep, session: SessionDep) -> list[LinkOut]:
+def links(album_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[LinkOut]:
     return [LinkOut.of(x) for x in sharing.list_links(session, principal.user_id,
                                                        album_id=album_id)]
 
 
 @router.get("/{album_id}/download", response_class=StreamingResponse,
             summary="ZIP of the album (streamed originals)")
-def download(album_id: int, principal: PrincipalDep, rt: RuntimeDep,
+def download(album_id: IdPath, principal: PrincipalDep, rt: RuntimeDep,
              ids: Annotated[str | None, Query(max_length=100000)] = None) -> StreamingResponse:
     with rt.session() as session:
         title = svc.get_album(session, principal.user_id, album_id).album.title

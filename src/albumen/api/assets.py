@@ -21,6 +21,7 @@ from albumen.api.schemas import (
     NearDuplicates,
     UploadResult,
 )
+from albumen.api.types import IdPath, IdQuery
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
 from albumen.errors import InvalidInput, NotFound, TooLarge
 from albumen.runtime import Runtime
@@ -87,7 +88,7 @@ def _destination(rt: Runtime, user_id: int, event_id: int | None) -> dict[str, A
     summary="Upload a photo (multipart field 'file'); streamed to storage while hashed",
 )
 async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
-                 event_id: int | None = None) -> Any:
+                 event_id: IdQuery = None) -> Any:
     dest = await run_in_threadpool(_destination, rt, principal.user_id, event_id)
     result = await receive_upload(rt, request, dest)
     with rt.session() as session:
@@ -111,7 +112,7 @@ def list_assets(
     media_type: Annotated[str | None, Query(pattern="^(image|video)$")] = None,
     state: Annotated[str | None, Query(pattern="^(processing|ready|failed)$")] = None,
     trashed: bool = False,
-    event_id: int | None = None,
+    event_id: IdQuery = None,
     moderation: Annotated[str | None, Query(pattern="^(approved|pending|rejected)$")] = None,
     limit: Annotated[int, Query(ge=1, le=svc.MAX_PAGE)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
@@ -144,7 +145,7 @@ def download(principal: PrincipalDep, rt: RuntimeDep,
 
 
 @router.get("/{asset_id}", response_model=AssetDetail, responses=ERRORS)
-def show(asset_id: int, session: SessionDep, principal: PrincipalDep) -> AssetDetail:
+def show(asset_id: IdPath, session: SessionDep, principal: PrincipalDep) -> AssetDetail:
     return AssetDetail.of(svc.get_asset(session, asset_id, principal.user_id))
 
 
@@ -165,7 +166,7 @@ def _file(rt: Runtime, request: Request, key: str, media_type: str, etag: str,
 
 @router.get("/{asset_id}/original", responses=ERRORS,
             response_class=FileResponse, summary="The original bytes (supports Range)")
-def original(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep,
+def original(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
              principal: PrincipalDep) -> Response:
     asset = svc.get_asset(session, asset_id, principal.user_id)
     if asset.purged_at is not None:
@@ -176,7 +177,7 @@ def original(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDe
 
 @router.get("/{asset_id}/thumbnail", responses=ERRORS, response_class=FileResponse,
             summary="WebP thumbnail, short side 250 px")
-def thumbnail(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep,
+def thumbnail(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
               principal: PrincipalDep) -> Response:
     svc.get_asset(session, asset_id, principal.user_id)
     row = svc.get_derivative(session, asset_id, "thumbnail")
@@ -185,7 +186,7 @@ def thumbnail(asset_id: int, request: Request, rt: RuntimeDep, session: SessionD
 
 @router.get("/{asset_id}/preview", responses=ERRORS, response_class=FileResponse,
             summary="JPEG preview, short side 1440 px")
-def preview(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep,
+def preview(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
               principal: PrincipalDep) -> Response:
     svc.get_asset(session, asset_id, principal.user_id)
     row = svc.get_derivative(session, asset_id, "preview")
@@ -194,7 +195,7 @@ def preview(asset_id: int, request: Request, rt: RuntimeDep, session: SessionDep
 
 @router.get("/{asset_id}/near-duplicates", response_model=NearDuplicates, responses=ERRORS)
 def near_duplicates(
-    asset_id: int,
+    asset_id: IdPath,
     rt: RuntimeDep,
     session: SessionDep,
     principal: PrincipalDep,
@@ -210,14 +211,14 @@ def near_duplicates(
 
 @router.delete("/{asset_id}", response_model=AssetOut, responses=ERRORS,
                summary="Move to trash (soft delete; restore with POST …/restore)")
-def delete(asset_id: int, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
+def delete(asset_id: IdPath, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
     svc.trash(rt, asset_id, actor)
     with rt.session() as session:
         return AssetOut.of(svc.get_asset(session, asset_id))
 
 
 @router.post("/{asset_id}/restore", response_model=AssetOut, responses=ERRORS)
-def restore(asset_id: int, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
+def restore(asset_id: IdPath, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
     svc.restore(rt, asset_id, actor)
     with rt.session() as session:
         return AssetOut.of(svc.get_asset(session, asset_id))

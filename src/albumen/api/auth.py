@@ -18,6 +18,7 @@ from albumen.api.deps import (
     client_ip,
 )
 from albumen.api.errors import ERRORS
+from albumen.api.types import IdPath
 from albumen.db.models import ApiKey, User
 from albumen.errors import Unauthorized
 from albumen.runtime import Runtime
@@ -213,7 +214,7 @@ def create_key(body: ApiKeyIn, principal: PrincipalDep, actor: ActorDep,
 
 
 @router.delete("/api-keys/{key_id}", status_code=204, tags=["api keys"])
-def revoke_key(key_id: int, principal: PrincipalDep, actor: ActorDep,
+def revoke_key(key_id: IdPath, principal: PrincipalDep, actor: ActorDep,
                rt: RuntimeDep) -> Response:
     auth.revoke_api_key(rt, principal.user_id, key_id, actor)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
+from albumen.api.types import Count, Id, IdPath
 from albumen.db.models import ShareLink
 from albumen.runtime import Runtime
 from albumen.services import downloads, sharing
@@ -39,7 +40,7 @@ class EventPatch(BaseModel):
     ends_at: datetime | None = None
     timezone: str | None = Field(default=None, max_length=64)
     location: str | None = Field(default=None, max_length=300)
-    cover_asset_id: int | None = None
+    cover_asset_id: Id | None = None
     review_required: bool | None = None
     selfie_search: bool | None = None
     archived: bool | None = None
@@ -83,7 +84,7 @@ class MemberOut(BaseModel):
 
 
 class Decision(BaseModel):
-    asset_ids: list[int] = Field(min_length=1, max_length=10000)
+    asset_ids: list[Id] = Field(min_length=1, max_length=10000)
     decision: Literal["approve", "reject", "pending"]
     note: str | None = Field(default=None, max_length=2000)
 
@@ -116,12 +117,12 @@ def list_events(principal: PrincipalDep, session: SessionDep,
 
 
 @router.get("/events/{event_id}", response_model=EventOut)
-def get_event(event_id: int, principal: PrincipalDep, session: SessionDep) -> EventOut:
+def get_event(event_id: IdPath, principal: PrincipalDep, session: SessionDep) -> EventOut:
     return EventOut.of(svc.get_event(session, principal.user_id, event_id))
 
 
 @router.patch("/events/{event_id}", response_model=EventOut)
-def update_event(event_id: int, body: EventPatch, principal: PrincipalDep, actor: ActorDep,
+def update_event(event_id: IdPath, body: EventPatch, principal: PrincipalDep, actor: ActorDep,
                  rt: RuntimeDep) -> EventOut:
     values = _aware(body.model_dump(exclude_unset=True))
     archived = values.pop("archived", None)
@@ -135,21 +136,21 @@ def update_event(event_id: int, body: EventPatch, principal: PrincipalDep, actor
 
 @router.delete("/events/{event_id}", status_code=204,
                summary="Delete an event (its assets go to the trash; links stop working)")
-def delete_event(event_id: int, principal: PrincipalDep, actor: ActorDep,
+def delete_event(event_id: IdPath, principal: PrincipalDep, actor: ActorDep,
                  rt: RuntimeDep) -> Response:
     svc.delete_event(rt, principal.user_id, event_id, actor)
     return Response(status_code=204)
 
 
 @router.get("/events/{event_id}/members", response_model=list[MemberOut])
-def members(event_id: int, principal: PrincipalDep, session: SessionDep) -> list[MemberOut]:
+def members(event_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[MemberOut]:
     return [MemberOut(user_id=u.id, username=u.username, role=role)
             for u, role in svc.list_members(session, principal.user_id, event_id)]
 
 
 @router.put("/events/{event_id}/members", response_model=list[MemberOut],
             summary="Add a member or change their role")
-def set_member(event_id: int, body: MemberIn, principal: PrincipalDep, actor: ActorDep,
+def set_member(event_id: IdPath, body: MemberIn, principal: PrincipalDep, actor: ActorDep,
                rt: RuntimeDep) -> list[MemberOut]:
     svc.set_member(rt, principal.user_id, event_id, body.username, body.role, actor)
     with rt.session() as session:
@@ -157,7 +158,7 @@ def set_member(event_id: int, body: MemberIn, principal: PrincipalDep, actor: Ac
 
 
 @router.delete("/events/{event_id}/members/{username}", status_code=204)
-def remove_member(event_id: int, username: str, principal: PrincipalDep, actor: ActorDep,
+def remove_member(event_id: IdPath, username: str, principal: PrincipalDep, actor: ActorDep,
                   rt: RuntimeDep) -> Response:
     svc.set_member(rt, principal.user_id, event_id, username, None, actor)
     return Response(status_code=204)
@@ -165,7 +166,7 @@ def remove_member(event_id: int, username: str, principal: PrincipalDep, actor: 
 
 @router.post("/events/{event_id}/moderation", response_model=Decided,
              summary="Approve, reject or send back to review (bulk)")
-def moderate(event_id: int, body: Decision, principal: PrincipalDep, actor: ActorDep,
+def moderate(event_id: IdPath, body: Decision, principal: PrincipalDep, actor: ActorDep,
              rt: RuntimeDep) -> Decided:
     changed = svc.moderate(rt, principal.user_id, event_id, body.asset_ids, body.decision,
                            body.note, actor)
@@ -182,8 +183,8 @@ class LinkIn(BaseModel):
     can_download: bool = False
     password: str | None = Field(default=None, min_length=8, max_length=1024)
     expires_at: datetime | None = None
-    max_uploads: int | None = Field(default=None, ge=0)
-    max_uploads_per_guest: int | None = Field(default=None, ge=0)
+    max_uploads: Count | None = None
+    max_uploads_per_guest: Count | None = None
     upload_opens_at: datetime | None = None
     upload_closes_at: datetime | None = None
     reveal_at: datetime | None = None
@@ -197,8 +198,8 @@ class LinkPatch(BaseModel):
     can_download: bool | None = None
     password: str | None = Field(default=None, max_length=1024)
     expires_at: datetime | None = None
-    max_uploads: int | None = Field(default=None, ge=0)
-    max_uploads_per_guest: int | None = Field(default=None, ge=0)
+    max_uploads: Count | None = None
+    max_uploads_per_guest: Count | None = None
     upload_opens_at: datetime | None = None
     upload_closes_at: datetime | None = None
     reveal_at: datetime | None = None
@@ -252,18 +253,18 @@ def _create_link(rt: Runtime, request: Request, principal: Any, actor: Any, body
 
 @router.post("/events/{event_id}/links", response_model=NewLink, status_code=201,
              tags=["share links"])
-def create_event_link(event_id: int, body: LinkIn, request: Request, principal: PrincipalDep,
+def create_event_link(event_id: IdPath, body: LinkIn, request: Request, principal: PrincipalDep,
                       actor: ActorDep, rt: RuntimeDep) -> NewLink:
     return _create_link(rt, request, principal, actor, body, event_id, None)
 
 
 @router.get("/events/{event_id}/links", response_model=list[LinkOut], tags=["share links"])
-def event_links(event_id: int, principal: PrincipalDep, session: SessionDep) -> list[LinkOut]:
+def event_links(event_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[LinkOut]:
     return [LinkOut.of(x) for x in sharing.list_links(session, principal.user_id, event_id)]
 
 
 @router.patch("/links/{link_id}", response_model=LinkOut, tags=["share links"])
-def update_link(link_id: int, body: LinkPatch, principal: PrincipalDep, actor: ActorDep,
+def update_link(link_id: IdPath, body: LinkPatch, principal: PrincipalDep, actor: ActorDep,
                 rt: RuntimeDep) -> LinkOut:
     values = _aware(body.model_dump(exclude_unset=True, exclude={"password"}))
     password = body.password if "password" in body.model_fields_set else ...
@@ -274,7 +275,7 @@ def update_link(link_id: int, body: LinkPatch, principal: PrincipalDep, actor: A
 
 @router.delete("/links/{link_id}", status_code=204, tags=["share links"],
                summary="Revoke a link: it stops working at once")
-def revoke_link(link_id: int, principal: PrincipalDep, actor: ActorDep,
+def revoke_link(link_id: IdPath, principal: PrincipalDep, actor: ActorDep,
                 rt: RuntimeDep) -> Response:
     sharing.revoke_link(rt, principal.user_id, link_id, actor)
     return Response(status_code=204)
@@ -282,7 +283,7 @@ def revoke_link(link_id: int, principal: PrincipalDep, actor: ActorDep,
 
 @router.get("/events/{event_id}/download", response_class=StreamingResponse,
             summary="ZIP of the event's photos you can see (streamed originals)")
-def download_event(event_id: int, principal: PrincipalDep, rt: RuntimeDep,
+def download_event(event_id: IdPath, principal: PrincipalDep, rt: RuntimeDep,
                    ids: Annotated[str | None, Query(max_length=100000)] = None,
                    ) -> StreamingResponse:
     with rt.session() as session:

@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field
 from albumen.api.assets import _file, receive_upload
 from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.errors import ERRORS
+from albumen.api.types import MAX_ID, IdPath
 from albumen.db.models import Album, Asset, Event, Guest
 from albumen.errors import AlbumenError, InvalidInput
 from albumen.runtime import Runtime
@@ -78,7 +79,7 @@ class GuestUpload(BaseModel):
     guest_token: str
 
 
-def _cookie(link_id: int) -> str:
+def _cookie(link_id: IdPath) -> str:
     return f"albumen_guest_{link_id}"
 
 
@@ -107,7 +108,7 @@ def _guest_asset(token: str, asset: Asset, access: GuestAccess) -> GuestAsset:
                       mine=mine, moderation=asset.moderation if mine else None, links=links)
 
 
-def _set_guest_cookie(response: Response, rt: Runtime, request: Request, link_id: int,
+def _set_guest_cookie(response: Response, rt: Runtime, request: Request, link_id: IdPath,
                       guest_token: str) -> None:
     from albumen.api.auth import _secure
 
@@ -229,7 +230,7 @@ async def upload(token: str, request: Request, rt: RuntimeDep,
     return response
 
 
-def _file_for(rt: Runtime, request: Request, token: str, asset_id: int, kind: str) -> Response:
+def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind: str) -> Response:
     access = _access(rt, request, token)
     with rt.session() as session:
         asset = sharing.guest_asset(session, access, asset_id)
@@ -246,24 +247,24 @@ def _file_for(rt: Runtime, request: Request, token: str, asset_id: int, kind: st
 
 
 @router.get("/assets/{asset_id}/thumbnail", response_class=Response)
-def thumbnail(token: str, asset_id: int, request: Request, rt: RuntimeDep) -> Response:
+def thumbnail(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
     return _file_for(rt, request, token, asset_id, "thumbnail")
 
 
 @router.get("/assets/{asset_id}/preview", response_class=Response,
             summary="JPEG preview (previews never carry location metadata)")
-def preview(token: str, asset_id: int, request: Request, rt: RuntimeDep) -> Response:
+def preview(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
     return _file_for(rt, request, token, asset_id, "preview")
 
 
 @router.get("/assets/{asset_id}/original", response_class=Response)
-def original(token: str, asset_id: int, request: Request, rt: RuntimeDep) -> Response:
+def original(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
     return _file_for(rt, request, token, asset_id, "original")
 
 
 @router.delete("/assets/{asset_id}", status_code=204,
                summary="Delete one of your own uploads (for a while after uploading)")
-def delete(token: str, asset_id: int, request: Request, rt: RuntimeDep) -> Response:
+def delete(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
     access = _access(rt, request, token)
     sharing.guest_delete(rt, access, asset_id,
                          Actor(guest_id=access.guest_id, ip=client_ip(request)))
@@ -288,9 +289,12 @@ def _ids(ids: str | None) -> list[int] | None:
     if ids is None:
         return None
     try:
-        return [int(x) for x in ids.split(",") if x.strip()]
+        values = [int(x) for x in ids.split(",") if x.strip()]
     except ValueError as exc:
         raise InvalidInput("ids must be comma-separated integers") from exc
+    if any(not 1 <= v <= MAX_ID for v in values):
+        raise InvalidInput(f"ids must be between 1 and {MAX_ID}")
+    return values
 
 
 def _zip_response(stream: Any, filename: str) -> StreamingResponse:

@@ -11,6 +11,7 @@ from pydantic import BaseModel, Field
 from albumen.api.auth import Credentials, UserOut
 from albumen.api.deps import AdminDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
+from albumen.api.types import Bytes, IdPath, IdQuery
 from albumen.services import audit, users
 from albumen.services.audit import Actor
 
@@ -20,13 +21,13 @@ router = APIRouter(prefix="/api/v1", tags=["users"], responses=ERRORS)
 class NewUser(Credentials):
     admin: bool = False
     display_name: str | None = Field(default=None, max_length=200)
-    quota_bytes: int | None = Field(default=None, ge=0)
+    quota_bytes: Bytes | None = None
 
 
 class UserPatch(BaseModel):
     is_active: bool | None = None
     is_admin: bool | None = None
-    quota_bytes: int | None = Field(default=None, ge=0)
+    quota_bytes: Bytes | None = None
     display_name: str | None = Field(default=None, max_length=200)
 
 
@@ -64,7 +65,7 @@ def create_user(body: NewUser, admin: AdminDep, request: Request, rt: RuntimeDep
 
 
 @router.patch("/users/{user_id}", response_model=UserOut)
-def update_user(user_id: int, body: UserPatch, admin: AdminDep, request: Request,
+def update_user(user_id: IdPath, body: UserPatch, admin: AdminDep, request: Request,
                 rt: RuntimeDep) -> UserOut:
     actor = _actor(admin, request)
     fields = body.model_fields_set
@@ -79,7 +80,7 @@ def update_user(user_id: int, body: UserPatch, admin: AdminDep, request: Request
 
 @router.post("/users/{user_id}/password", status_code=204,
              summary="Set a user's password (ends their sessions)")
-def reset_password(user_id: int, body: PasswordReset, admin: AdminDep, request: Request,
+def reset_password(user_id: IdPath, body: PasswordReset, admin: AdminDep, request: Request,
                    rt: RuntimeDep) -> Response:
     users.set_password(rt, user_id, body.password, _actor(admin, request))
     return Response(status_code=204)
@@ -89,9 +90,9 @@ def reset_password(user_id: int, body: PasswordReset, admin: AdminDep, request: 
 def audit_log(
     _: AdminDep, session: SessionDep,
     action: Annotated[str | None, Query(max_length=64)] = None,
-    user_id: int | None = None,
+    user_id: IdQuery = None,
     since: datetime | None = None,
-    before_id: int | None = None,
+    before_id: IdQuery = None,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> list[AuditOut]:
     rows = audit.query(session, action=action, user_id=user_id, since=since,
