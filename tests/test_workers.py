@@ -145,3 +145,50 @@ def test_dead_worker_processes_are_replaced(tmp_path: Path, db_url: str) -> None
         finally:
             if worker.poll() is None:
                 os.killpg(worker.pid, signal.SIGKILL)
+
+
+def test_guest_upload_flood_is_refused_without_harming_others(tmp_path: Path,
+                                                             db_url: str) -> None:
+    """20 parallel uploads from one guest against a limit of 3 per guest: exactly 3 land
+    (the limit holds under concurrency), and another guest uploading meanwhile is unaffected."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    port = free_port()
+    env = env_for(tmp_path / "data", db_url)
+    run_cli(env, "users", "create", "host", "--admin", stdin="host-password-1\n")
+    server = subprocess.Popen([ALBUMEN, "serve", "--port", str(port), "--no-workers"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_until(lambda: _up(base), 30)
+        token = httpx.post(f"{base}/api/v1/auth/token", data={
+            "username": "host", "password": "host-password-1"}).json()["access_token"]
+        host = {"Authorization": f"Bearer {token}"}
+        event = httpx.post(f"{base}/api/v1/events", headers=host,
+                           json={"title": "Flood"}).json()
+        link = httpx.post(f"{base}/api/v1/events/{event['id']}/links", headers=host,
+                          json={"can_upload": True, "max_uploads_per_guest": 3}).json()
+        url = f"{base}/api/v1/share/{link['token']}"
+        guests = {}
+        for name in ("flood", "calm"):
+            r = httpx.put(f"{url}/guest", json={"name": name})
+            guests[name] = {"X-Guest-Token": r.headers["x-guest-token"]}
+
+        def upload(args: tuple[str, int]) -> int:
+            name, seed = args
+            data = images.jpeg(320, 240, seed=seed)
+            return httpx.post(f"{url}/assets", headers=guests[name], timeout=60,
+                              files={"file": (f"{seed}.jpg", data)}).status_code
+
+        jobs = [("flood", 500 + i) for i in range(20)] + [("calm", 600), ("calm", 601)]
+        with ThreadPoolExecutor(max_workers=12) as pool:
+            codes = list(pool.map(upload, jobs))
+        flood, calm = codes[:20], codes[20:]
+        assert sorted(flood) == [201] * 3 + [429] * 17
+        assert calm == [201, 201]
+        assets = httpx.get(f"{base}/api/v1/assets", headers=host,
+                           params={"event_id": event["id"]}).json()["items"]
+        assert len(assets) == 5
+    finally:
+        server.terminate()
+        server.wait(10)

@@ -441,7 +441,7 @@ def events_list(
             query = query.join(EventMember, EventMember.event_id == Event.id).where(
                 EventMember.user_id == uid)
         docs = []
-        for event, owner in session.execute(query.order_by(Event.id)).tuples():
+        for event, owner in session.execute(query.order_by(Event.id)):
             links = session.scalars(select(ShareLink).where(ShareLink.event_id == event.id))
             docs.append({
                 "id": event.id, "title": event.title, "owner": owner,

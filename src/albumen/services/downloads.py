@@ -31,7 +31,7 @@ def _rows(rt: Runtime, f: AssetFilter, asset_ids: list[int] | None) -> list[tupl
         query = query.where(Asset.purged_at.is_(None))
         if asset_ids is not None:
             query = query.where(Asset.id.in_(asset_ids))
-        return list(session.execute(query.order_by(Asset.sort_at, Asset.id)).tuples())
+        return [tuple(r) for r in session.execute(query.order_by(Asset.sort_at, Asset.id))]
 
 
 def archive(rt: Runtime, f: AssetFilter, asset_ids: list[int] | None = None,

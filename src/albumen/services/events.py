@@ -135,10 +135,10 @@ def delete_event(rt: Runtime, user_id: int, event_id: int, actor: Actor) -> None
 
 def list_members(session: Session, user_id: int, event_id: int) -> list[tuple[User, str]]:
     require_event(session, user_id, event_id)
-    return list(session.execute(
+    rows = session.execute(
         select(User, EventMember.role).join(EventMember, EventMember.user_id == User.id)
-        .where(EventMember.event_id == event_id).order_by(User.username)
-    ).tuples())
+        .where(EventMember.event_id == event_id).order_by(User.username))
+    return [(user, role) for user, role in rows]
 
 
 def set_member(rt: Runtime, user_id: int, event_id: int, member: str, role: str | None,
