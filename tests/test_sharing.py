@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import logging
 import zipfile
 from datetime import timedelta
+from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
@@ -363,3 +366,67 @@ def test_purging_a_rejected_copy_keeps_shared_bytes(client: TestClient, rt: Runt
     assert purge_rejected(rt, now=utcnow() + timedelta(days=365)) == 1
     kept = client.get(f"/api/v1/assets/{b['asset']['id']}/original", headers=host)
     assert kept.status_code == 200 and kept.content == data
+
+
+def test_security_headers_and_no_password_in_logs(client: TestClient, caplog: Any) -> None:
+    caplog.set_level(logging.DEBUG)
+    secret = "never-log-this-password"
+    client.post("/api/v1/users", json={"username": "frank", "password": secret})
+    client.post("/api/v1/auth/token", headers={"Authorization": ""},
+                data={"username": "frank", "password": secret})
+    client.post("/api/v1/auth/token", headers={"Authorization": ""},
+                data={"username": "frank", "password": secret + "x"})
+    assert secret not in caplog.text
+    r = client.get("/api/v1/auth/me")
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert r.headers["referrer-policy"] == "no-referrer"  # share tokens live in URLs
+    assert r.headers["x-frame-options"] == "DENY"
+    assert "default-src 'none'" in r.headers["content-security-policy"]
+
+
+def test_api_key_rate_limit(tmp_path: Path, db_url: str) -> None:
+    from albumen.api.app import create_app
+    from tests.conftest import ADMIN_PASSWORD, make_settings
+
+    rt = Runtime(make_settings(tmp_path / "data", db_url, api_key_rate="3/minute"))
+    with TestClient(create_app(rt, start_workers=False)) as c:
+        c.post("/api/v1/setup", json={"username": "admin", "password": ADMIN_PASSWORD})
+        auth = {"Authorization": bearer(c, "admin", ADMIN_PASSWORD)}
+        key = c.post("/api/v1/api-keys", headers=auth, json={"name": "k"}).json()["secret"]
+        codes = [c.get("/api/v1/assets", headers={"Authorization": f"Bearer {key}"}
+                       ).status_code for _ in range(4)]
+        assert codes == [200, 200, 200, 429]
+        assert c.get("/api/v1/assets", headers=auth).status_code == 200  # sessions unaffected
+
+
+def test_event_lifecycle(client: TestClient) -> None:
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host, json={
+        "title": "Week", "starts_at": "2026-07-01T10:00:00Z", "ends_at": "2026-07-07T10:00:00Z",
+        "timezone": "Europe/Lisbon", "location": "Porto"}).json()
+    bad = client.patch(f"/api/v1/events/{event['id']}", headers=host,
+                       json={"ends_at": "2026-06-01T10:00:00Z"})
+    assert bad.status_code == 422 and "before" in bad.json()["error"]["message"]
+    tz = client.patch(f"/api/v1/events/{event['id']}", headers=host,
+                      json={"timezone": "Mars/Olympus"})
+    assert tz.status_code == 422
+    naive = client.post("/api/v1/events", headers=host,
+                        json={"title": "n", "starts_at": "2026-07-01T10:00:00"})
+    assert naive.status_code == 422
+    photo = client.post("/api/v1/assets", headers=host, params={"event_id": event["id"]},
+                        files={"file": ("c.jpg", images.jpeg(seed=71))}).json()["asset"]
+    cover = client.patch(f"/api/v1/events/{event['id']}", headers=host,
+                         json={"cover_asset_id": photo["id"]}).json()
+    assert cover["cover_asset_id"] == photo["id"]
+    link = client.post(f"/api/v1/events/{event['id']}/links", headers=host, json={}).json()
+    archived = client.patch(f"/api/v1/events/{event['id']}", headers=host,
+                            json={"archived": True}).json()
+    assert archived["archived_at"] is not None
+    assert client.get("/api/v1/events", headers=host).json() == []
+    assert len(client.get("/api/v1/events", headers=host, params={"archived": True}).json()) == 1
+    anon = {"Authorization": ""}
+    assert client.get(f"/api/v1/share/{link['token']}", headers=anon).status_code == 404
+    assert client.delete(f"/api/v1/events/{event['id']}", headers=host).status_code == 204
+    assert client.get(f"/api/v1/events/{event['id']}", headers=host).status_code == 404
+    trashed = client.get("/api/v1/assets", headers=host, params={"trashed": True}).json()
+    assert [a["id"] for a in trashed["items"]] == [photo["id"]]  # restorable, not lost
