@@ -430,3 +430,23 @@ def test_event_lifecycle(client: TestClient) -> None:
     assert client.get(f"/api/v1/events/{event['id']}", headers=host).status_code == 404
     trashed = client.get("/api/v1/assets", headers=host, params={"trashed": True}).json()
     assert [a["id"] for a in trashed["items"]] == [photo["id"]]  # restorable, not lost
+
+
+def test_guest_cookie_remembers_the_guest(client: TestClient) -> None:
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host, json={"title": "Picnic"}).json()
+    link = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                       json={"can_view": False, "can_upload": True}).json()
+    client.cookies.clear()
+    anon = {"Authorization": ""}
+    url = f"/api/v1/share/{link['token']}"
+    named = client.put(f"{url}/guest", headers=anon, json={"name": "Zoe"})
+    assert named.json()["name"] == "Zoe" and "httponly" in named.headers["set-cookie"].lower()
+    up = client.post(f"{url}/assets", headers=anon,
+                     files={"file": ("z.jpg", images.jpeg(seed=81))})
+    assert up.status_code == 201 and up.json()["guest_token"] == ""  # known by the cookie
+    mine = client.get(f"{url}/assets", headers=anon, params={"mine": True}).json()["items"]
+    assert [m["id"] for m in mine] == [up.json()["asset"]["id"]]
+    assert client.get(url, headers=anon).json()["guest"]["uploads"] == 1
+    client.cookies.clear()  # another phone: sees nothing (the link does not allow viewing)
+    assert client.get(f"{url}/assets", headers=anon).json()["items"] == []
