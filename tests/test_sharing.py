@@ -107,6 +107,9 @@ def test_host_flow_from_the_api_alone(client: TestClient, rt: Runtime) -> None:
 
     audit = client.get("/api/v1/audit", params={"action": "moderation.reject"}).json()
     assert audit and audit[0]["details"]["note"] == "blurry"
+    uploads = client.get("/api/v1/audit", params={"action": "asset.guest_upload"}).json()
+    assert sorted(e["target_id"] for e in uploads) == sorted(ids)
+    assert all(e["actor_guest_id"] for e in uploads)
 
 
 def test_revoked_and_expired_links_stop_at_once(client: TestClient) -> None:
@@ -148,6 +151,8 @@ def test_people_see_only_what_they_may(client: TestClient) -> None:
         assert r.status_code == 404, (path, r.status_code)
     assert client.delete(f"/api/v1/assets/{mine['id']}", headers=bob).status_code == 404
     assert client.get("/api/v1/assets", headers=bob).json()["items"] == []
+    uploads = client.get("/api/v1/audit", params={"action": "asset.upload"}).json()
+    assert [e["target_id"] for e in uploads] == [mine["id"]]
     # The administrator manages accounts but does not read other people's photos.
     assert client.get(f"/api/v1/assets/{mine['id']}").status_code == 404
     # Without credentials nothing is readable.

@@ -10,7 +10,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from starlette.requests import ClientDisconnect
 
-from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
+from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.schemas import (
@@ -26,7 +26,9 @@ from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
 from albumen.errors import InvalidInput, NotFound, TooLarge
 from albumen.runtime import Runtime
 from albumen.services import assets as svc
+from albumen.services import audit
 from albumen.services.access import require_event
+from albumen.services.audit import Actor
 from albumen.services.ingest import IngestResult, Origin, ingest
 
 router = APIRouter(prefix="/api/v1/assets", tags=["assets"], responses=ERRORS)
@@ -92,6 +94,10 @@ async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
     dest = await run_in_threadpool(_destination, rt, principal.user_id, event_id)
     result = await receive_upload(rt, request, dest)
     with rt.session() as session:
+        if result.outcome != "duplicate":
+            audit.record(session, Actor(principal.user_id, ip=client_ip(request)),
+                         "asset.upload", "asset", result.asset_id, event_id=event_id)
+            session.commit()
         asset = svc.get_asset(session, result.asset_id)  # type: ignore[arg-type]
         body = UploadResult(
             status="duplicate" if result.outcome == "duplicate" else "created",
