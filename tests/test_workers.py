@@ -3,10 +3,12 @@ nothing behind."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
 import subprocess
+from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -75,7 +77,9 @@ def test_sigkill_mid_batch_loses_nothing(tmp_path: Path, db_url: str) -> None:
     assert _count(db_url, mine) == 0
 
 
-def test_interrupted_upload_leaves_nothing(tmp_path: Path, db_url: str) -> None:
+@contextlib.contextmanager
+def _server(tmp_path: Path, db_url: str) -> Iterator[tuple[str, int, dict[str, str]]]:
+    """`albumen serve --no-workers` with an administrator; yields (base URL, port, auth)."""
     port = free_port()
     env = env_for(tmp_path / "data", db_url)
     run_cli(env, "users", "create", "admin", "--admin", stdin="admin-password-1\n")
@@ -86,7 +90,14 @@ def test_interrupted_upload_leaves_nothing(tmp_path: Path, db_url: str) -> None:
         assert wait_until(lambda: _up(base), 30)
         token = httpx.post(f"{base}/api/v1/auth/token", data={
             "username": "admin", "password": "admin-password-1"}).json()["access_token"]
-        auth = {"Authorization": f"Bearer {token}"}
+        yield base, port, {"Authorization": f"Bearer {token}"}
+    finally:
+        server.terminate()
+        server.wait(10)
+
+
+def test_interrupted_upload_leaves_nothing(tmp_path: Path, db_url: str) -> None:
+    with _server(tmp_path, db_url) as (base, port, auth):
         data = images.jpeg(2000, 1500, seed=7)
         head = (b'--B\r\nContent-Disposition: form-data; name="file"; filename="x.jpg"\r\n'
                 b"Content-Type: image/jpeg\r\n\r\n")
@@ -105,9 +116,6 @@ def test_interrupted_upload_leaves_nothing(tmp_path: Path, db_url: str) -> None:
         # The server is fine and the same file uploads normally afterwards.
         ok = httpx.post(f"{base}/api/v1/assets", files={"file": ("x.jpg", data)}, headers=auth)
         assert ok.status_code == 201
-    finally:
-        server.terminate()
-        server.wait(10)
 
 
 def _up(base: str) -> bool:
@@ -153,17 +161,7 @@ def test_guest_upload_flood_is_refused_without_harming_others(tmp_path: Path,
     (the limit holds under concurrency), and another guest uploading meanwhile is unaffected."""
     from concurrent.futures import ThreadPoolExecutor
 
-    port = free_port()
-    env = env_for(tmp_path / "data", db_url)
-    run_cli(env, "users", "create", "host", "--admin", stdin="host-password-1\n")
-    server = subprocess.Popen([ALBUMEN, "serve", "--port", str(port), "--no-workers"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        assert wait_until(lambda: _up(base), 30)
-        token = httpx.post(f"{base}/api/v1/auth/token", data={
-            "username": "host", "password": "host-password-1"}).json()["access_token"]
-        host = {"Authorization": f"Bearer {token}"}
+    with _server(tmp_path, db_url) as (base, _, host):
         event = httpx.post(f"{base}/api/v1/events", headers=host,
                            json={"title": "Flood"}).json()
         link = httpx.post(f"{base}/api/v1/events/{event['id']}/links", headers=host,
@@ -189,6 +187,3 @@ def test_guest_upload_flood_is_refused_without_harming_others(tmp_path: Path,
         assets = httpx.get(f"{base}/api/v1/assets", headers=host,
                            params={"event_id": event["id"]}).json()["items"]
         assert len(assets) == 5
-    finally:
-        server.terminate()
-        server.wait(10)
