@@ -72,6 +72,18 @@ class Settings(BaseSettings):
     guest_upload_rate: str = Field(default="60/minute", description="uploads per guest")
     api_key_rate: str = Field(default="600/minute", description="requests per API key")
 
+    # Enrichments (AI stages), in the order they run after the core stages
+    enrichments: str = Field(default="places,faces",
+                             description="comma-separated: places, faces (empty: none)")
+    ml_providers: str = Field(default="CPUExecutionProvider",
+                              description="ONNX Runtime execution providers, in preference order")
+    model_idle_seconds: float = Field(default=600.0, description="unload a model after this")
+    face_detector: Literal["hog", "cnn"] = "hog"
+    face_detect_size: int = Field(default=1600, description="long side for face detection")
+    face_upsample: int = Field(default=0, ge=0, le=2, description="detector upsampling passes")
+    face_cluster_distance: float = Field(default=0.5, description="same person below this")
+    face_min_faces: int = Field(default=3, ge=1, description="faces needed to make a person")
+
     # Derivatives
     thumbnail_size: int = 250
     thumbnail_quality: int = 80
@@ -83,6 +95,16 @@ class Settings(BaseSettings):
     @classmethod
     def _absolute(cls, value: Path) -> Path:
         return value.expanduser().resolve()
+
+    @property
+    def enabled_enrichments(self) -> tuple[str, ...]:
+        from albumen.services.pipeline import ENRICHMENTS
+
+        wanted = [e.strip() for e in self.enrichments.split(",") if e.strip()]
+        unknown = sorted(set(wanted) - set(ENRICHMENTS))
+        if unknown:
+            raise ValueError(f"unknown enrichment(s) {unknown}; known: {', '.join(ENRICHMENTS)}")
+        return tuple(e for e in ENRICHMENTS if e in wanted)
 
     @property
     def effective_database_url(self) -> str:

@@ -275,13 +275,13 @@ def reprocess(
 
     from albumen.db.models import Asset
     from albumen.jobs.reconciler import reconcile
-    from albumen.services.ingest import STAGES
+    from albumen.services.pipeline import ALL
     from albumen.services.processing import reset_stages
 
-    unknown = set(stage or []) - set(STAGES)
+    unknown = set(stage or []) - set(ALL)
     if unknown:
         raise typer.BadParameter(f"unknown stage(s): {', '.join(sorted(unknown))}; "
-                                 f"stages are {', '.join(STAGES)}")
+                                 f"stages are {', '.join(ALL)}")
     rt = _runtime()
     ids = None
     if failed:

@@ -37,11 +37,11 @@ from albumen.media.imaging import check_header
 from albumen.media.sniff import SUPPORTED, FileType, sniff
 from albumen.runtime import Runtime
 from albumen.services.filenames import clean_filename
+from albumen.services.pipeline import stages_for
 from albumen.storage.base import original_key
 
 log = logging.getLogger(__name__)
 
-STAGES = ("metadata", "derivatives", "phash")
 SUPPORTED_NAMES = ", ".join(t.upper() for t in SUPPORTED)
 
 Outcome = Literal["imported", "duplicate", "rejected", "skipped"]
@@ -193,7 +193,7 @@ def _record(
             session.add(asset)
             session.flush()
             session.add(_source(asset.id, origin, filename))
-            for stage in STAGES:
+            for stage in stages_for(rt.settings):
                 session.add(AssetStage(asset_id=asset.id, stage=stage, state=PENDING,
                                        queued_at=now))
             return asset.id, False

@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, insert, literal, or_, select, update
 
 from albumen.db.base import utcnow
 from albumen.db.models import (
@@ -25,7 +25,7 @@ from albumen.db.models import (
 )
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
-from albumen.services.ingest import STAGES
+from albumen.services.pipeline import ALL, CORE, ORDER
 from albumen.services.stages import STAGE_FUNCTIONS
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,7 @@ class RetryableStageError(Exception):
 
 def process_asset(rt: Runtime, asset_id: int) -> str:
     """Run every stage of an asset that is not done yet, in order. Returns the asset state."""
-    for stage in STAGES:
+    for stage in ALL:  # stages without a row for this asset are simply not claimed
         run_stage(rt, asset_id, stage)
     return refresh_asset_state(rt, asset_id)
 
@@ -109,7 +109,9 @@ def _retry_or_fail(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> No
 
 
 def refresh_asset_state(rt: Runtime, asset_id: int) -> str:
-    """Derive the asset's state from its stages (ready, failed with the first reason, or not)."""
+    """Derive the asset's state from its stages: processing until every stage has settled;
+    then failed (with the first reason) if a core stage failed, else ready. An enrichment that
+    failed keeps its reason on its stage row (listed by status) without hiding the photo."""
     with rt.transaction() as session:
         asset = session.get(Asset, asset_id)
         if asset is None:
@@ -117,12 +119,12 @@ def refresh_asset_state(rt: Runtime, asset_id: int) -> str:
         rows = session.scalars(
             select(AssetStage).where(AssetStage.asset_id == asset_id)
         ).all()
-        failed = [r for r in rows if r.state == FAILED]
+        failed = [r for r in rows if r.state == FAILED and r.stage in CORE]
+        settled = all(r.state in (DONE, FAILED) for r in rows)
         if failed:
-            order = {name: i for i, name in enumerate(STAGES)}
-            first = min(failed, key=lambda r: order.get(r.stage, 99))
+            first = min(failed, key=lambda r: ORDER.get(r.stage, 99))
             asset.state, asset.failure_reason = ASSET_FAILED, f"{first.stage}: {first.error}"
-        elif all(r.state == DONE for r in rows):
+        elif settled:
             asset.state, asset.failure_reason = ASSET_READY, None
         else:
             asset.state = ASSET_PROCESSING
@@ -130,8 +132,18 @@ def refresh_asset_state(rt: Runtime, asset_id: int) -> str:
 
 
 def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | None) -> int:
-    """Mark stages pending again (reprocess or retry failures); returns the rows reset."""
+    """Mark stages pending again (reprocess or retry failures); a named stage an asset never
+    had (an enrichment switched on later) is added. Returns the rows reset or added."""
     with rt.transaction() as session:
+        added = 0
+        for stage in stages or []:
+            missing = select(Asset.id, literal(stage), literal(PENDING), literal(0)).where(
+                Asset.deleted_at.is_(None),
+                ~exists().where(AssetStage.asset_id == Asset.id, AssetStage.stage == stage))
+            if asset_ids is not None:
+                missing = missing.where(Asset.id.in_(asset_ids))
+            added += session.execute(insert(AssetStage).from_select(
+                ["asset_id", "stage", "state", "attempts"], missing)).rowcount or 0
         query = update(AssetStage).values(
             state=PENDING, attempts=0, error=None, lease_until=None, queued_at=None
         )
@@ -139,4 +151,9 @@ def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | N
             query = query.where(AssetStage.asset_id.in_(asset_ids))
         if stages:
             query = query.where(AssetStage.stage.in_(stages))
-        return session.execute(query).rowcount
+        reset = session.execute(query).rowcount
+        if added or reset:
+            touched = select(AssetStage.asset_id).where(AssetStage.state == PENDING)
+            session.execute(update(Asset).where(Asset.id.in_(touched))
+                            .values(state=ASSET_PROCESSING))
+        return reset

@@ -3,20 +3,25 @@
 from __future__ import annotations
 
 import hashlib
+import io
 from collections.abc import Callable
 from datetime import UTC
 
+import numpy as np
 from PIL import Image
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from albumen.db.models import Asset, AssetTag, Derivative, Tag
+from albumen.db.models import USER, Asset, AssetTag, Derivative, Face, Person, Place, Tag
 from albumen.errors import MediaDecodeError
 from albumen.media import derivatives as render
 from albumen.media.imaging import check_header, open_for_display, register_codecs
 from albumen.media.metadata import read_metadata
+from albumen.ml import faces as face_math
+from albumen.ml import models
 from albumen.runtime import Runtime
-from albumen.storage.base import derivative_key
+from albumen.services import people
+from albumen.storage.base import derivative_key, face_crop_key
 
 StageFn = Callable[[Runtime, Session, Asset], None]
 
@@ -94,10 +99,86 @@ def phash_stage(rt: Runtime, session: Session, asset: Asset) -> None:
         asset.phash = render.perceptual_hash(im)
 
 
+def places_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """City, region and country of the GPS position (offline); nothing to do without GPS."""
+    if asset.latitude is None or asset.longitude is None:
+        asset.place_id = None
+        return
+    name = models.places(rt.settings).predict_one((asset.latitude, asset.longitude))
+    place = session.scalar(select(Place).where(
+        Place.country_code == name.country_code, Place.region == name.region,
+        Place.city == name.city))
+    if place is None:
+        place = Place(city=name.city, region=name.region, country_code=name.country_code,
+                      country=name.country, latitude=name.latitude, longitude=name.longitude)
+        session.add(place)
+        session.flush()
+    asset.place_id = place.id
+
+
+def _preview_pixels(rt: Runtime, session: Session, asset: Asset) -> np.ndarray:
+    preview = session.get(Derivative, (asset.id, "preview"))
+    if preview is None:
+        raise MediaDecodeError("no preview to analyse (the derivatives stage did not complete)")
+    with rt.storage.open(preview.storage_key) as fh, Image.open(fh) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def faces_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Find faces on the preview, keep crops, and put them with the owner's people. Run
+    again, it keeps what a user decided about a face found at the same place."""
+    settings = rt.settings
+    found = models.faces(settings).predict_one(_preview_pixels(rt, session, asset))
+    previous = list(session.scalars(select(Face).where(Face.asset_id == asset.id)))
+    new_ids = []
+    for detected in found:
+        face = Face(asset_id=asset.id, owner_id=asset.owner_id, confidence=detected.confidence,
+                    size_px=detected.size_px, sharpness=detected.sharpness,
+                    embedding=face_math.to_bytes(detected.embedding))
+        face.box_x, face.box_y, face.box_w, face.box_h = detected.box
+        kept = _same_place(previous, detected.box)
+        if kept is not None and kept.assigned_by == USER:
+            face.person_id, face.assigned_by = kept.person_id, USER
+        session.add(face)
+        session.flush()
+        buf = io.BytesIO()
+        detected.crop.save(buf, "WEBP", quality=85, method=2)
+        face.crop_key = face_crop_key(asset.id, face.id)
+        rt.storage.put_bytes(face.crop_key, buf.getvalue())
+        if face.assigned_by is None:
+            new_ids.append(face.id)
+    for old in previous:
+        session.execute(update(Person).where(Person.cover_face_id == old.id)
+                        .values(cover_face_id=None))
+        session.delete(old)
+    session.flush()
+    for old in previous:
+        if old.crop_key:
+            rt.storage.delete(old.crop_key)
+    people.assign_faces(session, asset.owner_id, new_ids, settings.face_cluster_distance,
+                        settings.face_min_faces)
+
+
+def _same_place(faces: list[Face], box: tuple[float, float, float, float]) -> Face | None:
+    """The earlier face whose box overlaps this one most (intersection over union > 0.5)."""
+    best, best_iou = None, 0.5
+    x, y, w, h = box
+    for face in faces:
+        ix = max(0.0, min(x + w, face.box_x + face.box_w) - max(x, face.box_x))
+        iy = max(0.0, min(y + h, face.box_y + face.box_h) - max(y, face.box_y))
+        inter = ix * iy
+        union = w * h + face.box_w * face.box_h - inter
+        if union > 0 and inter / union > best_iou:
+            best, best_iou = face, inter / union
+    return best
+
+
 STAGE_FUNCTIONS: dict[str, StageFn] = {
     "metadata": metadata_stage,
     "derivatives": derivatives_stage,
     "phash": phash_stage,
+    "places": places_stage,
+    "faces": faces_stage,
 }
 
 

@@ -98,3 +98,7 @@ def original_key(sha256: str) -> str:
 
 def derivative_key(asset_id: int, kind: str, ext: str) -> str:
     return f"derivatives/{asset_id % 1000:03d}/{asset_id}/{kind}.{ext}"
+
+
+def face_crop_key(asset_id: int, face_id: int) -> str:
+    return f"faces/{asset_id % 1000:03d}/{asset_id}/{face_id}.webp"

@@ -1,0 +1,31 @@
+"""The models of this process, built once from the settings (cheap: nothing loads until used)."""
+
+from __future__ import annotations
+
+import threading
+
+from albumen.config import Settings
+from albumen.ml.faces import FaceModel
+from albumen.ml.places import PlaceModel
+
+_lock = threading.Lock()
+_faces: dict[tuple[object, ...], FaceModel] = {}
+_places: PlaceModel | None = None
+
+
+def faces(settings: Settings) -> FaceModel:
+    key = (settings.face_detector, settings.face_detect_size, settings.face_upsample)
+    with _lock:
+        if key not in _faces:
+            _faces[key] = FaceModel(settings.face_detector, settings.face_detect_size,
+                                    settings.face_upsample,
+                                    idle_seconds=settings.model_idle_seconds)
+        return _faces[key]
+
+
+def places(settings: Settings) -> PlaceModel:
+    global _places
+    with _lock:
+        if _places is None:
+            _places = PlaceModel(idle_seconds=settings.model_idle_seconds)
+        return _places

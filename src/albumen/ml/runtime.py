@@ -1,0 +1,121 @@
+"""The model runtime every model shares.
+
+A model is cheap to construct (nothing is read until first use), loads once per process under
+a lock, predicts in batches, and unloads after ``idle_seconds`` without use (the next call
+simply loads it again). Models say honestly whether they can run here (`availability`).
+Inference runs in workers, never on the request path (selfie search, a query, is the one
+exception and goes through the same loaded model).
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, ClassVar, Generic, TypeVar
+
+log = logging.getLogger(__name__)
+
+In = TypeVar("In")
+Out = TypeVar("Out")
+
+
+@dataclass(frozen=True)
+class Availability:
+    ok: bool
+    reason: str = ""
+
+
+class Model(ABC, Generic[In, Out]):
+    """Subclasses implement ``_load`` (returns the loaded state) and ``_predict`` (a batch)."""
+
+    name: ClassVar[str]
+    registry: ClassVar[dict[str, Model[Any, Any]]] = {}
+
+    def __init__(self, idle_seconds: float = 600.0) -> None:
+        self.idle_seconds = idle_seconds
+        self._lock = threading.Lock()
+        self._state: Any = None
+        self._last_used = 0.0
+        self.loads = 0
+        Model.registry[self.name] = self
+
+    # -- what subclasses provide ---------------------------------------------------------
+    @abstractmethod
+    def _load(self) -> Any:
+        """Read weights and build sessions; called once per load, under the lock."""
+
+    @abstractmethod
+    def _predict(self, state: Any, batch: Sequence[In]) -> list[Out]:
+        """One output per input, in order."""
+
+    def availability(self) -> Availability:
+        return Availability(True)
+
+    # -- the shared machinery ------------------------------------------------------------
+    @property
+    def loaded(self) -> bool:
+        return self._state is not None
+
+    def _ensure(self) -> Any:
+        with self._lock:
+            if self._state is None:
+                available = self.availability()
+                if not available.ok:
+                    raise ModelUnavailable(f"{self.name}: {available.reason}")
+                started = time.perf_counter()
+                self._state = self._load()
+                self.loads += 1
+                log.info("model %s loaded in %.2f s", self.name, time.perf_counter() - started)
+            self._last_used = time.monotonic()
+            return self._state
+
+    def predict(self, batch: Sequence[In]) -> list[Out]:
+        if not batch:
+            return []
+        state = self._ensure()
+        try:
+            return self._predict(state, batch)
+        finally:
+            self._last_used = time.monotonic()
+
+    def predict_one(self, item: In) -> Out:
+        return self.predict([item])[0]
+
+    def unload(self) -> None:
+        with self._lock:
+            if self._state is not None:
+                self._state = None
+                log.info("model %s unloaded", self.name)
+
+    def unload_if_idle(self, now: float | None = None) -> bool:
+        now = time.monotonic() if now is None else now
+        with self._lock:
+            if self._state is not None and now - self._last_used > self.idle_seconds:
+                self._state = None
+                log.info("model %s unloaded after %.0f s idle", self.name, self.idle_seconds)
+                return True
+        return False
+
+
+class ModelUnavailable(RuntimeError):
+    """The model cannot run here (package or weights not installed); said, never faked."""
+
+
+def unload_idle_models() -> int:
+    return sum(model.unload_if_idle() for model in list(Model.registry.values()))
+
+
+def onnx_session(path: str, providers: Sequence[str]) -> Any:
+    """An ONNX Runtime session on the configured execution providers that exist here
+    (CPU is always the last resort)."""
+    import onnxruntime as ort
+
+    present = set(ort.get_available_providers())
+    chosen = [p for p in providers if p in present] or ["CPUExecutionProvider"]
+    options = ort.SessionOptions()
+    options.log_severity_level = 3
+    return ort.InferenceSession(path, sess_options=options, providers=chosen)

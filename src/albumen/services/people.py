@@ -1,0 +1,261 @@
+"""People: faces clustered into persons per library owner, and what users do with them.
+
+Incremental assignment runs as each asset's faces arrive (density-based, in the spirit of
+DBSCAN: a face joins the person most of its close neighbours belong to; unassigned faces
+become a new person only once ``min_faces`` of them lie close together, so one blurry face
+does not make a person). A full re-cluster (scikit-learn's DBSCAN) repairs drift without undoing
+what a user decided: faces a user assigned, moved or removed keep that decision, and people
+keep their identity (name, cover) by majority of their former faces.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from albumen.db.base import utcnow
+from albumen.db.models import AUTO, USER, Asset, Face, Person
+from albumen.errors import InvalidInput, NotFound
+from albumen.ml.faces import distances, from_bytes
+from albumen.runtime import Runtime
+
+
+@dataclass
+class Library:
+    """The embeddings of one owner's faces, as arrays (ids, people, decisions)."""
+
+    ids: np.ndarray
+    people: np.ndarray  # person id, 0 for none
+    by_user: np.ndarray  # bool: a user decided this face
+    vectors: np.ndarray
+
+    @classmethod
+    def load(cls, session: Session, owner_id: int | None) -> Library:
+        rows = session.execute(
+            select(Face.id, Face.person_id, Face.assigned_by, Face.embedding)
+            .where(Face.owner_id == owner_id if owner_id is not None else Face.owner_id.is_(None),
+                   Face.embedding.is_not(None))
+            .order_by(Face.id)
+        ).all()
+        n = len(rows)
+        return cls(
+            ids=np.fromiter((r[0] for r in rows), dtype=np.int64, count=n),
+            people=np.fromiter((r[1] or 0 for r in rows), dtype=np.int64, count=n),
+            by_user=np.fromiter((r[2] == USER for r in rows), dtype=bool, count=n),
+            vectors=(np.stack([from_bytes(r[3]) for r in rows]) if n
+                     else np.zeros((0, 128), dtype=np.float32)),
+        )
+
+    @property
+    def removed(self) -> np.ndarray:
+        """Faces a user took away from every person (not a person, or a wrong detection)."""
+        return self.by_user & (self.people == 0)
+
+
+def assign_faces(session: Session, owner_id: int | None, face_ids: list[int], eps: float,
+                 min_faces: int) -> None:
+    """Put newly found faces with the people they belong to (see the module docstring)."""
+    if not face_ids:
+        return
+    lib = Library.load(session, owner_id)
+    index = {int(f): i for i, f in enumerate(lib.ids)}
+    for face_id in face_ids:
+        i = index.get(face_id)
+        if i is None or lib.people[i] or lib.by_user[i]:
+            continue
+        d = distances(lib.vectors, lib.vectors[i])
+        near = (d < eps) & ~lib.removed
+        near[i] = False
+        votes = Counter(int(p) for p in lib.people[near] if p)
+        if votes:
+            person = votes.most_common(1)[0][0]
+            members = [i]
+        else:
+            free = np.nonzero(near & (lib.people == 0))[0].tolist()
+            if len(free) + 1 < min_faces:
+                continue
+            created = Person(owner_id=owner_id)
+            session.add(created)
+            session.flush()
+            person, members = created.id, [i, *free]
+        chosen = [int(lib.ids[j]) for j in members]
+        session.execute(update(Face).where(Face.id.in_(chosen))
+                        .values(person_id=person, assigned_by=AUTO))
+        lib.people[members] = person
+
+
+def recluster(rt: Runtime, owner_id: int | None, eps: float, min_faces: int) -> dict[str, int]:
+    """Cluster all of an owner's faces again; user decisions and people's identities stay."""
+    from sklearn.cluster import DBSCAN
+
+    with rt.transaction() as session:
+        lib = Library.load(session, owner_id)
+        free = ~lib.by_user
+        labels = np.full(len(lib.ids), -1)
+        if len(lib.ids):
+            pool = ~lib.removed
+            found = DBSCAN(eps=eps, min_samples=min_faces).fit(lib.vectors[pool]).labels_
+            labels[pool] = found
+        new_people = np.zeros(len(lib.ids), dtype=np.int64)
+        taken: set[int] = set()
+        for label in sorted(set(labels.tolist()) - {-1}):
+            members = labels == label
+            anchors = Counter(int(p) for p in lib.people[members & lib.by_user] if p)
+            former = Counter(int(p) for p in lib.people[members] if p)
+            person = next((p for p, _ in (anchors + former).most_common() if p not in taken), 0)
+            if not person:
+                created = Person(owner_id=owner_id)
+                session.add(created)
+                session.flush()
+                person = created.id
+            taken.add(person)
+            new_people[members] = person
+        new_people[lib.by_user] = lib.people[lib.by_user]  # users' decisions stand
+        changed = 0
+        for face_id, before, after in zip(lib.ids[free], lib.people[free], new_people[free],
+                                          strict=True):
+            if before != after:
+                session.execute(update(Face).where(Face.id == int(face_id)).values(
+                    person_id=int(after) or None, assigned_by=AUTO if after else None))
+                changed += 1
+        emptied = _drop_empty_unnamed(session, owner_id)
+        return {"faces": len(lib.ids), "people": len(taken), "changed": changed,
+                "removed_people": emptied}
+
+
+def _drop_empty_unnamed(session: Session, owner_id: int | None) -> int:
+    used = select(Face.person_id).where(Face.person_id.is_not(None))
+    return session.execute(delete(Person).where(
+        Person.owner_id == owner_id, Person.name.is_(None), Person.id.not_in(used)
+    )).rowcount or 0
+
+
+# --- what users do -------------------------------------------------------------------------
+
+
+@dataclass
+class PersonView:
+    person: Person
+    face_count: int
+    asset_ids: list[int]
+    cover_face_id: int | None
+
+
+def _own_person(session: Session, owner_id: int, person_id: int) -> Person:
+    person = session.get(Person, person_id)
+    if person is None or person.owner_id != owner_id:
+        raise NotFound(f"person {person_id} not found")
+    return person
+
+
+def _own_face(session: Session, owner_id: int, face_id: int) -> Face:
+    face = session.get(Face, face_id)
+    if face is None or face.owner_id != owner_id:
+        raise NotFound(f"face {face_id} not found")
+    return face
+
+
+def best_face(session: Session, person_id: int) -> int | None:
+    """The face a human recognises best: large, sharp, confidently detected."""
+    rows = session.execute(select(Face.id, Face.size_px, Face.sharpness, Face.confidence)
+                           .where(Face.person_id == person_id)).all()
+    if not rows:
+        return None
+    return max(rows, key=lambda r: (r[1] or 0) ** 0.5 * (1 + min(r[2] or 0, 500) / 100)
+               * (1 + max(r[3] or 0, 0)))[0]
+
+
+def view(session: Session, person: Person) -> PersonView:
+    asset_ids = sorted(session.scalars(
+        select(Face.asset_id).join(Asset, Asset.id == Face.asset_id)
+        .where(Face.person_id == person.id, Asset.deleted_at.is_(None)).distinct()))
+    count = session.scalar(select(func.count()).select_from(Face)
+                           .where(Face.person_id == person.id)) or 0
+    cover = person.cover_face_id or best_face(session, person.id)
+    return PersonView(person, count, asset_ids, cover)
+
+
+def list_people(session: Session, owner_id: int | None, include_hidden: bool = False
+                ) -> list[PersonView]:
+    query = select(Person).where(Person.owner_id == owner_id if owner_id is not None
+                                 else Person.owner_id.is_(None))
+    if not include_hidden:
+        query = query.where(Person.hidden.is_(False))
+    views = [view(session, p) for p in session.scalars(query)]
+    return sorted(views, key=lambda v: (v.person.name is None, -v.face_count, v.person.id))
+
+
+def get_person(session: Session, owner_id: int, person_id: int) -> PersonView:
+    return view(session, _own_person(session, owner_id, person_id))
+
+
+def update_person(rt: Runtime, owner_id: int, person_id: int, *, name: str | None = None,
+                  birth_date: date | None = None, hidden: bool | None = None,
+                  cover_face_id: int | None = None, fields: set[str]) -> None:
+    with rt.transaction() as session:
+        person = _own_person(session, owner_id, person_id)
+        if "name" in fields:
+            person.name = (name or "").strip() or None
+        if "birth_date" in fields:
+            person.birth_date = birth_date
+        if "hidden" in fields and hidden is not None:
+            person.hidden = hidden
+        if "cover_face_id" in fields:
+            if cover_face_id is not None:
+                face = _own_face(session, owner_id, cover_face_id)
+                if face.person_id != person_id:
+                    raise InvalidInput(f"face {cover_face_id} is not this person's")
+            person.cover_face_id = cover_face_id
+        person.updated_at = utcnow()
+
+
+def merge(rt: Runtime, owner_id: int, into_id: int, other_ids: list[int]) -> int:
+    """Merge people into one (a user's statement: their faces are this person's)."""
+    with rt.transaction() as session:
+        target = _own_person(session, owner_id, into_id)
+        others = [_own_person(session, owner_id, p) for p in other_ids if p != into_id]
+        moved = session.execute(update(Face).where(Face.person_id.in_([o.id for o in others]))
+                                .values(person_id=target.id, assigned_by=USER)).rowcount
+        for other in others:
+            if target.name is None and other.name:
+                target.name = other.name
+            if target.birth_date is None and other.birth_date:
+                target.birth_date = other.birth_date
+            session.delete(other)
+        return moved or 0
+
+
+def set_face_person(rt: Runtime, owner_id: int, face_id: int, person_id: int | None) -> None:
+    """Move a face to another person, or (None) remove a wrong face from its person."""
+    with rt.transaction() as session:
+        face = _own_face(session, owner_id, face_id)
+        if person_id is not None:
+            _own_person(session, owner_id, person_id)
+        old = face.person_id
+        face.person_id, face.assigned_by = person_id, USER
+        if old is not None:
+            session.execute(update(Person).where(Person.id == old, Person.cover_face_id == face_id)
+                            .values(cover_face_id=None))
+
+
+def create_person(rt: Runtime, owner_id: int, name: str, face_ids: list[int]) -> int:
+    with rt.transaction() as session:
+        faces = [_own_face(session, owner_id, f) for f in face_ids]
+        person = Person(owner_id=owner_id, name=name.strip() or None)
+        session.add(person)
+        session.flush()
+        for face in faces:
+            face.person_id, face.assigned_by = person.id, USER
+        return person.id
+
+
+def unassigned_faces(session: Session, owner_id: int, limit: int = 200) -> list[Face]:
+    return list(session.scalars(
+        select(Face).where(Face.owner_id == owner_id, Face.person_id.is_(None),
+                           Face.assigned_by.is_(None))
+        .order_by(Face.id.desc()).limit(limit)))

@@ -1,0 +1,19 @@
+"""Which stages an asset goes through, in order.
+
+Core stages make an asset usable (its state follows them); enrichments add knowledge (faces,
+places, ...). Each has its own state row, so each can be re-run or switched off by
+configuration (``ALBUMEN_ENRICHMENTS``).
+"""
+
+from __future__ import annotations
+
+from albumen.config import Settings
+
+CORE = ("metadata", "derivatives", "phash")
+ENRICHMENTS = ("places", "faces")
+ALL = CORE + ENRICHMENTS
+ORDER = {name: i for i, name in enumerate(ALL)}
+
+
+def stages_for(settings: Settings) -> tuple[str, ...]:
+    return CORE + settings.enabled_enrichments
