@@ -7,9 +7,10 @@ the reason printed — except in CI (CI=true), where that is a failure.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -116,6 +117,8 @@ def make_settings(data_dir: Path, db_url: str, **overrides: object) -> Settings:
         "database_url": db_url,
         "queue_immediate": True,
         "in_process_workers": False,
+        # AI stages run in the tests that are about them (tests/test_faces.py, ...)
+        "enrichments": "",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
@@ -127,6 +130,27 @@ def rt(tmp_path: Path, db_url: str) -> Iterator[Runtime]:
     runtime.migrate()
     set_runtime(runtime)
     yield runtime
+    set_runtime(None)
+
+
+@pytest.fixture
+def app_client(tmp_path: Path, db_url: str) -> Iterator[Callable[..., TestClient]]:
+    """Make a logged-in admin client on a runtime with settings overridden (the runtime is
+    also the process's, so queued jobs run against it)."""
+    from albumen.api.app import create_app
+
+    stack = contextlib.ExitStack()
+
+    def make(**overrides: object) -> TestClient:
+        runtime = Runtime(make_settings(tmp_path / "data", db_url, **overrides))
+        set_runtime(runtime)
+        c = stack.enter_context(TestClient(create_app(runtime, start_workers=False)))
+        c.post("/api/v1/setup", json={"username": "admin", "password": ADMIN_PASSWORD})
+        c.headers["Authorization"] = bearer(c, "admin", ADMIN_PASSWORD)
+        return c
+
+    with stack:
+        yield make
     set_runtime(None)
 
 

@@ -160,7 +160,54 @@ def _user_rules() -> list[Rule]:
              lambda w: f"/api/v1/links/{w.ids['link_ok']}", MODERATORS, writes=True),
         Rule("GET", f"{e}/{{event_id}}/download", ev("/download"), MEMBERS),
     ]
+
+    pp, fc = "/api/v1/people", "/api/v1/faces"
+
+    def person(suffix: str = "") -> Callable[[World], str]:
+        return lambda w: f"{pp}/{w.ids['person']}{suffix}"
+
+    rules += [
+        Rule("GET", pp, lambda w: pp, EVERY_USER),
+        Rule("POST", pp, lambda w: pp, {"owner"}, writes=True,
+             body=lambda w: {"json": {"name": "x", "face_ids": [w.ids["face"]]}}),
+        Rule("POST", f"{pp}/recluster", lambda w: f"{pp}/recluster", EVERY_USER, writes=True),
+        Rule("GET", f"{pp}/{{person_id}}", person(), {"owner"}),
+        Rule("PATCH", f"{pp}/{{person_id}}", person(), {"owner"}, writes=True,
+             body=lambda w: {"json": {"name": "hijacked"}}),
+        Rule("POST", f"{pp}/{{person_id}}/merge", person("/merge"), {"owner"}, writes=True,
+             body=lambda w: {"json": {"person_ids": [w.ids["person"]]}}),
+        Rule("GET", f"{pp}/{{person_id}}/faces", person("/faces"), {"owner"}),
+        Rule("GET", f"{fc}/unassigned", lambda w: f"{fc}/unassigned", EVERY_USER),
+        Rule("PATCH", f"{fc}/{{face_id}}", lambda w: f"{fc}/{w.ids['face']}", {"owner"},
+             writes=True, body=lambda w: {"json": {"person_id": None}}),
+        Rule("GET", f"{fc}/{{face_id}}/crop", lambda w: f"{fc}/{w.ids['face']}/crop", MEMBERS),
+        Rule("GET", f"{a}/{{asset_id}}/faces", asset("ok", "/faces"), MEMBERS),
+        Rule("GET", "/api/v1/places", lambda w: "/api/v1/places", EVERY_USER),
+        Rule("GET", "/api/v1/places/geojson", lambda w: "/api/v1/places/geojson", EVERY_USER),
+    ]
     return rules
+
+
+def _add_person(rt: Runtime, world: World) -> None:
+    """A person with one face on the event's approved photo (the matrix runs without the AI
+    stages, so the rows are written directly)."""
+    from albumen.db.models import Face, Person
+    from albumen.storage.base import face_crop_key
+
+    owner = world.ids["user:owner"]
+    with rt.transaction() as session:
+        person = Person(owner_id=owner, name="P")
+        session.add(person)
+        session.flush()
+        face = Face(asset_id=world.ids["ok"], owner_id=owner, person_id=person.id,
+                    assigned_by="auto", box_x=0.1, box_y=0.1, box_w=0.2, box_h=0.2,
+                    embedding=bytes(512))
+        session.add(face)
+        session.flush()
+        face.crop_key = face_crop_key(world.ids["ok"], face.id)
+        world.ids["person"], world.ids["face"] = person.id, face.id
+    rt.storage.put_bytes(face_crop_key(world.ids["ok"], world.ids["face"]),
+                         images.encode("webp", 16, 16))
 
 
 # Share-link routes: the "caller" is whoever holds a token; which token decides.
@@ -228,6 +275,7 @@ def _build(client: TestClient, rt: Runtime) -> World:
     world.ids["album"] = album["id"]
     world.ids["owner_key"] = client.post("/api/v1/api-keys", headers=h["owner"],
                                          json={"name": "k"}).json()["id"]
+    _add_person(rt, world)
     world.ids["tokens"] = {"ok": links["ok"]["token"], "expired": links["expired"]["token"],
                            "revoked": links["revoked"]["token"], "bogus": "x" * 43,
                            "other_event": link_b["token"]}
@@ -251,11 +299,15 @@ def _snapshot(client: TestClient, world: World) -> Any:
     keys = client.get("/api/v1/api-keys", headers=owner).json()
     assets = [client.get(f"/api/v1/assets/{world.ids[k]}", headers=owner).json()
               for k in ("ok", "pending", "lib")]
+    person = client.get(f"/api/v1/people/{world.ids['person']}", headers=owner).json()
+    faces = client.get(f"/api/v1/assets/{world.ids['ok']}/faces", headers=owner).json()
     return (event["title"], event["counts"], members.json(), album["title"],
             album["asset_count"], [(x["id"], x["revoked_at"], x["can_upload"]) for x in links],
             [(u["username"], u["is_admin"], u["is_active"]) for u in users],
             [(k["id"], k["revoked_at"]) for k in keys],
-            [(x["moderation"], x["deleted_at"]) for x in assets])
+            [(x["moderation"], x["deleted_at"]) for x in assets],
+            (person["name"], person["face_count"]),
+            [(f["id"], f["person_id"], f["assigned_by"]) for f in faces])
 
 
 def test_every_route_has_a_rule(client: TestClient) -> None:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import io
 import logging
 import zipfile
+from collections.abc import Callable
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from fastapi.testclient import TestClient
@@ -389,19 +389,13 @@ def test_security_headers_and_no_password_in_logs(client: TestClient, caplog: An
     assert "default-src 'none'" in r.headers["content-security-policy"]
 
 
-def test_api_key_rate_limit(tmp_path: Path, db_url: str) -> None:
-    from albumen.api.app import create_app
-    from tests.conftest import ADMIN_PASSWORD, make_settings
-
-    rt = Runtime(make_settings(tmp_path / "data", db_url, api_key_rate="3/minute"))
-    with TestClient(create_app(rt, start_workers=False)) as c:
-        c.post("/api/v1/setup", json={"username": "admin", "password": ADMIN_PASSWORD})
-        auth = {"Authorization": bearer(c, "admin", ADMIN_PASSWORD)}
-        key = c.post("/api/v1/api-keys", headers=auth, json={"name": "k"}).json()["secret"]
-        codes = [c.get("/api/v1/assets", headers={"Authorization": f"Bearer {key}"}
-                       ).status_code for _ in range(4)]
-        assert codes == [200, 200, 200, 429]
-        assert c.get("/api/v1/assets", headers=auth).status_code == 200  # sessions unaffected
+def test_api_key_rate_limit(app_client: Callable[..., TestClient]) -> None:
+    c = app_client(api_key_rate="3/minute")
+    key = c.post("/api/v1/api-keys", json={"name": "k"}).json()["secret"]
+    codes = [c.get("/api/v1/assets", headers={"Authorization": f"Bearer {key}"}).status_code
+             for _ in range(4)]
+    assert codes == [200, 200, 200, 429]
+    assert c.get("/api/v1/assets").status_code == 200  # sessions are not limited
 
 
 def test_event_lifecycle(client: TestClient) -> None:

@@ -1,0 +1,224 @@
+"""/api/v1/people, /api/v1/faces, /api/v1/places: who and where, for the caller's library."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Query, Request, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+
+from albumen.api.assets import _file
+from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
+from albumen.api.errors import ERRORS
+from albumen.api.types import Id, IdPath, IdQuery
+from albumen.db.models import Asset, Face, Place
+from albumen.errors import NotFound
+from albumen.services import people as svc
+from albumen.services.access import readable_asset, visible_clause
+from albumen.services.assets import AssetFilter, filtered
+
+router = APIRouter(prefix="/api/v1", tags=["people"], responses=ERRORS)
+
+
+class FaceOut(BaseModel):
+    id: int
+    asset_id: int
+    person_id: int | None
+    assigned_by: str | None
+    box: dict[str, float]
+    confidence: float | None
+    size_px: int | None
+    crop: str
+
+    @classmethod
+    def of(cls, face: Face) -> FaceOut:
+        return cls(id=face.id, asset_id=face.asset_id, person_id=face.person_id,
+                   assigned_by=face.assigned_by,
+                   box={"x": face.box_x, "y": face.box_y, "w": face.box_w, "h": face.box_h},
+                   confidence=face.confidence, size_px=face.size_px,
+                   crop=f"/api/v1/faces/{face.id}/crop")
+
+
+class PersonOut(BaseModel):
+    id: int
+    name: str | None
+    birth_date: date | None
+    hidden: bool
+    face_count: int
+    asset_count: int
+    asset_ids: list[int]
+    cover_face_id: int | None
+    cover: str | None
+
+    @classmethod
+    def of(cls, v: svc.PersonView) -> PersonOut:
+        p = v.person
+        return cls(id=p.id, name=p.name, birth_date=p.birth_date, hidden=p.hidden,
+                   face_count=v.face_count, asset_count=len(v.asset_ids), asset_ids=v.asset_ids,
+                   cover_face_id=v.cover_face_id,
+                   cover=f"/api/v1/faces/{v.cover_face_id}/crop" if v.cover_face_id else None)
+
+
+class PersonPatch(BaseModel):
+    name: str | None = Field(default=None, max_length=200)
+    birth_date: date | None = None
+    hidden: bool | None = None
+    cover_face_id: Id | None = None
+
+
+class NewPerson(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    face_ids: list[Id] = Field(min_length=1, max_length=10000)
+
+
+class MergeIn(BaseModel):
+    person_ids: list[Id] = Field(min_length=1, max_length=1000)
+
+
+class FacePatch(BaseModel):
+    person_id: Id | None = Field(description="the person this face shows; null: nobody "
+                                             "(a wrong face, never re-assigned automatically)")
+
+
+class Moved(BaseModel):
+    changed: int
+
+
+class PlaceOut(BaseModel):
+    id: int
+    city: str | None
+    region: str | None
+    country_code: str | None
+    country: str | None
+    latitude: float | None
+    longitude: float | None
+    asset_count: int
+
+
+@router.get("/people", response_model=list[PersonOut])
+def list_people(principal: PrincipalDep, session: SessionDep,
+                hidden: bool = False) -> list[PersonOut]:
+    return [PersonOut.of(v) for v in svc.list_people(session, principal.user_id, hidden)]
+
+
+@router.post("/people", response_model=PersonOut, status_code=201,
+             summary="Name a new person from faces (e.g. from the unassigned list)")
+def create_person(body: NewPerson, principal: PrincipalDep, rt: RuntimeDep) -> PersonOut:
+    person_id = svc.create_person(rt, principal.user_id, body.name, body.face_ids)
+    with rt.session() as session:
+        return PersonOut.of(svc.get_person(session, principal.user_id, person_id))
+
+
+@router.post("/people/recluster", summary="Cluster all your faces again (your decisions stay)")
+def recluster(principal: PrincipalDep, rt: RuntimeDep) -> dict[str, int]:
+    s = rt.settings
+    return svc.recluster(rt, principal.user_id, s.face_cluster_distance, s.face_min_faces)
+
+
+@router.get("/people/{person_id}", response_model=PersonOut)
+def get_person(person_id: IdPath, principal: PrincipalDep, session: SessionDep) -> PersonOut:
+    return PersonOut.of(svc.get_person(session, principal.user_id, person_id))
+
+
+@router.patch("/people/{person_id}", response_model=PersonOut)
+def update_person(person_id: IdPath, body: PersonPatch, principal: PrincipalDep,
+                  rt: RuntimeDep) -> PersonOut:
+    svc.update_person(rt, principal.user_id, person_id, name=body.name,
+                      birth_date=body.birth_date, hidden=body.hidden,
+                      cover_face_id=body.cover_face_id, fields=body.model_fields_set)
+    with rt.session() as session:
+        return PersonOut.of(svc.get_person(session, principal.user_id, person_id))
+
+
+@router.post("/people/{person_id}/merge", response_model=Moved,
+             summary="Merge other people into this one")
+def merge(person_id: IdPath, body: MergeIn, principal: PrincipalDep, rt: RuntimeDep) -> Moved:
+    return Moved(changed=svc.merge(rt, principal.user_id, person_id, body.person_ids))
+
+
+@router.get("/people/{person_id}/faces", response_model=list[FaceOut])
+def person_faces(person_id: IdPath, principal: PrincipalDep,
+                 session: SessionDep) -> list[FaceOut]:
+    svc.get_person(session, principal.user_id, person_id)
+    faces = session.scalars(select(Face).where(Face.person_id == person_id).order_by(Face.id))
+    return [FaceOut.of(f) for f in faces]
+
+
+@router.get("/faces/unassigned", response_model=list[FaceOut])
+def unassigned(principal: PrincipalDep, session: SessionDep,
+               limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> list[FaceOut]:
+    return [FaceOut.of(f) for f in svc.unassigned_faces(session, principal.user_id, limit)]
+
+
+@router.patch("/faces/{face_id}", response_model=FaceOut,
+              summary="Move a face to another person, or remove it from its person")
+def update_face(face_id: IdPath, body: FacePatch, principal: PrincipalDep,
+                rt: RuntimeDep) -> FaceOut:
+    svc.set_face_person(rt, principal.user_id, face_id, body.person_id)
+    with rt.session() as session:
+        face = session.get(Face, face_id)
+        assert face is not None
+        return FaceOut.of(face)
+
+
+def _visible_face(session: Any, user_id: int, face_id: int) -> Face:
+    face = session.get(Face, face_id)
+    if face is None:
+        raise NotFound(f"face {face_id} not found")
+    readable_asset(session, user_id, face.asset_id)  # NotFound unless the photo is visible
+    return face
+
+
+@router.get("/faces/{face_id}/crop", response_class=Response,
+            responses={200: {"content": {"image/webp": {}}}})
+def face_crop(face_id: IdPath, request: Request, principal: PrincipalDep, rt: RuntimeDep,
+              session: SessionDep) -> Response:
+    face = _visible_face(session, principal.user_id, face_id)
+    if not face.crop_key:
+        raise NotFound(f"face {face_id} has no crop")
+    return _file(rt, request, face.crop_key, "image/webp", f'"face-{face.id}"')
+
+
+@router.get("/assets/{asset_id}/faces", response_model=list[FaceOut], tags=["assets"],
+            summary="Faces in a photo (people are shown only to their owner)")
+def asset_faces(asset_id: IdPath, principal: PrincipalDep, session: SessionDep
+                ) -> list[FaceOut]:
+    readable_asset(session, principal.user_id, asset_id)
+    out = []
+    for face in session.scalars(select(Face).where(Face.asset_id == asset_id)):
+        item = FaceOut.of(face)
+        if face.owner_id != principal.user_id:
+            item.person_id, item.assigned_by = None, None
+        out.append(item)
+    return out
+
+
+@router.get("/places", response_model=list[PlaceOut], tags=["places"])
+def list_places(principal: PrincipalDep, session: SessionDep) -> list[PlaceOut]:
+    rows = session.execute(
+        select(Place, func.count(Asset.id)).join(Asset, Asset.place_id == Place.id)
+        .where(visible_clause(principal.user_id), Asset.deleted_at.is_(None))
+        .group_by(Place.id).order_by(func.count(Asset.id).desc(), Place.id))
+    return [PlaceOut(id=p.id, city=p.city, region=p.region, country_code=p.country_code,
+                     country=p.country, latitude=p.latitude, longitude=p.longitude,
+                     asset_count=n) for p, n in rows]
+
+
+@router.get("/places/geojson", tags=["places"],
+            summary="GeoJSON points of your photos (optionally of one event or album)")
+def geojson(principal: PrincipalDep, session: SessionDep, event_id: IdQuery = None,
+            album_id: IdQuery = None,
+            limit: Annotated[int, Query(ge=1, le=100000)] = 20000) -> dict[str, Any]:
+    f = AssetFilter(viewer=principal.user_id, event_id=event_id, album_id=album_id,
+                    has_gps=True)
+    rows = session.execute(filtered(select(Asset.id, Asset.latitude, Asset.longitude,
+                                           Asset.taken_at, Asset.place_id), f)
+                           .order_by(Asset.sort_at.desc()).limit(limit))
+    return {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
+         "properties": {"asset_id": asset_id, "place_id": place_id,
+                        "taken_at": taken.isoformat() if taken else None,
+                        "thumbnail": f"/api/v1/assets/{asset_id}/thumbnail"}}
+        for asset_id, lat, lon, taken, place_id in rows]}

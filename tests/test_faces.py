@@ -1,0 +1,172 @@
+"""Faces, people and places with the real models (dlib, GeoNames) on real face photos.
+
+The photos are the sample images inside insightface's source package (`make test-data` puts
+them in .venv/test-data/faces): t1.jpg shows six different people. "Other photos of the same
+people" are made from it by mirroring, rescaling and re-exposing, as a second camera would.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image, ImageEnhance, ImageOps
+
+from albumen.ml.faces import SAME_PERSON, FaceModel, distances
+from tests import images
+from tests.conftest import ADMIN_PASSWORD, bearer
+
+FACES = Path(__file__).resolve().parent.parent / ".venv" / "test-data" / "faces"
+
+
+@pytest.fixture(scope="session")
+def group_photo() -> Image.Image:
+    path = FACES / "t1.jpg"
+    if not path.exists():
+        reason = f"face photos missing ({path}); run `make test-data`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return Image.open(path).convert("RGB")
+
+
+@pytest.fixture(scope="session")
+def model() -> FaceModel:
+    return FaceModel(detect_size=1600)  # one loaded model for the whole test process
+
+
+def _variants(photo: Image.Image) -> list[Image.Image]:
+    mirrored = ImageEnhance.Brightness(ImageOps.mirror(photo)).enhance(1.2)
+    bigger = photo.resize((round(photo.width * 1.4), round(photo.height * 1.4)),
+                          Image.Resampling.LANCZOS)
+    return [mirrored, ImageEnhance.Contrast(bigger).enhance(0.85)]
+
+
+def _jpeg(im: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    im.save(buf, "JPEG", quality=90)
+    return buf.getvalue()
+
+
+def test_six_people_found_and_told_apart(group_photo: Image.Image, model: FaceModel) -> None:
+    faces = model.predict_one(np.asarray(group_photo))
+    assert len(faces) == 6
+    vectors = np.stack([f.embedding for f in faces])
+    for i in range(len(faces)):
+        d = distances(vectors, vectors[i])
+        d[i] = np.inf
+        assert d.min() > SAME_PERSON, "two different people matched"
+    assert all(0 < f.box[0] < 1 and 0 < f.box[2] < 0.5 for f in faces)
+
+
+def test_same_people_match_across_photos(group_photo: Image.Image, model: FaceModel) -> None:
+    first = np.stack([f.embedding for f in model.predict_one(np.asarray(group_photo))])
+    for variant in _variants(group_photo):
+        found = model.predict_one(np.asarray(variant))
+        assert len(found) == 6
+        matches = []
+        for face in found:
+            d = distances(first, face.embedding)
+            order = np.argsort(d)
+            assert d[order[0]] < SAME_PERSON < d[order[1]]
+            matches.append(int(order[0]))
+        assert sorted(matches) == list(range(6))  # one-to-one
+
+
+def test_unloads_when_idle_and_loads_again(group_photo: Image.Image) -> None:
+    model = FaceModel(detect_size=800, idle_seconds=0.0)
+    assert not model.loaded  # construction reads nothing
+    small = np.asarray(group_photo.resize((640, 443)))
+    model.predict_one(small)
+    assert model.loaded and model.unload_if_idle()
+    assert not model.loaded
+    model.predict_one(small)  # the next call after an unload costs a load, not a failure
+    assert model.loads == 2
+
+
+@pytest.fixture
+def ai_client(app_client: Callable[..., TestClient], group_photo: Image.Image) -> TestClient:
+    return app_client(enrichments="places,faces", face_min_faces=3)
+
+
+def test_people_from_uploads_and_what_users_do(ai_client: TestClient,
+                                               group_photo: Image.Image) -> None:
+    c = ai_client
+    photos = [group_photo, *_variants(group_photo)]
+    ids = [c.post("/api/v1/assets", files={"file": (f"p{i}.jpg", _jpeg(p))}).json()["asset"]["id"]
+           for i, p in enumerate(photos)]
+    people = c.get("/api/v1/people").json()
+    assert len(people) == 6
+    assert all(p["face_count"] == 3 and sorted(p["asset_ids"]) == sorted(ids) for p in people)
+    crop = c.get(people[0]["cover"])
+    assert crop.status_code == 200 and crop.headers["content-type"] == "image/webp"
+    faces = c.get(f"/api/v1/assets/{ids[0]}/faces").json()
+    assert len(faces) == 6 and all(f["person_id"] for f in faces)
+
+    anna, bruno = people[0]["id"], people[1]["id"]
+    renamed = c.patch(f"/api/v1/people/{anna}", json={"name": "Anna",
+                                                      "birth_date": "1990-05-01"}).json()
+    assert renamed["name"] == "Anna"
+    # A wrong face: moved from Bruno to Anna by the user, and one removed altogether.
+    bruno_faces = c.get(f"/api/v1/people/{bruno}/faces").json()
+    moved = c.patch(f"/api/v1/faces/{bruno_faces[0]['id']}", json={"person_id": anna}).json()
+    assert moved["person_id"] == anna and moved["assigned_by"] == "user"
+    c.patch(f"/api/v1/faces/{bruno_faces[1]['id']}", json={"person_id": None})
+    # A full re-cluster does not undo either decision, and keeps Anna's name.
+    c.post("/api/v1/people/recluster")
+    after = {p["id"]: p for p in c.get("/api/v1/people").json()}
+    assert after[anna]["name"] == "Anna" and after[anna]["face_count"] == 4
+    assert c.get(f"/api/v1/faces/{bruno_faces[1]['id']}/crop").status_code == 200
+    removed = next(f for f in c.get(f"/api/v1/assets/{bruno_faces[1]['asset_id']}/faces").json()
+                   if f["id"] == bruno_faces[1]["id"])
+    assert removed["person_id"] is None and removed["assigned_by"] == "user"
+    assert bruno_faces[1]["id"] not in [f["id"] for f in c.get("/api/v1/faces/unassigned").json()]
+
+    # Bruno kept one face of three: below the minimum, so he is no person any more.
+    assert bruno not in after and len(after) == 5
+    # The others kept their ids through the re-cluster; two of them are merged by the user.
+    carla, dora = people[2]["id"], people[3]["id"]
+    assert after[carla]["face_count"] == after[dora]["face_count"] == 3
+    merged = c.post(f"/api/v1/people/{carla}/merge", json={"person_ids": [dora]}).json()
+    assert merged["changed"] == 3
+    assert c.get(f"/api/v1/people/{dora}").status_code == 404
+    assert c.get(f"/api/v1/people/{carla}").json()["face_count"] == 6
+
+    # Another user sees none of it.
+    c.post("/api/v1/users", json={"username": "zed", "password": ADMIN_PASSWORD})
+    zed = {"Authorization": bearer(c, "zed", ADMIN_PASSWORD)}
+    assert c.get("/api/v1/people", headers=zed).json() == []
+    assert c.get(f"/api/v1/people/{anna}", headers=zed).status_code == 404
+    assert c.get(people[2]["cover"], headers=zed).status_code == 404
+    assert c.patch(f"/api/v1/faces/{faces[0]['id']}", headers=zed,
+                   json={"person_id": None}).status_code == 404
+
+
+def test_one_face_does_not_make_a_person(ai_client: TestClient,
+                                         group_photo: Image.Image) -> None:
+    ai_client.post("/api/v1/assets", files={"file": ("one.jpg", _jpeg(group_photo))})
+    assert ai_client.get("/api/v1/people").json() == []
+    assert len(ai_client.get("/api/v1/faces/unassigned").json()) == 6
+    faces = ai_client.get("/api/v1/faces/unassigned").json()
+    named = ai_client.post("/api/v1/people", json={"name": "Carla",
+                                                   "face_ids": [faces[0]["id"]]}).json()
+    assert named["face_count"] == 1 and named["name"] == "Carla"
+
+
+def test_places_from_gps(ai_client: TestClient) -> None:
+    lisbon = images.jpeg(640, 480, seed=5, exif=images.exif_bytes(gps=(38.7223, -9.1393)))
+    nowhere = images.jpeg(640, 480, seed=6)
+    for name, data in (("l.jpg", lisbon), ("n.jpg", nowhere)):
+        assert ai_client.post("/api/v1/assets", files={"file": (name, data)}).status_code == 201
+    places = ai_client.get("/api/v1/places").json()
+    assert [(p["city"], p["country_code"], p["country"], p["asset_count"]) for p in places] == [
+        ("Lisbon", "PT", "Portugal", 1)]
+    geo = ai_client.get("/api/v1/places/geojson").json()
+    assert len(geo["features"]) == 1
+    lon, lat = geo["features"][0]["geometry"]["coordinates"]
+    assert abs(lat - 38.7223) < 1e-3 and abs(lon + 9.1393) < 1e-3
