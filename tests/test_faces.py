@@ -170,3 +170,40 @@ def test_places_from_gps(ai_client: TestClient) -> None:
     assert len(geo["features"]) == 1
     lon, lat = geo["features"][0]["geometry"]["coordinates"]
     assert abs(lat - 38.7223) < 1e-3 and abs(lon + 9.1393) < 1e-3
+
+
+def test_cli_people_places_models(tmp_path: Path, db_url: str,
+                                  group_photo: Image.Image) -> None:
+    from tests.processes import env_for, run_json
+
+    env = env_for(tmp_path / "data", db_url, ALBUMEN_ENRICHMENTS="places,faces",
+                  ALBUMEN_FACE_MIN_FACES="3")
+    src = tmp_path / "photos"
+    for i, photo in enumerate([group_photo, *_variants(group_photo)]):
+        images.write(src / f"group{i}.jpg", _jpeg(photo))
+    images.write(src / "lisbon.jpg", images.jpeg(
+        640, 480, seed=5, exif=images.exif_bytes(gps=(38.7223, -9.1393))))
+    done = run_json(env, "import", str(src), "--wait", "--json")
+    assert done["processing"]["ready"] == 4
+    people = run_json(env, "people", "list", "--json")["people"]
+    assert len(people) == 6
+    assert all(p["face_count"] == 3 and p["asset_count"] == 3 for p in people)
+    places = run_json(env, "places", "list", "--json")["places"]
+    assert [(p["city"], p["country"]) for p in places] == [("Lisbon", "Portugal")]
+    models = {m["name"]: m for m in run_json(env, "models", "list", "--json")["models"]}
+    assert models["faces"]["available"] and models["faces"]["enabled"]
+
+
+def test_parallel_callers_get_correct_results(group_photo: Image.Image,
+                                              model: FaceModel) -> None:
+    """Thread workers share one loaded model; dlib's networks are not thread-safe, so the
+    runtime serialises calls — concurrent results must equal sequential ones."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    inputs = [np.asarray(v) for v in [group_photo, *_variants(group_photo)]] * 2
+    expected = [np.stack([f.embedding for f in model.predict_one(x)]) for x in inputs]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        got = list(pool.map(lambda x: np.stack([f.embedding for f in model.predict_one(x)]),
+                            inputs))
+    for a, b in zip(expected, got, strict=True):
+        assert np.allclose(a, b, atol=1e-5)

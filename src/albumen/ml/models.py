@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from typing import Any
 
 from albumen.config import Settings
 from albumen.ml.faces import FaceModel
 from albumen.ml.places import PlaceModel
+from albumen.ml.runtime import Model
 
 _lock = threading.Lock()
 _faces: dict[tuple[object, ...], FaceModel] = {}
@@ -29,3 +31,8 @@ def places(settings: Settings) -> PlaceModel:
         if _places is None:
             _places = PlaceModel(idle_seconds=settings.model_idle_seconds)
         return _places
+
+
+def all_models(settings: Settings) -> list[tuple[str, Model[Any, Any]]]:
+    """Every model albumen can use, with the enrichment it serves."""
+    return [("places", places(settings)), ("faces", faces(settings))]

@@ -34,10 +34,14 @@ class Model(ABC, Generic[In, Out]):
 
     name: ClassVar[str]
     registry: ClassVar[dict[str, Model[Any, Any]]] = {}
+    # Most native models keep scratch buffers in the loaded object (dlib's networks do):
+    # calls from several threads are serialised unless a model says it is safe.
+    thread_safe: ClassVar[bool] = False
 
     def __init__(self, idle_seconds: float = 600.0) -> None:
         self.idle_seconds = idle_seconds
         self._lock = threading.Lock()
+        self._predict_lock = threading.Lock()
         self._state: Any = None
         self._last_used = 0.0
         self.loads = 0
@@ -70,6 +74,9 @@ class Model(ABC, Generic[In, Out]):
                 self._state = self._load()
                 self.loads += 1
                 log.info("model %s loaded in %.2f s", self.name, time.perf_counter() - started)
+                # Watched from the process that loaded it (worker processes each have theirs).
+                threading.Thread(target=self._watch_idle, name=f"unload-{self.name}",
+                                 daemon=True).start()
             self._last_used = time.monotonic()
             return self._state
 
@@ -78,12 +85,21 @@ class Model(ABC, Generic[In, Out]):
             return []
         state = self._ensure()
         try:
-            return self._predict(state, batch)
+            if self.thread_safe:
+                return self._predict(state, batch)
+            with self._predict_lock:
+                return self._predict(state, batch)
         finally:
             self._last_used = time.monotonic()
 
     def predict_one(self, item: In) -> Out:
         return self.predict([item])[0]
+
+    def _watch_idle(self) -> None:
+        while self.loaded:
+            time.sleep(max(0.05, min(60.0, self.idle_seconds / 4)))
+            if self.unload_if_idle():
+                return
 
     def unload(self) -> None:
         with self._lock:
@@ -103,10 +119,6 @@ class Model(ABC, Generic[In, Out]):
 
 class ModelUnavailable(RuntimeError):
     """The model cannot run here (package or weights not installed); said, never faked."""
-
-
-def unload_idle_models() -> int:
-    return sum(model.unload_if_idle() for model in list(Model.registry.values()))
 
 
 def onnx_session(path: str, providers: Sequence[str]) -> Any:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
@@ -57,9 +57,20 @@ class Library:
         return self.by_user & (self.people == 0)
 
 
+def lock_library(session: Session, owner_id: int | None) -> None:
+    """Serialise face assignment per library, so faces arriving in parallel (two workers) see
+    each other: call first thing in a fresh transaction, before reading the library."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7301, :owner)"),
+                        {"owner": owner_id or 0})
+    else:  # SQLite: any write statement takes the database's single write lock
+        session.execute(update(Person).where(Person.id == -1).values(name=None))
+
+
 def assign_faces(session: Session, owner_id: int | None, face_ids: list[int], eps: float,
                  min_faces: int) -> None:
-    """Put newly found faces with the people they belong to (see the module docstring)."""
+    """Put newly found faces with the people they belong to (see the module docstring).
+    The caller holds the library lock (``lock_library``) in this transaction."""
     if not face_ids:
         return
     lib = Library.load(session, owner_id)
@@ -94,6 +105,7 @@ def recluster(rt: Runtime, owner_id: int | None, eps: float, min_faces: int) -> 
     from sklearn.cluster import DBSCAN
 
     with rt.transaction() as session:
+        lock_library(session, owner_id)
         lib = Library.load(session, owner_id)
         free = ~lib.by_user
         labels = np.full(len(lib.ids), -1)

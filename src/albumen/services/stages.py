@@ -152,9 +152,13 @@ def faces_stage(rt: Runtime, session: Session, asset: Asset) -> None:
                         .values(cover_face_id=None))
         session.delete(old)
     session.flush()
+    # Commit the faces first, then assign them under the library lock in a fresh transaction:
+    # faces of photos processed in parallel must see each other to form a person.
+    session.commit()
     for old in previous:
         if old.crop_key:
             rt.storage.delete(old.crop_key)
+    people.lock_library(session, asset.owner_id)
     people.assign_faces(session, asset.owner_id, new_ids, settings.face_cluster_distance,
                         settings.face_min_faces)
 
