@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import os
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -79,11 +80,12 @@ def test_same_people_match_across_photos(group_photo: Image.Image, model: FaceMo
 
 
 def test_unloads_when_idle_and_loads_again(group_photo: Image.Image) -> None:
-    model = FaceModel(detect_size=800, idle_seconds=0.0)
+    model = FaceModel(detect_size=800, idle_seconds=60.0)
     assert not model.loaded  # construction reads nothing
     small = np.asarray(group_photo.resize((640, 443)))
     model.predict_one(small)
-    assert model.loaded and model.unload_if_idle()
+    assert model.loaded and not model.unload_if_idle()  # just used
+    assert model.unload_if_idle(now=time.monotonic() + 61)
     assert not model.loaded
     model.predict_one(small)  # the next call after an unload costs a load, not a failure
     assert model.loads == 2
