@@ -218,6 +218,7 @@ SHARE_ROUTES = {
     ("GET", "/api/v1/share/{token}/assets"): ("/assets", {"ok", "other_event"}),
     ("GET", "/api/v1/share/{token}/download"): ("/download", {"ok"}),
     ("GET", "/api/v1/share/{token}/qr.{fmt}"): ("/qr.png", {"ok", "other_event"}),
+    ("POST", "/api/v1/share/{token}/selfie-search"): ("/selfie-search", {"ok", "other_event"}),
 }
 SHARE_ASSET_ROUTES = [("GET", "/thumbnail"), ("GET", "/preview"), ("GET", "/original"),
                       ("DELETE", "")]

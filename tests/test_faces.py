@@ -92,6 +92,12 @@ def test_unloads_when_idle_and_loads_again(group_photo: Image.Image) -> None:
 
 
 @pytest.fixture
+def rt_storage_files(tmp_path: Path) -> Callable[[], int]:
+    root = tmp_path / "data" / "storage"
+    return lambda: sum(1 for p in root.rglob("*") if p.is_file() and "tmp" not in p.parts)
+
+
+@pytest.fixture
 def ai_client(app_client: Callable[..., TestClient], group_photo: Image.Image) -> TestClient:
     return app_client(enrichments="places,faces", face_min_faces=3)
 
@@ -209,3 +215,46 @@ def test_parallel_callers_get_correct_results(group_photo: Image.Image,
                             inputs))
     for a, b in zip(expected, got, strict=True):
         assert np.allclose(a, b, atol=1e-5)
+
+
+def test_selfie_search_for_guests(ai_client: TestClient, rt_storage_files: Callable[[], int],
+                                  group_photo: Image.Image, model: FaceModel) -> None:
+    c = ai_client
+    event = c.post("/api/v1/events", json={"title": "Wedding"}).json()
+    photos = [group_photo, *_variants(group_photo)]
+    for i, photo in enumerate(photos):
+        c.post("/api/v1/assets", params={"event_id": event["id"]},
+               files={"file": (f"g{i}.jpg", _jpeg(photo))})
+    c.post("/api/v1/assets", params={"event_id": event["id"]},
+           files={"file": ("empty.jpg", images.jpeg(seed=3))})
+    link = c.post(f"/api/v1/events/{event['id']}/links", json={"can_view": True}).json()
+    # The selfie: one guest's face, cropped from another angle of the day and enlarged.
+    face = model.predict_one(np.asarray(group_photo))[2]
+    x, y, w, h = face.box
+    W, H = group_photo.size
+    crop = group_photo.crop((int((x - w) * W), int((y - h) * H), int((x + 2 * w) * W),
+                             int((y + 2 * h) * H))).resize((600, 600))
+    selfie = _jpeg(ImageEnhance.Brightness(crop).enhance(1.1))
+
+    assets_before, files_before = len(c.get("/api/v1/assets").json()["items"]), \
+        rt_storage_files()
+    anon = {"Authorization": ""}
+    url = f"/api/v1/share/{link['token']}/selfie-search"
+    c.cookies.clear()
+    found = c.post(url, headers=anon, files={"file": ("me.jpg", selfie)})
+    assert found.status_code == 200, found.text
+    items = found.json()["items"]
+    assert len(items) == 3 and all(i["original_filename"].startswith("g") for i in items)
+    assert [i["distance"] for i in items] == sorted(i["distance"] for i in items)
+    assert items[0]["distance"] < 0.3  # the same photo the selfie was cut from
+    # The selfie was used for the query only: no asset, no file was kept.
+    assert len(c.get("/api/v1/assets").json()["items"]) == assets_before
+    assert rt_storage_files() == files_before
+
+    faceless = c.post(url, headers=anon, files={"file": ("x.jpg", images.jpeg(seed=9))})
+    assert faceless.status_code == 422 and "no face" in faceless.json()["error"]["message"]
+    junk = c.post(url, headers=anon, files={"file": ("x.jpg", b"not an image")})
+    assert junk.status_code == 422
+    c.patch(f"/api/v1/events/{event['id']}", json={"selfie_search": False})
+    off = c.post(url, headers=anon, files={"file": ("me.jpg", selfie)})
+    assert off.status_code == 403

@@ -83,6 +83,7 @@ class Settings(BaseSettings):
     face_upsample: int = Field(default=0, ge=0, le=2, description="detector upsampling passes")
     face_cluster_distance: float = Field(default=0.5, description="same person below this")
     face_min_faces: int = Field(default=3, ge=1, description="faces needed to make a person")
+    selfie_match_distance: float = Field(default=0.55, description="selfie search threshold")
 
     # Derivatives
     thumbnail_size: int = 250

@@ -15,12 +15,13 @@ from pydantic import BaseModel, Field
 from albumen.api.assets import _file, receive_upload
 from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.errors import ERRORS
+from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import MAX_ID, IdPath
 from albumen.db.models import Album, Asset, Event, Guest
-from albumen.errors import AlbumenError, InvalidInput
+from albumen.errors import AlbumenError, InvalidInput, TooLarge
 from albumen.runtime import Runtime
 from albumen.services import assets as asset_svc
-from albumen.services import downloads, sharing
+from albumen.services import downloads, selfie, sharing
 from albumen.services.audit import Actor
 from albumen.services.sharing import GuestAccess
 
@@ -301,6 +302,45 @@ def _zip_response(stream: Any, filename: str) -> StreamingResponse:
     return StreamingResponse(stream, media_type="application/zip", headers={
         "Content-Disposition": f'attachment; filename="{filename}"',
         "Cache-Control": "private, no-store"})
+
+
+class SelfieMatch(GuestAsset):
+    distance: float = Field(description="face distance to the selfie; below 0.6 is the same "
+                                        "person, lower is surer")
+
+
+class SelfieResult(BaseModel):
+    items: list[SelfieMatch]
+
+
+def _read_selfie(request: Request, boundary: bytes) -> bytes:
+    reader = MultipartReader(pull(request.stream()), boundary)
+    reader.next_file("file")
+    data = bytearray()
+    for chunk in reader.file_chunks():
+        data += chunk
+        if len(data) > selfie.MAX_SELFIE_BYTES:
+            raise TooLarge(f"the selfie is over {selfie.MAX_SELFIE_BYTES // (1024 * 1024)} MB")
+    return bytes(data)
+
+
+@router.post("/selfie-search", response_model=SelfieResult,
+             summary="Find the event's photos you appear in from a selfie (multipart 'file'); "
+                     "the selfie is used for this query only and not kept",
+             openapi_extra={"requestBody": {"required": True, "content": {
+                 "multipart/form-data": {"schema": {
+                     "type": "object", "required": ["file"],
+                     "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
+async def selfie_search(token: str, request: Request, rt: RuntimeDep) -> SelfieResult:
+    access = await run_in_threadpool(_access, rt, request, token)
+    rt.limiter.hit(rt.settings.guest_upload_rate, f"selfie:{client_ip(request)}",
+                   what="selfie searches")
+    boundary = boundary_of(request.headers.get("content-type"))
+    data = await run_in_threadpool(_read_selfie, request, boundary)
+    matches = await run_in_threadpool(selfie.search, rt, access, data)
+    return SelfieResult(items=[
+        SelfieMatch(**_guest_asset(token, m.asset, access).model_dump(),
+                    distance=round(m.distance, 4)) for m in matches])
 
 
 @router.get("/qr.{fmt}", summary="QR code of this link (PNG or SVG), for printing",
