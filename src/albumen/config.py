@@ -73,8 +73,8 @@ class Settings(BaseSettings):
     api_key_rate: str = Field(default="600/minute", description="requests per API key")
 
     # Enrichments (AI stages), in the order they run after the core stages
-    enrichments: str = Field(default="places,faces",
-                             description="comma-separated: places, faces (empty: none)")
+    enrichments: str = Field(default="places,faces,ocr",
+                             description="comma-separated: places, faces, ocr (empty: none)")
     ml_providers: str = Field(default="CPUExecutionProvider",
                               description="ONNX Runtime execution providers, in preference order")
     model_idle_seconds: float = Field(default=600.0, description="unload a model after this")

@@ -116,15 +116,24 @@ class AssetOut(BaseModel):
         )
 
 
+class TextLineOut(BaseModel):
+    text: str
+    confidence: float
+    box: list[list[float]] = Field(description="four corners, relative to the image (0..1)")
+
+
 class AssetDetail(AssetOut):
     metadata_raw: dict[str, Any] | None
     metadata_errors: list[str]
+    text: list[TextLineOut] = Field(description="text found in the photo (OCR)")
 
     @classmethod
     def of(cls, asset: Asset) -> AssetDetail:
         base = AssetOut.of(asset).model_dump()
         return cls(**base, metadata_raw=asset.metadata_raw,
-                   metadata_errors=asset.metadata_errors or [])
+                   metadata_errors=asset.metadata_errors or [],
+                   text=[TextLineOut(text=t.text, confidence=t.confidence, box=t.box)
+                         for t in asset.texts])
 
 
 class AssetPage(BaseModel):

@@ -280,6 +280,9 @@ class Asset(Base):
     metadata_raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     metadata_errors: Mapped[list[str] | None] = mapped_column(JSON)
 
+    # Text found in the photo (OCR), one line per found line, for search.
+    ocr_text: Mapped[str | None] = mapped_column(Text)
+
     thumbhash: Mapped[str | None] = mapped_column(String(64))
     # 64-bit DCT perceptual hash, stored signed so it fits BIGINT on every backend.
     phash: Mapped[int | None] = mapped_column(BigInteger)
@@ -293,6 +296,21 @@ class Asset(Base):
     derivatives: Mapped[list[Derivative]] = relationship(
         back_populates="asset", cascade="all, delete-orphan"
     )
+    texts: Mapped[list[AssetText]] = relationship(
+        cascade="all, delete-orphan", order_by="AssetText.id"
+    )
+
+
+class AssetText(Base):
+    """A line of text found in a photo, with where it is and how sure the reader was."""
+
+    __tablename__ = "asset_texts"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    confidence: Mapped[float] = mapped_column(Float)
+    box: Mapped[list[list[float]]] = mapped_column(JSON)  # four corners, relative (0..1)
 
 
 class AssetSource(Base):

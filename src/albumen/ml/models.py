@@ -7,12 +7,14 @@ from typing import Any
 
 from albumen.config import Settings
 from albumen.ml.faces import FaceModel
+from albumen.ml.ocr import OcrModel
 from albumen.ml.places import PlaceModel
 from albumen.ml.runtime import Model
 
 _lock = threading.Lock()
 _faces: dict[tuple[object, ...], FaceModel] = {}
 _places: PlaceModel | None = None
+_ocr: OcrModel | None = None
 
 
 def faces(settings: Settings) -> FaceModel:
@@ -33,6 +35,15 @@ def places(settings: Settings) -> PlaceModel:
         return _places
 
 
+def ocr(settings: Settings) -> OcrModel:
+    global _ocr
+    with _lock:
+        if _ocr is None:
+            _ocr = OcrModel([p.strip() for p in settings.ml_providers.split(",") if p.strip()],
+                            idle_seconds=settings.model_idle_seconds)
+        return _ocr
+
+
 def all_models(settings: Settings) -> list[tuple[str, Model[Any, Any]]]:
     """Every model albumen can use, with the enrichment it serves."""
-    return [("places", places(settings)), ("faces", faces(settings))]
+    return [("places", places(settings)), ("faces", faces(settings)), ("ocr", ocr(settings))]

@@ -10,7 +10,7 @@ from __future__ import annotations
 from albumen.config import Settings
 
 CORE = ("metadata", "derivatives", "phash")
-ENRICHMENTS = ("places", "faces")
+ENRICHMENTS = ("places", "faces", "ocr")
 ALL = CORE + ENRICHMENTS
 ORDER = {name: i for i, name in enumerate(ALL)}
 

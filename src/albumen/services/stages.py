@@ -12,7 +12,17 @@ from PIL import Image
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from albumen.db.models import USER, Asset, AssetTag, Derivative, Face, Person, Place, Tag
+from albumen.db.models import (
+    USER,
+    Asset,
+    AssetTag,
+    AssetText,
+    Derivative,
+    Face,
+    Person,
+    Place,
+    Tag,
+)
 from albumen.errors import MediaDecodeError
 from albumen.media import derivatives as render
 from albumen.media.imaging import check_header, open_for_display, register_codecs
@@ -177,12 +187,23 @@ def _same_place(faces: list[Face], box: tuple[float, float, float, float]) -> Fa
     return best
 
 
+def ocr_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Text in the photo (signs, banners, documents, cakes), read on the preview."""
+    lines = models.ocr(rt.settings).predict_one(_preview_pixels(rt, session, asset))
+    session.execute(delete(AssetText).where(AssetText.asset_id == asset.id))
+    for line in lines:
+        session.add(AssetText(asset_id=asset.id, text=line.text, confidence=line.confidence,
+                              box=line.box))
+    asset.ocr_text = "\n".join(line.text for line in lines) or None
+
+
 STAGE_FUNCTIONS: dict[str, StageFn] = {
     "metadata": metadata_stage,
     "derivatives": derivatives_stage,
     "phash": phash_stage,
     "places": places_stage,
     "faces": faces_stage,
+    "ocr": ocr_stage,
 }
 
 
