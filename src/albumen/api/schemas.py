@@ -83,6 +83,9 @@ class AssetOut(BaseModel):
     phash: str | None
     event_id: int | None
     moderation: str
+    moderation_note: str | None
+    screening: dict[str, Any] | None = Field(
+        description="nudity score and labels, sharpness, brightness, and flags with reasons")
     links: AssetLinks
 
     @classmethod
@@ -111,6 +114,7 @@ class AssetOut(BaseModel):
             favorite=asset.favorite, thumbhash=asset.thumbhash,
             phash=(f"{asset.phash & ((1 << 64) - 1):016x}" if asset.phash is not None else None),
             event_id=asset.event_id, moderation=asset.moderation,
+            moderation_note=asset.moderation_note, screening=asset.screening,
             links=AssetLinks(original=f"{base}/original", thumbnail=f"{base}/thumbnail",
                              preview=f"{base}/preview"),
         )

@@ -205,7 +205,8 @@ async def upload(token: str, request: Request, rt: RuntimeDep,
     await run_in_threadpool(sharing.reserve_upload, rt, link_id, access.guest_id)
     try:
         with rt.session() as session:
-            dest = sharing.upload_destination(session, access)
+            dest = sharing.upload_destination(
+                session, access, "screening" in rt.settings.enabled_enrichments)
         result = await receive_upload(rt, request, dest)
     except (AlbumenError, Exception):
         await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)

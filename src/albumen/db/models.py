@@ -30,6 +30,8 @@ ASSET_PROCESSING, ASSET_READY, ASSET_FAILED = "processing", "ready", "failed"
 
 # Moderation states of an asset (library assets and approved uploads are "approved").
 APPROVED, PENDING_REVIEW, REJECTED = "approved", "pending", "rejected"
+# The note on a guest upload that waits for the screening stage before anyone sees it.
+AWAITING_SCREENING = "awaiting screening"
 # Roles in an event, from most to least powerful.
 OWNER, COHOST, CONTRIBUTOR, VIEWER = "owner", "cohost", "contributor", "viewer"
 EVENT_ROLES = (OWNER, COHOST, CONTRIBUTOR, VIEWER)
@@ -282,6 +284,8 @@ class Asset(Base):
 
     # Text found in the photo (OCR), one line per found line, for search.
     ocr_text: Mapped[str | None] = mapped_column(Text)
+    # Screening: nudity score and labels, quality measures, and the flags raised from them.
+    screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
     thumbhash: Mapped[str | None] = mapped_column(String(64))
     # 64-bit DCT perceptual hash, stored signed so it fits BIGINT on every backend.

@@ -10,11 +10,13 @@ from albumen.ml.faces import FaceModel
 from albumen.ml.ocr import OcrModel
 from albumen.ml.places import PlaceModel
 from albumen.ml.runtime import Model
+from albumen.ml.screening import ScreeningModel
 
 _lock = threading.Lock()
 _faces: dict[tuple[object, ...], FaceModel] = {}
 _places: PlaceModel | None = None
 _ocr: OcrModel | None = None
+_screening: ScreeningModel | None = None
 
 
 def faces(settings: Settings) -> FaceModel:
@@ -39,11 +41,24 @@ def ocr(settings: Settings) -> OcrModel:
     global _ocr
     with _lock:
         if _ocr is None:
-            _ocr = OcrModel([p.strip() for p in settings.ml_providers.split(",") if p.strip()],
-                            idle_seconds=settings.model_idle_seconds)
+            _ocr = OcrModel(_providers(settings), idle_seconds=settings.model_idle_seconds)
         return _ocr
+
+
+def screening(settings: Settings) -> ScreeningModel:
+    global _screening
+    with _lock:
+        if _screening is None:
+            _screening = ScreeningModel(_providers(settings),
+                                        idle_seconds=settings.model_idle_seconds)
+        return _screening
+
+
+def _providers(settings: Settings) -> list[str]:
+    return [p.strip() for p in settings.ml_providers.split(",") if p.strip()]
 
 
 def all_models(settings: Settings) -> list[tuple[str, Model[Any, Any]]]:
     """Every model albumen can use, with the enrichment it serves."""
-    return [("places", places(settings)), ("faces", faces(settings)), ("ocr", ocr(settings))]
+    return [("screening", screening(settings)), ("places", places(settings)),
+            ("faces", faces(settings)), ("ocr", ocr(settings))]

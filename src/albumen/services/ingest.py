@@ -76,6 +76,7 @@ class Origin:
     guest_id: int | None = None
     link_id: int | None = None
     moderation: str = APPROVED
+    moderation_note: str | None = None
 
     @property
     def scope(self) -> str:
@@ -188,6 +189,7 @@ def _record(
                 owner_id=origin.owner_id, event_id=origin.event_id, scope=origin.scope,
                 uploaded_by_id=origin.uploaded_by_id, guest_id=origin.guest_id,
                 link_id=origin.link_id, moderation=origin.moderation,
+                moderation_note=origin.moderation_note,
                 state=ASSET_PROCESSING, created_at=now, sort_at=now,
             )
             session.add(asset)

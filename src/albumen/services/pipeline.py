@@ -10,7 +10,8 @@ from __future__ import annotations
 from albumen.config import Settings
 
 CORE = ("metadata", "derivatives", "phash")
-ENRICHMENTS = ("places", "faces", "ocr")
+# Screening first: guest uploads wait for it before anyone sees them.
+ENRICHMENTS = ("screening", "places", "faces", "ocr")
 ALL = CORE + ENRICHMENTS
 ORDER = {name: i for i, name in enumerate(ALL)}
 

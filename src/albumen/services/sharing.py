@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from albumen.db.base import utcnow
 from albumen.db.models import (
     APPROVED,
+    AWAITING_SCREENING,
     COHOST,
     PENDING_REVIEW,
     Album,
@@ -215,16 +216,22 @@ def release_upload(rt: Runtime, link_id: int, guest_id: int) -> None:
                         .values(upload_count=Guest.upload_count - 1))
 
 
-def upload_destination(session: Session, access: GuestAccess) -> dict[str, Any]:
-    """Where a guest upload goes: the event (owned by its owner), approved or pending."""
+def upload_destination(session: Session, access: GuestAccess, screened: bool
+                       ) -> dict[str, Any]:
+    """Where a guest upload goes: the event (owned by its owner); pending when the event
+    requires review, or until screening has looked at it when screening is on."""
     link = access.link
     if link.event_id is None:
         raise Forbidden("this link does not allow upload")
     event = session.get(Event, link.event_id)
     assert event is not None
-    return {"owner_id": event.owner_id, "event_id": event.id, "guest_id": access.guest_id,
-            "link_id": link.id,
-            "moderation": PENDING_REVIEW if event.review_required else APPROVED}
+    dest = {"owner_id": event.owner_id, "event_id": event.id, "guest_id": access.guest_id,
+            "link_id": link.id, "moderation": APPROVED}
+    if event.review_required:
+        dest["moderation"] = PENDING_REVIEW
+    elif screened:
+        dest["moderation"], dest["moderation_note"] = PENDING_REVIEW, AWAITING_SCREENING
+    return dest
 
 
 def guest_visible_clause(access: GuestAccess, now: datetime | None = None

@@ -13,11 +13,15 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from albumen.db.models import (
+    APPROVED,
+    AWAITING_SCREENING,
+    PENDING_REVIEW,
     USER,
     Asset,
     AssetTag,
     AssetText,
     Derivative,
+    Event,
     Face,
     Person,
     Place,
@@ -25,6 +29,7 @@ from albumen.db.models import (
 )
 from albumen.errors import MediaDecodeError
 from albumen.media import derivatives as render
+from albumen.media import quality
 from albumen.media.imaging import check_header, open_for_display, register_codecs
 from albumen.media.metadata import read_metadata
 from albumen.ml import faces as face_math
@@ -197,6 +202,52 @@ def ocr_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     asset.ocr_text = "\n".join(line.text for line in lines) or None
 
 
+def screening_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Nudity score and labels, sharpness and exposure, near-duplicates within the event; a
+    guest upload waits for a moderator when it is flagged for nudity, and is released once
+    screened clean in an event that does not require review."""
+    settings = rt.settings
+    pixels = _preview_pixels(rt, session, asset)
+    nudity = models.screening(settings).predict_one(pixels)
+    q = quality.measure(Image.fromarray(pixels))
+    flags: list[dict[str, object]] = []
+    if nudity.score >= settings.screening_nudity_threshold:
+        shown = ", ".join(str(x["label"]).lower() for x in nudity.labels[:3]) or "explicit"
+        flags.append({"flag": "nudity", "reason": f"nudity {nudity.score:.2f} ({shown})"})
+    if q.sharpness < settings.screening_blur_threshold:
+        flags.append({"flag": "blurry", "reason": f"blurry (sharpness {q.sharpness:.0f})"})
+    if q.brightness < 40 or q.dark_fraction > 0.6:
+        flags.append({"flag": "dark", "reason": f"too dark (mean {q.brightness:.0f}/255)"})
+    elif q.brightness > 220 or q.bright_fraction > 0.5:
+        flags.append({"flag": "overexposed",
+                      "reason": f"overexposed ({q.bright_fraction:.0%} blown out)"})
+    twins = _event_twins(session, asset, settings.screening_duplicate_distance)
+    if twins:
+        flags.append({"flag": "near_duplicate", "asset_ids": twins,
+                      "reason": f"near-duplicate of {', '.join(f'#{t}' for t in twins[:5])}"})
+    asset.screening = {"nudity": nudity.score, "labels": nudity.labels,
+                       "sharpness": q.sharpness, "brightness": q.brightness, "flags": flags}
+    if asset.guest_id is None or asset.moderated_by_id is not None or asset.event_id is None:
+        return  # members' photos, and anything a human already decided, are left alone
+    event = session.get(Event, asset.event_id)
+    if any(f["flag"] == "nudity" for f in flags):
+        asset.moderation = PENDING_REVIEW
+        asset.moderation_note = "held by screening: " + "; ".join(
+            str(f["reason"]) for f in flags)
+    elif (event is not None and not event.review_required
+          and asset.moderation == PENDING_REVIEW and asset.moderation_note == AWAITING_SCREENING):
+        asset.moderation, asset.moderation_note = APPROVED, None
+
+
+def _event_twins(session: Session, asset: Asset, max_distance: int) -> list[int]:
+    if asset.event_id is None or asset.phash is None:
+        return []
+    rows = session.execute(select(Asset.id, Asset.phash).where(
+        Asset.event_id == asset.event_id, Asset.id != asset.id, Asset.phash.is_not(None),
+        Asset.deleted_at.is_(None))).all()
+    return [i for i, h in rows if render.hamming(h, asset.phash) <= max_distance]
+
+
 STAGE_FUNCTIONS: dict[str, StageFn] = {
     "metadata": metadata_stage,
     "derivatives": derivatives_stage,
@@ -204,6 +255,7 @@ STAGE_FUNCTIONS: dict[str, StageFn] = {
     "places": places_stage,
     "faces": faces_stage,
     "ocr": ocr_stage,
+    "screening": screening_stage,
 }
 
 

@@ -1,0 +1,55 @@
+"""Nudity screening with NudeNet's detector (a YOLO ONNX model inside the wheel)."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from albumen.ml.runtime import Availability, Model
+
+# The detector's classes that make a photo need a human look before guests see it.
+EXPLICIT = frozenset({"FEMALE_BREAST_EXPOSED", "FEMALE_GENITALIA_EXPOSED",
+                      "MALE_GENITALIA_EXPOSED", "BUTTOCKS_EXPOSED", "ANUS_EXPOSED"})
+LABEL_MIN_SCORE = 0.4
+
+
+@dataclass
+class Nudity:
+    score: float  # the highest score among explicit classes (0 when none was found)
+    labels: list[dict[str, float | str]] = field(default_factory=list)
+
+
+class ScreeningModel(Model[np.ndarray, Nudity]):
+    name = "screening"
+
+    def __init__(self, providers: Sequence[str] = ("CPUExecutionProvider",),
+                 idle_seconds: float = 600.0) -> None:
+        super().__init__(idle_seconds)
+        self.providers = list(providers)
+
+    def availability(self) -> Availability:
+        for package in ("nudenet", "onnxruntime"):
+            if importlib.util.find_spec(package) is None:
+                return Availability(False, f"the {package!r} package is not installed")
+        return Availability(True)
+
+    def _load(self) -> Any:
+        from nudenet import NudeDetector
+
+        return NudeDetector(providers=self.providers)
+
+    def _predict(self, state: Any, batch: Sequence[np.ndarray]) -> list[Nudity]:
+        out = []
+        for rgb in batch:
+            found = state.detect(np.ascontiguousarray(rgb[:, :, ::-1]))  # it reads BGR
+            labels = [{"label": d["class"], "score": round(float(d["score"]), 4)}
+                      for d in found if float(d["score"]) >= LABEL_MIN_SCORE
+                      and not d["class"].startswith("FACE_")]
+            score = max((float(d["score"]) for d in found if d["class"] in EXPLICIT),
+                        default=0.0)
+            out.append(Nudity(round(score, 4), labels))
+        return out
