@@ -258,3 +258,12 @@ def test_selfie_search_for_guests(ai_client: TestClient, rt_storage_files: Calla
     c.patch(f"/api/v1/events/{event['id']}", json={"selfie_search": False})
     off = c.post(url, headers=anon, files={"file": ("me.jpg", selfie)})
     assert off.status_code == 403
+
+
+def test_cnn_detector_option(group_photo: Image.Image) -> None:
+    """dlib's MMOD CNN detector, the slower option that finds more turned faces."""
+    cnn = FaceModel(detector="cnn", detect_size=900)
+    found = cnn.predict_one(np.asarray(group_photo))
+    assert len(found) == 6 and all(f.confidence > 0 for f in found)
+    with pytest.raises(ValueError):
+        FaceModel(detector="haar")
