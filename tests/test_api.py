@@ -239,3 +239,32 @@ def test_ready_reports_broken_storage(client: TestClient, rt: Runtime) -> None:
     (rt.settings.data_dir / "storage").write_text("not a directory")
     err = assert_error(client.get("/health/ready"), 503, "unavailable")
     assert err["details"]["checks"]["storage"].startswith("error")
+
+
+def test_duplicate_groups_and_keep_best(client: TestClient) -> None:
+    from io import BytesIO
+
+    from PIL import Image
+
+    original = images.jpeg(1600, 1200, seed=77)
+    smaller = BytesIO()
+    Image.open(BytesIO(original)).resize((800, 600)).save(smaller, "JPEG", quality=70)
+    ids = {}
+    for name, data in (("orig.jpg", original), ("small.jpg", smaller.getvalue()),
+                       ("other.jpg", images.jpeg(1600, 1200, seed=78))):
+        ids[name] = client.post("/api/v1/assets", files={"file": (name, data)}).json()[
+            "asset"]["id"]
+    groups = client.get("/api/v1/assets/duplicates").json()
+    assert len(groups) == 1
+    assert sorted(a["id"] for a in groups[0]["assets"]) == sorted(
+        [ids["orig.jpg"], ids["small.jpg"]])
+    assert groups[0]["best_id"] == ids["orig.jpg"]  # more pixels
+    wrong = client.post("/api/v1/assets/duplicates/resolve",
+                        json={"keep_id": ids["orig.jpg"], "trash_ids": [ids["other.jpg"]]})
+    assert wrong.status_code == 422 and "not a near-duplicate" in wrong.json()["error"]["message"]
+    done = client.post("/api/v1/assets/duplicates/resolve",
+                       json={"keep_id": ids["orig.jpg"], "trash_ids": [ids["small.jpg"]]})
+    assert done.json() == {"trashed": 1}
+    assert client.get("/api/v1/assets/duplicates").json() == []
+    trashed = client.get("/api/v1/assets", params={"trashed": True}).json()["items"]
+    assert [a["id"] for a in trashed] == [ids["small.jpg"]]

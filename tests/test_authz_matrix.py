@@ -95,6 +95,10 @@ def _user_rules() -> list[Rule]:
         Rule("GET", f"{a}/download", lambda w: f"{a}/download?ids={w.ids['lib']}",
              {"owner"}, empty_for_others=True),
         Rule("GET", "/api/v1/status", lambda w: "/api/v1/status", EVERY_USER),
+        Rule("GET", f"{a}/duplicates", lambda w: f"{a}/duplicates", EVERY_USER),
+        Rule("POST", f"{a}/duplicates/resolve", lambda w: f"{a}/duplicates/resolve",
+             {"owner"}, writes=True,
+             body=lambda w: {"json": {"keep_id": w.ids["lib"], "trash_ids": [w.ids["ok"]]}}),
     ]
     for key, allowed in (("ok", MEMBERS), ("pending", MODERATORS), ("lib", {"owner"}),
                          ("b_asset", {"owner_b"})):

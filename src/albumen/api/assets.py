@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from pydantic import BaseModel, Field
 from starlette.requests import ClientDisconnect
 
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
@@ -21,12 +22,12 @@ from albumen.api.schemas import (
     NearDuplicates,
     UploadResult,
 )
-from albumen.api.types import IdPath, IdQuery
+from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
 from albumen.errors import InvalidInput, NotFound, TooLarge
 from albumen.runtime import Runtime
 from albumen.services import assets as svc
-from albumen.services import audit
+from albumen.services import audit, duplicates
 from albumen.services.access import require_event
 from albumen.services.audit import Actor
 from albumen.services.ingest import IngestResult, Origin, ingest
@@ -135,6 +136,39 @@ def list_assets(
         cursor=cursor,
     )
     return AssetPage(items=[AssetOut.of(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+class DuplicateGroup(BaseModel):
+    best_id: int = Field(description="the one to keep: most pixels, then sharpest")
+    assets: list[AssetOut]
+
+
+class Resolve(BaseModel):
+    keep_id: Id
+    trash_ids: list[Id] = Field(min_length=1, max_length=1000)
+
+
+class Trashed(BaseModel):
+    trashed: int
+
+
+@router.get("/duplicates", response_model=list[DuplicateGroup],
+            summary="Groups of near-duplicate photos in your library, largest first")
+def duplicate_groups(principal: PrincipalDep, session: SessionDep, rt: RuntimeDep,
+                     max_distance: Annotated[int | None, Query(ge=0, le=16)] = None
+                     ) -> list[DuplicateGroup]:
+    distance = rt.settings.near_duplicate_distance if max_distance is None else max_distance
+    return [DuplicateGroup(best_id=g.best_id, assets=[AssetOut.of(a) for a in g.assets])
+            for g in duplicates.groups(session, principal.user_id, distance)]
+
+
+@router.post("/duplicates/resolve", response_model=Trashed,
+             summary="Keep one photo of a group and move the others to the trash")
+def resolve_duplicates(body: Resolve, principal: PrincipalDep, actor: ActorDep,
+                       rt: RuntimeDep) -> Trashed:
+    return Trashed(trashed=duplicates.resolve(rt, principal.user_id, body.keep_id,
+                                              body.trash_ids,
+                                              rt.settings.near_duplicate_distance, actor))
 
 
 @router.get("/download", response_class=StreamingResponse,
