@@ -94,3 +94,28 @@ def test_blurry_dark_and_duplicate_uploads_are_flagged(
     assert first["id"] in twin["asset_ids"] and twin["reason"].startswith("near-duplicate")
     # Flags inform the moderator; only nudity holds a photo back.
     assert {blurry["moderation"], dark["moderation"], again["moderation"]} == {"approved"}
+
+
+def test_bursts_are_stacked_with_the_sharpest_on_top(
+        app_client: Callable[..., TestClient]) -> None:
+    c = app_client(enrichments="bursts")
+    scene = images.photo(1600, 1200, seed=21)
+    shots = [("b0.jpg", scene.filter(ImageFilter.GaussianBlur(3)), "18:30:00"),
+             ("b1.jpg", scene, "18:30:01"),  # the sharp one
+             ("b2.jpg", scene.crop((6, 4, 1600, 1200)).resize((1600, 1200))
+              .filter(ImageFilter.GaussianBlur(2)), "18:30:02"),
+             ("later.jpg", scene, "18:45:00")]  # same scene, minutes later: not the burst
+    ids = {}
+    for name, im, clock in shots:
+        buf = io.BytesIO()
+        im.save(buf, "JPEG", quality=90, exif=images.exif_bytes(taken=f"2023:06:01 {clock}"))
+        ids[name] = c.post("/api/v1/assets", files={"file": (name, buf.getvalue())}
+                           ).json()["asset"]["id"]
+    burst = c.get(f"/api/v1/assets/{ids['b1.jpg']}").json()
+    assert burst["stack_id"] is not None and burst["stack_cover"] is True
+    stacked = c.get("/api/v1/assets", params={"stack_id": burst["stack_id"]}).json()["items"]
+    assert sorted(a["id"] for a in stacked) == sorted(ids[n] for n in ("b0.jpg", "b1.jpg",
+                                                                         "b2.jpg"))
+    assert c.get(f"/api/v1/assets/{ids['later.jpg']}").json()["stack_id"] is None
+    timeline = c.get("/api/v1/assets", params={"collapse_stacks": True}).json()["items"]
+    assert sorted(a["id"] for a in timeline) == sorted([ids["b1.jpg"], ids["later.jpg"]])

@@ -73,9 +73,9 @@ class Settings(BaseSettings):
     api_key_rate: str = Field(default="600/minute", description="requests per API key")
 
     # Enrichments (AI stages), in the order they run after the core stages
-    enrichments: str = Field(default="screening,places,faces,ocr",
-                             description="comma-separated: screening, places, faces, ocr "
-                                         "(empty: none)")
+    enrichments: str = Field(default="screening,bursts,places,faces,ocr",
+                             description="comma-separated: screening, bursts, places, faces, "
+                                         "ocr (empty: none)")
     ml_providers: str = Field(default="CPUExecutionProvider",
                               description="ONNX Runtime execution providers, in preference order")
     model_idle_seconds: float = Field(default=600.0, description="unload a model after this")
@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     selfie_match_distance: float = Field(default=0.55, description="selfie search threshold")
     screening_nudity_threshold: float = Field(
         default=0.5, description="guest uploads scoring this or more wait for a moderator")
+    burst_seconds: float = Field(default=3.0, description="burst: photos this close in time")
+    burst_distance: int = Field(default=14, description="burst: phash distance of alike photos")
     screening_blur_threshold: float = Field(default=60.0, description="sharpness below: blurry")
     screening_duplicate_distance: int = Field(
         default=4, description="phash distance for near-duplicate guest uploads in an event")

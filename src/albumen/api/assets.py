@@ -121,6 +121,8 @@ def list_assets(
     trashed: bool = False,
     event_id: IdQuery = None,
     moderation: Annotated[str | None, Query(pattern="^(approved|pending|rejected)$")] = None,
+    stack_id: IdQuery = None,
+    collapse_stacks: bool = False,
     limit: Annotated[int, Query(ge=1, le=svc.MAX_PAGE)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
 ) -> AssetPage:
@@ -131,7 +133,8 @@ def list_assets(
         session,
         svc.AssetFilter(taken_after=taken_after, taken_before=taken_before, camera=camera,
                         has_gps=has_gps, media_type=media_type, state=state, trashed=trashed,
-                        event_id=event_id, moderation=moderation, viewer=principal.user_id),
+                        event_id=event_id, moderation=moderation, stack_id=stack_id,
+                        collapse_stacks=collapse_stacks, viewer=principal.user_id),
         limit=limit,
         cursor=cursor,
     )

@@ -82,6 +82,8 @@ class AssetOut(BaseModel):
     thumbhash: str | None
     phash: str | None
     event_id: int | None
+    stack_id: int | None = Field(description="the burst this photo belongs to")
+    stack_cover: bool = Field(description="the best photo of its burst (shown on top)")
     moderation: str
     moderation_note: str | None
     screening: dict[str, Any] | None = Field(
@@ -113,7 +115,10 @@ class AssetOut(BaseModel):
             title=asset.title, description=asset.description, keywords=asset.keywords or [],
             favorite=asset.favorite, thumbhash=asset.thumbhash,
             phash=(f"{asset.phash & ((1 << 64) - 1):016x}" if asset.phash is not None else None),
-            event_id=asset.event_id, moderation=asset.moderation,
+            event_id=asset.event_id, stack_id=asset.stack_id,
+            stack_cover=asset.stack_id is not None and asset.stack is not None
+            and asset.stack.cover_asset_id == asset.id,
+            moderation=asset.moderation,
             moderation_note=asset.moderation_note, screening=asset.screening,
             links=AssetLinks(original=f"{base}/original", thumbnail=f"{base}/thumbnail",
                              preview=f"{base}/preview"),

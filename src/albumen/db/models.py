@@ -286,6 +286,13 @@ class Asset(Base):
     ocr_text: Mapped[str | None] = mapped_column(Text)
     # Screening: nudity score and labels, quality measures, and the flags raised from them.
     screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # Variance of the Laplacian of the preview (higher is sharper): picks the best of a burst.
+    sharpness: Mapped[float | None] = mapped_column(Float)
+    # A burst: photos seconds apart from one camera, visually alike; the stack's cover is the
+    # best of them and the one timelines show.
+    stack_id: Mapped[int | None] = mapped_column(
+        ForeignKey("stacks.id", ondelete="SET NULL"), index=True
+    )
 
     thumbhash: Mapped[str | None] = mapped_column(String(64))
     # 64-bit DCT perceptual hash, stored signed so it fits BIGINT on every backend.
@@ -300,9 +307,21 @@ class Asset(Base):
     derivatives: Mapped[list[Derivative]] = relationship(
         back_populates="asset", cascade="all, delete-orphan"
     )
+    stack: Mapped[Stack | None] = relationship(foreign_keys=[stack_id], lazy="selectin")
     texts: Mapped[list[AssetText]] = relationship(
         cascade="all, delete-orphan", order_by="AssetText.id"
     )
+
+
+class Stack(Base):
+    __tablename__ = "stacks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    cover_asset_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assets.id", ondelete="SET NULL", use_alter=True)
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class AssetText(Base):

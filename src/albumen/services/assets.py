@@ -13,7 +13,7 @@ from sqlalchemy import Select, and_, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from albumen.db.base import utcnow
-from albumen.db.models import AlbumAsset, Asset, Derivative
+from albumen.db.models import AlbumAsset, Asset, Derivative, Stack
 from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
 from albumen.services import audit
@@ -34,6 +34,8 @@ class AssetFilter:
     trashed: bool = False
     event_id: int | None = None
     album_id: int | None = None
+    stack_id: int | None = None
+    collapse_stacks: bool = False  # a burst shows as its best photo only
     moderation: str | None = None
     # Whose view this is: a user id (only what they may see), or None for the operator (CLI).
     viewer: int | None = None
@@ -86,6 +88,11 @@ def filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset]
     if f.album_id is not None:
         query = query.where(exists(select(AlbumAsset.asset_id).where(
             AlbumAsset.album_id == f.album_id, AlbumAsset.asset_id == Asset.id)))
+    if f.stack_id is not None:
+        query = query.where(Asset.stack_id == f.stack_id)
+    if f.collapse_stacks:
+        query = query.where(or_(Asset.stack_id.is_(None), exists(select(Stack.id).where(
+            Stack.id == Asset.stack_id, Stack.cover_asset_id == Asset.id))))
     if f.moderation:
         query = query.where(Asset.moderation == f.moderation)
     if f.viewer is not None:

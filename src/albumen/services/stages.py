@@ -35,7 +35,7 @@ from albumen.media.metadata import read_metadata
 from albumen.ml import faces as face_math
 from albumen.ml import models
 from albumen.runtime import Runtime
-from albumen.services import people
+from albumen.services import bursts, people
 from albumen.storage.base import derivative_key, face_crop_key
 
 StageFn = Callable[[Runtime, Session, Asset], None]
@@ -248,6 +248,17 @@ def _event_twins(session: Session, asset: Asset, max_distance: int) -> list[int]
     return [i for i, h in rows if render.hamming(h, asset.phash) <= max_distance]
 
 
+def bursts_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Sharpness of the photo, then its burst: photos seconds apart from the same camera that
+    look alike share a stack whose cover is the best of them."""
+    settings = rt.settings
+    asset.sharpness = quality.measure(
+        Image.fromarray(_preview_pixels(rt, session, asset))).sharpness
+    session.commit()  # visible to a parallel worker stacking a neighbour
+    people.lock_library(session, asset.owner_id)
+    bursts.stack_burst(session, asset, settings.burst_seconds, settings.burst_distance)
+
+
 STAGE_FUNCTIONS: dict[str, StageFn] = {
     "metadata": metadata_stage,
     "derivatives": derivatives_stage,
@@ -256,6 +267,7 @@ STAGE_FUNCTIONS: dict[str, StageFn] = {
     "faces": faces_stage,
     "ocr": ocr_stage,
     "screening": screening_stage,
+    "bursts": bursts_stage,
 }
 
 
