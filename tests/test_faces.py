@@ -267,3 +267,26 @@ def test_cnn_detector_option(group_photo: Image.Image) -> None:
     assert len(found) == 6 and all(f.confidence > 0 for f in found)
     with pytest.raises(ValueError):
         FaceModel(detector="haar")
+
+
+def test_holidays_and_birthdays_become_tags(app_client: Callable[..., TestClient],
+                                            group_photo: Image.Image) -> None:
+    c = app_client(enrichments="places,faces,dates", face_min_faces=3)
+    christmas = images.exif_bytes(taken="2023:12:25 12:00:00", gps=(38.7223, -9.1393))
+    xmas = c.post("/api/v1/assets", files={"file": ("x.jpg", images.jpeg(seed=8, exif=christmas))}
+                  ).json()["asset"]
+    tags = c.get(f"/api/v1/assets/{xmas['id']}").json()["tags"]
+    assert {"name": "christmas day", "source": "holiday", "confidence": None} in tags
+    ids = []
+    for i, photo in enumerate([group_photo, *_variants(group_photo)]):
+        buf = io.BytesIO()
+        photo.save(buf, "JPEG", quality=90,
+                   exif=images.exif_bytes(taken="2024:03:14 15:00:00"))
+        ids.append(c.post("/api/v1/assets", files={"file": (f"p{i}.jpg", buf.getvalue())}
+                          ).json()["asset"]["id"])
+    person = c.get("/api/v1/people").json()[0]
+    c.patch(f"/api/v1/people/{person['id']}", json={"name": "Eva", "birth_date": "1990-03-14"})
+    for asset_id in ids:  # the new birth date re-tags the person's photos
+        names = [t["name"] for t in c.get(f"/api/v1/assets/{asset_id}").json()["tags"]
+                 if t["source"] == "birthday"]
+        assert names == ["birthday of eva"]

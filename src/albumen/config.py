@@ -73,9 +73,11 @@ class Settings(BaseSettings):
     api_key_rate: str = Field(default="600/minute", description="requests per API key")
 
     # Enrichments (AI stages), in the order they run after the core stages
-    enrichments: str = Field(default="screening,bursts,places,faces,ocr",
+    enrichments: str = Field(default="screening,bursts,places,faces,ocr,dates",
                              description="comma-separated: screening, bursts, places, faces, "
-                                         "ocr (empty: none)")
+                                         "ocr, dates (empty: none)")
+    holiday_country: str | None = Field(
+        default=None, description="ISO country for holidays when a photo has no place")
     ml_providers: str = Field(default="CPUExecutionProvider",
                               description="ONNX Runtime execution providers, in preference order")
     model_idle_seconds: float = Field(default=600.0, description="unload a model after this")

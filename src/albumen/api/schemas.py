@@ -40,6 +40,12 @@ class Location(BaseModel):
     altitude: float | None = None
 
 
+class TagOut(BaseModel):
+    name: str
+    source: str = Field(description="metadata, holiday, birthday, user, clip, ...")
+    confidence: float | None
+
+
 class AssetLinks(BaseModel):
     original: str
     thumbnail: str
@@ -78,6 +84,7 @@ class AssetOut(BaseModel):
     title: str | None
     description: str | None
     keywords: list[str]
+    tags: list[TagOut]
     favorite: bool
     thumbhash: str | None
     phash: str | None
@@ -113,6 +120,8 @@ class AssetOut(BaseModel):
             exposure_time=asset.exposure_time, f_number=asset.f_number, iso=asset.iso,
             focal_length=asset.focal_length, location=location, rating=asset.rating,
             title=asset.title, description=asset.description, keywords=asset.keywords or [],
+            tags=[TagOut(name=t.tag.name, source=t.source, confidence=t.confidence)
+                  for t in asset.tags],
             favorite=asset.favorite, thumbhash=asset.thumbhash,
             phash=(f"{asset.phash & ((1 << 64) - 1):016x}" if asset.phash is not None else None),
             event_id=asset.event_id, stack_id=asset.stack_id,

@@ -308,6 +308,7 @@ class Asset(Base):
         back_populates="asset", cascade="all, delete-orphan"
     )
     stack: Mapped[Stack | None] = relationship(foreign_keys=[stack_id], lazy="selectin")
+    tags: Mapped[list[AssetTag]] = relationship(lazy="selectin", viewonly=True)
     texts: Mapped[list[AssetText]] = relationship(
         cascade="all, delete-orphan", order_by="AssetText.id"
     )
@@ -435,6 +436,8 @@ class AssetTag(Base):
     )
     source: Mapped[str] = mapped_column(String(32), primary_key=True)  # metadata, user, clip…
     confidence: Mapped[float | None] = mapped_column(Float)
+
+    tag: Mapped[Tag] = relationship(lazy="joined")
 
 
 class Person(Base):

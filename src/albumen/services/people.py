@@ -213,6 +213,7 @@ def update_person(rt: Runtime, owner_id: int, person_id: int, *, name: str | Non
         person = _own_person(session, owner_id, person_id)
         if "name" in fields:
             person.name = (name or "").strip() or None
+        retag = "birth_date" in fields and person.birth_date != birth_date
         if "birth_date" in fields:
             person.birth_date = birth_date
         if "hidden" in fields and hidden is not None:
@@ -224,6 +225,14 @@ def update_person(rt: Runtime, owner_id: int, person_id: int, *, name: str | Non
                     raise InvalidInput(f"face {cover_face_id} is not this person's")
             person.cover_face_id = cover_face_id
         person.updated_at = utcnow()
+        asset_ids = sorted(set(session.scalars(
+            select(Face.asset_id).where(Face.person_id == person_id)))) if retag else []
+    if asset_ids and "dates" in rt.settings.enabled_enrichments:
+        from albumen.services.processing import reset_stages
+
+        reset_stages(rt, asset_ids, ["dates"])  # birthday tags follow the new date
+        for asset_id in asset_ids:
+            rt.queue.enqueue_asset(asset_id)
 
 
 def merge(rt: Runtime, owner_id: int, into_id: int, other_ids: list[int]) -> int:

@@ -11,7 +11,7 @@ from albumen.config import Settings
 
 CORE = ("metadata", "derivatives", "phash")
 # Screening first: guest uploads wait for it before anyone sees them.
-ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr")
+ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "dates")
 ALL = CORE + ENRICHMENTS
 ORDER = {name: i for i, name in enumerate(ALL)}
 

@@ -64,16 +64,23 @@ def metadata_stage(rt: Runtime, session: Session, asset: Asset) -> None:
 
 
 def _set_keyword_tags(session: Session, asset_id: int, keywords: list[str]) -> None:
+    set_tags(session, asset_id, "metadata", keywords)
+
+
+def set_tags(session: Session, asset_id: int, source: str, names: list[str],
+             confidence: float | None = None) -> None:
+    """Replace the asset's tags from one source (metadata, holiday, birthday, clip, ...)."""
     session.execute(
-        delete(AssetTag).where(AssetTag.asset_id == asset_id, AssetTag.source == "metadata")
+        delete(AssetTag).where(AssetTag.asset_id == asset_id, AssetTag.source == source)
     )
-    for word in dict.fromkeys(k.strip().lower() for k in keywords if k.strip()):
+    for word in dict.fromkeys(k.strip().lower()[:200] for k in names if k.strip()):
         tag = session.scalar(select(Tag).where(Tag.name == word))
         if tag is None:
             tag = Tag(name=word)
             session.add(tag)
             session.flush()
-        session.add(AssetTag(asset_id=asset_id, tag_id=tag.id, source="metadata"))
+        session.add(AssetTag(asset_id=asset_id, tag_id=tag.id, source=source,
+                             confidence=confidence))
 
 
 def derivatives_stage(rt: Runtime, session: Session, asset: Asset) -> None:
@@ -259,6 +266,36 @@ def bursts_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     bursts.stack_burst(session, asset, settings.burst_seconds, settings.burst_distance)
 
 
+def dates_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Dates that matter as tags: the public holiday of the day (country from the photo's
+    place, else ALBUMEN_HOLIDAY_COUNTRY) and the birthdays of the people in it."""
+    day = (asset.taken_at_local or asset.taken_at)
+    if day is None:
+        set_tags(session, asset.id, "holiday", [])
+        set_tags(session, asset.id, "birthday", [])
+        return
+    place = session.get(Place, asset.place_id) if asset.place_id else None
+    country = (place.country_code if place and place.country_code
+               else rt.settings.holiday_country)
+    names: list[str] = []
+    if country:
+        import holidays
+
+        try:
+            found = holidays.country_holidays(country, years=day.year).get(day.date())
+        except NotImplementedError:  # a country the package does not know
+            found = None
+        if found:
+            names = [part.strip() for part in str(found).split(";")]
+    set_tags(session, asset.id, "holiday", names)
+    born = session.execute(select(Person.name, Person.birth_date).join(
+        Face, Face.person_id == Person.id).where(
+        Face.asset_id == asset.id, Person.birth_date.is_not(None)).distinct()).all()
+    set_tags(session, asset.id, "birthday", [
+        f"birthday of {name}" if name else "birthday" for name, birth in born
+        if (birth.month, birth.day) == (day.month, day.day)])
+
+
 STAGE_FUNCTIONS: dict[str, StageFn] = {
     "metadata": metadata_stage,
     "derivatives": derivatives_stage,
@@ -268,6 +305,7 @@ STAGE_FUNCTIONS: dict[str, StageFn] = {
     "ocr": ocr_stage,
     "screening": screening_stage,
     "bursts": bursts_stage,
+    "dates": dates_stage,
 }
 
 
