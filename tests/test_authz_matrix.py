@@ -187,6 +187,7 @@ def _user_rules() -> list[Rule]:
         Rule("GET", f"{fc}/{{face_id}}/crop", lambda w: f"{fc}/{w.ids['face']}/crop", MEMBERS),
         Rule("GET", f"{a}/{{asset_id}}/faces", asset("ok", "/faces"), MEMBERS),
         Rule("GET", "/api/v1/places", lambda w: "/api/v1/places", EVERY_USER),
+        Rule("GET", "/api/v1/moments", lambda w: "/api/v1/moments", EVERY_USER),
         Rule("GET", "/api/v1/places/geojson", lambda w: "/api/v1/places/geojson", EVERY_USER),
     ]
     return rules

@@ -290,3 +290,18 @@ def test_holidays_and_birthdays_become_tags(app_client: Callable[..., TestClient
         names = [t["name"] for t in c.get(f"/api/v1/assets/{asset_id}").json()["tags"]
                  if t["source"] == "birthday"]
         assert names == ["birthday of eva"]
+
+
+def test_moments_split_by_time_and_place(app_client: Callable[..., TestClient]) -> None:
+    c = app_client(enrichments="places")
+    shots = [("2024:05:01 10:00:00", (38.7223, -9.1393)), ("2024:05:01 10:40:00", (38.72, -9.14)),
+             ("2024:05:01 11:30:00", None),  # no GPS: still part of the morning
+             ("2024:05:02 18:00:00", (41.1579, -8.6291)),  # Porto, next day
+             ("2024:05:02 18:20:00", (41.15, -8.61))]
+    for i, (when, gps) in enumerate(shots):
+        exif = images.exif_bytes(taken=when, gps=gps)
+        c.post("/api/v1/assets", files={"file": (f"m{i}.jpg", images.jpeg(seed=40 + i,
+                                                                        exif=exif))})
+    found = c.get("/api/v1/moments").json()
+    assert [(m["place"], m["asset_count"]) for m in found] == [("Porto, Portugal", 2),
+                                                              ("Lisbon, Portugal", 3)]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
@@ -15,6 +15,7 @@ from albumen.api.errors import ERRORS
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.models import Asset, Face, Place
 from albumen.errors import NotFound
+from albumen.services import moments
 from albumen.services import people as svc
 from albumen.services.access import readable_asset, visible_clause
 from albumen.services.assets import AssetFilter, filtered
@@ -193,6 +194,28 @@ def asset_faces(asset_id: IdPath, principal: PrincipalDep, session: SessionDep
             item.person_id, item.assigned_by = None, None
         out.append(item)
     return out
+
+
+class MomentOut(BaseModel):
+    start: datetime
+    end: datetime
+    place: str | None
+    asset_count: int
+    asset_ids: list[int]
+    cover_asset_id: int
+
+
+@router.get("/moments", response_model=list[MomentOut], tags=["places"],
+            summary="Your photos grouped by gaps in time and place, newest first")
+def list_moments(principal: PrincipalDep, session: SessionDep,
+                 gap_hours: Annotated[float, Query(gt=0, le=720)] = 3.0,
+                 distance_km: Annotated[float, Query(gt=0, le=20000)] = 50.0,
+                 limit: Annotated[int, Query(ge=1, le=1000)] = 100) -> list[MomentOut]:
+    found = moments.moments(session, principal.user_id, timedelta(hours=gap_hours),
+                            distance_km, limit)
+    return [MomentOut(start=m.start, end=m.end, place=m.place, asset_count=len(m.asset_ids),
+                      asset_ids=m.asset_ids, cover_asset_id=m.asset_ids[len(m.asset_ids) // 2])
+            for m in found]
 
 
 @router.get("/places", response_model=list[PlaceOut], tags=["places"])
