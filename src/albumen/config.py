@@ -75,7 +75,8 @@ class Settings(BaseSettings):
     # Enrichments (AI stages), in the order they run after the core stages
     enrichments: str = Field(default="screening,bursts,places,faces,ocr,dates",
                              description="comma-separated: screening, bursts, places, faces, "
-                                         "ocr, dates (empty: none)")
+                                         "ocr, dates, clip (empty: none)")
+    clip_tag_threshold: float = Field(default=0.1, description="zero-shot tag probability")
     holiday_country: str | None = Field(
         default=None, description="ISO country for holidays when a photo has no place")
     ml_providers: str = Field(default="CPUExecutionProvider",

@@ -12,7 +12,18 @@ from starlette.middleware.base import RequestResponseEndpoint
 from starlette.responses import Response
 
 from albumen import __version__
-from albumen.api import albums, assets, auth, events, health, people, share, status, users
+from albumen.api import (
+    albums,
+    assets,
+    auth,
+    clip,
+    events,
+    health,
+    people,
+    share,
+    status,
+    users,
+)
 from albumen.api.errors import install_error_handlers
 from albumen.logging import context_id
 from albumen.runtime import Runtime, get_runtime
@@ -82,6 +93,6 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         _secure_headers(request, response)
         return response
 
-    for module in (health, auth, users, assets, albums, events, share, people, status):
+    for module in (health, auth, users, assets, albums, events, share, people, clip, status):
         app.include_router(module.router)
     return app

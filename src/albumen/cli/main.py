@@ -593,3 +593,26 @@ def models_list(as_json: JsonOpt = False) -> None:
         table.add_row(d["name"], "yes" if d["enabled"] else "no",
                       "yes" if d["available"] else f"no: {d['reason']}")
     console.print(table)
+
+
+@models_app.command("install")
+def models_install(path: Annotated[Path, typer.Argument(help="folder of a CLIP ONNX export")],
+                   as_json: JsonOpt = False) -> None:
+    """Install an OpenCLIP ViT-B-32 ONNX export (visual/model.onnx, textual/model.onnx,
+    textual/tokenizer.json, optional config.json) as albumen's CLIP model."""
+    from albumen.ml import clip
+    from albumen.ml.models import clip_path
+
+    settings = get_settings()
+    target = clip_path(settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        clip.install(path, target)
+    except AlbumenError as exc:
+        _fail(exc, as_json)
+    doc = {"installed": "clip", "path": str(target),
+           "next": "add clip to ALBUMEN_ENRICHMENTS, then: albumen reprocess --stage clip"}
+    if as_json:
+        print_json(doc)
+    else:
+        console.print(f"CLIP installed in {target}; {doc['next']}")

@@ -325,6 +325,19 @@ class Stack(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class AssetEmbedding(Base):
+    """An image embedding of an asset (CLIP), unit length, stored as little-endian float32."""
+
+    __tablename__ = "asset_embeddings"
+
+    asset_id: Mapped[int] = mapped_column(
+        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
+    )
+    model: Mapped[str] = mapped_column(String(64), primary_key=True)
+    dim: Mapped[int] = mapped_column(Integer)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+
+
 class AssetText(Base):
     """A line of text found in a photo, with where it is and how sure the reader was."""
 

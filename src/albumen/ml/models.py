@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 from typing import Any
 
 from albumen.config import Settings
+from albumen.ml.clip import ClipModel
 from albumen.ml.faces import FaceModel
 from albumen.ml.ocr import OcrModel
 from albumen.ml.places import PlaceModel
@@ -17,6 +19,7 @@ _faces: dict[tuple[object, ...], FaceModel] = {}
 _places: PlaceModel | None = None
 _ocr: OcrModel | None = None
 _screening: ScreeningModel | None = None
+_clip: dict[str, ClipModel] = {}
 
 
 def faces(settings: Settings) -> FaceModel:
@@ -54,6 +57,19 @@ def screening(settings: Settings) -> ScreeningModel:
         return _screening
 
 
+def clip_path(settings: Settings) -> Path:
+    return settings.data_dir / "models" / "clip"
+
+
+def clip(settings: Settings) -> ClipModel:
+    path = clip_path(settings)
+    with _lock:
+        if str(path) not in _clip:
+            _clip[str(path)] = ClipModel(path, _providers(settings),
+                                         idle_seconds=settings.model_idle_seconds)
+        return _clip[str(path)]
+
+
 def _providers(settings: Settings) -> list[str]:
     return [p.strip() for p in settings.ml_providers.split(",") if p.strip()]
 
@@ -61,4 +77,4 @@ def _providers(settings: Settings) -> list[str]:
 def all_models(settings: Settings) -> list[tuple[str, Model[Any, Any]]]:
     """Every model albumen can use, with the enrichment it serves."""
     return [("screening", screening(settings)), ("places", places(settings)),
-            ("faces", faces(settings)), ("ocr", ocr(settings))]
+            ("faces", faces(settings)), ("ocr", ocr(settings)), ("clip", clip(settings))]

@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
+from albumen.errors import ServiceUnavailable
+
 log = logging.getLogger(__name__)
 
 In = TypeVar("In")
@@ -117,8 +119,10 @@ class Model(ABC, Generic[In, Out]):
         return False
 
 
-class ModelUnavailable(RuntimeError):
+class ModelUnavailable(ServiceUnavailable):
     """The model cannot run here (package or weights not installed); said, never faked."""
+
+    code = "model_unavailable"
 
 
 def onnx_session(path: str, providers: Sequence[str]) -> Any:

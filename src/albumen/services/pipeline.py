@@ -11,7 +11,8 @@ from albumen.config import Settings
 
 CORE = ("metadata", "derivatives", "phash")
 # Screening first: guest uploads wait for it before anyone sees them.
-ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "dates")
+# clip is off by default: its weights are the operator's to install (albumen models install).
+ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "dates", "clip")
 ALL = CORE + ENRICHMENTS
 ORDER = {name: i for i, name in enumerate(ALL)}
 

@@ -35,7 +35,7 @@ from albumen.media.metadata import read_metadata
 from albumen.ml import faces as face_math
 from albumen.ml import models
 from albumen.runtime import Runtime
-from albumen.services import bursts, people
+from albumen.services import bursts, clip, people
 from albumen.storage.base import derivative_key, face_crop_key
 
 StageFn = Callable[[Runtime, Session, Asset], None]
@@ -67,13 +67,20 @@ def _set_keyword_tags(session: Session, asset_id: int, keywords: list[str]) -> N
     set_tags(session, asset_id, "metadata", keywords)
 
 
-def set_tags(session: Session, asset_id: int, source: str, names: list[str],
-             confidence: float | None = None) -> None:
-    """Replace the asset's tags from one source (metadata, holiday, birthday, clip, ...)."""
+def set_tags(session: Session, asset_id: int, source: str,
+             names: list[str] | list[tuple[str, float]]) -> None:
+    """Replace the asset's tags from one source (metadata, holiday, birthday, clip, ...);
+    names alone, or (name, confidence) pairs."""
     session.execute(
         delete(AssetTag).where(AssetTag.asset_id == asset_id, AssetTag.source == source)
     )
-    for word in dict.fromkeys(k.strip().lower()[:200] for k in names if k.strip()):
+    scored = [(n, None) if isinstance(n, str) else n for n in names]
+    seen: set[str] = set()
+    for raw, confidence in scored:
+        word = raw.strip().lower()[:200]
+        if not word or word in seen:
+            continue
+        seen.add(word)
         tag = session.scalar(select(Tag).where(Tag.name == word))
         if tag is None:
             tag = Tag(name=word)
@@ -296,6 +303,15 @@ def dates_stage(rt: Runtime, session: Session, asset: Asset) -> None:
         if (birth.month, birth.day) == (day.month, day.day)])
 
 
+def clip_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """CLIP image embedding of the preview (for text and image similarity) and zero-shot tags
+    from the vocabulary, each with its probability."""
+    model = clip.require(rt)
+    vector = model.predict_one(_preview_pixels(rt, session, asset))
+    clip.store_embedding(session, asset.id, vector)
+    set_tags(session, asset.id, "clip", clip.zero_shot(rt, vector, rt.settings.clip_tag_threshold))
+
+
 STAGE_FUNCTIONS: dict[str, StageFn] = {
     "metadata": metadata_stage,
     "derivatives": derivatives_stage,
@@ -306,6 +322,7 @@ STAGE_FUNCTIONS: dict[str, StageFn] = {
     "screening": screening_stage,
     "bursts": bursts_stage,
     "dates": dates_stage,
+    "clip": clip_stage,
 }
 
 

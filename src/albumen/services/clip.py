@@ -1,0 +1,102 @@
+"""CLIP features: image embeddings as a stage, zero-shot tags from a vocabulary, text-to-image
+and image-to-image similarity over what the caller may see."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy.orm import Session
+
+from albumen.db.models import Asset, AssetEmbedding
+from albumen.errors import NotFound
+from albumen.ml import models
+from albumen.ml.clip import ClipModel
+from albumen.ml.runtime import ModelUnavailable
+from albumen.runtime import Runtime
+
+MODEL_KEY = "clip"
+VOCABULARY = (
+    "beach", "sunset", "sunrise", "mountain", "forest", "lake", "river", "sea", "snow", "city",
+    "street", "building", "church", "bridge", "night sky", "fireworks", "garden", "flowers",
+    "tree", "desert", "park", "wedding", "birthday party", "concert", "stage", "crowd",
+    "dancing", "group photo", "selfie", "portrait", "baby", "child", "family", "friends",
+    "dog", "cat", "horse", "bird", "food", "cake", "drinks", "restaurant", "kitchen",
+    "car", "bicycle", "boat", "airplane", "train", "sports", "football", "swimming pool",
+    "hiking", "camping", "museum", "painting", "screenshot", "document", "receipt", "text",
+    "christmas tree", "halloween", "graduation", "office", "computer", "book", "indoor",
+    "outdoor", "black and white photo", "red", "green", "blue",
+)
+_cache_lock = threading.Lock()
+_vocab_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
+
+
+@dataclass
+class Scored:
+    asset: Asset
+    score: float
+
+
+def model_for(rt: Runtime) -> ClipModel:
+    return models.clip(rt.settings)
+
+
+def require(rt: Runtime) -> ClipModel:
+    model = model_for(rt)
+    available = model.availability()
+    if not available.ok:
+        raise ModelUnavailable(f"CLIP is not available: {available.reason}")
+    return model
+
+
+def store_embedding(session: Session, asset_id: int, vector: np.ndarray) -> None:
+    session.execute(delete(AssetEmbedding).where(AssetEmbedding.asset_id == asset_id,
+                                                 AssetEmbedding.model == MODEL_KEY))
+    session.add(AssetEmbedding(asset_id=asset_id, model=MODEL_KEY, dim=len(vector),
+                               vector=np.asarray(vector, dtype="<f4").tobytes()))
+
+
+def zero_shot(rt: Runtime, vector: np.ndarray, threshold: float, top: int = 5
+              ) -> list[tuple[str, float]]:
+    """Tags from the vocabulary with their probability (softmax over CLIP's scaled cosine)."""
+    model = require(rt)
+    key = (id(model), VOCABULARY)
+    with _cache_lock:
+        texts = _vocab_cache.get(key)
+    if texts is None:
+        texts = np.stack(model.predict([f"a photo of {w}" for w in VOCABULARY]))
+        with _cache_lock:
+            _vocab_cache[key] = texts
+    logits = 100.0 * (texts @ vector)
+    probs = np.exp(logits - logits.max())
+    probs /= probs.sum()
+    order = np.argsort(-probs)[:top]
+    return [(VOCABULARY[i], round(float(probs[i]), 4)) for i in order if probs[i] >= threshold]
+
+
+def rank(session: Session, query: np.ndarray, visible: ColumnElement[bool], limit: int,
+         exclude: int | None = None) -> list[Scored]:
+    """Assets by cosine similarity to the query vector, among those the caller may see."""
+    rows = session.execute(
+        select(AssetEmbedding.asset_id, AssetEmbedding.vector)
+        .join(Asset, Asset.id == AssetEmbedding.asset_id)
+        .where(AssetEmbedding.model == MODEL_KEY, Asset.deleted_at.is_(None), visible)).all()
+    rows = [r for r in rows if r[0] != exclude]
+    if not rows:
+        return []
+    matrix = np.stack([np.frombuffer(r[1], dtype="<f4") for r in rows])
+    scores = matrix @ query
+    order = np.argsort(-scores)[:limit]
+    wanted = [rows[i][0] for i in order]
+    assets = {a.id: a for a in session.scalars(select(Asset).where(Asset.id.in_(wanted)))}
+    return [Scored(assets[rows[i][0]], round(float(scores[i]), 4)) for i in order]
+
+
+def image_vector(session: Session, asset_id: int) -> np.ndarray:
+    row = session.get(AssetEmbedding, (asset_id, MODEL_KEY))
+    if row is None:
+        raise NotFound(f"asset {asset_id} has no CLIP embedding (is the clip stage enabled "
+                       "and done?)")
+    return np.frombuffer(row.vector, dtype="<f4")
