@@ -45,9 +45,9 @@ async def search(principal: PrincipalDep, rt: RuntimeDep,
             summary="Photos that look like this one (CLIP), best first")
 def similar(asset_id: IdPath, principal: PrincipalDep, rt: RuntimeDep,
             limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Ranked:
-    clip.require(rt)
     with rt.session() as session:
         readable_asset(session, principal.user_id, asset_id)
+        clip.require(rt)
         vector = clip.image_vector(session, asset_id)
         found = clip.rank(session, vector, visible_clause(principal.user_id), limit,
                           exclude=asset_id)
