@@ -75,7 +75,12 @@ class Settings(BaseSettings):
     # Enrichments (AI stages), in the order they run after the core stages
     enrichments: str = Field(default="screening,bursts,places,faces,ocr,dates",
                              description="comma-separated: screening, bursts, places, faces, "
-                                         "ocr, dates, clip (empty: none)")
+                                         "ocr, dates, clip, captions (empty: none)")
+    caption_url: str | None = Field(
+        default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1")
+    caption_model: str | None = Field(default=None, description="e.g. llava or qwen2.5vl")
+    caption_api_key: str | None = None
+    caption_timeout_seconds: float = 60.0
     clip_tag_threshold: float = Field(default=0.1, description="zero-shot tag probability")
     holiday_country: str | None = Field(
         default=None, description="ISO country for holidays when a photo has no place")

@@ -83,6 +83,7 @@ class AssetOut(BaseModel):
     rating: int | None
     title: str | None
     description: str | None
+    caption: str | None = Field(description="from the optional vision-language model")
     keywords: list[str]
     tags: list[TagOut]
     favorite: bool
@@ -119,7 +120,8 @@ class AssetOut(BaseModel):
             camera_make=asset.camera_make, camera_model=asset.camera_model, lens=asset.lens,
             exposure_time=asset.exposure_time, f_number=asset.f_number, iso=asset.iso,
             focal_length=asset.focal_length, location=location, rating=asset.rating,
-            title=asset.title, description=asset.description, keywords=asset.keywords or [],
+            title=asset.title, description=asset.description, caption=asset.caption,
+            keywords=asset.keywords or [],
             tags=[TagOut(name=t.tag.name, source=t.source, confidence=t.confidence)
                   for t in asset.tags],
             favorite=asset.favorite, thumbhash=asset.thumbhash,

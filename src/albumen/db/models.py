@@ -282,6 +282,8 @@ class Asset(Base):
     metadata_raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     metadata_errors: Mapped[list[str] | None] = mapped_column(JSON)
 
+    # A one-sentence description from the optional vision-language model.
+    caption: Mapped[str | None] = mapped_column(Text)
     # Text found in the photo (OCR), one line per found line, for search.
     ocr_text: Mapped[str | None] = mapped_column(Text)
     # Screening: nudity score and labels, quality measures, and the flags raised from them.

@@ -11,8 +11,9 @@ from albumen.config import Settings
 
 CORE = ("metadata", "derivatives", "phash")
 # Screening first: guest uploads wait for it before anyone sees them.
-# clip is off by default: its weights are the operator's to install (albumen models install).
-ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "dates", "clip")
+# clip and captions are off by default: CLIP's weights are the operator's to install (albumen
+# models install), and captions call a model server the operator runs.
+ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "dates", "clip", "captions")
 ALL = CORE + ENRICHMENTS
 ORDER = {name: i for i, name in enumerate(ALL)}
 

@@ -34,6 +34,8 @@ from albumen.media.imaging import check_header, open_for_display, register_codec
 from albumen.media.metadata import read_metadata
 from albumen.ml import faces as face_math
 from albumen.ml import models
+from albumen.ml.captions import CaptionClient
+from albumen.ml.runtime import ModelUnavailable
 from albumen.runtime import Runtime
 from albumen.services import bursts, clip, people
 from albumen.storage.base import derivative_key, face_crop_key
@@ -312,6 +314,23 @@ def clip_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     set_tags(session, asset.id, "clip", clip.zero_shot(rt, vector, rt.settings.clip_tag_threshold))
 
 
+def captions_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """A caption and tags from the configured vision-language endpoint (off by default)."""
+    settings = rt.settings
+    if not settings.caption_url or not settings.caption_model:
+        raise ModelUnavailable("captions need ALBUMEN_CAPTION_URL and ALBUMEN_CAPTION_MODEL")
+    preview = session.get(Derivative, (asset.id, "preview"))
+    if preview is None:
+        raise MediaDecodeError("no preview to describe (the derivatives stage did not complete)")
+    with rt.storage.open(preview.storage_key) as fh:
+        jpeg = fh.read()
+    client = CaptionClient(settings.caption_url, settings.caption_model, settings.caption_api_key,
+                           timeout=settings.caption_timeout_seconds)
+    result = client.describe(jpeg)
+    asset.caption = result.caption or None
+    set_tags(session, asset.id, "llm", result.tags)
+
+
 STAGE_FUNCTIONS: dict[str, StageFn] = {
     "metadata": metadata_stage,
     "derivatives": derivatives_stage,
@@ -323,6 +342,7 @@ STAGE_FUNCTIONS: dict[str, StageFn] = {
     "bursts": bursts_stage,
     "dates": dates_stage,
     "clip": clip_stage,
+    "captions": captions_stage,
 }
 
 
