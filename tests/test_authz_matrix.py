@@ -56,7 +56,7 @@ class Rule:
     body: Callable[[World], dict[str, Any]] = lambda w: {}
     # For endpoints that answer 200 to everyone but must show a stranger nothing.
     empty_for_others: bool = False
-    ok_status: int = 200  # what an allowed caller gets in this world (503: no CLIP model)
+    ok_status: int = 200  # what an allowed caller gets in this world (409: no CLIP model)
 
 
 def _user_rules() -> list[Rule]:
@@ -190,9 +190,9 @@ def _user_rules() -> list[Rule]:
         Rule("GET", "/api/v1/places", lambda w: "/api/v1/places", EVERY_USER),
         Rule("GET", "/api/v1/moments", lambda w: "/api/v1/moments", EVERY_USER),
         Rule("GET", "/api/v1/clip/search", lambda w: "/api/v1/clip/search?q=x", EVERY_USER,
-             ok_status=503),
+             ok_status=409),
         Rule("GET", f"{a}/{{asset_id}}/similar", asset("ok", "/similar"), MEMBERS,
-             ok_status=503),
+             ok_status=409),
         Rule("GET", "/api/v1/places/geojson", lambda w: "/api/v1/places/geojson", EVERY_USER),
     ]
     return rules

@@ -78,7 +78,7 @@ def _solid(rgb: tuple[int, int, int]) -> bytes:
 def test_not_installed_is_said_plainly(app_client: Callable[..., TestClient]) -> None:
     c = app_client()
     r = c.get("/api/v1/clip/search", params={"q": "beach"})
-    assert r.status_code == 503 and r.json()["error"]["code"] == "model_unavailable"
+    assert r.status_code == 409 and r.json()["error"]["code"] == "model_unavailable"
     assert "albumen models install" in r.json()["error"]["message"]
 
 

@@ -1,5 +1,5 @@
 """/api/v1/clip/search and /api/v1/assets/{id}/similar: text-to-image and image-to-image
-similarity with the operator's CLIP model (503 "model_unavailable" when none is installed)."""
+similarity with the operator's CLIP model (409 "model_unavailable" when none is installed)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ from albumen.api.types import IdPath
 from albumen.services import clip
 from albumen.services.access import readable_asset, visible_clause
 
-router = APIRouter(prefix="/api/v1", tags=["clip"], responses={**ERRORS, 503: ERRORS[422]})
+router = APIRouter(prefix="/api/v1", tags=["clip"], responses=ERRORS)
 
 
 class ScoredAsset(BaseModel):

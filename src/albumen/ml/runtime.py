@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Generic, TypeVar
 
-from albumen.errors import ServiceUnavailable
+from albumen.errors import AlbumenError
 
 log = logging.getLogger(__name__)
 
@@ -119,10 +119,12 @@ class Model(ABC, Generic[In, Out]):
         return False
 
 
-class ModelUnavailable(ServiceUnavailable):
-    """The model cannot run here (package or weights not installed); said, never faked."""
+class ModelUnavailable(AlbumenError):
+    """The model cannot run here (package or weights not installed); said, never faked.
+    A 409: the request is fine, this installation lacks what it needs."""
 
     code = "model_unavailable"
+    status_code = 409
 
 
 def onnx_session(path: str, providers: Sequence[str]) -> Any:
