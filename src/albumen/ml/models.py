@@ -1,10 +1,12 @@
-"""The models of this process, built once from the settings (cheap: nothing loads until used)."""
+"""The models of this process, built once per configuration (cheap: nothing loads until
+used), so every worker thread shares one loaded copy of each."""
 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable, Hashable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from albumen.config import Settings
 from albumen.ml.clip import ClipModel
@@ -14,67 +16,53 @@ from albumen.ml.places import PlaceModel
 from albumen.ml.runtime import Model
 from albumen.ml.screening import ScreeningModel
 
+M = TypeVar("M", bound=Model[Any, Any])
 _lock = threading.Lock()
-_faces: dict[tuple[object, ...], FaceModel] = {}
-_places: PlaceModel | None = None
-_ocr: OcrModel | None = None
-_screening: ScreeningModel | None = None
-_clip: dict[str, ClipModel] = {}
+_built: dict[Hashable, Model[Any, Any]] = {}
 
 
-def faces(settings: Settings) -> FaceModel:
-    key = (settings.face_detector, settings.face_detect_size, settings.face_upsample)
+def _once(key: Hashable, build: Callable[[], M]) -> M:
     with _lock:
-        if key not in _faces:
-            _faces[key] = FaceModel(settings.face_detector, settings.face_detect_size,
-                                    settings.face_upsample,
-                                    idle_seconds=settings.model_idle_seconds)
-        return _faces[key]
-
-
-def places(settings: Settings) -> PlaceModel:
-    global _places
-    with _lock:
-        if _places is None:
-            _places = PlaceModel(idle_seconds=settings.model_idle_seconds)
-        return _places
-
-
-def ocr(settings: Settings) -> OcrModel:
-    global _ocr
-    with _lock:
-        if _ocr is None:
-            _ocr = OcrModel(_providers(settings), idle_seconds=settings.model_idle_seconds)
-        return _ocr
-
-
-def screening(settings: Settings) -> ScreeningModel:
-    global _screening
-    with _lock:
-        if _screening is None:
-            _screening = ScreeningModel(_providers(settings),
-                                        idle_seconds=settings.model_idle_seconds)
-        return _screening
-
-
-def clip_path(settings: Settings) -> Path:
-    return settings.data_dir / "models" / "clip"
-
-
-def clip(settings: Settings) -> ClipModel:
-    path = clip_path(settings)
-    with _lock:
-        if str(path) not in _clip:
-            _clip[str(path)] = ClipModel(path, _providers(settings),
-                                         idle_seconds=settings.model_idle_seconds)
-        return _clip[str(path)]
+        if key not in _built:
+            _built[key] = build()
+        return _built[key]  # type: ignore[return-value]
 
 
 def _providers(settings: Settings) -> list[str]:
     return [p.strip() for p in settings.ml_providers.split(",") if p.strip()]
 
 
-def all_models(settings: Settings) -> list[tuple[str, Model[Any, Any]]]:
+def faces(s: Settings) -> FaceModel:
+    return _once(("faces", s.face_detector, s.face_detect_size, s.face_upsample),
+                 lambda: FaceModel(s.face_detector, s.face_detect_size, s.face_upsample,
+                                   idle_seconds=s.model_idle_seconds))
+
+
+def places(s: Settings) -> PlaceModel:
+    return _once("places", lambda: PlaceModel(idle_seconds=s.model_idle_seconds))
+
+
+def ocr(s: Settings) -> OcrModel:
+    return _once(("ocr", s.ml_providers),
+                 lambda: OcrModel(_providers(s), idle_seconds=s.model_idle_seconds))
+
+
+def screening(s: Settings) -> ScreeningModel:
+    return _once(("screening", s.ml_providers),
+                 lambda: ScreeningModel(_providers(s), idle_seconds=s.model_idle_seconds))
+
+
+def clip_path(s: Settings) -> Path:
+    return s.data_dir / "models" / "clip"
+
+
+def clip(s: Settings) -> ClipModel:
+    return _once(("clip", str(clip_path(s)), s.ml_providers),
+                 lambda: ClipModel(clip_path(s), _providers(s),
+                                   idle_seconds=s.model_idle_seconds))
+
+
+def all_models(s: Settings) -> list[tuple[str, Model[Any, Any]]]:
     """Every model albumen can use, with the enrichment it serves."""
-    return [("screening", screening(settings)), ("places", places(settings)),
-            ("faces", faces(settings)), ("ocr", ocr(settings)), ("clip", clip(settings))]
+    return [("screening", screening(s)), ("places", places(s)), ("faces", faces(s)),
+            ("ocr", ocr(s)), ("clip", clip(s))]
