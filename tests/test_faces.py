@@ -305,3 +305,24 @@ def test_moments_split_by_time_and_place(app_client: Callable[..., TestClient]) 
     found = c.get("/api/v1/moments").json()
     assert [(m["place"], m["asset_count"]) for m in found] == [("Porto, Portugal", 2),
                                                               ("Lisbon, Portugal", 3)]
+
+
+def test_model_stages_run_in_batches(app_client: Callable[..., TestClient],
+                                     group_photo: Image.Image) -> None:
+    """Photos waiting for the same AI stage share one model call (ml_batch_size at a time)."""
+    from albumen.ml import models
+    from albumen.services.processing import process_asset, reset_stages
+
+    c = app_client(enrichments="", face_min_faces=3, ml_batch_size=4)
+    rt = c.app.state.runtime  # type: ignore[attr-defined]
+    ids = [c.post("/api/v1/assets", files={"file": (f"p{i}.jpg", _jpeg(p))}).json()["asset"]["id"]
+           for i, p in enumerate([group_photo, *_variants(group_photo)])]
+    rt.settings.enrichments = "faces"  # switched on later, as an operator would
+    reset_stages(rt, None, ["faces"])
+    model = models.faces(rt.settings)
+    calls, items = model.calls, model.items
+    process_asset(rt, ids[0])  # one job: its photo plus the two others waiting for faces
+    assert (model.calls - calls, model.items - items) == (1, 3)
+    people = c.get("/api/v1/people").json()
+    assert len(people) == 6 and all(p["face_count"] == 3 for p in people)
+    assert all(c.get(f"/api/v1/assets/{i}").json()["state"] == "ready" for i in ids)

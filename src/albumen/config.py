@@ -87,6 +87,8 @@ class Settings(BaseSettings):
     ml_providers: str = Field(default="CPUExecutionProvider",
                               description="ONNX Runtime execution providers, in preference order")
     model_idle_seconds: float = Field(default=600.0, description="unload a model after this")
+    ml_batch_size: int = Field(default=8, ge=1, le=64,
+                               description="photos per model call in the AI stages")
     face_detector: Literal["hog", "cnn"] = "hog"
     face_detect_size: int = Field(default=1600, description="long side for face detection")
     face_upsample: int = Field(default=0, ge=0, le=2, description="detector upsampling passes")

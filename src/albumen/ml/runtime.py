@@ -47,6 +47,8 @@ class Model(ABC, Generic[In, Out]):
         self._state: Any = None
         self._last_used = 0.0
         self.loads = 0
+        self.calls = 0  # predict calls and items predicted: how well work is batched
+        self.items = 0
         Model.registry[self.name] = self
 
     # -- what subclasses provide ---------------------------------------------------------
@@ -86,6 +88,8 @@ class Model(ABC, Generic[In, Out]):
         if not batch:
             return []
         state = self._ensure()
+        self.calls += 1
+        self.items += len(batch)
         try:
             if self.thread_safe:
                 return self._predict(state, batch)

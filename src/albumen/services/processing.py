@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from sqlalchemy import and_, exists, insert, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, exists, insert, literal, or_, select, update
+from sqlalchemy.orm import aliased
 
 from albumen.db.base import utcnow
 from albumen.db.models import (
@@ -26,7 +27,7 @@ from albumen.db.models import (
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
 from albumen.services.pipeline import ALL, CORE, ORDER
-from albumen.services.stages import STAGE_FUNCTIONS
+from albumen.services.stages import MODEL_STAGES, STAGE_FUNCTIONS
 
 log = logging.getLogger(__name__)
 
@@ -36,9 +37,18 @@ class RetryableStageError(Exception):
 
 
 def process_asset(rt: Runtime, asset_id: int) -> str:
-    """Run every stage of an asset that is not done yet, in order. Returns the asset state."""
+    """Run every stage of an asset that is not done yet, in order. Returns the asset state.
+
+    A stage that another worker is running (for example in a batch with other photos) is
+    not overtaken: this job stops there, and that worker queues the asset again when done.
+    """
     for stage in ALL:  # stages without a row for this asset are simply not claimed
-        run_stage(rt, asset_id, stage)
+        if stage in MODEL_STAGES and rt.settings.ml_batch_size > 1:
+            busy = run_model_stage_batch(rt, asset_id, stage)
+        else:
+            busy = run_stage(rt, asset_id, stage)
+        if busy:
+            break
     return refresh_asset_state(rt, asset_id)
 
 
@@ -62,9 +72,16 @@ def _claim(rt: Runtime, asset_id: int, stage: str) -> bool:
         return result.rowcount == 1
 
 
-def run_stage(rt: Runtime, asset_id: int, stage: str) -> None:
+def _running_elsewhere(rt: Runtime, asset_id: int, stage: str) -> bool:
+    with rt.session() as session:
+        row = session.get(AssetStage, (asset_id, stage))
+        return row is not None and row.state == RUNNING
+
+
+def run_stage(rt: Runtime, asset_id: int, stage: str) -> bool:
+    """Run one stage if it is pending; True when a live worker is running it right now."""
     if not _claim(rt, asset_id, stage):
-        return  # done, failed for good, or being run by a live worker
+        return _running_elsewhere(rt, asset_id, stage)
     fn = STAGE_FUNCTIONS[stage]
     try:
         with rt.transaction() as session:
@@ -79,6 +96,81 @@ def run_stage(rt: Runtime, asset_id: int, stage: str) -> None:
         _fail(rt, asset_id, stage, exc.message)
     except Exception as exc:
         _retry_or_fail(rt, asset_id, stage, exc)
+    return False
+
+
+def _ready_for(stage: str) -> ColumnElement[bool]:
+    """Assets whose stage is pending and whose core stages are all done (the preview exists)."""
+    core = aliased(AssetStage)
+    return and_(
+        AssetStage.stage == stage, AssetStage.state == PENDING,
+        ~exists().where(core.asset_id == AssetStage.asset_id, core.stage.in_(CORE),
+                        core.state != DONE),
+    )
+
+
+def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> bool:
+    """Run a model stage for this asset together with up to ``ml_batch_size - 1`` other assets
+    waiting for the same stage: one model call for the batch. Returns True when this asset's
+    stage is being run by another worker."""
+    if not _claim(rt, asset_id, stage):
+        return _running_elsewhere(rt, asset_id, stage)
+    with rt.session() as session:
+        others = session.scalars(
+            select(AssetStage.asset_id).where(_ready_for(stage), AssetStage.asset_id != asset_id)
+            .order_by(AssetStage.queued_at, AssetStage.asset_id)
+            .limit(rt.settings.ml_batch_size - 1)).all()
+    batch = [asset_id, *[other for other in others if _claim(rt, other, stage)]]
+    spec = MODEL_STAGES[stage]
+    inputs: dict[int, object] = {}
+    for member in batch:
+        try:
+            with rt.session() as session:
+                asset = session.get(Asset, member)
+                if asset is not None:
+                    inputs[member] = spec.prepare(rt, session, asset)
+        except AlbumenError as exc:
+            _fail(rt, member, stage, exc.message)
+        except Exception as exc:
+            _settle(rt, member, stage, exc)
+    try:
+        outputs = spec.model(rt).predict(list(inputs.values())) if inputs else []
+    except AlbumenError as exc:
+        for member in inputs:
+            _fail(rt, member, stage, exc.message)
+        outputs = []
+        inputs = {}
+    except Exception as exc:
+        for member in inputs:
+            _settle(rt, member, stage, exc)
+        outputs = []
+        inputs = {}
+    for (member, pixels), output in zip(inputs.items(), outputs, strict=True):
+        try:
+            with rt.transaction() as session:
+                asset = session.get(Asset, member)
+                if asset is None:
+                    continue
+                spec.store(rt, session, asset, pixels, output)
+                row = session.get(AssetStage, (member, stage))
+                assert row is not None
+                row.state, row.error, row.finished_at, row.lease_until = DONE, None, utcnow(), None
+        except AlbumenError as exc:
+            _fail(rt, member, stage, exc.message)
+        except Exception as exc:
+            _settle(rt, member, stage, exc)
+    for member in batch[1:]:  # their own jobs may have stopped at this stage: go on
+        refresh_asset_state(rt, member)
+        rt.queue.enqueue_asset(member)
+    return False
+
+
+def _settle(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
+    """Record a failed attempt for one member of a batch (retried by the reconciler)."""
+    try:
+        _retry_or_fail(rt, asset_id, stage, exc)
+    except RetryableStageError:
+        rt.queue.enqueue_asset(asset_id)
 
 
 def _fail(rt: Runtime, asset_id: int, stage: str, reason: str) -> None:

@@ -5,7 +5,9 @@ from __future__ import annotations
 import hashlib
 import io
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import UTC
+from typing import Any
 
 import numpy as np
 from PIL import Image
@@ -35,7 +37,10 @@ from albumen.media.metadata import read_metadata
 from albumen.ml import faces as face_math
 from albumen.ml import models
 from albumen.ml.captions import CaptionClient
-from albumen.ml.runtime import ModelUnavailable
+from albumen.ml.faces import DetectedFace
+from albumen.ml.ocr import TextLine
+from albumen.ml.runtime import Model, ModelUnavailable
+from albumen.ml.screening import Nudity
 from albumen.runtime import Runtime
 from albumen.services import bursts, clip, people
 from albumen.storage.base import derivative_key, face_crop_key
@@ -155,11 +160,11 @@ def _preview_pixels(rt: Runtime, session: Session, asset: Asset) -> np.ndarray:
         return np.asarray(im.convert("RGB"))
 
 
-def faces_stage(rt: Runtime, session: Session, asset: Asset) -> None:
-    """Find faces on the preview, keep crops, and put them with the owner's people. Run
-    again, it keeps what a user decided about a face found at the same place."""
+def store_faces(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
+                found: list[DetectedFace]) -> None:
+    """Keep the faces found on the preview (with crops) and put them with the owner's people.
+    Run again, it keeps what a user decided about a face found at the same place."""
     settings = rt.settings
-    found = models.faces(settings).predict_one(_preview_pixels(rt, session, asset))
     previous = list(session.scalars(select(Face).where(Face.asset_id == asset.id)))
     new_ids = []
     for detected in found:
@@ -208,9 +213,9 @@ def _same_place(faces: list[Face], box: tuple[float, float, float, float]) -> Fa
     return best
 
 
-def ocr_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+def store_text(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
+               lines: list[TextLine]) -> None:
     """Text in the photo (signs, banners, documents, cakes), read on the preview."""
-    lines = models.ocr(rt.settings).predict_one(_preview_pixels(rt, session, asset))
     session.execute(delete(AssetText).where(AssetText.asset_id == asset.id))
     for line in lines:
         session.add(AssetText(asset_id=asset.id, text=line.text, confidence=line.confidence,
@@ -218,13 +223,12 @@ def ocr_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     asset.ocr_text = "\n".join(line.text for line in lines) or None
 
 
-def screening_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+def store_screening(rt: Runtime, session: Session, asset: Asset, pixels: np.ndarray,
+                    nudity: Nudity) -> None:
     """Nudity score and labels, sharpness and exposure, near-duplicates within the event; a
     guest upload waits for a moderator when it is flagged for nudity, and is released once
     screened clean in an event that does not require review."""
     settings = rt.settings
-    pixels = _preview_pixels(rt, session, asset)
-    nudity = models.screening(settings).predict_one(pixels)
     q = quality.measure(Image.fromarray(pixels))
     flags: list[dict[str, object]] = []
     if nudity.score >= settings.screening_nudity_threshold:
@@ -305,11 +309,10 @@ def dates_stage(rt: Runtime, session: Session, asset: Asset) -> None:
         if (birth.month, birth.day) == (day.month, day.day)])
 
 
-def clip_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+def store_clip(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
+               vector: np.ndarray) -> None:
     """CLIP image embedding of the preview (for text and image similarity) and zero-shot tags
     from the vocabulary, each with its probability."""
-    model = clip.require(rt)
-    vector = model.predict_one(_preview_pixels(rt, session, asset))
     clip.store_embedding(session, asset.id, vector)
     set_tags(session, asset.id, "clip", clip.zero_shot(rt, vector, rt.settings.clip_tag_threshold))
 
@@ -331,18 +334,37 @@ def captions_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     set_tags(session, asset.id, "llm", result.tags)
 
 
+@dataclass(frozen=True)
+class ModelStage:
+    """A stage that runs a model on the preview: input from ``prepare`` (per asset), output
+    from the model (a whole batch of assets at once), kept by ``store`` (per asset)."""
+
+    model: Callable[[Runtime], Model[Any, Any]]
+    store: Callable[[Runtime, Session, Asset, Any, Any], None]
+    prepare: Callable[[Runtime, Session, Asset], Any] = _preview_pixels
+
+    def __call__(self, rt: Runtime, session: Session, asset: Asset) -> None:
+        pixels = self.prepare(rt, session, asset)
+        self.store(rt, session, asset, pixels, self.model(rt).predict_one(pixels))
+
+
+MODEL_STAGES: dict[str, ModelStage] = {
+    "screening": ModelStage(lambda rt: models.screening(rt.settings), store_screening),
+    "faces": ModelStage(lambda rt: models.faces(rt.settings), store_faces),
+    "ocr": ModelStage(lambda rt: models.ocr(rt.settings), store_text),
+    "clip": ModelStage(clip.require, store_clip),
+}
+
+
 STAGE_FUNCTIONS: dict[str, StageFn] = {
     "metadata": metadata_stage,
     "derivatives": derivatives_stage,
     "phash": phash_stage,
     "places": places_stage,
-    "faces": faces_stage,
-    "ocr": ocr_stage,
-    "screening": screening_stage,
     "bursts": bursts_stage,
     "dates": dates_stage,
-    "clip": clip_stage,
     "captions": captions_stage,
+    **MODEL_STAGES,
 }
 
 
