@@ -326,3 +326,13 @@ def test_model_stages_run_in_batches(app_client: Callable[..., TestClient],
     people = c.get("/api/v1/people").json()
     assert len(people) == 6 and all(p["face_count"] == 3 for p in people)
     assert all(c.get(f"/api/v1/assets/{i}").json()["state"] == "ready" for i in ids)
+
+
+def test_small_faces_get_an_upsampled_pass(group_photo: Image.Image) -> None:
+    """Detected at 640 px the six faces are near the detector's limit: three are found without
+    upsampling, and the extra pass that only such photos get finds the rest."""
+    model = FaceModel(detect_size=640)
+    found = model.predict_one(np.asarray(group_photo))
+    assert len(found) == 6
+    vectors = np.stack([f.embedding for f in found])
+    assert all(np.sort(distances(vectors, v))[1] > SAME_PERSON for v in vectors)  # no twins
