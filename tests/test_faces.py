@@ -336,3 +336,21 @@ def test_small_faces_get_an_upsampled_pass(group_photo: Image.Image) -> None:
     assert len(found) == 6
     vectors = np.stack([f.embedding for f in found])
     assert all(np.sort(distances(vectors, v))[1] > SAME_PERSON for v in vectors)  # no twins
+
+
+def test_periodic_recluster_keeps_decisions(ai_client: TestClient,
+                                            group_photo: Image.Image) -> None:
+    from albumen.jobs.worker import recluster_all
+
+    c = ai_client
+    for i, photo in enumerate([group_photo, *_variants(group_photo)]):
+        c.post("/api/v1/assets", files={"file": (f"p{i}.jpg", _jpeg(photo))})
+    person = c.get("/api/v1/people").json()[0]
+    face = c.get(f"/api/v1/people/{person['id']}/faces").json()[0]
+    c.patch(f"/api/v1/faces/{face['id']}", json={"person_id": None})
+    c.patch(f"/api/v1/people/{person['id']}", json={"name": "Kept"})
+    recluster_all(c.app.state.runtime)  # type: ignore[attr-defined]
+    after = c.get(f"/api/v1/people/{person['id']}").json()
+    assert after["name"] == "Kept" and after["face_count"] == 2  # named: below the minimum
+    assert face["id"] not in [f["id"] for f in c.get(
+        f"/api/v1/people/{person['id']}/faces").json()]

@@ -63,6 +63,7 @@ class WorkerHost:
         settings = self.rt.settings
         next_reconcile = 0.0
         next_maintenance = 0.0
+        next_recluster = settings.face_recluster_interval_seconds
         elapsed = 0.0
         tick = min(settings.worker_heartbeat_seconds, settings.reconcile_interval_seconds)
         while not self._stop.is_set():
@@ -73,6 +74,9 @@ class WorkerHost:
                 if elapsed >= next_maintenance:
                     maintenance(self.rt)
                     next_maintenance = elapsed + settings.maintenance_interval_seconds
+                if elapsed >= next_recluster:
+                    recluster_all(self.rt)
+                    next_recluster = elapsed + settings.face_recluster_interval_seconds
                 self._heartbeat()
                 if self._consumer is not None:
                     # Huey checks this in Consumer.run(), which an embedded host does not call:
@@ -121,6 +125,21 @@ def maintenance(rt: Runtime) -> None:
     purged = purge_rejected(rt)
     if purged:
         log.info("maintenance: purged %d rejected upload(s)", purged)
+
+
+def recluster_all(rt: Runtime) -> None:
+    """The periodic full re-cluster of every library with faces (user decisions stay)."""
+    from albumen.db.models import Face
+    from albumen.services.people import recluster
+
+    if "faces" not in rt.settings.enabled_enrichments:
+        return
+    with rt.session() as session:
+        owners = session.scalars(select(Face.owner_id).distinct()).all()
+    s = rt.settings
+    for owner in owners:
+        result = recluster(rt, owner, s.face_cluster_distance, s.face_min_faces)
+        log.info("re-clustered faces of user %s: %s", owner, result)
 
 
 def live_workers(rt: Runtime, within_seconds: float | None = None) -> int:

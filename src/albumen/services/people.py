@@ -128,6 +128,12 @@ def recluster(rt: Runtime, owner_id: int | None, eps: float, min_faces: int) -> 
             taken.add(person)
             new_people[members] = person
         new_people[lib.by_user] = lib.people[lib.by_user]  # users' decisions stand
+        # A named person is a user's confirmation: their faces that fall to noise stay theirs.
+        named = set(session.scalars(select(Person.id).where(
+            Person.owner_id == owner_id, Person.name.is_not(None))))
+        keep = (labels == -1) & np.isin(lib.people, list(named))
+        new_people[keep] = lib.people[keep]
+        taken.update(int(p) for p in lib.people[keep])
         changed = 0
         for face_id, before, after in zip(lib.ids[free], lib.people[free], new_people[free],
                                           strict=True):
