@@ -39,16 +39,14 @@ class RetryableStageError(Exception):
 def process_asset(rt: Runtime, asset_id: int) -> str:
     """Run every stage of an asset that is not done yet, in order. Returns the asset state.
 
-    A stage that another worker is running (for example in a batch with other photos) is
-    not overtaken: this job stops there, and that worker queues the asset again when done.
+    A stage another worker is running (alone, or in a batch with other photos) is skipped
+    here; that worker queues the asset again when it is done with it.
     """
     for stage in ALL:  # stages without a row for this asset are simply not claimed
         if stage in MODEL_STAGES and rt.settings.ml_batch_size > 1:
-            busy = run_model_stage_batch(rt, asset_id, stage)
+            run_model_stage_batch(rt, asset_id, stage)
         else:
-            busy = run_stage(rt, asset_id, stage)
-        if busy:
-            break
+            run_stage(rt, asset_id, stage)
     return refresh_asset_state(rt, asset_id)
 
 
@@ -72,16 +70,10 @@ def _claim(rt: Runtime, asset_id: int, stage: str) -> bool:
         return result.rowcount == 1
 
 
-def _running_elsewhere(rt: Runtime, asset_id: int, stage: str) -> bool:
-    with rt.session() as session:
-        row = session.get(AssetStage, (asset_id, stage))
-        return row is not None and row.state == RUNNING
-
-
-def run_stage(rt: Runtime, asset_id: int, stage: str) -> bool:
-    """Run one stage if it is pending; True when a live worker is running it right now."""
+def run_stage(rt: Runtime, asset_id: int, stage: str) -> None:
+    """Run one stage if it is pending (or its previous worker's lease ran out)."""
     if not _claim(rt, asset_id, stage):
-        return _running_elsewhere(rt, asset_id, stage)
+        return  # done, failed for good, or being run by a live worker
     fn = STAGE_FUNCTIONS[stage]
     try:
         with rt.transaction() as session:
@@ -96,7 +88,6 @@ def run_stage(rt: Runtime, asset_id: int, stage: str) -> bool:
         _fail(rt, asset_id, stage, exc.message)
     except Exception as exc:
         _retry_or_fail(rt, asset_id, stage, exc)
-    return False
 
 
 def _ready_for(stage: str) -> ColumnElement[bool]:
@@ -109,12 +100,11 @@ def _ready_for(stage: str) -> ColumnElement[bool]:
     )
 
 
-def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> bool:
+def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> None:
     """Run a model stage for this asset together with up to ``ml_batch_size - 1`` other assets
-    waiting for the same stage: one model call for the batch. Returns True when this asset's
-    stage is being run by another worker."""
+    waiting for the same stage: one model call for the batch."""
     if not _claim(rt, asset_id, stage):
-        return _running_elsewhere(rt, asset_id, stage)
+        return
     with rt.session() as session:
         others = session.scalars(
             select(AssetStage.asset_id).where(_ready_for(stage), AssetStage.asset_id != asset_id)
@@ -159,10 +149,9 @@ def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> bool:
             _fail(rt, member, stage, exc.message)
         except Exception as exc:
             _settle(rt, member, stage, exc)
-    for member in batch[1:]:  # their own jobs may have stopped at this stage: go on
+    for member in batch[1:]:  # their own jobs may have passed this stage already: go on
         refresh_asset_state(rt, member)
         rt.queue.enqueue_asset(member)
-    return False
 
 
 def _settle(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
