@@ -194,7 +194,13 @@ def refresh_asset_state(rt: Runtime, asset_id: int) -> str:
     then failed (with the first reason) if a core stage failed, else ready. An enrichment that
     failed keeps its reason on its stage row (listed by status) without hiding the photo."""
     with rt.transaction() as session:
-        asset = session.get(Asset, asset_id)
+        # Write-lock the asset first (a row lock on PostgreSQL, the write lock on SQLite), then
+        # read its stages: refreshes of one asset are serialised, and the last one sees every
+        # stage's final state (two workers finishing stages at once cannot leave a stale
+        # "processing" behind).
+        locked = session.execute(update(Asset).where(Asset.id == asset_id)
+                                 .values(state=Asset.state)).rowcount
+        asset = session.get(Asset, asset_id) if locked else None
         if asset is None:
             return "missing"
         rows = session.scalars(
