@@ -31,6 +31,19 @@ def _count(url: str, query) -> int:  # type: ignore[no-untyped-def]
         engine.dispose()
 
 
+def _states(url: str) -> str:
+    """What is left, for the failure message: assets and stages by state."""
+    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    try:
+        with engine.connect() as conn:
+            assets = conn.execute(select(Asset.state, func.count()).group_by(Asset.state)).all()
+            stages = conn.execute(select(AssetStage.stage, AssetStage.state, func.count())
+                                  .group_by(AssetStage.stage, AssetStage.state)).all()
+            return f"not everything finished: assets {assets}, stages {stages}"
+    finally:
+        engine.dispose()
+
+
 def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen([ALBUMEN, "worker", "--workers", "2", "--worker-type", "process"],
                             env=env, start_new_session=True, stdout=subprocess.DEVNULL,
@@ -61,7 +74,7 @@ def test_sigkill_mid_batch_loses_nothing(tmp_path: Path, db_url: str) -> None:
 
     second = _start_worker(env)
     try:
-        assert wait_until(lambda: _count(db_url, ready) == n, 180), "not everything finished"
+        assert wait_until(lambda: _count(db_url, ready) == n, 180), _states(db_url)
         second.send_signal(signal.SIGTERM)  # graceful: finishes current work, then exits
         assert second.wait(30) == 0
     finally:
