@@ -18,7 +18,7 @@ from albumen.api.errors import ERRORS
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import MAX_ID, IdPath
 from albumen.db.models import Album, Asset, Event, Guest
-from albumen.errors import AlbumenError, InvalidInput, TooLarge
+from albumen.errors import InvalidInput, TooLarge
 from albumen.runtime import Runtime
 from albumen.services import assets as asset_svc
 from albumen.services import downloads, selfie, sharing
@@ -208,7 +208,7 @@ async def upload(token: str, request: Request, rt: RuntimeDep,
             dest = sharing.upload_destination(
                 session, access, "screening" in rt.settings.enabled_enrichments)
         result = await receive_upload(rt, request, dest)
-    except (AlbumenError, Exception):
+    except Exception:  # refused, interrupted or failed: the reservation is given back
         await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)
         raise
     if result.outcome == "duplicate":
