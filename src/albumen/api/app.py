@@ -20,6 +20,7 @@ from albumen.api import (
     events,
     health,
     people,
+    search,
     share,
     status,
     users,
@@ -93,6 +94,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         _secure_headers(request, response)
         return response
 
-    for module in (health, auth, users, assets, albums, events, share, people, clip, status):
+    for module in (health, auth, users, assets, albums, events, share, people, clip, search,
+                   status):
         app.include_router(module.router)
     return app

@@ -20,6 +20,7 @@ from albumen.db.base import utcnow
 from albumen.db.models import ASSET_FAILED, FAILED, PENDING, RUNNING, Asset, AssetStage
 from albumen.runtime import Runtime
 from albumen.services.processing import refresh_asset_state
+from albumen.services.search import text_index
 
 log = logging.getLogger(__name__)
 # A message queued this recently may still be in flight between enqueue and dequeue.
@@ -60,7 +61,14 @@ def reconcile(rt: Runtime) -> int:
     if asset_ids:
         log.info("reconciler queued %d asset(s) again", len(asset_ids))
     _refresh_failed(rt)
+    _index_missing(rt)
     return len(asset_ids)
+
+
+def _index_missing(rt: Runtime, batch: int = 2000) -> None:
+    """Assets without a search document (made before search existed) get one, a batch a pass."""
+    with rt.transaction() as session:
+        text_index.refresh(session, text_index.missing(session, batch))
 
 
 def _refresh_failed(rt: Runtime) -> None:

@@ -4,18 +4,18 @@ and image-to-image similarity over what the caller may see."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import ColumnElement, delete, select
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
-from albumen.db.models import Asset, AssetEmbedding
+from albumen.db.models import AssetEmbedding
 from albumen.errors import NotFound
 from albumen.ml import models
 from albumen.ml.clip import ClipModel
 from albumen.ml.runtime import ModelUnavailable
 from albumen.runtime import Runtime
+from albumen.services.search.vectors import code_of
 
 MODEL_KEY = "clip"
 VOCABULARY = (
@@ -31,12 +31,6 @@ VOCABULARY = (
 )
 _cache_lock = threading.Lock()
 _vocab_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
-
-
-@dataclass
-class Scored:
-    asset: Asset
-    score: float
 
 
 def model_for(rt: Runtime) -> ClipModel:
@@ -55,7 +49,8 @@ def store_embedding(session: Session, asset_id: int, vector: np.ndarray) -> None
     session.execute(delete(AssetEmbedding).where(AssetEmbedding.asset_id == asset_id,
                                                  AssetEmbedding.model == MODEL_KEY))
     session.add(AssetEmbedding(asset_id=asset_id, model=MODEL_KEY, dim=len(vector),
-                               vector=np.asarray(vector, dtype="<f4").tobytes()))
+                               vector=np.asarray(vector, dtype="<f4").tobytes(),
+                               code=code_of(vector)))
 
 
 def zero_shot(rt: Runtime, vector: np.ndarray, threshold: float, top: int = 5
@@ -74,24 +69,6 @@ def zero_shot(rt: Runtime, vector: np.ndarray, threshold: float, top: int = 5
     probs /= probs.sum()
     order = np.argsort(-probs)[:top]
     return [(VOCABULARY[i], round(float(probs[i]), 4)) for i in order if probs[i] >= threshold]
-
-
-def rank(session: Session, query: np.ndarray, visible: ColumnElement[bool], limit: int,
-         exclude: int | None = None) -> list[Scored]:
-    """Assets by cosine similarity to the query vector, among those the caller may see."""
-    rows = session.execute(
-        select(AssetEmbedding.asset_id, AssetEmbedding.vector)
-        .join(Asset, Asset.id == AssetEmbedding.asset_id)
-        .where(AssetEmbedding.model == MODEL_KEY, Asset.deleted_at.is_(None), visible)).all()
-    rows = [r for r in rows if r[0] != exclude]
-    if not rows:
-        return []
-    matrix = np.stack([np.frombuffer(r[1], dtype="<f4") for r in rows])
-    scores = matrix @ query
-    order = np.argsort(-scores)[:limit]
-    wanted = [rows[i][0] for i in order]
-    assets = {a.id: a for a in session.scalars(select(Asset).where(Asset.id.in_(wanted)))}
-    return [Scored(assets[rows[i][0]], round(float(scores[i]), 4)) for i in order]
 
 
 def image_vector(session: Session, asset_id: int) -> np.ndarray:

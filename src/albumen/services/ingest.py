@@ -38,6 +38,7 @@ from albumen.media.sniff import SUPPORTED, FileType, sniff
 from albumen.runtime import Runtime
 from albumen.services.filenames import clean_filename
 from albumen.services.pipeline import stages_for
+from albumen.services.search import text_index
 from albumen.storage.base import original_key
 
 log = logging.getLogger(__name__)
@@ -190,7 +191,7 @@ def _record(
                 uploaded_by_id=origin.uploaded_by_id, guest_id=origin.guest_id,
                 link_id=origin.link_id, moderation=origin.moderation,
                 moderation_note=origin.moderation_note,
-                state=ASSET_PROCESSING, created_at=now, sort_at=now,
+                state=ASSET_PROCESSING, created_at=now, sort_at=now, local_at=now,
             )
             session.add(asset)
             session.flush()
@@ -198,6 +199,8 @@ def _record(
             for stage in stages_for(rt.settings):
                 session.add(AssetStage(asset_id=asset.id, stage=stage, state=PENDING,
                                        queued_at=now))
+            session.flush()
+            text_index.refresh(session, [asset.id])  # findable by name at once
             return asset.id, False
     except IntegrityError:
         # The same bytes arrived concurrently and the other request recorded them first.

@@ -23,6 +23,7 @@ from albumen.db.models import AUTO, USER, Asset, Face, Person
 from albumen.errors import InvalidInput, NotFound
 from albumen.ml.faces import distances, from_bytes
 from albumen.runtime import Runtime
+from albumen.services.search import text_index
 
 
 @dataclass
@@ -142,6 +143,11 @@ def recluster(rt: Runtime, owner_id: int | None, eps: float, min_faces: int) -> 
                     person_id=int(after) or None, assigned_by=AUTO if after else None))
                 changed += 1
         emptied = _drop_empty_unnamed(session, owner_id)
+        if changed:
+            session.flush()
+            text_index.refresh(session, session.scalars(select(Face.asset_id).where(
+                Face.id.in_([int(i) for i in lib.ids[free][lib.people[free]
+                                                            != new_people[free]]]))))
         return {"faces": len(lib.ids), "people": len(taken), "changed": changed,
                 "removed_people": emptied}
 
@@ -231,6 +237,9 @@ def update_person(rt: Runtime, owner_id: int, person_id: int, *, name: str | Non
                     raise InvalidInput(f"face {cover_face_id} is not this person's")
             person.cover_face_id = cover_face_id
         person.updated_at = utcnow()
+        if "name" in fields:
+            session.flush()
+            text_index.refresh_people(session, [person_id])
         asset_ids = sorted(set(session.scalars(
             select(Face.asset_id).where(Face.person_id == person_id)))) if retag else []
     if asset_ids and "dates" in rt.settings.enabled_enrichments:
@@ -254,6 +263,8 @@ def merge(rt: Runtime, owner_id: int, into_id: int, other_ids: list[int]) -> int
             if target.birth_date is None and other.birth_date:
                 target.birth_date = other.birth_date
             session.delete(other)
+        session.flush()
+        text_index.refresh_people(session, [target.id])
         return moved or 0
 
 
@@ -268,6 +279,8 @@ def set_face_person(rt: Runtime, owner_id: int, face_id: int, person_id: int | N
         if old is not None:
             session.execute(update(Person).where(Person.id == old, Person.cover_face_id == face_id)
                             .values(cover_face_id=None))
+        session.flush()
+        text_index.refresh(session, [face.asset_id])
 
 
 def create_person(rt: Runtime, owner_id: int, name: str, face_ids: list[int]) -> int:
@@ -278,6 +291,8 @@ def create_person(rt: Runtime, owner_id: int, name: str, face_ids: list[int]) ->
         session.flush()
         for face in faces:
             face.person_id, face.assigned_by = person.id, USER
+        session.flush()
+        text_index.refresh_people(session, [person.id])
         return person.id
 
 

@@ -27,6 +27,7 @@ from albumen.db.models import (
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
 from albumen.services.pipeline import ALL, CORE, ORDER
+from albumen.services.search import text_index
 from albumen.services.stages import MODEL_STAGES, STAGE_FUNCTIONS
 
 log = logging.getLogger(__name__)
@@ -215,6 +216,8 @@ def refresh_asset_state(rt: Runtime, asset_id: int) -> str:
             asset.state, asset.failure_reason = ASSET_READY, None
         else:
             asset.state = ASSET_PROCESSING
+        session.flush()
+        text_index.refresh(session, [asset_id])  # what the stages found becomes searchable
         return asset.state
 
 

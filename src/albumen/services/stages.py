@@ -58,7 +58,7 @@ def metadata_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     if meta.taken is not None:
         asset.taken_at = asset.sort_at = meta.taken.utc
         # wall-clock time kept as written, stored in a UTC column by convention
-        asset.taken_at_local = meta.taken.local.replace(tzinfo=UTC)
+        asset.taken_at_local = asset.local_at = meta.taken.local.replace(tzinfo=UTC)
         asset.taken_at_offset_minutes = meta.taken.offset_minutes
     for name in ("camera_make", "camera_model", "lens", "exposure_time", "f_number", "iso",
                  "focal_length", "latitude", "longitude", "altitude", "orientation", "rating",

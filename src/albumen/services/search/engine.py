@@ -1,0 +1,316 @@
+"""Running a SearchQuery: conditions in SQL, full text through the database's own index,
+meaning through the vector index; ranked, with cursors that stay stable while assets arrive,
+and facet counts."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import math
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy.orm import Session, selectinload
+
+from albumen.db.models import Asset, AssetTag, Face, Person, Place, Tag, User
+from albumen.errors import InvalidInput
+from albumen.runtime import Runtime
+from albumen.services import clip
+from albumen.services.assets import MAX_PAGE, filtered
+from albumen.services.search import text_index, vectors
+from albumen.services.search.query import FACETS, SearchQuery
+
+KM_PER_DEGREE = 111.195
+FACET_SIZE = 10
+
+
+@dataclass
+class Hit:
+    asset: Asset
+    score: float | None = None
+
+
+@dataclass
+class Results:
+    items: list[Hit]
+    next_cursor: str | None
+    facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+
+
+# --- conditions -----------------------------------------------------------------------------
+
+
+def _day_start(day: Any) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=UTC)
+
+
+def _person_ids(session: Session, q: SearchQuery) -> list[int] | None:
+    """People named in the query, among the viewer's own; None if a name matches nobody."""
+    ids = list(q.people)
+    for name in q.people_names:
+        query = select(Person.id).where(func.lower(Person.name) == name.lower())
+        if q.viewer is not None:
+            query = query.where(Person.owner_id == q.viewer)
+        found = session.scalars(query).all()
+        if not found:
+            return None
+        ids.extend(found)
+    return ids
+
+
+def _near(q: SearchQuery) -> ColumnElement[bool]:
+    assert q.near is not None
+    lat0, lon0, km = q.near.latitude, q.near.longitude, q.near.km
+    dlat = km / KM_PER_DEGREE
+    scale = max(math.cos(math.radians(lat0)), 1e-6)
+    dlon = min(dlat / scale, 180.0)
+    box = [Asset.latitude.between(lat0 - dlat, lat0 + dlat)]
+    low, high = lon0 - dlon, lon0 + dlon
+    if dlon >= 180.0:
+        pass
+    elif low < -180 or high > 180:  # the box crosses the antimeridian
+        box.append(or_(Asset.longitude >= (low + 360 if low < -180 else low),
+                       Asset.longitude <= (high - 360 if high > 180 else high)))
+    else:
+        box.append(Asset.longitude.between(low, high))
+    # Equirectangular distance: within a fraction of a percent for city-sized radii.
+    dx = (Asset.longitude - lon0) * (KM_PER_DEGREE * scale)
+    dy = (Asset.latitude - lat0) * KM_PER_DEGREE
+    if dlon < 180.0 and not (low < -180 or high > 180):
+        box.append(dx * dx + dy * dy <= km * km)
+    return and_(*box)
+
+
+def conditions(session: Session, q: SearchQuery) -> list[ColumnElement[bool]]:
+    """The SQL conditions of everything in ``q`` beyond the basic asset filter."""
+    dialect = session.get_bind().dialect.name
+    out: list[ColumnElement[bool]] = []
+    if q.date_from is not None:
+        out.append(Asset.local_at >= _day_start(q.date_from))
+    if q.date_to is not None:
+        out.append(Asset.local_at < _day_start(q.date_to) + timedelta(days=1))
+    if q.cameras:
+        out.append(or_(*(or_(func.lower(Asset.camera_model).contains(c.lower(), autoescape=True),
+                             func.lower(Asset.camera_make).contains(c.lower(), autoescape=True))
+                         for c in q.cameras)))
+    if q.lens:
+        out.append(func.lower(Asset.lens).contains(q.lens.lower(), autoescape=True))
+    if q.rating_min is not None:
+        out.append(Asset.rating >= q.rating_min)
+    if q.favorite is not None:
+        out.append(Asset.favorite.is_(q.favorite))
+    if q.people or q.people_names:
+        ids = _person_ids(session, q)
+        if ids is None:
+            out.append(false())
+        elif q.people_mode == "any":
+            out.append(Asset.id.in_(select(Face.asset_id).where(Face.person_id.in_(ids))))
+        else:
+            out.extend(Asset.id.in_(select(Face.asset_id).where(Face.person_id == p))
+                       for p in dict.fromkeys(ids))
+    if q.place:
+        name = q.place.lower()
+        out.append(Asset.place_id.in_(select(Place.id).where(or_(
+            func.lower(Place.city) == name, func.lower(Place.region) == name,
+            func.lower(Place.country) == name, func.lower(Place.country_code) == name))))
+    if q.near is not None:
+        out.append(_near(q))
+    for name in q.tags:
+        out.append(exists(select(AssetTag.asset_id).join(Tag, Tag.id == AssetTag.tag_id).where(
+            AssetTag.asset_id == Asset.id, Tag.name == name.lower())))
+    for name in q.not_tags:
+        out.append(~exists(select(AssetTag.asset_id).join(Tag, Tag.id == AssetTag.tag_id).where(
+            AssetTag.asset_id == Asset.id, Tag.name == name.lower())))
+    if q.has_text is not None:
+        clause = text_index.has_text_clause()
+        out.append(clause if q.has_text else ~clause)
+    if q.has_faces is not None:
+        clause = exists(select(Face.id).where(Face.asset_id == Asset.id))
+        out.append(clause if q.has_faces else ~clause)
+    if q.owner_id is not None:
+        out.append(Asset.owner_id == q.owner_id)
+    if q.owner:
+        out.append(Asset.owner_id == select(User.id).where(User.username == q.owner)
+                   .scalar_subquery())
+    terms = _terms(q.text)
+    if terms:
+        out.append(Asset.id.in_(text_index.matching_ids(dialect, terms)))
+    for negative in _terms(q.not_text):
+        out.append(~Asset.id.in_(text_index.matching_ids(dialect, [negative])))
+    return out
+
+
+def _terms(values: list[str]) -> list[list[str]]:
+    return [w for w in (text_index.words(v) for v in values) if w]
+
+
+def matching(session: Session, q: SearchQuery, *columns: Any) -> Select[Any]:
+    """SELECT of ``columns`` (default: Asset) over the assets that satisfy ``q``."""
+    return filtered(select(*(columns or (Asset,))), q).where(*conditions(session, q))
+
+
+# --- cursors --------------------------------------------------------------------------------
+
+
+def _encode(payload: list[Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(payload).encode()).decode().rstrip("=")
+
+
+def _decode(cursor: str, kind: str) -> list[Any]:
+    try:
+        payload = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(payload, list) or payload[0] != kind:
+            raise ValueError
+        return payload[1:]
+    except (ValueError, binascii.Error, UnicodeDecodeError, IndexError, TypeError) as exc:
+        raise InvalidInput("invalid cursor (it belongs to another query or is damaged)",
+                           details={"cursor": cursor}) from exc
+
+
+# --- running --------------------------------------------------------------------------------
+
+
+def search(rt: Runtime, session: Session, q: SearchQuery, limit: int = 50,
+           cursor: str | None = None, facets: tuple[str, ...] = ()) -> Results:
+    limit = max(1, min(limit, MAX_PAGE))
+    for facet in facets:
+        if facet not in FACETS:
+            raise InvalidInput(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
+    sort = q.effective_sort
+    if q.ranked_by_meaning:
+        results = _by_meaning(rt, session, q, limit, cursor)
+    elif sort == "relevance" and _terms(q.text):
+        results = _by_text_relevance(session, q, limit, cursor)
+    else:
+        results = _by_date(session, q, limit, cursor, newest_first=sort != "oldest")
+    if facets:
+        results.facets = facet_counts(session, q, facets)
+    return results
+
+
+def _hydrate(session: Session, ids: list[int]) -> dict[int, Asset]:
+    rows = session.scalars(select(Asset).where(Asset.id.in_(ids)).options(
+        selectinload(Asset.sources), selectinload(Asset.stages)))
+    return {a.id: a for a in rows}
+
+
+def _by_date(session: Session, q: SearchQuery, limit: int, cursor: str | None,
+             newest_first: bool) -> Results:
+    kind = "d" if newest_first else "o"
+    query = matching(session, q, Asset.id, Asset.sort_at)
+    if cursor:
+        stamp, last_id = _decode(cursor, kind)
+        at = datetime.fromisoformat(stamp)
+        if newest_first:
+            query = query.where(or_(Asset.sort_at < at,
+                                    and_(Asset.sort_at == at, Asset.id < last_id)))
+        else:
+            query = query.where(or_(Asset.sort_at > at,
+                                    and_(Asset.sort_at == at, Asset.id > last_id)))
+    order = ((Asset.sort_at.desc(), Asset.id.desc()) if newest_first
+             else (Asset.sort_at.asc(), Asset.id.asc()))
+    rows = session.execute(query.order_by(*order).limit(limit + 1)).all()
+    page = rows[:limit]
+    assets = _hydrate(session, [r[0] for r in page])
+    next_cursor = (_encode([kind, page[-1][1].isoformat(), page[-1][0]])
+                   if len(rows) > limit else None)
+    return Results([Hit(assets[r[0]]) for r in page if r[0] in assets], next_cursor)
+
+
+def _by_text_relevance(session: Session, q: SearchQuery, limit: int, cursor: str | None
+                       ) -> Results:
+    dialect = session.get_bind().dialect.name
+    scores = text_index.relevance(dialect, _terms(q.text)).subquery()
+    score = func.round(scores.c.score, 6)
+    query = matching(session, q, Asset.id, score).join(scores, scores.c.asset_id == Asset.id)
+    if cursor:
+        last_score, last_id = _decode(cursor, "r")
+        query = query.where(or_(score < last_score, and_(score == last_score,
+                                                          Asset.id < last_id)))
+    rows = session.execute(query.order_by(score.desc(), Asset.id.desc()).limit(limit + 1)).all()
+    page = rows[:limit]
+    assets = _hydrate(session, [r[0] for r in page])
+    next_cursor = (_encode(["r", float(page[-1][1]), page[-1][0]])
+                   if len(rows) > limit else None)
+    return Results([Hit(assets[r[0]], float(r[1])) for r in page if r[0] in assets],
+                   next_cursor)
+
+
+def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, cursor: str | None
+                ) -> Results:
+    """Semantic ranking; the cursor holds the last (score, id) and how deep the page is."""
+    if q.semantic and q.similar_to is not None:
+        raise InvalidInput("give either a description (smart:) or a photo (similar:), not both")
+    if q.similar_to is not None:
+        from albumen.services.assets import get_asset
+
+        get_asset(session, q.similar_to, q.viewer)
+        clip.require(rt)
+        vector = clip.image_vector(session, q.similar_to)
+    else:
+        vector = clip.require(rt).predict_one(q.semantic)
+    depth, after = 0, None
+    if cursor:
+        depth, last_score, last_id = _decode(cursor, "s")
+        after = (last_score, last_id)
+    index = vectors.index_for(rt.settings.effective_database_url, clip.MODEL_KEY)
+    ranked = index.rank(session, vector, matching(session, q, Asset.id), depth + limit + 1,
+                        exclude=q.similar_to)
+    if after is not None:
+        ranked = [r for r in ranked if (r.score, r.asset_id) < tuple(after)]
+    page = ranked[:limit]
+    assets = _hydrate(session, [r.asset_id for r in page])
+    more = len(ranked) > limit
+    next_cursor = (_encode(["s", depth + limit, page[-1].score, page[-1].asset_id])
+                   if more else None)
+    return Results([Hit(assets[r.asset_id], r.score) for r in page if r.asset_id in assets],
+                   next_cursor)
+
+
+# --- facets ---------------------------------------------------------------------------------
+
+
+def _year(dialect: str) -> ColumnElement[Any]:
+    if dialect == "sqlite":
+        return func.cast(func.strftime("%Y", Asset.local_at), Asset.rating.type)
+    return func.cast(func.extract("year", func.timezone("UTC", Asset.local_at)),
+                     Asset.rating.type)
+
+
+def facet_counts(session: Session, q: SearchQuery, wanted: tuple[str, ...]
+                 ) -> dict[str, list[dict[str, Any]]]:
+    """How the matches spread over people, places, years and cameras (top ten each; every
+    year)."""
+    ids = matching(session, q, Asset.id).subquery()
+    out: dict[str, list[dict[str, Any]]] = {}
+    dialect = session.get_bind().dialect.name
+    n = func.count().label("n")
+    if "years" in wanted:
+        year = _year(dialect).label("year")
+        rows = session.execute(select(year, n).join(ids, ids.c.id == Asset.id)
+                               .group_by(year).order_by(year.desc()))
+        out["years"] = [{"value": int(y), "count": c} for y, c in rows if y is not None]
+    if "cameras" in wanted:
+        rows = session.execute(
+            select(Asset.camera_make, Asset.camera_model, n).join(ids, ids.c.id == Asset.id)
+            .where(Asset.camera_model.is_not(None))
+            .group_by(Asset.camera_make, Asset.camera_model).order_by(n.desc()).limit(FACET_SIZE))
+        out["cameras"] = [{"value": model, "make": make, "count": c} for make, model, c in rows]
+    if "places" in wanted:
+        rows = session.execute(
+            select(Place.id, Place.city, Place.country, n).join(Asset, Asset.place_id == Place.id)
+            .join(ids, ids.c.id == Asset.id).group_by(Place.id, Place.city, Place.country)
+            .order_by(n.desc()).limit(FACET_SIZE))
+        out["places"] = [{"id": i, "value": city, "country": country, "count": c}
+                         for i, city, country, c in rows]
+    if "people" in wanted:
+        assets_n = func.count(func.distinct(Face.asset_id)).label("n")
+        rows = session.execute(
+            select(Person.id, Person.name, assets_n).join(Face, Face.person_id == Person.id)
+            .join(ids, ids.c.id == Face.asset_id).where(Person.hidden.is_(False))
+            .group_by(Person.id, Person.name).order_by(assets_n.desc()).limit(FACET_SIZE))
+        out["people"] = [{"id": i, "value": name, "count": c} for i, name, c in rows]
+    return out

@@ -1,0 +1,60 @@
+"""The structured query every search entry point builds: the API (JSON or query string), the
+query language of the search box and CLI, and saved searches."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from albumen.services.assets import AssetFilter
+
+SORTS = ("date", "oldest", "relevance")
+FACETS = ("people", "places", "years", "cameras")
+
+
+@dataclass(kw_only=True)
+class Near:
+    latitude: float
+    longitude: float
+    km: float
+
+
+@dataclass(kw_only=True)
+class SearchQuery(AssetFilter):
+    """Every condition must hold; lists of people combine with ``people_mode`` (all/any)."""
+
+    # Full text: each term is a word (prefix match) or a phrase; ``not_text`` excludes.
+    text: list[str] = field(default_factory=list)
+    not_text: list[str] = field(default_factory=list)
+    # Calendar days in the photo's own local time (inclusive).
+    date_from: date | None = None
+    date_to: date | None = None
+    cameras: list[str] = field(default_factory=list)
+    lens: str | None = None
+    rating_min: int | None = None
+    favorite: bool | None = None
+    people: list[int] = field(default_factory=list)
+    people_names: list[str] = field(default_factory=list)
+    people_mode: str = "all"
+    place: str | None = None  # city, region, country name or ISO country code
+    near: Near | None = None
+    tags: list[str] = field(default_factory=list)
+    not_tags: list[str] = field(default_factory=list)
+    has_text: bool | None = None
+    has_faces: bool | None = None
+    owner: str | None = None  # a username; combined with what the caller may see anyway
+    owner_id: int | None = None  # the same by id (the library timeline: the viewer's own)
+    # Semantic: a text for CLIP, or an asset whose look to match ("more like this").
+    semantic: str | None = None
+    similar_to: int | None = None
+    sort: str | None = None  # default: relevance when ranked by meaning, else date
+
+    @property
+    def ranked_by_meaning(self) -> bool:
+        return bool(self.semantic) or self.similar_to is not None
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort:
+            return self.sort
+        return "relevance" if self.ranked_by_meaning else "date"

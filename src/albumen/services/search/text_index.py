@@ -1,0 +1,131 @@
+"""The full-text documents of assets and how a query's words match them.
+
+Words are folded the same way on both sides (lower case, accents removed, every character that
+is not a letter or digit a separator), so SQLite's FTS5 and PostgreSQL's ``simple`` text search
+see the same tokens: ``IMG_2041.JPG`` is ``img 2041 jpg``, ``São Paulo`` is ``sao paulo``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, Select, bindparam, delete, func, literal_column, select, text
+from sqlalchemy.orm import Session
+
+from albumen.db.models import Asset, AssetTag, Face, Person, Place, SearchDoc, Tag
+
+_SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
+BATCH = 500
+
+
+def fold(value: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return _SEPARATORS.sub(" ", plain).strip()
+
+
+def words(value: str) -> list[str]:
+    return fold(value).split()
+
+
+def _bodies(session: Session, ids: list[int]) -> dict[int, list[str]]:
+    parts: dict[int, list[str]] = defaultdict(list)
+    rows = session.execute(
+        select(Asset.id, Asset.original_filename, Asset.title, Asset.description, Asset.keywords,
+               Asset.ocr_text, Asset.caption, Place.city, Place.region, Place.country)
+        .outerjoin(Place, Place.id == Asset.place_id).where(Asset.id.in_(ids)))
+    for asset_id, *fields in rows:
+        keywords = fields.pop(3) or []
+        parts[asset_id].extend([f for f in fields if f] + list(keywords))
+    for asset_id, name in session.execute(
+            select(AssetTag.asset_id, Tag.name).join(Tag, Tag.id == AssetTag.tag_id)
+            .where(AssetTag.asset_id.in_(ids))):
+        parts[asset_id].append(name)
+    for asset_id, name in session.execute(
+            select(Face.asset_id, Person.name).join(Person, Person.id == Face.person_id)
+            .where(Face.asset_id.in_(ids), Person.name.is_not(None))):
+        parts[asset_id].append(name)
+    return parts
+
+
+def refresh(session: Session, asset_ids: Iterable[int]) -> None:
+    """Rebuild the documents of these assets from what is in the database now."""
+    ids = sorted(set(asset_ids))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start:start + BATCH]
+        bodies = _bodies(session, chunk)
+        session.execute(delete(SearchDoc).where(SearchDoc.asset_id.in_(chunk)))
+        docs = [{"asset_id": i, "body": " ".join(dict.fromkeys(words(" ".join(bodies[i]))))}
+                for i in chunk if i in bodies]
+        if docs:
+            session.execute(SearchDoc.__table__.insert(), docs)
+
+
+def refresh_people(session: Session, person_ids: Iterable[int]) -> None:
+    """A person was named, renamed or merged: their photos' documents change."""
+    refresh(session, session.scalars(
+        select(Face.asset_id).where(Face.person_id.in_(list(person_ids))).distinct()))
+
+
+def missing(session: Session, limit: int) -> list[int]:
+    """Assets without a document (made before search existed, or a lost update)."""
+    return list(session.scalars(
+        select(Asset.id).where(~select(SearchDoc.asset_id)
+                               .where(SearchDoc.asset_id == Asset.id).exists())
+        .order_by(Asset.id).limit(limit)))
+
+
+# --- matching ---------------------------------------------------------------------------
+
+
+def _fts5(terms: list[list[str]]) -> str:
+    """FTS5 syntax: a term is a word (prefix match) or a phrase (exact, in order)."""
+    out = []
+    for term in terms:
+        if len(term) == 1:
+            out.append(f'"{term[0]}"*')
+        else:
+            out.append('"' + " ".join(term) + '"')
+    return " AND ".join(out)
+
+
+def _tsquery(terms: list[list[str]]) -> str:
+    out = []
+    for term in terms:
+        if len(term) == 1:
+            out.append(f"{term[0]}:*")
+        else:
+            out.append("(" + " <-> ".join(term) + ")")
+    return " & ".join(out)
+
+
+def matching_ids(dialect: str, terms: list[list[str]]) -> Select[tuple[int]]:
+    """Ids of the assets whose document has every term (each a folded word list)."""
+    if dialect == "sqlite":
+        return (select(literal_column("rowid", type_=Asset.id.type))
+                .select_from(text("asset_fts"))
+                .where(text("asset_fts MATCH :fts").bindparams(fts=_fts5(terms))))
+    tsv = literal_column("tsv")
+    return select(SearchDoc.asset_id).where(
+        tsv.op("@@")(func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))))
+
+
+def relevance(dialect: str, terms: list[list[str]]) -> Select[tuple[int, float]]:
+    """(asset id, score) of matching assets; higher scores rank first."""
+    if dialect == "sqlite":
+        return (select(literal_column("rowid", type_=Asset.id.type).label("asset_id"),
+                       (-literal_column("bm25(asset_fts)")).label("score"))
+                .select_from(text("asset_fts"))
+                .where(text("asset_fts MATCH :fts").bindparams(fts=_fts5(terms))))
+    query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
+    tsv = literal_column("tsv")
+    return select(SearchDoc.asset_id.label("asset_id"),
+                  func.ts_rank(tsv, query).label("score")).where(tsv.op("@@")(query))
+
+
+def has_text_clause() -> ColumnElement[bool]:
+    return Asset.ocr_text.is_not(None) & (Asset.ocr_text != "")
+

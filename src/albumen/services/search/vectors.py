@@ -1,0 +1,168 @@
+"""The embedded vector index: CLIP embeddings ranked against a query, together with filters.
+
+Each process keeps every embedding's sign bits (64 bytes for 512 dimensions: 64 MB per million
+photos) in memory and scans them with Hamming distance; the best candidates are then re-scored
+exactly with their float vectors read from the database. The same code serves SQLite and
+PostgreSQL (pgvector, when the scale-out work adds it, can take over there).
+
+Filters and ranking work together, never "top k, then filter":
+- a selective filter (at most ``PREFILTER`` matches) is run first and only its assets are
+  ranked;
+- a broad one is checked on the ranked candidates in order, chunk by chunk, until the page is
+  full; at worst every embedding is visited, so a page is never short while matches remain.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass
+from datetime import timedelta
+
+import numpy as np
+from sqlalchemy import Select, select
+from sqlalchemy.orm import Session
+
+from albumen.db.models import AssetEmbedding
+
+PREFILTER = 50_000  # a filter with at most this many matches is applied first
+RERANK = 20  # exact re-scoring of RERANK x wanted candidates (at least 1000)
+CHUNK = 4096  # ranked candidates checked against a broad filter per query
+REFRESH_SECONDS = 5.0  # how often a process looks for new embeddings
+SKEW = timedelta(minutes=5)  # clock skew tolerated between machines writing embeddings
+
+
+def code_of(vector: np.ndarray) -> bytes:
+    """Sign bits of a vector, packed little-endian (what the index scans)."""
+    return np.packbits(np.asarray(vector) > 0, bitorder="little").tobytes()
+
+
+@dataclass
+class Ranked:
+    asset_id: int
+    score: float
+
+
+class VectorIndex:
+    """Sign-bit codes of one model's embeddings, kept current from the database."""
+
+    def __init__(self, model: str) -> None:
+        self.model = model
+        self._lock = threading.Lock()
+        self._ids = np.zeros(0, dtype=np.int64)  # sorted
+        self._codes = np.zeros((0, 0), dtype=np.uint64)
+        self._seen = None  # newest created_at loaded
+        self._checked = 0.0
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def refresh(self, session: Session, force: bool = False) -> None:
+        """Load embeddings added or replaced since the last look (all of them the first time)."""
+        now = time.monotonic()
+        if not force and now - self._checked < REFRESH_SECONDS and len(self._ids):
+            return
+        with self._lock:
+            query = select(AssetEmbedding.asset_id, AssetEmbedding.code, AssetEmbedding.vector,
+                           AssetEmbedding.created_at).where(AssetEmbedding.model == self.model)
+            if self._seen is not None:
+                query = query.where(AssetEmbedding.created_at >= self._seen - SKEW)
+            rows = session.execute(query).all()
+            self._checked = now
+            if not rows:
+                return
+            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            codes = np.frombuffer(b"".join(r[1] or code_of(np.frombuffer(r[2], dtype="<f4"))
+                                           for r in rows), dtype=np.uint64)
+            codes = codes.reshape(len(rows), -1)
+            self._seen = max(r[3] for r in rows)
+            self._merge(ids, codes)
+
+    def _merge(self, ids: np.ndarray, codes: np.ndarray) -> None:
+        if len(self._ids):
+            keep = ~np.isin(self._ids, ids)
+            ids = np.concatenate([self._ids[keep], ids])
+            codes = np.concatenate([self._codes[keep], codes])
+        order = np.argsort(ids, kind="stable")
+        self._ids, self._codes = ids[order], np.ascontiguousarray(codes[order])
+
+    def rank(self, session: Session, vector: np.ndarray, allowed: Select[tuple[int]] | None,
+             want: int, exclude: int | None = None) -> list[Ranked]:
+        """The ``want`` best assets for ``vector`` among ``allowed`` (a select of asset ids;
+        None: all), best first, scored by exact cosine similarity."""
+        self.refresh(session)
+        with self._lock:
+            ids, codes = self._ids, self._codes
+        if not len(ids):
+            return []
+        code = np.frombuffer(code_of(vector), dtype=np.uint64)
+        pool = max(1000, RERANK * want)
+        rows: np.ndarray | None = None
+        if allowed is not None:
+            matched = session.scalars(allowed.limit(PREFILTER + 1)).all()
+            if len(matched) <= PREFILTER:
+                wanted = np.asarray(sorted(matched), dtype=np.int64)
+                rows = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
+                rows = rows[ids[rows] == wanted]  # those that have an embedding
+                allowed = None  # already applied
+        distances = np.bitwise_count((codes if rows is None else codes[rows]) ^ code).sum(
+            axis=1, dtype=np.uint16)
+        candidates = ids if rows is None else ids[rows]
+        if allowed is None:
+            top = _smallest(distances, pool)
+            chosen = candidates[top]
+        else:
+            chosen = self._filter_in_order(session, candidates, distances, allowed, pool)
+        if exclude is not None:
+            chosen = chosen[chosen != exclude]
+        return _rescore(session, self.model, vector, chosen, want)
+
+    @staticmethod
+    def _filter_in_order(session: Session, candidates: np.ndarray, distances: np.ndarray,
+                         allowed: Select[tuple[int]], pool: int) -> np.ndarray:
+        order = np.argsort(distances, kind="stable")
+        subquery = allowed.subquery()
+        kept: list[int] = []
+        for start in range(0, len(order), CHUNK):
+            chunk = candidates[order[start:start + CHUNK]].tolist()
+            ok = set(session.scalars(select(subquery.c[0]).where(subquery.c[0].in_(chunk))))
+            kept.extend(i for i in chunk if i in ok)
+            if len(kept) >= pool:
+                break
+        return np.asarray(kept[:pool], dtype=np.int64)
+
+
+def _smallest(values: np.ndarray, k: int) -> np.ndarray:
+    if k >= len(values):
+        return np.argsort(values, kind="stable")
+    part = np.argpartition(values, k)[:k]
+    return part[np.argsort(values[part], kind="stable")]
+
+
+def _rescore(session: Session, model: str, vector: np.ndarray, ids: np.ndarray, want: int
+             ) -> list[Ranked]:
+    if not len(ids):
+        return []
+    found: dict[int, bytes] = {}
+    id_list = ids.tolist()
+    for start in range(0, len(id_list), 1000):
+        found.update(session.execute(
+            select(AssetEmbedding.asset_id, AssetEmbedding.vector).where(
+                AssetEmbedding.model == model,
+                AssetEmbedding.asset_id.in_(id_list[start:start + 1000]))).tuples())
+    kept = [i for i in id_list if i in found]
+    if not kept:
+        return []
+    matrix = np.frombuffer(b"".join(found[i] for i in kept), dtype="<f4").reshape(len(kept), -1)
+    scores = matrix @ np.asarray(vector, dtype=np.float32)
+    order = np.lexsort((-np.asarray(kept), -scores))[:want]
+    return [Ranked(kept[i], round(float(scores[i]), 5)) for i in order]
+
+
+_indexes: dict[tuple[str, str], VectorIndex] = {}
+_indexes_lock = threading.Lock()
+
+
+def index_for(database_url: str, model: str) -> VectorIndex:
+    with _indexes_lock:
+        return _indexes.setdefault((database_url, model), VectorIndex(model))
