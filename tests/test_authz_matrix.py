@@ -57,6 +57,13 @@ class Rule:
     # For endpoints that answer 200 to everyone but must show a stranger nothing.
     empty_for_others: bool = False
     ok_status: int = 200  # what an allowed caller gets in this world (409: no CLIP model)
+    # For searches that answer 200 to every user: the asset (a world id key) that only the
+    # allowed callers may find in the results.
+    finds: str | None = None
+
+
+def _found_ids(response: Any) -> set[int]:
+    return {hit["asset"]["id"] for hit in response.json()["items"]}
 
 
 def _user_rules() -> list[Rule]:
@@ -195,6 +202,39 @@ def _user_rules() -> list[Rule]:
              ok_status=409),
         Rule("GET", "/api/v1/places/geojson", lambda w: "/api/v1/places/geojson", EVERY_USER),
     ]
+    return rules + _search_rules()
+
+
+def _search_rules() -> list[Rule]:
+    month = utcnow().strftime("%Y-%m")  # the photos have no capture date: they arrived now
+    s, t, c = "/api/v1/search", "/api/v1/timeline", "/api/v1/collections"
+
+    def col(suffix: str = "") -> Callable[[World], str]:
+        return lambda w: f"{c}/{w.ids['collection']}{suffix}"
+
+    rules = []
+    for key, allowed in (("ok", MEMBERS), ("pending", MODERATORS), ("lib", {"owner"}),
+                         ("b_asset", {"owner_b"})):
+        rules += [
+            Rule("GET", s, lambda w: f"{s}?q=jpg&limit=500", EVERY_USER, finds=key),
+            Rule("POST", s, lambda w: s, EVERY_USER, finds=key,
+                 body=lambda w: {"json": {"text": ["jpg"], "limit": 500}}),
+        ]
+    rules += [
+        Rule("GET", f"{t}/{{month}}", lambda w: f"{t}/{month}", EVERY_USER, finds="lib"),
+        Rule("GET", t, lambda w: t, EVERY_USER),
+        Rule("GET", t, lambda w: f"{t}?event_id={w.ids['event_a']}", MEMBERS),
+        Rule("GET", f"{t}/{{month}}", lambda w: f"{t}/{month}?event_id={w.ids['event_a']}",
+             MEMBERS),
+        Rule("POST", c, lambda w: c, EVERY_USER, writes=True,
+             body=lambda w: {"json": {"title": "t", "query": "jpg"}}),
+        Rule("GET", c, lambda w: c, EVERY_USER),
+        Rule("GET", f"{c}/{{collection_id}}", col(), {"owner"}),
+        Rule("PATCH", f"{c}/{{collection_id}}", col(), {"owner"}, writes=True,
+             body=lambda w: {"json": {"title": "hijacked"}}),
+        Rule("DELETE", f"{c}/{{collection_id}}", col(), {"owner"}, writes=True),
+        Rule("GET", f"{c}/{{collection_id}}/assets", col("/assets"), {"owner"}),
+    ]
     return rules
 
 
@@ -287,6 +327,8 @@ def _build(client: TestClient, rt: Runtime) -> World:
     world.ids["owner_key"] = client.post("/api/v1/api-keys", headers=h["owner"],
                                          json={"name": "k"}).json()["id"]
     _add_person(rt, world)
+    world.ids["collection"] = client.post("/api/v1/collections", headers=h["owner"], json={
+        "title": "all jpg", "query": "jpg"}).json()["id"]
     world.ids["tokens"] = {"ok": links["ok"]["token"], "expired": links["expired"]["token"],
                            "revoked": links["revoked"]["token"], "bogus": "x" * 43,
                            "other_event": link_b["token"]}
@@ -312,13 +354,16 @@ def _snapshot(client: TestClient, world: World) -> Any:
               for k in ("ok", "pending", "lib")]
     person = client.get(f"/api/v1/people/{world.ids['person']}", headers=owner).json()
     faces = client.get(f"/api/v1/assets/{world.ids['ok']}/faces", headers=owner).json()
+    collection = client.get(f"/api/v1/collections/{world.ids['collection']}",
+                            headers=owner).json()
     return (event["title"], event["counts"], members.json(), album["title"],
             album["asset_count"], [(x["id"], x["revoked_at"], x["can_upload"]) for x in links],
             [(u["username"], u["is_admin"], u["is_active"]) for u in users],
             [(k["id"], k["revoked_at"]) for k in keys],
             [(x["moderation"], x["deleted_at"]) for x in assets],
             (person["name"], person["face_count"]),
-            [(f["id"], f["person_id"], f["assigned_by"]) for f in faces])
+            [(f["id"], f["person_id"], f["assigned_by"]) for f in faces],
+            (collection["title"], collection["query"]))
 
 
 def test_every_route_has_a_rule(client: TestClient) -> None:
@@ -338,9 +383,18 @@ def test_authorization_matrix(client: TestClient, rt: Runtime) -> None:
     rules = _user_rules()
     for rule in rules:
         for caller in CALLERS:
-            if caller in rule.allowed:
+            if caller in rule.allowed and not rule.finds:
                 continue
             response = _call(client, rule, world, caller)
+            if rule.finds and caller in EVERY_USER:
+                found = (response.status_code == 200
+                         and world.ids[rule.finds] in _found_ids(response))
+                if found != (caller in _finders(rule)):
+                    problems.append(f"{caller} {rule.method} {rule.url(world)}: "
+                                    f"{rule.finds} {'found' if found else 'not found'}")
+                continue
+            if caller in rule.allowed:
+                continue
             if rule.route == "/api/v1/setup":
                 ok = response.status_code == 409
             elif rule.empty_for_others and response.status_code == 200:
@@ -362,6 +416,12 @@ def test_authorization_matrix(client: TestClient, rt: Runtime) -> None:
     problems += _share_problems(client, world)
     assert problems == []
     assert _snapshot(client, world) == before, "a denied request changed something"
+
+
+def _finders(rule: Rule) -> set[str]:
+    """Who may find the asset a search rule looks for (the rule's callers all get 200)."""
+    return {"ok": MEMBERS, "pending": MODERATORS, "lib": {"owner"},
+            "b_asset": {"owner_b"}}[rule.finds or ""]
 
 
 def _share_problems(client: TestClient, world: World) -> list[str]:

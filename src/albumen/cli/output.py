@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 
 console = Console(stderr=False, highlight=False)
-err_console = Console(stderr=True, highlight=False)
+err_console = Console(stderr=True, highlight=False, soft_wrap=True)  # errors stay one line
 
 
 def print_json(doc: Any) -> None:

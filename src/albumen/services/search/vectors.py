@@ -33,8 +33,9 @@ SKEW = timedelta(minutes=5)  # clock skew tolerated between machines writing emb
 
 
 def code_of(vector: np.ndarray) -> bytes:
-    """Sign bits of a vector, packed little-endian (what the index scans)."""
-    return np.packbits(np.asarray(vector) > 0, bitorder="little").tobytes()
+    """Sign bits of a vector, packed little-endian and padded to whole 64-bit words."""
+    bits = np.packbits(np.asarray(vector) > 0, bitorder="little").tobytes()
+    return bits + bytes(-len(bits) % 8)
 
 
 @dataclass
@@ -146,10 +147,9 @@ def _rescore(session: Session, model: str, vector: np.ndarray, ids: np.ndarray, 
     found: dict[int, bytes] = {}
     id_list = ids.tolist()
     for start in range(0, len(id_list), 1000):
-        found.update(session.execute(
-            select(AssetEmbedding.asset_id, AssetEmbedding.vector).where(
-                AssetEmbedding.model == model,
-                AssetEmbedding.asset_id.in_(id_list[start:start + 1000]))).tuples())
+        rows = session.execute(select(AssetEmbedding.asset_id, AssetEmbedding.vector).where(
+            AssetEmbedding.model == model, AssetEmbedding.asset_id.in_(id_list[start:start + 1000])))
+        found.update((asset_id, vector) for asset_id, vector in rows)
     kept = [i for i in id_list if i in found]
     if not kept:
         return []
