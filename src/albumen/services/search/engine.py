@@ -12,7 +12,18 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, exists, false, func, or_, select
+from sqlalchemy import (
+    ColumnElement,
+    Numeric,
+    Select,
+    and_,
+    cast,
+    exists,
+    false,
+    func,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Session, selectinload
 
 from albumen.db.models import Asset, AssetTag, Face, Person, Place, Tag, User
@@ -224,7 +235,7 @@ def _by_text_relevance(session: Session, q: SearchQuery, limit: int, cursor: str
                        ) -> Results:
     dialect = session.get_bind().dialect.name
     scores = text_index.relevance(dialect, _terms(q.text)).subquery()
-    score = func.round(scores.c.score, 6)
+    score = func.round(cast(scores.c.score, Numeric(20, 10)), 6)  # stable cursor values
     query = matching(session, q, Asset.id, score).join(scores, scores.c.asset_id == Asset.id)
     if cursor:
         last_score, last_id = _decode(cursor, "r")

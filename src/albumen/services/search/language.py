@@ -16,7 +16,7 @@ from datetime import date
 from albumen.errors import InvalidInput
 from albumen.services.search.query import SORTS, Near, SearchQuery
 
-_TOKEN = re.compile(r'\s*(-?)(?:([A-Za-z_]+):)?("(?:[^"\\]|\\.)*"?|[^\s"]+)')
+_TOKEN = re.compile(r'\s*(-?)(?:([A-Za-z_]+):)?("(?:[^"\\]|\\.)*"?|[^\s"]*)')
 KEYS = {
     "person": "person", "people": "person", "after": "after", "before": "before",
     "from": "after", "to": "before", "date": "date", "on": "date", "year": "date",

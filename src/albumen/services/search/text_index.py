@@ -106,11 +106,15 @@ def matching_ids(dialect: str, terms: list[list[str]]) -> Select[tuple[int]]:
     """Ids of the assets whose document has every term (each a folded word list)."""
     if dialect == "sqlite":
         return (select(literal_column("rowid", type_=Asset.id.type))
-                .select_from(text("asset_fts"))
-                .where(text("asset_fts MATCH :fts").bindparams(fts=_fts5(terms))))
+                .select_from(text("asset_fts")).where(_fts_match(terms)))
     tsv = literal_column("tsv")
     return select(SearchDoc.asset_id).where(
-        tsv.op("@@")(func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))))
+        tsv.op("@@")(func.to_tsquery("simple", bindparam(None, _tsquery(terms)))))
+
+
+def _fts_match(terms: list[list[str]]) -> ColumnElement[bool]:
+    # Anonymous bind parameters: a query may hold several matches (words and exclusions).
+    return literal_column("asset_fts").op("MATCH")(bindparam(None, _fts5(terms)))
 
 
 def relevance(dialect: str, terms: list[list[str]]) -> Select[tuple[int, float]]:
@@ -118,9 +122,8 @@ def relevance(dialect: str, terms: list[list[str]]) -> Select[tuple[int, float]]
     if dialect == "sqlite":
         return (select(literal_column("rowid", type_=Asset.id.type).label("asset_id"),
                        (-literal_column("bm25(asset_fts)")).label("score"))
-                .select_from(text("asset_fts"))
-                .where(text("asset_fts MATCH :fts").bindparams(fts=_fts5(terms))))
-    query = func.to_tsquery("simple", bindparam("tsq", _tsquery(terms)))
+                .select_from(text("asset_fts")).where(_fts_match(terms)))
+    query = func.to_tsquery("simple", bindparam(None, _tsquery(terms)))
     tsv = literal_column("tsv")
     return select(SearchDoc.asset_id.label("asset_id"),
                   func.ts_rank(tsv, query).label("score")).where(tsv.op("@@")(query))

@@ -147,8 +147,9 @@ def _rescore(session: Session, model: str, vector: np.ndarray, ids: np.ndarray, 
     found: dict[int, bytes] = {}
     id_list = ids.tolist()
     for start in range(0, len(id_list), 1000):
+        chunk = id_list[start:start + 1000]
         rows = session.execute(select(AssetEmbedding.asset_id, AssetEmbedding.vector).where(
-            AssetEmbedding.model == model, AssetEmbedding.asset_id.in_(id_list[start:start + 1000])))
+            AssetEmbedding.model == model, AssetEmbedding.asset_id.in_(chunk)))
         found.update((asset_id, vector) for asset_id, vector in rows)
     kept = [i for i in id_list if i in found]
     if not kept:
