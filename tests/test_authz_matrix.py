@@ -63,7 +63,8 @@ class Rule:
 
 
 def _found_ids(response: Any) -> set[int]:
-    return {hit["asset"]["id"] for hit in response.json()["items"]}
+    return {hit["asset"]["id"] if "asset" in hit else hit["id"]
+            for hit in response.json()["items"]}
 
 
 def _user_rules() -> list[Rule]:

@@ -71,7 +71,8 @@ def lib(app_client: Callable[..., TestClient]) -> Iterator[tuple[TestClient, dic
 def names(response: Any, ids: dict[str, int]) -> set[str]:
     assert response.status_code == 200, response.text
     by_id = {v: k for k, v in ids.items()}
-    return {by_id.get(h["asset"]["id"], f"#{h['asset']['id']}") for h in response.json()["items"]}
+    found = [h["asset"]["id"] if "asset" in h else h["id"] for h in response.json()["items"]]
+    return {by_id.get(i, f"#{i}") for i in found}
 
 
 def find(c: TestClient, ids: dict[str, int], q: str) -> set[str]:
@@ -170,8 +171,11 @@ def test_timeline_buckets_follow_every_change(lib: tuple[TestClient, dict[str, i
     buckets = [(b["month"], b["count"]) for b in c.get("/api/v1/timeline").json()]
     assert buckets == [(now, 1), *expected]
     bucket = c.get("/api/v1/timeline/2023-06").json()
-    assert [h["asset"]["id"] for h in bucket["items"]] == [ids["late_no_zone"],
-                                                           ids["beach_lisbon"]]
+    assert [(h["id"], h["local_date"]) for h in bucket["items"]] == [
+        (ids["late_no_zone"], "2023-06-14"), (ids["beach_lisbon"], "2023-06-14")]
+    grid = c.get("/api/v1/search", params={"q": "tag:bridge", "view": "grid"}).json()
+    assert [(h["id"], h["local_date"]) for h in grid["items"]] == [
+        (ids["porto_bridge"], "2022-08-01")]
     assert names(c.get("/api/v1/timeline/2023-12"), ids) == {"nye_times_square"}
     # The trash leaves the timeline and comes back with a restore (kept by triggers).
     assert c.delete(f"/api/v1/assets/{ids['late_no_zone']}").status_code == 200

@@ -110,19 +110,56 @@ class SearchPage(BaseModel):
                    facets={k: [Facet(**f) for f in v] for k, v in results.facets.items()})
 
 
+class GridItem(BaseModel):
+    """What a grid cell needs; the whole asset is at /api/v1/assets/{id}."""
+
+    id: int
+    media_type: str
+    width: int | None
+    height: int | None
+    thumbhash: str | None
+    taken_at: datetime | None
+    local_date: str = Field(description="local capture date (YYYY-MM-DD) for headers")
+    favorite: bool
+    rating: int | None
+    stack_id: int | None
+    state: str
+    moderation: str
+    score: float | None = None
+
+
+class GridPage(BaseModel):
+    items: list[GridItem]
+    next_cursor: str | None
+    facets: dict[str, list[Facet]] = {}
+
+    @classmethod
+    def of(cls, results: engine.Results) -> GridPage:
+        items = []
+        for hit in results.items:
+            row = hit.asset._asdict()
+            row["local_date"] = row.pop("local_at").date().isoformat()
+            items.append(GridItem(**row, score=hit.score))
+        return cls(items=items, next_cursor=results.next_cursor,
+                   facets={k: [Facet(**f) for f in v] for k, v in results.facets.items()})
+
+
 def _facets(value: str | None) -> tuple[str, ...]:
     return tuple(f.strip() for f in value.split(",") if f.strip()) if value else ()
 
 
-@router.get("/search", response_model=SearchPage,
+@router.get("/search", response_model=SearchPage | GridPage,
             summary="Search with the query language, e.g. beach person:\"Anna\" after:2023-06")
 def search_get(rt: RuntimeDep, session: SessionDep, principal: PrincipalDep,
                q: QueryText = None, limit: Limit = 50, cursor: Cursor = None,
                facets: Annotated[str | None, Query(max_length=100,
                                                    description="e.g. people,places")] = None,
-               ) -> SearchPage:
+               view: Annotated[str, Query(pattern="^(full|grid)$",
+                                          description="whole assets, or grid cells")] = "full",
+               ) -> SearchPage | GridPage:
     query = language.parse(q or "", SearchQuery(viewer=principal.user_id))
-    return SearchPage.of(engine.search(rt, session, query, limit, cursor, _facets(facets)))
+    results = engine.search(rt, session, query, limit, cursor, _facets(facets), view)
+    return GridPage.of(results) if view == "grid" else SearchPage.of(results)
 
 
 @router.post("/search", response_model=SearchPage, summary="Search with structured filters")
@@ -151,12 +188,12 @@ def timeline_buckets(session: SessionDep, principal: PrincipalDep, event_id: IdQ
     return [BucketOut(month=b.month, count=b.count) for b in found]
 
 
-@router.get("/timeline/{month}", response_model=SearchPage, tags=["timeline"],
-            summary="The photos of one month, newest first")
+@router.get("/timeline/{month}", response_model=GridPage, tags=["timeline"],
+            summary="The photos of one month, newest first (grid cells)")
 def timeline_bucket(month: Annotated[str, Month], rt: RuntimeDep, session: SessionDep,
                     principal: PrincipalDep, event_id: IdQuery = None, q: QueryText = None,
-                    limit: Limit = 200, cursor: Cursor = None) -> SearchPage:
-    return SearchPage.of(timeline.bucket(
+                    limit: Limit = 200, cursor: Cursor = None) -> GridPage:
+    return GridPage.of(timeline.bucket(
         rt, session, principal.user_id, month, event_id,
         _timeline_query(principal.user_id, event_id, q), limit, cursor))
 

@@ -58,7 +58,14 @@ def search(
     if as_json:
         print_json(doc)
     else:
-        _print_page(doc)
+        table = Table("id", "date", "size", "favorite")
+        for item in doc["items"]:
+            table.add_row(str(item["id"]), item["local_date"],
+                          f"{item['width'] or '?'}x{item['height'] or '?'}",
+                          "*" if item["favorite"] else "")
+        console.print(table)
+        if doc["next_cursor"]:
+            console.print(f"more: --cursor {doc['next_cursor']}")
 
 
 def timeline(
@@ -80,7 +87,10 @@ def timeline(
                 doc: Any = [{"month": b.month, "count": b.count}
                             for b in svc.buckets(session, viewer, event)]
             else:
-                doc = _rows(svc.bucket(rt, session, viewer, month, event, None, limit, cursor))
+                from albumen.api.search import GridPage
+
+                doc = GridPage.of(svc.bucket(rt, session, viewer, month, event, None, limit,
+                                             cursor)).model_dump(mode="json")
     except AlbumenError as exc:
         fail(exc, as_json)
     if as_json:
@@ -91,4 +101,11 @@ def timeline(
             table.add_row(b["month"], str(b["count"]))
         console.print(table)
     else:
-        _print_page(doc)
+        table = Table("id", "date", "size", "favorite")
+        for item in doc["items"]:
+            table.add_row(str(item["id"]), item["local_date"],
+                          f"{item['width'] or '?'}x{item['height'] or '?'}",
+                          "*" if item["favorite"] else "")
+        console.print(table)
+        if doc["next_cursor"]:
+            console.print(f"more: --cursor {doc['next_cursor']}")

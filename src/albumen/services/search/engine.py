@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
+import numpy as np
 from sqlalchemy import (
     ColumnElement,
     Numeric,
@@ -24,7 +25,7 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from albumen.db.models import Asset, AssetTag, Face, Person, Place, Tag, User
 from albumen.errors import InvalidInput
@@ -40,7 +41,7 @@ FACET_SIZE = 10
 
 @dataclass
 class Hit:
-    asset: Asset
+    asset: Any  # an Asset, or a row of GRID_COLUMNS
     score: float | None = None
 
 
@@ -99,10 +100,14 @@ def conditions(session: Session, q: SearchQuery) -> list[ColumnElement[bool]]:
     """The SQL conditions of everything in ``q`` beyond the basic asset filter."""
     dialect = session.get_bind().dialect.name
     out: list[ColumnElement[bool]] = []
+    # Local time is within a day of the UTC instant (offsets reach +-14 h), so a bound on the
+    # indexed sort_at as well lets the database seek instead of scanning from the newest.
     if q.date_from is not None:
         out.append(Asset.local_at >= _day_start(q.date_from))
+        out.append(Asset.sort_at >= _day_start(q.date_from) - timedelta(days=1))
     if q.date_to is not None:
         out.append(Asset.local_at < _day_start(q.date_to) + timedelta(days=1))
+        out.append(Asset.sort_at < _day_start(q.date_to) + timedelta(days=2))
     if q.cameras:
         out.append(or_(*(or_(func.lower(Asset.camera_model).contains(c.lower(), autoescape=True),
                              func.lower(Asset.camera_make).contains(c.lower(), autoescape=True))
@@ -185,31 +190,43 @@ def _decode(cursor: str, kind: str) -> list[Any]:
 
 
 def search(rt: Runtime, session: Session, q: SearchQuery, limit: int = 50,
-           cursor: str | None = None, facets: tuple[str, ...] = ()) -> Results:
+           cursor: str | None = None, facets: tuple[str, ...] = (), view: str = "full"
+           ) -> Results:
+    """A page of results: ORM assets (``view="full"``) or grid rows (``view="grid"``)."""
     limit = max(1, min(limit, MAX_PAGE))
     for facet in facets:
         if facet not in FACETS:
             raise InvalidInput(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
     sort = q.effective_sort
     if q.ranked_by_meaning:
-        results = _by_meaning(rt, session, q, limit, cursor)
+        results = _by_meaning(rt, session, q, limit, cursor, view)
     elif sort == "relevance" and _terms(q.text):
-        results = _by_text_relevance(session, q, limit, cursor)
+        results = _by_text_relevance(session, q, limit, cursor, view)
     else:
-        results = _by_date(session, q, limit, cursor, newest_first=sort != "oldest")
+        results = _by_date(session, q, limit, cursor, sort != "oldest", view)
     if facets:
         results.facets = facet_counts(session, q, facets)
     return results
 
 
-def _hydrate(session: Session, ids: list[int]) -> dict[int, Asset]:
+# What a grid cell needs (the timeline, search result grids): read without the ORM.
+GRID_COLUMNS = (Asset.id, Asset.media_type, Asset.width, Asset.height, Asset.thumbhash,
+                Asset.taken_at, Asset.local_at, Asset.favorite, Asset.rating, Asset.stack_id,
+                Asset.state, Asset.moderation)
+
+
+def _hydrate(session: Session, ids: list[int], view: str = "full") -> dict[int, Any]:
+    if view == "grid":
+        return {r.id: r for r in session.execute(
+            select(*GRID_COLUMNS).where(Asset.id.in_(ids)))}
     rows = session.scalars(select(Asset).where(Asset.id.in_(ids)).options(
+        defer(Asset.metadata_raw), defer(Asset.metadata_errors),
         selectinload(Asset.sources), selectinload(Asset.stages)))
     return {a.id: a for a in rows}
 
 
 def _by_date(session: Session, q: SearchQuery, limit: int, cursor: str | None,
-             newest_first: bool) -> Results:
+             newest_first: bool, view: str) -> Results:
     kind = "d" if newest_first else "o"
     query = matching(session, q, Asset.id, Asset.sort_at)
     if cursor:
@@ -225,14 +242,14 @@ def _by_date(session: Session, q: SearchQuery, limit: int, cursor: str | None,
              else (Asset.sort_at.asc(), Asset.id.asc()))
     rows = session.execute(query.order_by(*order).limit(limit + 1)).all()
     page = rows[:limit]
-    assets = _hydrate(session, [r[0] for r in page])
+    assets = _hydrate(session, [r[0] for r in page], view)
     next_cursor = (_encode([kind, page[-1][1].isoformat(), page[-1][0]])
                    if len(rows) > limit else None)
     return Results([Hit(assets[r[0]]) for r in page if r[0] in assets], next_cursor)
 
 
-def _by_text_relevance(session: Session, q: SearchQuery, limit: int, cursor: str | None
-                       ) -> Results:
+def _by_text_relevance(session: Session, q: SearchQuery, limit: int, cursor: str | None,
+                       view: str) -> Results:
     dialect = session.get_bind().dialect.name
     scores = text_index.relevance(dialect, _terms(q.text)).subquery()
     score = func.round(cast(scores.c.score, Numeric(20, 10)), 6)  # stable cursor values
@@ -243,19 +260,21 @@ def _by_text_relevance(session: Session, q: SearchQuery, limit: int, cursor: str
                                                           Asset.id < last_id)))
     rows = session.execute(query.order_by(score.desc(), Asset.id.desc()).limit(limit + 1)).all()
     page = rows[:limit]
-    assets = _hydrate(session, [r[0] for r in page])
+    assets = _hydrate(session, [r[0] for r in page], view)
     next_cursor = (_encode(["r", float(page[-1][1]), page[-1][0]])
                    if len(rows) > limit else None)
     return Results([Hit(assets[r[0]], float(r[1])) for r in page if r[0] in assets],
                    next_cursor)
 
 
-def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, cursor: str | None
-                ) -> Results:
+def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, cursor: str | None,
+                view: str) -> Results:
     """Semantic ranking; the cursor holds the last (score, id) and how deep the page is."""
     if q.semantic and q.similar_to is not None:
         raise InvalidInput("give either a description (smart:) or a photo (similar:), not both")
-    if q.similar_to is not None:
+    if q.vector is not None:
+        vector = np.asarray(q.vector, dtype=np.float32)
+    elif q.similar_to is not None:
         from albumen.services.assets import get_asset
 
         get_asset(session, q.similar_to, q.viewer)
@@ -273,7 +292,7 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
     if after is not None:
         ranked = [r for r in ranked if (r.score, r.asset_id) < tuple(after)]
     page = ranked[:limit]
-    assets = _hydrate(session, [r.asset_id for r in page])
+    assets = _hydrate(session, [r.asset_id for r in page], view)
     more = len(ranked) > limit
     next_cursor = (_encode(["s", depth + limit, page[-1].score, page[-1].asset_id])
                    if more else None)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from albumen.services.assets import AssetFilter
 
@@ -47,11 +48,13 @@ class SearchQuery(AssetFilter):
     # Semantic: a text for CLIP, or an asset whose look to match ("more like this").
     semantic: str | None = None
     similar_to: int | None = None
+    # An embedding already at hand (a caller with its own CLIP vector); not in the language.
+    vector: Any = None
     sort: str | None = None  # default: relevance when ranked by meaning, else date
 
     @property
     def ranked_by_meaning(self) -> bool:
-        return bool(self.semantic) or self.similar_to is not None
+        return bool(self.semantic) or self.similar_to is not None or self.vector is not None
 
     @property
     def effective_sort(self) -> str:

@@ -77,11 +77,11 @@ def parse_month(value: str) -> tuple[date, date]:
 def bucket(rt: Runtime, session: Session, viewer: int | None, month: str,
            event_id: int | None = None, query: SearchQuery | None = None, limit: int = 200,
            cursor: str | None = None) -> engine.Results:
-    """The photos of one month bucket, newest first."""
+    """The photos of one month bucket, newest first, as grid rows."""
     _check(session, viewer, event_id)
     q = query or scope(viewer, event_id)
     first, last = parse_month(month)
     q.date_from = max(first, q.date_from) if q.date_from else first
     q.date_to = min(last, q.date_to) if q.date_to else last
     q.sort = "date"
-    return engine.search(rt, session, q, limit=limit, cursor=cursor)
+    return engine.search(rt, session, q, limit=limit, cursor=cursor, view="grid")

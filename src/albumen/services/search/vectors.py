@@ -28,6 +28,7 @@ from albumen.db.models import AssetEmbedding
 PREFILTER = 50_000  # a filter with at most this many matches is applied first
 RERANK = 20  # exact re-scoring of RERANK x wanted candidates (at least 1000)
 CHUNK = 4096  # ranked candidates checked against a broad filter per query
+WALK_CHUNKS = 8  # a filter that needs more chunks than this is applied first instead
 REFRESH_SECONDS = 5.0  # how often a process looks for new embeddings
 SKEW = timedelta(minutes=5)  # clock skew tolerated between machines writing embeddings
 
@@ -98,38 +99,40 @@ class VectorIndex:
             return []
         code = np.frombuffer(code_of(vector), dtype=np.uint64)
         pool = max(1000, RERANK * want)
-        rows: np.ndarray | None = None
-        if allowed is not None:
-            matched = session.scalars(allowed.limit(PREFILTER + 1)).all()
-            if len(matched) <= PREFILTER:
-                wanted = np.asarray(sorted(matched), dtype=np.int64)
-                rows = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
-                rows = rows[ids[rows] == wanted]  # those that have an embedding
-                allowed = None  # already applied
-        distances = np.bitwise_count((codes if rows is None else codes[rows]) ^ code).sum(
-            axis=1, dtype=np.uint16)
-        candidates = ids if rows is None else ids[rows]
+        distances = np.bitwise_count(codes ^ code).sum(axis=1, dtype=np.uint16)
         if allowed is None:
-            top = _smallest(distances, pool)
-            chosen = candidates[top]
+            chosen = ids[_smallest(distances, pool)]
         else:
-            chosen = self._filter_in_order(session, candidates, distances, allowed, pool)
+            chosen = self._filtered(session, ids, distances, allowed, pool)
         if exclude is not None:
             chosen = chosen[chosen != exclude]
         return _rescore(session, self.model, vector, chosen, want)
 
     @staticmethod
-    def _filter_in_order(session: Session, candidates: np.ndarray, distances: np.ndarray,
-                         allowed: Select[tuple[int]], pool: int) -> np.ndarray:
-        order = np.argsort(distances, kind="stable")
+    def _filtered(session: Session, ids: np.ndarray, distances: np.ndarray,
+                  allowed: Select[tuple[int]], pool: int) -> np.ndarray:
+        """The ``pool`` nearest allowed ids. Walk the nearest candidates in order, checking
+        the filter a chunk at a time; when few pass (a selective filter), fetch the filter's
+        matches instead and rank only those."""
         subquery = allowed.subquery()
+        order = _smallest(distances, max(4 * pool, 4 * CHUNK))
         kept: list[int] = []
-        for start in range(0, len(order), CHUNK):
-            chunk = candidates[order[start:start + CHUNK]].tolist()
+        start = 0
+        while len(kept) < pool and start < len(ids):
+            if start >= len(order):  # the nearest candidates ran out: rank everything
+                order = np.argsort(distances, kind="stable")
+            chunk = ids[order[start:start + CHUNK]].tolist()
             ok = set(session.scalars(select(subquery.c[0]).where(subquery.c[0].in_(chunk))))
             kept.extend(i for i in chunk if i in ok)
-            if len(kept) >= pool:
-                break
+            start += CHUNK
+            if start == CHUNK and len(ids) > CHUNK and len(kept) * WALK_CHUNKS < pool:
+                # At this pass rate the walk would take more than WALK_CHUNKS queries.
+                matched = session.scalars(allowed.limit(PREFILTER + 1)).all()
+                if len(matched) <= PREFILTER:
+                    wanted = np.unique(np.asarray(matched, dtype=np.int64))
+                    rows = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
+                    rows = rows[ids[rows] == wanted]  # those that have an embedding
+                    return ids[rows[_smallest(distances[rows], pool)]]
         return np.asarray(kept[:pool], dtype=np.int64)
 
 
