@@ -13,9 +13,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from sqlalchemy import create_engine, func, select
+from sqlalchemy import create_engine, func, select, update
 
 from albumen.db.models import Asset, AssetStage, Derivative, Worker
+from albumen.runtime import Runtime
 from tests import images
 from tests.processes import ALBUMEN, env_for, free_port, run_cli, run_json, wait_until
 
@@ -200,3 +201,21 @@ def test_guest_upload_flood_is_refused_without_harming_others(tmp_path: Path,
         assets = httpx.get(f"{base}/api/v1/assets", headers=host,
                            params={"event_id": event["id"]}).json()["items"]
         assert len(assets) == 5
+
+
+def test_reconciler_settles_an_asset_whose_worker_died_after_its_last_stage(
+        rt: Runtime, tmp_path: Path) -> None:
+    """A worker killed between committing an asset's last stage and updating the asset's state
+    left it "processing" for ever (nothing was pending, so nothing was queued again)."""
+    from albumen.jobs.reconciler import reconcile
+    from albumen.services.importer import import_paths
+
+    images.write(tmp_path / "in" / "a.jpg", images.jpeg(seed=5))
+    report = import_paths(rt, [tmp_path / "in"], None)
+    (asset_id,) = report.asset_ids
+    with rt.transaction() as session:
+        assert session.get(Asset, asset_id).state == "ready"
+        session.execute(update(Asset).where(Asset.id == asset_id).values(state="processing"))
+    reconcile(rt)
+    with rt.session() as session:
+        assert session.get(Asset, asset_id).state == "ready"

@@ -17,7 +17,15 @@ from datetime import timedelta
 from sqlalchemy import and_, or_, select, update
 
 from albumen.db.base import utcnow
-from albumen.db.models import ASSET_FAILED, FAILED, PENDING, RUNNING, Asset, AssetStage
+from albumen.db.models import (
+    ASSET_FAILED,
+    ASSET_PROCESSING,
+    FAILED,
+    PENDING,
+    RUNNING,
+    Asset,
+    AssetStage,
+)
 from albumen.runtime import Runtime
 from albumen.services.processing import refresh_asset_state
 from albumen.services.search import text_index
@@ -72,13 +80,18 @@ def _index_missing(rt: Runtime, batch: int = 2000) -> None:
 
 
 def _refresh_failed(rt: Runtime) -> None:
-    """Assets whose stages the reconciler just failed need their state updated."""
+    """Assets whose state lags their stages: stages the reconciler just failed, and assets
+    whose worker died after their last stage but before it updated the asset."""
     with rt.session() as session:
-        ids = session.scalars(
+        ids = set(session.scalars(
             select(AssetStage.asset_id)
             .join(Asset, Asset.id == AssetStage.asset_id)
             .where(AssetStage.state == FAILED, Asset.state != ASSET_FAILED)
             .distinct()
-        ).all()
-    for asset_id in ids:
+        ))
+        unsettled = select(AssetStage.asset_id).where(
+            AssetStage.asset_id == Asset.id, AssetStage.state.in_((PENDING, RUNNING)))
+        ids.update(session.scalars(select(Asset.id).where(
+            Asset.state == ASSET_PROCESSING, ~unsettled.exists())))
+    for asset_id in sorted(ids):
         refresh_asset_state(rt, asset_id)

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 import numpy as np
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from albumen.db.models import AssetEmbedding
@@ -31,6 +31,7 @@ CHUNK = 4096  # ranked candidates checked against a broad filter per query
 WALK_CHUNKS = 8  # a filter that needs more chunks than this is applied first instead
 REFRESH_SECONDS = 5.0  # how often a process looks for new embeddings
 SKEW = timedelta(minutes=5)  # clock skew tolerated between machines writing embeddings
+BATCH = 50_000  # rows per fetch while loading
 
 
 def code_of(vector: np.ndarray) -> bytes:
@@ -52,7 +53,7 @@ class VectorIndex:
         self.model = model
         self._lock = threading.Lock()
         self._ids = np.zeros(0, dtype=np.int64)  # sorted
-        self._codes = np.zeros((0, 0), dtype=np.uint64)
+        self._codes = np.zeros((0, 0), dtype=np.uint64)  # words x n, one row per 64 bits
         self._seen = None  # newest created_at loaded
         self._checked = 0.0
 
@@ -65,28 +66,46 @@ class VectorIndex:
         if not force and now - self._checked < REFRESH_SECONDS and len(self._ids):
             return
         with self._lock:
-            query = select(AssetEmbedding.asset_id, AssetEmbedding.code, AssetEmbedding.vector,
-                           AssetEmbedding.created_at).where(AssetEmbedding.model == self.model)
+            newest = session.scalar(select(func.max(AssetEmbedding.created_at))
+                                    .where(AssetEmbedding.model == self.model))
+            self._checked = now
+            if newest is None or (self._seen is not None and newest <= self._seen):
+                return
+            query = select(AssetEmbedding.asset_id, AssetEmbedding.code).where(
+                AssetEmbedding.model == self.model)
             if self._seen is not None:
                 query = query.where(AssetEmbedding.created_at >= self._seen - SKEW)
-            rows = session.execute(query).all()
-            self._checked = now
-            if not rows:
-                return
-            ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            codes = np.frombuffer(b"".join(r[1] or code_of(np.frombuffer(r[2], dtype="<f4"))
-                                           for r in rows), dtype=np.uint64)
-            codes = codes.reshape(len(rows), -1)
-            self._seen = max(r[3] for r in rows)
-            self._merge(ids, codes)
+            parts_ids, parts_codes = [], []
+            for batch in session.execute(query.execution_options(yield_per=BATCH)).partitions():
+                missing = [r[0] for r in batch if r[1] is None]  # stored before codes existed
+                computed = dict(self._codes_of(session, missing)) if missing else {}
+                parts_ids.append(np.fromiter((r[0] for r in batch), dtype=np.int64,
+                                             count=len(batch)))
+                parts_codes.append(np.frombuffer(b"".join(r[1] or computed[r[0]] for r in batch),
+                                                 dtype=np.uint64).reshape(len(batch), -1))
+            self._seen = newest
+            if parts_ids:
+                self._merge(np.concatenate(parts_ids), np.concatenate(parts_codes).T)
+
+    def _codes_of(self, session: Session, asset_ids: list[int]) -> list[tuple[int, bytes]]:
+        out = []
+        for start in range(0, len(asset_ids), 1000):
+            chunk = asset_ids[start:start + 1000]
+            out += [(asset_id, code_of(np.frombuffer(vector, dtype="<f4")))
+                    for asset_id, vector in session.execute(
+                        select(AssetEmbedding.asset_id, AssetEmbedding.vector).where(
+                            AssetEmbedding.model == self.model,
+                            AssetEmbedding.asset_id.in_(chunk)))]
+        return out
 
     def _merge(self, ids: np.ndarray, codes: np.ndarray) -> None:
+        """Add (or replace) ids with their codes, given one 64-bit word per row (words x n)."""
         if len(self._ids):
             keep = ~np.isin(self._ids, ids)
             ids = np.concatenate([self._ids[keep], ids])
-            codes = np.concatenate([self._codes[keep], codes])
+            codes = np.concatenate([self._codes[:, keep], codes], axis=1)
         order = np.argsort(ids, kind="stable")
-        self._ids, self._codes = ids[order], np.ascontiguousarray(codes[order])
+        self._ids, self._codes = ids[order], np.ascontiguousarray(codes[:, order])
 
     def rank(self, session: Session, vector: np.ndarray, allowed: Select[tuple[int]] | None,
              want: int, exclude: int | None = None) -> list[Ranked]:
@@ -99,7 +118,7 @@ class VectorIndex:
             return []
         code = np.frombuffer(code_of(vector), dtype=np.uint64)
         pool = max(1000, RERANK * want)
-        distances = np.bitwise_count(codes ^ code).sum(axis=1, dtype=np.uint16)
+        distances = _hamming(codes, code)
         if allowed is None:
             chosen = ids[_smallest(distances, pool)]
         else:
@@ -134,6 +153,17 @@ class VectorIndex:
                     rows = rows[ids[rows] == wanted]  # those that have an embedding
                     return ids[rows[_smallest(distances[rows], pool)]]
         return np.asarray(kept[:pool], dtype=np.int64)
+
+
+def _hamming(codes: np.ndarray, code: np.ndarray) -> np.ndarray:
+    """Bits that differ from ``code`` for every column of ``codes`` (words x n): word by word
+    over contiguous rows, several times faster than over n x words."""
+    out = np.zeros(codes.shape[1], dtype=np.uint16)
+    scratch = np.empty(codes.shape[1], dtype=np.uint64)
+    for word in range(codes.shape[0]):
+        np.bitwise_xor(codes[word], code[word], out=scratch)
+        out += np.bitwise_count(scratch)
+    return out
 
 
 def _smallest(values: np.ndarray, k: int) -> np.ndarray:
