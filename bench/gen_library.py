@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "src"))
 from albumen.db import search_ddl  # noqa: E402
 from albumen.db.migrate import upgrade  # noqa: E402
 from albumen.services.clip import VOCABULARY  # noqa: E402
-from albumen.services.search.text_index import fold  # noqa: E402
+from albumen.services.search.text_index import document_words  # noqa: E402
 from albumen.services.search.vectors import code_of  # noqa: E402
 
 CHUNK = 50_000
@@ -220,7 +220,7 @@ def main() -> None:
                 4032, 3024, make, model, float(lat[k]) if gps[k] else None,
                 float(lon[k]) if gps[k] else None, int(rating[k]) or None, bool(fav[k]),
                 ocr_text, int(rng.integers(-2**63, 2**63 - 1, dtype=np.int64))))
-            doc_rows.append((asset_id, " ".join(dict.fromkeys(fold(" ".join(words)).split()))))
+            doc_rows.append((asset_id, " ".join(dict.fromkeys(document_words(" ".join(words))))))
         vectors += rng.normal(size=vectors.shape).astype(np.float32) * 0.9 + mean_offset
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
         created_emb = stamp(created)

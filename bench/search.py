@@ -166,13 +166,13 @@ class NaiveVectors:
         return [Ranked(int(ids[i]), float(scores[i])) for i in order]
 
 
-def naive_text(dialect: str, terms: list[list[str]]) -> Any:
-    from sqlalchemy import and_, select
+def naive_text(dialect: str, terms: list[list[list[str]]]) -> Any:
+    from sqlalchemy import and_, or_, select
 
     from albumen.db.models import SearchDoc
 
     return select(SearchDoc.asset_id).where(and_(*(
-        SearchDoc.body.like(f"%{' '.join(t)}%") for t in terms)))
+        or_(*(SearchDoc.body.like(f"%{' '.join(alt)}%") for alt in term)) for term in terms)))
 
 
 def main() -> None:

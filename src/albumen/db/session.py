@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,6 +21,22 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:  # type: ignore[no-untyped-def
     cur.close()
 
 
+_INDEX_HINT = re.compile(r"/\* index (\w+) \*/ ?")
+
+
+def _sqlite_index_hint(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+    """``/* index NAME */`` in a query (Select.prefix_with) becomes SQLite's ``INDEXED BY``
+    on its main ``FROM assets`` (``/* index none */``: ``NOT INDEXED``, rowid lookups only).
+    SQLite's planner cannot know that a LIMIT with a broad filter is met after a few rows of
+    the timeline index; PostgreSQL's statistics can, and it ignores the comment."""
+    match = _INDEX_HINT.search(statement)
+    if match:
+        hint = "NOT INDEXED" if match[1] == "none" else f"INDEXED BY {match[1]}"
+        statement = statement[:match.start()] + statement[match.end():]
+        statement = statement.replace("FROM assets", f"FROM assets {hint}", 1)
+    return statement, parameters
+
+
 def make_engine(url: str) -> Engine:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -27,6 +44,7 @@ def make_engine(url: str) -> Engine:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _sqlite_index_hint, retval=True)
         return engine
     if parsed.drivername == "postgresql":
         url = parsed.set(drivername="postgresql+psycopg").render_as_string(hide_password=False)

@@ -22,6 +22,7 @@ from sqlalchemy import (
     exists,
     false,
     func,
+    literal_column,
     or_,
     select,
 )
@@ -36,6 +37,7 @@ from albumen.services.search import text_index, vectors
 from albumen.services.search.query import FACETS, SearchQuery
 
 KM_PER_DEGREE = 111.195
+WINDOW = 20_000  # timeline rows scanned in order before the filters' own indexes take over
 FACET_SIZE = 10
 
 
@@ -96,8 +98,18 @@ def _near(q: SearchQuery) -> ColumnElement[bool]:
     return and_(*box)
 
 
-def conditions(session: Session, q: SearchQuery) -> list[ColumnElement[bool]]:
-    """The SQL conditions of everything in ``q`` beyond the basic asset filter."""
+def _has_person(person_ids: list[int], correlated: bool) -> ColumnElement[bool]:
+    match = Face.person_id.in_(person_ids) if len(person_ids) > 1 else (
+        Face.person_id == person_ids[0])
+    if correlated:  # checked row by row while a timeline index is scanned
+        return exists(select(Face.id).where(Face.asset_id == Asset.id, match))
+    return Asset.id.in_(select(Face.asset_id).where(match))  # the faces index drives
+
+
+def conditions(session: Session, q: SearchQuery, correlated: bool = False
+               ) -> list[ColumnElement[bool]]:
+    """The SQL conditions of everything in ``q`` beyond the basic asset filter; with
+    ``correlated``, in the form that suits checking rows one by one."""
     dialect = session.get_bind().dialect.name
     out: list[ColumnElement[bool]] = []
     # Local time is within a day of the UTC instant (offsets reach +-14 h), so a bound on the
@@ -123,10 +135,9 @@ def conditions(session: Session, q: SearchQuery) -> list[ColumnElement[bool]]:
         if ids is None:
             out.append(false())
         elif q.people_mode == "any":
-            out.append(Asset.id.in_(select(Face.asset_id).where(Face.person_id.in_(ids))))
+            out.append(_has_person(ids, correlated))
         else:
-            out.extend(Asset.id.in_(select(Face.asset_id).where(Face.person_id == p))
-                       for p in dict.fromkeys(ids))
+            out.extend(_has_person([p], correlated) for p in dict.fromkeys(ids))
     if q.place:
         name = q.place.lower()
         out.append(Asset.place_id.in_(select(Place.id).where(or_(
@@ -159,13 +170,15 @@ def conditions(session: Session, q: SearchQuery) -> list[ColumnElement[bool]]:
     return out
 
 
-def _terms(values: list[str]) -> list[list[str]]:
-    return [w for w in (text_index.words(v) for v in values) if w]
+def _terms(values: list[str]) -> list[text_index.Term]:
+    return [t for t in (text_index.query_term(v) for v in values) if t]
 
 
-def matching(session: Session, q: SearchQuery, *columns: Any) -> Select[Any]:
+def matching(session: Session, q: SearchQuery, *columns: Any, correlated: bool = False
+             ) -> Select[Any]:
     """SELECT of ``columns`` (default: Asset) over the assets that satisfy ``q``."""
-    return filtered(select(*(columns or (Asset,))), q).where(*conditions(session, q))
+    return filtered(select(*(columns or (Asset,))), q).where(
+        *conditions(session, q, correlated))
 
 
 # --- cursors --------------------------------------------------------------------------------
@@ -225,22 +238,63 @@ def _hydrate(session: Session, ids: list[int], view: str = "full") -> dict[int, 
     return {a.id: a for a in rows}
 
 
+def _beyond(at: datetime, last_id: int, newest_first: bool, inclusive: bool = False
+            ) -> ColumnElement[bool]:
+    """Rows after (at, last_id) in the timeline order."""
+    if newest_first:
+        tail = Asset.id <= last_id if inclusive else Asset.id < last_id
+        return or_(Asset.sort_at < at, and_(Asset.sort_at == at, tail))
+    tail = Asset.id >= last_id if inclusive else Asset.id > last_id
+    return or_(Asset.sort_at > at, and_(Asset.sort_at == at, tail))
+
+
+def _scan_index(q: SearchQuery) -> str:
+    if q.owner_id is not None:
+        return "ix_assets_owner_sort"
+    return "ix_assets_event_sort" if q.event_id is not None else "ix_assets_sort"
+
+
+def _scope(q: SearchQuery) -> list[ColumnElement[bool]]:
+    if q.owner_id is not None:
+        return [Asset.owner_id == q.owner_id]
+    return [Asset.event_id == q.event_id] if q.event_id is not None else []
+
+
 def _by_date(session: Session, q: SearchQuery, limit: int, cursor: str | None,
              newest_first: bool, view: str) -> Results:
+    """Timeline order in two steps, each with the plan that suits it: first the next WINDOW
+    rows of the timeline index, filtered as they come (a broad filter fills the page after a
+    few rows); only if that leaves the page short, the rest with the filters' own indexes
+    driving (a selective filter has few matches to sort). Neither step can be slow for the
+    kind of filter that would make the other one slow."""
     kind = "d" if newest_first else "o"
-    query = matching(session, q, Asset.id, Asset.sort_at)
+    after: ColumnElement[bool] | None = None
     if cursor:
         stamp, last_id = _decode(cursor, kind)
-        at = datetime.fromisoformat(stamp)
-        if newest_first:
-            query = query.where(or_(Asset.sort_at < at,
-                                    and_(Asset.sort_at == at, Asset.id < last_id)))
-        else:
-            query = query.where(or_(Asset.sort_at > at,
-                                    and_(Asset.sort_at == at, Asset.id > last_id)))
+        after = _beyond(datetime.fromisoformat(stamp), last_id, newest_first)
     order = ((Asset.sort_at.desc(), Asset.id.desc()) if newest_first
              else (Asset.sort_at.asc(), Asset.id.asc()))
-    rows = session.execute(query.order_by(*order).limit(limit + 1)).all()
+    bound = session.execute(
+        select(Asset.sort_at, Asset.id).where(*_scope(q), *([after] if after is not None else []))
+        .order_by(*order).offset(WINDOW).limit(1)).first()
+    first = matching(session, q, Asset.id, Asset.sort_at, correlated=True)
+    if after is not None:
+        first = first.where(after)
+    if bound is not None:
+        window_end = _beyond(bound[0], bound[1], newest_first, inclusive=True)
+        first = first.where(~window_end | and_(Asset.sort_at == bound[0], Asset.id == bound[1]))
+    first = first.prefix_with(f"/* index {_scan_index(q)} */", dialect="sqlite")
+    rows = list(session.execute(first.order_by(*order).limit(limit + 1)).all())
+    if bound is not None and len(rows) <= limit:
+        # Hide the timeline index from SQLite here (unary plus), so the filters' indexes drive.
+        sqlite = session.get_bind().dialect.name == "sqlite"
+        at = literal_column("+assets.sort_at", Asset.sort_at.type) if sqlite else Asset.sort_at
+        ident = literal_column("+assets.id", Asset.id.type) if sqlite else Asset.id
+        step = (at < bound[0]) | ((at == bound[0]) & (ident < bound[1])) if newest_first \
+            else (at > bound[0]) | ((at == bound[0]) & (ident > bound[1]))
+        rest_order = (at.desc(), ident.desc()) if newest_first else (at.asc(), ident.asc())
+        rest = matching(session, q, Asset.id, Asset.sort_at).where(step)
+        rows += session.execute(rest.order_by(*rest_order).limit(limit + 1 - len(rows))).all()
     page = rows[:limit]
     assets = _hydrate(session, [r[0] for r in page], view)
     next_cursor = (_encode([kind, page[-1][1].isoformat(), page[-1][0]])
@@ -287,8 +341,9 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
         depth, last_score, last_id = _decode(cursor, "s")
         after = (last_score, last_id)
     index = vectors.index_for(rt.settings.effective_database_url, clip.MODEL_KEY)
-    ranked = index.rank(session, vector, matching(session, q, Asset.id), depth + limit + 1,
-                        exclude=q.similar_to)
+    ranked = index.rank(session, vector, matching(session, q, Asset.id, correlated=True),
+                        depth + limit + 1, exclude=q.similar_to,
+                        prefilter=matching(session, q, Asset.id))
     if after is not None:
         ranked = [r for r in ranked if (r.score, r.asset_id) < tuple(after)]
     page = ranked[:limit]

@@ -31,6 +31,34 @@ def words(value: str) -> list[str]:
     return fold(value).split()
 
 
+def document_words(value: str) -> list[str]:
+    """The words of a text, plus each punctuated word joined up (``IMG_2041.JPG`` also gives
+    ``img2041jpg``), so a search for ``img_2041`` is one prefix lookup, not a phrase of a word
+    that half the library shares."""
+    out = []
+    for token in value.split():
+        parts = words(token)
+        out += parts
+        if len(parts) > 1:
+            out.append("".join(parts))
+    return out
+
+
+Term = list[list[str]]  # alternatives; each a word (prefix match) or a phrase (in order)
+
+
+def query_term(value: str) -> Term:
+    """One search term: a quoted phrase (several words, in order), a punctuated word (its
+    joined-up form as a prefix - see ``document_words`` - or its parts as a phrase) or a
+    plain word (a prefix)."""
+    parts = words(value)
+    if not parts:
+        return []
+    if len(value.split()) > 1 or len(parts) == 1:
+        return [parts]
+    return [["".join(parts)], parts]
+
+
 def _bodies(session: Session, ids: list[int]) -> dict[int, list[str]]:
     parts: dict[int, list[str]] = defaultdict(list)
     rows = session.execute(
@@ -58,7 +86,8 @@ def refresh(session: Session, asset_ids: Iterable[int]) -> None:
         chunk = ids[start:start + BATCH]
         bodies = _bodies(session, chunk)
         session.execute(delete(SearchDoc).where(SearchDoc.asset_id.in_(chunk)))
-        docs = [{"asset_id": i, "body": " ".join(dict.fromkeys(words(" ".join(bodies[i]))))}
+        docs = [{"asset_id": i,
+                 "body": " ".join(dict.fromkeys(document_words(" ".join(bodies[i]))))}
                 for i in chunk if i in bodies]
         if docs:
             session.execute(SearchDoc.__table__.insert(), docs)
@@ -81,28 +110,22 @@ def missing(session: Session, limit: int) -> list[int]:
 # --- matching ---------------------------------------------------------------------------
 
 
-def _fts5(terms: list[list[str]]) -> str:
-    """FTS5 syntax: a term is a word (prefix match) or a phrase (exact, in order)."""
-    out = []
-    for term in terms:
-        if len(term) == 1:
-            out.append(f'"{term[0]}"*')
-        else:
-            out.append('"' + " ".join(term) + '"')
-    return " AND ".join(out)
+def _fts5(terms: list[Term]) -> str:
+    """FTS5 syntax: every term; a term is any of its alternatives."""
+    def one(alt: list[str]) -> str:
+        return f'"{alt[0]}"*' if len(alt) == 1 else '"' + " ".join(alt) + '"'
+
+    return " AND ".join("(" + " OR ".join(one(alt) for alt in term) + ")" for term in terms)
 
 
-def _tsquery(terms: list[list[str]]) -> str:
-    out = []
-    for term in terms:
-        if len(term) == 1:
-            out.append(f"{term[0]}:*")
-        else:
-            out.append("(" + " <-> ".join(term) + ")")
-    return " & ".join(out)
+def _tsquery(terms: list[Term]) -> str:
+    def one(alt: list[str]) -> str:
+        return f"{alt[0]}:*" if len(alt) == 1 else "(" + " <-> ".join(alt) + ")"
+
+    return " & ".join("(" + " | ".join(one(alt) for alt in term) + ")" for term in terms)
 
 
-def matching_ids(dialect: str, terms: list[list[str]]) -> Select[tuple[int]]:
+def matching_ids(dialect: str, terms: list[Term]) -> Select[tuple[int]]:
     """Ids of the assets whose document has every term (each a folded word list)."""
     if dialect == "sqlite":
         return (select(literal_column("rowid", type_=Asset.id.type))
@@ -112,12 +135,12 @@ def matching_ids(dialect: str, terms: list[list[str]]) -> Select[tuple[int]]:
         tsv.op("@@")(func.to_tsquery("simple", bindparam(None, _tsquery(terms)))))
 
 
-def _fts_match(terms: list[list[str]]) -> ColumnElement[bool]:
+def _fts_match(terms: list[Term]) -> ColumnElement[bool]:
     # Anonymous bind parameters: a query may hold several matches (words and exclusions).
     return literal_column("asset_fts").op("MATCH")(bindparam(None, _fts5(terms)))
 
 
-def relevance(dialect: str, terms: list[list[str]]) -> Select[tuple[int, float]]:
+def relevance(dialect: str, terms: list[Term]) -> Select[tuple[int, float]]:
     """(asset id, score) of matching assets; higher scores rank first."""
     if dialect == "sqlite":
         return (select(literal_column("rowid", type_=Asset.id.type).label("asset_id"),

@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
-from albumen.db.models import AssetEmbedding
+from albumen.db.models import Asset, AssetEmbedding
 
 PREFILTER = 50_000  # a filter with at most this many matches is applied first
 RERANK = 20  # exact re-scoring of RERANK x wanted candidates (at least 1000)
@@ -108,9 +108,11 @@ class VectorIndex:
         self._ids, self._codes = ids[order], np.ascontiguousarray(codes[:, order])
 
     def rank(self, session: Session, vector: np.ndarray, allowed: Select[tuple[int]] | None,
-             want: int, exclude: int | None = None) -> list[Ranked]:
+             want: int, exclude: int | None = None,
+             prefilter: Select[tuple[int]] | None = None) -> list[Ranked]:
         """The ``want`` best assets for ``vector`` among ``allowed`` (a select of asset ids;
-        None: all), best first, scored by exact cosine similarity."""
+        None: all), best first, scored by exact cosine similarity. ``prefilter`` is the same
+        set in the form that suits fetching it whole (default: ``allowed``)."""
         self.refresh(session)
         with self._lock:
             ids, codes = self._ids, self._codes
@@ -122,18 +124,21 @@ class VectorIndex:
         if allowed is None:
             chosen = ids[_smallest(distances, pool)]
         else:
-            chosen = self._filtered(session, ids, distances, allowed, pool)
+            chosen = self._filtered(session, ids, distances, allowed,
+                                    allowed if prefilter is None else prefilter, pool)
         if exclude is not None:
             chosen = chosen[chosen != exclude]
         return _rescore(session, self.model, vector, chosen, want)
 
     @staticmethod
     def _filtered(session: Session, ids: np.ndarray, distances: np.ndarray,
-                  allowed: Select[tuple[int]], pool: int) -> np.ndarray:
+                  allowed: Select[tuple[int]], prefilter: Select[tuple[int]], pool: int
+                  ) -> np.ndarray:
         """The ``pool`` nearest allowed ids. Walk the nearest candidates in order, checking
         the filter a chunk at a time; when few pass (a selective filter), fetch the filter's
         matches instead and rank only those."""
-        subquery = allowed.subquery()
+        # Each chunk is checked by looking its rows up by id (not by a filter's index).
+        allowed = allowed.prefix_with("/* index none */", dialect="sqlite")
         order = _smallest(distances, max(4 * pool, 4 * CHUNK))
         kept: list[int] = []
         start = 0
@@ -141,12 +146,12 @@ class VectorIndex:
             if start >= len(order):  # the nearest candidates ran out: rank everything
                 order = np.argsort(distances, kind="stable")
             chunk = ids[order[start:start + CHUNK]].tolist()
-            ok = set(session.scalars(select(subquery.c[0]).where(subquery.c[0].in_(chunk))))
+            ok = set(session.scalars(allowed.where(Asset.id.in_(chunk))))
             kept.extend(i for i in chunk if i in ok)
             start += CHUNK
             if start == CHUNK and len(ids) > CHUNK and len(kept) * WALK_CHUNKS < pool:
                 # At this pass rate the walk would take more than WALK_CHUNKS queries.
-                matched = session.scalars(allowed.limit(PREFILTER + 1)).all()
+                matched = session.scalars(prefilter.limit(PREFILTER + 1)).all()
                 if len(matched) <= PREFILTER:
                     wanted = np.unique(np.asarray(matched, dtype=np.int64))
                     rows = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
