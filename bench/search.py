@@ -86,7 +86,7 @@ def make_vector(db: Path, seed: int) -> np.ndarray:
 
 
 def runner(rt: Runtime, db: Path, source: str, extras: dict[str, Any]
-           ) -> Callable[[], int]:
+           ) -> Callable[[], list[Any]]:
     vector = make_vector(db, extras["vector"]) if "vector" in extras else None
     deep_cursor = None  # the cursor of the last page before the one measured
     if extras.get("pages", 1) > 1:
@@ -96,22 +96,23 @@ def runner(rt: Runtime, db: Path, source: str, extras: dict[str, Any]
                 deep_cursor = engine.search(rt, session, q, limit=50, cursor=deep_cursor
                                             ).next_cursor
 
-    def run() -> int:
+    def run() -> list[Any]:
         with rt.session() as session:
             if extras.get("buckets"):
-                return len(timeline.buckets(session, VIEWER))
+                return timeline.buckets(session, VIEWER)
             if "month" in extras:
                 page = timeline.bucket(rt, session, VIEWER, extras["month"], limit=200)
-                return len(GridPage.of(page).items)
+                return [item.id for item in GridPage.of(page).items]
             q = language.parse(source, SearchQuery(viewer=VIEWER, vector=vector))
             results = engine.search(rt, session, q, limit=50, cursor=deep_cursor)
-            return len(SearchPage.of(results).items)
+            return [hit.asset.id for hit in SearchPage.of(results).items]
 
     return run
 
 
-def timed(fn: Callable[[], int], reps: int) -> tuple[list[float], int]:
-    times, found = [], 0
+def timed(fn: Callable[[], list[Any]], reps: int) -> tuple[list[float], list[Any]]:
+    times: list[float] = []
+    found: list[Any] = []
     for _ in range(reps):
         t = time.perf_counter()
         found = fn()
@@ -202,13 +203,16 @@ def main() -> None:
     indexed: dict[str, list[float]] = defaultdict(list)
     first_page: list[tuple[float, str]] = []
     per_query: list[tuple[str, str, float, float, int]] = []
+    answers: list[list[Any]] = []
     for kind, source, extras in mix:
         run = runner(rt, args.db, source, extras)
         cold, found = timed(run, 1)
         first_page.append((cold[0], source or kind))
         times, found = timed(run, args.reps)
         indexed[kind] += times
-        per_query.append((kind, source or str(extras), pct(times, 50), pct(times, 99), found))
+        answers.append(found)
+        per_query.append((kind, source or str(extras), pct(times, 50), pct(times, 99),
+                          len(found)))
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\n{'type':<13} {'query':<48} {'p50 ms':>8} {'p99 ms':>8} {'hits':>5}")
     for kind, source, p50, p99, found in per_query:
@@ -228,21 +232,28 @@ def main() -> None:
     text_index.matching_ids = naive_text  # type: ignore[assignment]
     vec_module.index_for = lambda url, model: NaiveVectors(model)  # type: ignore[assignment]
     naive: dict[str, list[float]] = defaultdict(list)
-    for kind, source, extras in mix:
+    recalls: list[float] = []
+    for (kind, source, extras), ours in zip(mix, answers, strict=True):
         if extras.get("buckets"):
-            def run() -> int:
+            def run() -> list[Any]:
                 with naive_rt.session() as session:  # counted from the assets themselves
-                    return len(timeline.buckets(session, VIEWER, query=SearchQuery(
+                    return timeline.buckets(session, VIEWER, query=SearchQuery(
                         viewer=VIEWER, owner_id=VIEWER, moderation="approved",
-                        people_mode="any")))
+                        people_mode="any"))
         else:
             run = runner(naive_rt, args.db, source, extras)
-        times, _ = timed(run, args.naive_reps)
+        times, exact = timed(run, args.naive_reps)
         naive[kind] += times
+        if kind == "semantic":  # the exact scan is the truth for the sign-bit index
+            recalls.append(len(set(ours) & set(exact)) / max(1, len(exact)))
+        elif ours != exact:
+            print(f"DIFFERENT RESULTS from the naive run: {kind} {source}")
     print(f"\n{'type':<13} {'naive p50':>10} {'indexed p50':>12} {'speed-up':>9}")
     for kind in indexed:
         a, b = statistics.median(naive[kind]), statistics.median(indexed[kind])
         print(f"{kind:<13} {a:10.1f} {b:12.1f} {a / b:8.0f}x")
+    print(f"semantic recall@50 against the exact scan: "
+          f"{', '.join(f'{r:.2f}' for r in recalls)}")
     shutil.rmtree(workdir, ignore_errors=True)
 
 

@@ -412,3 +412,29 @@ def test_results_do_not_depend_on_the_scan_window(lib: tuple[TestClient, dict[st
     assert all(expected.values())
     timeline_page = c.get("/api/v1/timeline/2023-06").json()["items"]
     assert [h["id"] for h in timeline_page] == [ids["late_no_zone"], ids["beach_lisbon"]]
+
+
+def test_face_query(lib: tuple[TestClient, dict[str, int]]) -> None:
+    """face:ID finds the photos with a face like that one, closest first; a face of someone
+    else's photo is not found."""
+    c, ids = lib
+    rng = np.random.default_rng(1)
+    anna, bob = rng.normal(size=128) * 0.1, rng.normal(size=128) * 0.1
+    rt = get_runtime()
+    with rt.transaction() as session:
+        faces = session.scalars(select(Face).order_by(Face.id)).all()
+        for face in faces:
+            base = anna if session.get(Person, face.person_id).name == "Anna" else bob
+            jitter = rng.normal(size=128) * (0.0 if face.asset_id == ids["beach_lisbon"] else 0.01)
+            face.embedding = (base + jitter).astype("<f4").tobytes()
+        beach_face = next(f.id for f in faces if f.asset_id == ids["beach_lisbon"])
+    body = c.get("/api/v1/search", params={"q": f"face:{beach_face}"}).json()
+    assert [h["asset"]["id"] for h in body["items"]] == [ids["beach_lisbon"], ids["porto_bridge"]]
+    assert body["items"][0]["score"] == 0.0 < body["items"][1]["score"]
+    assert find(c, ids, f"face:{beach_face} camera:iphone -tag:screenshot") == {"beach_lisbon"}
+    c.post("/api/v1/users", json={"username": "stranger", "password": "stranger-password"})
+    from tests.conftest import bearer
+
+    other = {"Authorization": bearer(c, "stranger", "stranger-password")}
+    r = c.get("/api/v1/search", params={"q": f"face:{beach_face}"}, headers=other)
+    assert r.status_code == 404

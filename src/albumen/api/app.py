@@ -68,6 +68,10 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
 
             host = WorkerHost(runtime, settings.workers, settings.worker_type)
             host.start()
+        if start_workers is not False:  # tests that build many apps skip the warm-up
+            from albumen.services.search import vectors
+
+            vectors.warm_up(runtime)
         try:
             yield
         finally:

@@ -12,15 +12,15 @@ from dataclasses import dataclass
 
 import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
-from sqlalchemy import select
 
-from albumen.db.models import Asset, Event, Face
+from albumen.db.models import Asset, Event
 from albumen.errors import Forbidden, InvalidInput, RejectedFile
 from albumen.media.imaging import register_codecs
-from albumen.ml import faces as face_math
 from albumen.ml import models
 from albumen.runtime import Runtime
-from albumen.services.sharing import GuestAccess, guest_visible_clause
+from albumen.services.search import engine
+from albumen.services.search.query import SearchQuery
+from albumen.services.sharing import GuestAccess
 
 MAX_SELFIE_BYTES = 20 * 1024 * 1024
 MAX_SELFIE_PIXELS = 50_000_000
@@ -65,22 +65,10 @@ def search(rt: Runtime, access: GuestAccess, selfie: bytes, limit: int = 200) ->
         raise InvalidInput("no face found in the selfie; try one facing the camera, in good "
                            "light")
     query = max(found, key=lambda f: f.size_px).embedding
+    wanted = SearchQuery(guest=access, event_id=link.event_id, face_vector=query,
+                         face_distance=settings.selfie_match_distance)
     with rt.session() as session:
-        rows = session.execute(
-            select(Face.asset_id, Face.embedding).join(Asset, Asset.id == Face.asset_id)
-            .where(Asset.event_id == link.event_id, guest_visible_clause(access),
-                   Face.embedding.is_not(None))).all()
-        if not rows:
-            return []
-        vectors = np.stack([face_math.from_bytes(r[1]) for r in rows])
-        d = face_math.distances(vectors, query)
-        best: dict[int, float] = {}
-        for (asset_id, _), dist in zip(rows, d.tolist(), strict=True):
-            if dist < settings.selfie_match_distance and dist < best.get(asset_id, 9.0):
-                best[asset_id] = dist
-        ranked = sorted(best.items(), key=lambda kv: kv[1])[:limit]
-        assets = {a.id: a for a in session.scalars(
-            select(Asset).where(Asset.id.in_([a for a, _ in ranked])))}
-        for asset in assets.values():
-            session.expunge(asset)
-    return [Match(assets[a], dist) for a, dist in ranked]
+        results = engine.search(rt, session, wanted, limit=limit)
+        for hit in results.items:
+            session.expunge(hit.asset)
+    return [Match(hit.asset, hit.score or 0.0) for hit in results.items]

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, defer, selectinload
 
 from albumen.db.models import Asset, AssetTag, Face, Person, Place, Tag, User
-from albumen.errors import InvalidInput
+from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
 from albumen.services import clip
 from albumen.services.assets import MAX_PAGE, filtered
@@ -211,7 +211,11 @@ def search(rt: Runtime, session: Session, q: SearchQuery, limit: int = 50,
         if facet not in FACETS:
             raise InvalidInput(f"unknown facet {facet!r}; known: {', '.join(FACETS)}")
     sort = q.effective_sort
-    if q.ranked_by_meaning:
+    if q.face_like is not None:
+        q.face_vector = _face_vector(session, q)
+    if q.face_vector is not None:
+        results = _by_face(session, q, limit, cursor, view)
+    elif q.ranked_by_meaning:
         results = _by_meaning(rt, session, q, limit, cursor, view)
     elif sort == "relevance" and _terms(q.text):
         results = _by_text_relevance(session, q, limit, cursor, view)
@@ -353,6 +357,43 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
                    if more else None)
     return Results([Hit(assets[r.asset_id], r.score) for r in page if r.asset_id in assets],
                    next_cursor)
+
+
+def _face_vector(session: Session, q: SearchQuery) -> Any:
+    from albumen.ml import faces as face_math
+    from albumen.services.assets import get_asset
+
+    face = session.get(Face, q.face_like)
+    if face is not None:
+        get_asset(session, face.asset_id, q.viewer)  # NotFound unless the viewer sees it
+    if face is None or face.embedding is None:
+        raise NotFound(f"face {q.face_like} not found")
+    return face_math.from_bytes(face.embedding)
+
+
+def _by_face(session: Session, q: SearchQuery, limit: int, cursor: str | None, view: str
+             ) -> Results:
+    """Photos with a face like ``q.face_vector``, closest first; the score is the distance.
+    The faces of the filtered assets are compared exactly (an event, a person's library)."""
+    from albumen.ml import faces as face_math
+
+    rows = session.execute(select(Face.asset_id, Face.embedding).where(
+        Face.asset_id.in_(matching(session, q, Asset.id)), Face.embedding.is_not(None))).all()
+    best: dict[int, float] = {}
+    if rows:
+        found = face_math.distances(np.stack([face_math.from_bytes(r[1]) for r in rows]),
+                                    np.asarray(q.face_vector, dtype=np.float32))
+        for (asset_id, _), distance in zip(rows, found.tolist(), strict=True):
+            if distance < q.face_distance and distance < best.get(asset_id, math.inf):
+                best[asset_id] = distance
+    ranked = sorted(best.items(), key=lambda kv: (kv[1], kv[0]))
+    if cursor:
+        last_distance, last_id = _decode(cursor, "f")
+        ranked = [r for r in ranked if (r[1], r[0]) > (last_distance, last_id)]
+    page = ranked[:limit]
+    assets = _hydrate(session, [a for a, _ in page], view)
+    next_cursor = (_encode(["f", page[-1][1], page[-1][0]]) if len(ranked) > limit else None)
+    return Results([Hit(assets[a], d) for a, d in page if a in assets], next_cursor)
 
 
 # --- facets ---------------------------------------------------------------------------------

@@ -23,11 +23,12 @@ KEYS = {
     "camera": "camera", "lens": "lens", "place": "place", "in": "place", "near": "near",
     "tag": "tag", "has": "has", "is": "is", "type": "type", "rating": "rating",
     "event": "event", "album": "album", "owner": "owner", "state": "state",
-    "similar": "similar", "smart": "smart", "sort": "sort", "mode": "mode",
+    "similar": "similar", "smart": "smart", "face": "face", "sort": "sort", "mode": "mode",
 }
 HELP = ("person:, after:, before:, date:, camera:, lens:, place:, near:LAT,LON,KM, tag:, "
         "has:text|gps|faces, is:favorite|photo|video|trashed, rating:N, event:ID, album:ID, "
-        "owner:NAME, state:processing|ready|failed, similar:ASSET_ID, smart:\"text\", "
+        "owner:NAME, state:processing|ready|failed, similar:ASSET_ID, face:FACE_ID, "
+        "smart:\"text\", "
         "sort:date|oldest|relevance, mode:any (people)")
 
 
@@ -186,6 +187,8 @@ def _apply(query: SearchQuery, key: str, token: Token) -> None:
         query.state = lower
     elif key == "similar":
         query.similar_to = _int(value, token)
+    elif key == "face":
+        query.face_like = _int(value, token)
     elif key == "smart":
         query.semantic = value
     elif key == "sort":

@@ -50,6 +50,11 @@ class SearchQuery(AssetFilter):
     similar_to: int | None = None
     # An embedding already at hand (a caller with its own CLIP vector); not in the language.
     vector: Any = None
+    # A face embedding (e.g. from a selfie): photos with a face closer than face_distance,
+    # closest first. Not in the language.
+    face_vector: Any = None
+    face_distance: float = 0.6
+    face_like: int | None = None  # a face id: photos with a face like that one
     sort: str | None = None  # default: relevance when ranked by meaning, else date
 
     @property

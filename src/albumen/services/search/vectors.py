@@ -14,10 +14,12 @@ Filters and ranking work together, never "top k, then filter":
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any
 
 import numpy as np
 from sqlalchemy import Select, func, select
@@ -25,6 +27,7 @@ from sqlalchemy.orm import Session
 
 from albumen.db.models import Asset, AssetEmbedding
 
+log = logging.getLogger(__name__)
 PREFILTER = 50_000  # a filter with at most this many matches is applied first
 RERANK = 20  # exact re-scoring of RERANK x wanted candidates (at least 1000)
 CHUNK = 4096  # ranked candidates checked against a broad filter per query
@@ -205,3 +208,18 @@ _indexes_lock = threading.Lock()
 def index_for(database_url: str, model: str) -> VectorIndex:
     with _indexes_lock:
         return _indexes.setdefault((database_url, model), VectorIndex(model))
+
+
+def warm_up(rt: Any, model: str = "clip") -> threading.Thread:
+    """Load the index in the background at start (seconds per million embeddings), so the
+    first semantic search does not wait for it."""
+    def load() -> None:
+        try:
+            with rt.session() as session:
+                index_for(rt.settings.effective_database_url, model).refresh(session)
+        except Exception:  # a search will try again and report
+            log.exception("loading the vector index failed")
+
+    thread = threading.Thread(target=load, name="vector-index-warm-up", daemon=True)
+    thread.start()
+    return thread
