@@ -393,7 +393,8 @@ def test_results_do_not_depend_on_the_scan_window(lib: tuple[TestClient, dict[st
     """The timeline order is read in two steps (a window of the timeline index, then the
     filters' own indexes); with tiny windows every query and page still comes out the same."""
     c, ids = lib
-    queries = ["", "camera:iphone", "person:anna", "lisbon", "date:2023", "sort:oldest",
+    queries = ["", "camera:iphone", "person:anna", "person:anna,bob", "lisbon", "date:2023",
+               "sort:oldest", "date:2023-06 camera:canon",
                "has:gps -tag:screenshot", "is:favorite"]
 
     def pages(q: str) -> list[int]:

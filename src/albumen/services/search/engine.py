@@ -98,6 +98,25 @@ def _near(q: SearchQuery) -> ColumnElement[bool]:
     return and_(*box)
 
 
+def _sort_range(q: SearchQuery) -> list[ColumnElement[bool]]:
+    """Local time is within a day of the UTC instant (offsets reach +-14 h), so calendar
+    bounds also bound the indexed sort_at: the database seeks to them."""
+    out = []
+    if q.date_from is not None:
+        out.append(Asset.sort_at >= _day_start(q.date_from) - timedelta(days=1))
+    if q.date_to is not None:
+        out.append(Asset.sort_at < _day_start(q.date_to) + timedelta(days=2))
+    return out
+
+
+def _people_all(person_ids: list[int]) -> ColumnElement[bool]:
+    """Photos with every one of these people: intersected inside the faces index."""
+    both = (select(Face.asset_id).where(Face.person_id.in_(person_ids))
+            .group_by(Face.asset_id)
+            .having(func.count(func.distinct(Face.person_id)) == len(person_ids)))
+    return Asset.id.in_(both)
+
+
 def _has_person(person_ids: list[int], correlated: bool) -> ColumnElement[bool]:
     match = Face.person_id.in_(person_ids) if len(person_ids) > 1 else (
         Face.person_id == person_ids[0])
@@ -112,14 +131,11 @@ def conditions(session: Session, q: SearchQuery, correlated: bool = False
     ``correlated``, in the form that suits checking rows one by one."""
     dialect = session.get_bind().dialect.name
     out: list[ColumnElement[bool]] = []
-    # Local time is within a day of the UTC instant (offsets reach +-14 h), so a bound on the
-    # indexed sort_at as well lets the database seek instead of scanning from the newest.
     if q.date_from is not None:
         out.append(Asset.local_at >= _day_start(q.date_from))
-        out.append(Asset.sort_at >= _day_start(q.date_from) - timedelta(days=1))
     if q.date_to is not None:
         out.append(Asset.local_at < _day_start(q.date_to) + timedelta(days=1))
-        out.append(Asset.sort_at < _day_start(q.date_to) + timedelta(days=2))
+    out += _sort_range(q)
     if q.cameras:
         out.append(or_(*(or_(func.lower(Asset.camera_model).contains(c.lower(), autoescape=True),
                              func.lower(Asset.camera_make).contains(c.lower(), autoescape=True))
@@ -136,6 +152,8 @@ def conditions(session: Session, q: SearchQuery, correlated: bool = False
             out.append(false())
         elif q.people_mode == "any":
             out.append(_has_person(ids, correlated))
+        elif len(set(ids)) > 1 and not correlated:
+            out.append(_people_all(list(dict.fromkeys(ids))))
         else:
             out.extend(_has_person([p], correlated) for p in dict.fromkeys(ids))
     if q.place:
@@ -279,7 +297,8 @@ def _by_date(session: Session, q: SearchQuery, limit: int, cursor: str | None,
     order = ((Asset.sort_at.desc(), Asset.id.desc()) if newest_first
              else (Asset.sort_at.asc(), Asset.id.asc()))
     bound = session.execute(
-        select(Asset.sort_at, Asset.id).where(*_scope(q), *([after] if after is not None else []))
+        select(Asset.sort_at, Asset.id)
+        .where(*_scope(q), *_sort_range(q), *([after] if after is not None else []))
         .order_by(*order).offset(WINDOW).limit(1)).first()
     first = matching(session, q, Asset.id, Asset.sort_at, correlated=True)
     if after is not None:

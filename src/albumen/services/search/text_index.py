@@ -32,15 +32,15 @@ def words(value: str) -> list[str]:
 
 
 def document_words(value: str) -> list[str]:
-    """The words of a text, plus each punctuated word joined up (``IMG_2041.JPG`` also gives
-    ``img2041jpg``), so a search for ``img_2041`` is one prefix lookup, not a phrase of a word
-    that half the library shares."""
+    """The words of a text, plus each punctuated word joined up from each of its parts on
+    (``beach_lisbon.jpg`` also gives ``beachlisbonjpg`` and ``lisbonjpg``), so a search for
+    ``img_2041`` or ``lisbon.jpg`` is one prefix lookup, not a phrase of words that half the
+    library shares."""
     out = []
     for token in value.split():
         parts = words(token)
         out += parts
-        if len(parts) > 1:
-            out.append("".join(parts))
+        out += ["".join(parts[i:]) for i in range(len(parts) - 1)]
     return out
 
 
@@ -49,14 +49,11 @@ Term = list[list[str]]  # alternatives; each a word (prefix match) or a phrase (
 
 def query_term(value: str) -> Term:
     """One search term: a quoted phrase (several words, in order), a punctuated word (its
-    joined-up form as a prefix - see ``document_words`` - or its parts as a phrase) or a
-    plain word (a prefix)."""
+    joined-up form, a prefix: see ``document_words``) or a plain word (a prefix)."""
     parts = words(value)
     if not parts:
         return []
-    if len(value.split()) > 1 or len(parts) == 1:
-        return [parts]
-    return [["".join(parts)], parts]
+    return [parts] if len(value.split()) > 1 else [["".join(parts)]]
 
 
 def _bodies(session: Session, ids: list[int]) -> dict[int, list[str]]:
