@@ -297,16 +297,22 @@ def _by_date(session: Session, q: SearchQuery, limit: int, cursor: str | None,
         after = _beyond(datetime.fromisoformat(stamp), last_id, newest_first)
     order = ((Asset.sort_at.desc(), Asset.id.desc()) if newest_first
              else (Asset.sort_at.asc(), Asset.id.asc()))
+    # Rows checked with subqueries (people, tags, faces) cost several times more each.
+    subqueries = bool(q.people or q.people_names or q.tags or q.not_tags
+                      or q.has_faces is not None)
+    window = max(1, WINDOW // 4) if subqueries else WINDOW
     bound = session.execute(
         select(Asset.sort_at, Asset.id)
         .where(*_scope(q), *_sort_range(q), *([after] if after is not None else []))
-        .order_by(*order).offset(WINDOW).limit(1)).first()
+        .order_by(*order).offset(window).limit(1)).first()
     first = matching(session, q, Asset.id, Asset.sort_at, correlated=True)
     if after is not None:
         first = first.where(after)
     if bound is not None:
         window_end = _beyond(bound[0], bound[1], newest_first, inclusive=True)
-        first = first.where(~window_end | and_(Asset.sort_at == bound[0], Asset.id == bound[1]))
+        first = first.where(
+            Asset.sort_at >= bound[0] if newest_first else Asset.sort_at <= bound[0],  # seeks
+            ~window_end | and_(Asset.sort_at == bound[0], Asset.id == bound[1]))
     first = first.prefix_with(f"/* index {_scan_index(q)} */", dialect="sqlite")
     rows = list(session.execute(first.order_by(*order).limit(limit + 1)).all())
     if bound is not None and len(rows) <= limit:
