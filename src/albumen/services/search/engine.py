@@ -263,12 +263,14 @@ def _hydrate(session: Session, ids: list[int], view: str = "full") -> dict[int, 
 
 def _beyond(at: datetime, last_id: int, newest_first: bool, inclusive: bool = False
             ) -> ColumnElement[bool]:
-    """Rows after (at, last_id) in the timeline order."""
+    """Rows after (at, last_id) in the timeline order (with a plain range first: an index
+    seeks to it, where the OR alone may make SQLite merge two index scans of everything)."""
     if newest_first:
         tail = Asset.id <= last_id if inclusive else Asset.id < last_id
-        return or_(Asset.sort_at < at, and_(Asset.sort_at == at, tail))
+        return and_(Asset.sort_at <= at, or_(Asset.sort_at < at,
+                                             and_(Asset.sort_at == at, tail)))
     tail = Asset.id >= last_id if inclusive else Asset.id > last_id
-    return or_(Asset.sort_at > at, and_(Asset.sort_at == at, tail))
+    return and_(Asset.sort_at >= at, or_(Asset.sort_at > at, and_(Asset.sort_at == at, tail)))
 
 
 def _scan_index(q: SearchQuery) -> str:
