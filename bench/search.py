@@ -14,6 +14,7 @@ list p99 < 30 ms, semantic with filters p99 < 150 ms, any first page < 100 ms, A
 from __future__ import annotations
 
 import argparse
+import gc
 import resource
 import shutil
 import sqlite3
@@ -200,6 +201,7 @@ def main() -> None:
 
         vectors.index_for(rt.settings.effective_database_url, clip.MODEL_KEY).refresh(session)
     print(f"vector index load: {time.perf_counter() - t:.1f} s")
+    gc.freeze()  # as the API process does once started (api/app.py)
     indexed: dict[str, list[float]] = defaultdict(list)
     first_page: list[tuple[float, str]] = []
     per_query: list[tuple[str, str, float, float, int]] = []
