@@ -125,6 +125,28 @@ def pct(values: list[float], p: float) -> float:
     return float(np.percentile(values, p)) if values else float("nan")
 
 
+def naive_runner(rt: Runtime, source: str, extras: dict[str, Any]) -> Callable[[], list[Any]]:
+    """The same query as one plain SELECT ... ORDER BY ... LIMIT (no two-step plan), on the
+    copy without indexes: what a database does with no index to use."""
+    from albumen.db.models import Asset
+
+    def run() -> list[Any]:
+        with rt.session() as session:
+            if "month" in extras:
+                q = timeline.scope(VIEWER, None)
+                q.date_from, q.date_to = timeline.parse_month(extras["month"])
+                limit = 200
+            else:
+                q = language.parse(source, SearchQuery(viewer=VIEWER))
+                limit = 50
+            query = engine.matching(session, q, Asset.id).order_by(
+                Asset.sort_at.desc(), Asset.id.desc())
+            offset = (extras.get("pages", 1) - 1) * 50
+            return list(session.scalars(query.offset(offset).limit(limit)))
+
+    return run
+
+
 def naive_copy(db: Path, workdir: Path) -> Path:
     """The same data without secondary indexes (primary keys stay)."""
     target = workdir / "naive.db"
@@ -149,13 +171,13 @@ class NaiveVectors:
         self.model = model
 
     def rank(self, session: Any, vector: np.ndarray, allowed: Any, want: int,
-             exclude: int | None = None) -> list[Any]:
+             exclude: int | None = None, prefilter: Any = None) -> list[Any]:
         from sqlalchemy import select
 
         from albumen.db.models import AssetEmbedding
         from albumen.services.search.vectors import Ranked
 
-        sub = allowed.subquery()
+        sub = (allowed if prefilter is None else prefilter).subquery()
         rows = session.execute(select(AssetEmbedding.asset_id, AssetEmbedding.vector).where(
             AssetEmbedding.model == self.model,
             AssetEmbedding.asset_id.in_(select(sub.c[0])))).all()
@@ -259,8 +281,10 @@ def main() -> None:
                     return timeline.buckets(session, VIEWER, query=SearchQuery(
                         viewer=VIEWER, owner_id=VIEWER, moderation="approved",
                         people_mode="any"))
-        else:
+        elif "vector" in extras:
             run = runner(naive_rt, args.db, source, extras)
+        else:
+            run = naive_runner(naive_rt, source, extras)
         times, exact = timed(run, args.naive_reps)
         naive[kind] += times
         if kind == "semantic":  # the exact scan is the truth for the sign-bit index

@@ -532,7 +532,11 @@ AUTO, USER = "auto", "user"
 
 class Face(Base):
     __tablename__ = "faces"
-    __table_args__ = (Index("ix_faces_owner_person", "owner_id", "person_id"),)
+    __table_args__ = (
+        Index("ix_faces_owner_person", "owner_id", "person_id"),
+        # A person's photos from the index alone (search intersects people here).
+        Index("ix_faces_person_asset", "person_id", "asset_id"),
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)

@@ -29,7 +29,10 @@ from albumen.db.models import Asset, AssetEmbedding
 
 log = logging.getLogger(__name__)
 PREFILTER = 50_000  # a filter with at most this many matches is applied first
-RERANK = 20  # exact re-scoring of RERANK x wanted candidates (at least 1000)
+# Exact re-scoring of RERANK x wanted candidates, at least MIN_POOL: sign bits order a
+# tight cluster of look-alikes only roughly (bench/search.py prints the recall).
+RERANK = 20
+MIN_POOL = 3000
 CHUNK = 4096  # ranked candidates checked against a broad filter per query
 WALK_CHUNKS = 8  # a filter that needs more chunks than this is applied first instead
 REFRESH_SECONDS = 5.0  # how often a process looks for new embeddings
@@ -122,7 +125,7 @@ class VectorIndex:
         if not len(ids):
             return []
         code = np.frombuffer(code_of(vector), dtype=np.uint64)
-        pool = max(1000, RERANK * want)
+        pool = max(MIN_POOL, RERANK * want)
         distances = _hamming(codes, code)
         if allowed is None:
             chosen = ids[_smallest(distances, pool)]

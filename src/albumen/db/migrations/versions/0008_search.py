@@ -56,6 +56,9 @@ def upgrade() -> None:
         batch_op.alter_column('created_at', existing_type=albumen.db.base.UTCDateTime(timezone=True), nullable=False)
         batch_op.create_index('ix_asset_embeddings_model_created', ['model', 'created_at'], unique=False)
 
+    with op.batch_alter_table('faces', schema=None) as batch_op:
+        batch_op.create_index('ix_faces_person_asset', ['person_id', 'asset_id'], unique=False)
+
     with op.batch_alter_table('assets', schema=None) as batch_op:
         batch_op.add_column(sa.Column('local_at', albumen.db.base.UTCDateTime(timezone=True), nullable=True))
     op.execute("UPDATE assets SET local_at = coalesce(taken_at_local, sort_at)")
@@ -85,6 +88,9 @@ def downgrade() -> None:
         batch_op.drop_index('ix_asset_embeddings_model_created')
         batch_op.drop_column('created_at')
         batch_op.drop_column('code')
+
+    with op.batch_alter_table('faces', schema=None) as batch_op:
+        batch_op.drop_index('ix_faces_person_asset')
 
     op.drop_table('search_docs')
     with op.batch_alter_table('saved_searches', schema=None) as batch_op:
