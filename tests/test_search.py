@@ -302,6 +302,11 @@ def test_cli_search(lib: tuple[TestClient, dict[str, int]], tmp_path: Path, db_u
     assert {h["asset"]["id"] for h in doc["items"]} == {ids["beach_lisbon"], ids["porto_bridge"]}
     assert {f["value"] for f in doc["facets"]["cameras"]} == {"iPhone 14 Pro", "iPhone 12"}
     assert run_json(env, "timeline", "--json")[-1] == {"month": "2022-08", "count": 1}
+    from tests.processes import run_cli
+
+    text = run_cli(env, "search", "camera:iphone", "--facets", "cameras").stdout
+    assert "beach_lisbon.jpg" in text and "iPhone 12 (1)" in text
+    assert str(ids["late_no_zone"]) in run_cli(env, "timeline", "2023-06").stdout
     bad = run_json_error(env, "search", "after:2023-13", "--json")
     assert bad["error"]["details"]["token"] == "after:2023-13"
 

@@ -34,6 +34,17 @@ def _print_page(doc: dict[str, Any]) -> None:
         console.print(f"more: --cursor {doc['next_cursor']}")
 
 
+def _print_grid(doc: dict[str, Any]) -> None:
+    table = Table("id", "date", "size", "favorite")
+    for item in doc["items"]:
+        table.add_row(str(item["id"]), item["local_date"],
+                      f"{item['width'] or '?'}x{item['height'] or '?'}",
+                      "*" if item["favorite"] else "")
+    console.print(table)
+    if doc["next_cursor"]:
+        console.print(f"more: --cursor {doc['next_cursor']}")
+
+
 def search(
     query: Annotated[str, typer.Argument(help='e.g. beach person:"Anna" after:2023-06')] = "",
     user: UserOpt = None,
@@ -58,14 +69,7 @@ def search(
     if as_json:
         print_json(doc)
     else:
-        table = Table("id", "date", "size", "favorite")
-        for item in doc["items"]:
-            table.add_row(str(item["id"]), item["local_date"],
-                          f"{item['width'] or '?'}x{item['height'] or '?'}",
-                          "*" if item["favorite"] else "")
-        console.print(table)
-        if doc["next_cursor"]:
-            console.print(f"more: --cursor {doc['next_cursor']}")
+        _print_page(doc)
 
 
 def timeline(
@@ -101,11 +105,4 @@ def timeline(
             table.add_row(b["month"], str(b["count"]))
         console.print(table)
     else:
-        table = Table("id", "date", "size", "favorite")
-        for item in doc["items"]:
-            table.add_row(str(item["id"]), item["local_date"],
-                          f"{item['width'] or '?'}x{item['height'] or '?'}",
-                          "*" if item["favorite"] else "")
-        console.print(table)
-        if doc["next_cursor"]:
-            console.print(f"more: --cursor {doc['next_cursor']}")
+        _print_grid(doc)
