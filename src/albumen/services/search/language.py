@@ -25,6 +25,8 @@ KEYS = {
     "event": "event", "album": "album", "owner": "owner", "state": "state",
     "similar": "similar", "smart": "smart", "face": "face", "sort": "sort", "mode": "mode",
 }
+# Filters whose value is an id, and the query field each sets.
+ID_KEYS = {"event": "event_id", "album": "album_id", "similar": "similar_to", "face": "face_like"}
 HELP = ("person:, after:, before:, date:, camera:, lens:, place:, near:LAT,LON,KM, tag:, "
         "has:text|gps|faces, is:favorite|photo|video|trashed, rating:N, event:ID, album:ID, "
         "owner:NAME, state:processing|ready|failed, similar:ASSET_ID, face:FACE_ID, "
@@ -175,20 +177,14 @@ def _apply(query: SearchQuery, key: str, token: Token) -> None:
         query.media_type = "video" if lower == "video" else "image"
     elif key == "rating":
         query.rating_min = _int(value.removeprefix(">="), token, 0, 5)
-    elif key == "event":
-        query.event_id = _int(value, token)
-    elif key == "album":
-        query.album_id = _int(value, token)
+    elif key in ID_KEYS:
+        setattr(query, ID_KEYS[key], _int(value, token))
     elif key == "owner":
         query.owner = value
     elif key == "state":
         if lower not in ("processing", "ready", "failed"):
             raise bad("state: takes processing, ready or failed")
         query.state = lower
-    elif key == "similar":
-        query.similar_to = _int(value, token)
-    elif key == "face":
-        query.face_like = _int(value, token)
     elif key == "smart":
         query.semantic = value
     elif key == "sort":
