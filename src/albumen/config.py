@@ -106,6 +106,11 @@ class Settings(BaseSettings):
         default=4, description="phash distance for near-duplicate guest uploads in an event")
 
     # Derivatives
+    map_tile_url: str | None = Field(
+        default=None, description="map tiles for the places page, e.g. "
+        "https://tile.openstreetmap.org/{z}/{x}/{y}.png (empty: points on a plain map)")
+    map_tile_attribution: str = Field(default="© OpenStreetMap contributors",
+                                      description="credit shown on the map with the tiles")
     thumbnail_size: int = 250
     thumbnail_quality: int = 80
     preview_size: int = 1440
@@ -126,6 +131,17 @@ class Settings(BaseSettings):
         if unknown:
             raise ValueError(f"unknown enrichment(s) {unknown}; known: {', '.join(ENRICHMENTS)}")
         return tuple(e for e in ENRICHMENTS if e in wanted)
+
+    @property
+    def map_tile_origin(self) -> str:
+        """scheme://host of the tile server, for the pages' Content-Security-Policy."""
+        if not self.map_tile_url:
+            return ""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.map_tile_url.replace("{s}", "a"))
+        host = parts.netloc.replace("a.", "*.", 1) if "{s}" in self.map_tile_url else parts.netloc
+        return f"{parts.scheme}://{host}"
 
     @property
     def effective_database_url(self) -> str:

@@ -45,12 +45,24 @@ _SECURITY_HEADERS = {
 _API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
+def web_csp(request: Request) -> str:
+    """The web app's pages run only albumen's own scripts; images may also come from the
+    configured map tile server."""
+    tiles = request.app.state.runtime.settings.map_tile_origin if hasattr(
+        request.app.state, "runtime") else ""
+    return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            f"img-src 'self' data: blob:{' ' + tiles if tiles else ''}; connect-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+
+
 def _secure_headers(request: Request, response: Response) -> None:
     for name, value in _SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     path = request.url.path
     if path.startswith("/api/") or path.startswith("/health"):
         response.headers.setdefault("Content-Security-Policy", _API_CSP)
+    elif not path.startswith(("/docs", "/redoc")):
+        response.headers.setdefault("Content-Security-Policy", web_csp(request))
     if request.url.scheme == "https":
         response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
 
@@ -106,4 +118,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     for module in (health, auth, users, assets, albums, events, share, people, clip, search,
                    status):
         app.include_router(module.router)
+    from albumen import web
+
+    web.install(app)
     return app

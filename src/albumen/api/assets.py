@@ -252,6 +252,24 @@ def near_duplicates(
     )
 
 
+class AssetChange(BaseModel):
+    favorite: bool | None = None
+    rating: int | None = Field(default=None, ge=0, le=5, description="0-5; null clears it")
+    title: str | None = Field(default=None, max_length=500)
+    description: str | None = Field(default=None, max_length=10000)
+
+
+@router.patch("/{asset_id}", response_model=AssetOut, responses=ERRORS,
+              summary="Favourite, rating, title, description (only the fields sent)")
+def update(asset_id: IdPath, body: AssetChange, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
+    values = body.model_dump(exclude_unset=True)
+    if values.get("favorite", False) is None:
+        raise InvalidInput("favorite is true or false")
+    svc.update_asset(rt, asset_id, values, actor)
+    with rt.session() as session:
+        return AssetOut.of(svc.get_asset(session, asset_id))
+
+
 @router.delete("/{asset_id}", response_model=AssetOut, responses=ERRORS,
                summary="Move to trash (soft delete; restore with POST …/restore)")
 def delete(asset_id: IdPath, rt: RuntimeDep, actor: ActorDep) -> AssetOut:

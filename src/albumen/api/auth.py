@@ -122,7 +122,7 @@ def setup(body: Credentials, request: Request, rt: RuntimeDep) -> UserOut:
     return UserOut.of(user)
 
 
-def _login(rt: Runtime, request: Request, username: str, password: str) -> User:
+def check_login(rt: Runtime, request: Request, username: str, password: str) -> User:
     ip = client_ip(request) or "?"
     rate = rt.settings.login_rate
     rt.limiter.hit(rate, f"login-ip:{ip}", f"login-user:{username.lower()}",
@@ -138,7 +138,7 @@ def _login(rt: Runtime, request: Request, username: str, password: str) -> User:
              summary="OAuth2 password flow: a bearer access token and a refresh token")
 def token(form: Annotated[OAuth2PasswordRequestForm, Depends()], request: Request,
           rt: RuntimeDep) -> TokenOut:
-    user = _login(rt, request, form.username, form.password)
+    user = check_login(rt, request, form.username, form.password)
     tokens = auth.start_session(rt, user, "api", Actor(user.id, ip=client_ip(request)),
                                 request.headers.get("user-agent"))
     return TokenOut(access_token=tokens.access_token, expires_in=tokens.expires_in,
@@ -153,7 +153,7 @@ def refresh(body: RefreshIn, request: Request, rt: RuntimeDep) -> TokenOut:
                     refresh_token=tokens.refresh_token)
 
 
-def _secure(rt: Runtime, request: Request) -> bool:
+def secure_cookies(rt: Runtime, request: Request) -> bool:
     mode = rt.settings.cookie_secure
     return mode == "always" or (mode == "auto" and request.url.scheme == "https")
 
@@ -162,12 +162,21 @@ def _secure(rt: Runtime, request: Request) -> bool:
              summary="Web login: sets an HttpOnly session cookie; send csrf_token as "
                      "X-CSRF-Token on state-changing requests")
 def login(body: Credentials, request: Request, response: Response, rt: RuntimeDep) -> WebLogin:
-    user = _login(rt, request, body.username, body.password)
+    user = check_login(rt, request, body.username, body.password)
+    tokens = start_web_session(rt, request, response, user)
+    return WebLogin(user=UserOut.of(user), csrf_token=tokens.csrf_token or "")
+
+
+def start_web_session(rt: Runtime, request: Request, response: Response,
+                      user: User) -> auth.Tokens:
+    """A browser session: the HttpOnly cookie on ``response`` (the API login and the web
+    app's login page both use it)."""
     tokens = auth.start_session(rt, user, "web", Actor(user.id, ip=client_ip(request)),
                                 request.headers.get("user-agent"))
     response.set_cookie(SESSION_COOKIE, tokens.access_token, max_age=tokens.expires_in,
-                        httponly=True, samesite="lax", secure=_secure(rt, request), path="/")
-    return WebLogin(user=UserOut.of(user), csrf_token=tokens.csrf_token or "")
+                        httponly=True, samesite="lax", secure=secure_cookies(rt, request),
+                        path="/")
+    return tokens
 
 
 @router.post("/auth/logout", status_code=204, summary="End this session (token or cookie)")

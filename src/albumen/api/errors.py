@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.responses import Response
 
 from albumen.errors import AlbumenError, RateLimited, Unauthorized
 
@@ -37,9 +38,24 @@ def error_response(status: int, code: str, message: str, details: dict[str, Any]
     return JSONResponse(body, status_code=status, headers=headers)
 
 
+def _html(request: Request) -> bool:
+    from albumen.web.render import wants_html
+
+    return wants_html(request)
+
+
+def _page(request: Request, status: int, message: str) -> Response:
+    """Browsers on the web app's pages get a page (or the login) instead of JSON."""
+    from albumen.web.render import error_page
+
+    return error_page(request, status, message)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(AlbumenError)
-    async def _albumen(_: Request, exc: AlbumenError) -> JSONResponse:
+    async def _albumen(request: Request, exc: AlbumenError) -> Response:
+        if _html(request):
+            return _page(request, exc.status_code, exc.message)
         headers = None
         if isinstance(exc, RateLimited):
             headers = {"Retry-After": str(exc.retry_after)}
@@ -59,13 +75,17 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(422, "invalid_input", message, {"errors": problems})
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http(_: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http(request: Request, exc: StarletteHTTPException) -> Response:
+        if _html(request):
+            return _page(request, exc.status_code, str(exc.detail))
         code = _HTTP_CODES.get(exc.status_code, "error")
         return error_response(exc.status_code, code, str(exc.detail),
                               headers=getattr(exc, "headers", None))
 
     @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
+    async def _unexpected(request: Request, exc: Exception) -> Response:
         log.exception("unhandled error")
+        if _html(request):
+            return _page(request, 500, "internal server error")
         return error_response(500, "internal_error", "internal server error")
 

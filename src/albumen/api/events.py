@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+import asyncio
+import json
+import time
+from collections.abc import AsyncIterator
+from datetime import datetime, timedelta
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.types import Count, Id, IdPath
+from albumen.db.base import utcnow
 from albumen.db.models import ShareLink
 from albumen.runtime import Runtime
 from albumen.services import downloads, sharing
@@ -279,6 +285,81 @@ def revoke_link(link_id: IdPath, principal: PrincipalDep, actor: ActorDep,
                 rt: RuntimeDep) -> Response:
     sharing.revoke_link(rt, principal.user_id, link_id, actor)
     return Response(status_code=204)
+
+
+class LivePhoto(BaseModel):
+    id: int
+    preview: str
+    thumbhash: str | None
+    width: int | None
+    height: int | None
+    by: str | None = Field(description="the guest's name or the member's username")
+
+
+def live_photo(session: Any, asset: Any) -> dict[str, Any]:
+    from albumen.db.models import Guest, User
+
+    by = None
+    if asset.guest_id and (guest := session.get(Guest, asset.guest_id)):
+        by = guest.name
+    elif asset.uploaded_by_id and (user := session.get(User, asset.uploaded_by_id)):
+        by = user.display_name or user.username
+    return LivePhoto(id=asset.id, preview=f"/api/v1/assets/{asset.id}/preview",
+                     thumbhash=asset.thumbhash, width=asset.width, height=asset.height,
+                     by=by).model_dump()
+
+
+LIVE_LOOKBACK = timedelta(seconds=30)  # a change committed late still has its turn
+
+
+@router.get("/events/{event_id}/live", response_class=StreamingResponse,
+            summary="Server-sent events: each photo that becomes showable (approved and "
+                    "processed), as it happens — for live slideshows",
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def live(event_id: IdPath, request: Request, principal: PrincipalDep, rt: RuntimeDep,
+               since: datetime | None = None,
+               poll: Annotated[float, Query(ge=0.2, le=30)] = 1.0,
+               duration: Annotated[float, Query(ge=1, le=3600,
+                                                description="seconds before the stream ends "
+                                                            "(browsers reconnect)")] = 300,
+               ) -> StreamingResponse:
+    with rt.session() as session:
+        require_event(session, principal.user_id, event_id)
+    resume = request.headers.get("last-event-id")
+    start = _aware({"since": since})["since"] if since else None
+    if resume:
+        try:
+            start = datetime.fromisoformat(resume)
+        except ValueError:
+            start = None
+    start = start or utcnow()
+
+    def poll_once(after: datetime) -> list[Any]:
+        with rt.session() as session:
+            rows = svc.live_photos(session, principal.user_id, event_id, after - LIVE_LOOKBACK)
+            return [(a.id, a.updated_at, live_photo(session, a)) for a in rows]
+
+    async def stream() -> AsyncIterator[str]:
+        latest, sent = start, set[int]()
+        ends = time.monotonic() + duration
+        yield "retry: 2000\n\n"
+        quiet = 0.0
+        while time.monotonic() < ends and not await request.is_disconnected():
+            for asset_id, changed, body in await run_in_threadpool(poll_once, latest):
+                latest = max(latest, changed)
+                if asset_id in sent or changed < start:
+                    continue
+                sent.add(asset_id)
+                quiet = 0.0
+                yield f"id: {latest.isoformat()}\nevent: photo\ndata: {json.dumps(body)}\n\n"
+            quiet += poll
+            if quiet >= 15:  # a comment keeps proxies from closing an idle stream
+                quiet = 0.0
+                yield ": idle\n\n"
+            await asyncio.sleep(poll)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
 
 
 @router.get("/events/{event_id}/download", response_class=StreamingResponse,

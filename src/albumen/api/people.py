@@ -186,9 +186,8 @@ def face_crop(face_id: IdPath, request: Request, principal: PrincipalDep, rt: Ru
             summary="Faces in a photo (people are shown only to their owner)")
 def asset_faces(asset_id: IdPath, principal: PrincipalDep, session: SessionDep
                 ) -> list[FaceOut]:
-    readable_asset(session, principal.user_id, asset_id)
     out = []
-    for face in session.scalars(select(Face).where(Face.asset_id == asset_id)):
+    for face, _person in svc.asset_faces(session, principal.user_id, asset_id):
         item = FaceOut.of(face)
         if face.owner_id != principal.user_id:
             item.person_id, item.assigned_by = None, None

@@ -48,6 +48,8 @@ class ShareInfo(BaseModel):
     upload_closes_at: datetime | None
     reveal_at: datetime | None
     max_uploads_per_guest: int | None
+    review_required: bool = Field(description="uploads wait for the host's approval")
+    selfie_search: bool = Field(description="POST …/selfie-search is open on this link")
     guest: GuestOut | None
 
 
@@ -111,10 +113,10 @@ def _guest_asset(token: str, asset: Asset, access: GuestAccess) -> GuestAsset:
 
 def _set_guest_cookie(response: Response, rt: Runtime, request: Request, link_id: IdPath,
                       guest_token: str) -> None:
-    from albumen.api.auth import _secure
+    from albumen.api.auth import secure_cookies
 
     response.set_cookie(_cookie(link_id), guest_token, max_age=180 * 86400, httponly=True,
-                        samesite="lax", secure=_secure(rt, request), path="/")
+                        samesite="lax", secure=secure_cookies(rt, request), path="/")
 
 
 @router.get("", response_model=ShareInfo, summary="What this link shows and allows")
@@ -133,6 +135,8 @@ def info(token: str, request: Request, rt: RuntimeDep) -> ShareInfo:
             expires_at=link.expires_at, upload_opens_at=link.upload_opens_at,
             upload_closes_at=link.upload_closes_at, reveal_at=link.reveal_at,
             max_uploads_per_guest=link.max_uploads_per_guest,
+            review_required=isinstance(target, Event) and target.review_required,
+            selfie_search=isinstance(target, Event) and target.selfie_search and link.can_view,
             guest=GuestOut(id=guest.id, name=guest.name, uploads=guest.upload_count)
             if guest else None,
         )

@@ -168,6 +168,34 @@ def restore(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:
             audit.record(session, actor, "asset.restore", "asset", asset_id)
 
 
+EDITABLE = ("favorite", "rating", "title", "description")
+
+
+def update_asset(rt: Runtime, asset_id: int, values: dict[str, Any],
+                 actor: Actor = audit.SYSTEM) -> None:
+    """Favourite, rating (0-5, or None to clear), title and description."""
+    unknown = set(values) - set(EDITABLE)
+    if unknown:
+        raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
+    rating = values.get("rating")
+    if rating is not None and not (isinstance(rating, int) and 0 <= rating <= 5):
+        raise InvalidInput("rating is a whole number from 0 to 5")
+    if "favorite" in values and not isinstance(values["favorite"], bool):
+        raise InvalidInput("favorite is true or false")
+    from albumen.services.search import text_index
+
+    with rt.transaction() as session:
+        asset = _editable(session, asset_id, actor.user_id)
+        changed = {k: v for k, v in values.items() if getattr(asset, k) != v}
+        for key, value in changed.items():
+            setattr(asset, key, value)
+        if changed:
+            audit.record(session, actor, "asset.update", "asset", asset_id, **changed)
+        if {"title", "description"} & set(changed):
+            session.flush()
+            text_index.refresh(session, [asset_id])
+
+
 def near_duplicates(
     session: Session, asset_id: int, max_distance: int, viewer: int | None = None
 ) -> list[tuple[Asset, int]]:

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from albumen.db.base import utcnow
 from albumen.db.models import (
     APPROVED,
+    ASSET_READY,
     COHOST,
     EVENT_ROLES,
     OWNER,
@@ -195,6 +196,28 @@ def moderate(rt: Runtime, user_id: int, event_id: int, asset_ids: list[int], dec
         audit.record(session, actor, f"moderation.{decision}", "event", event_id,
                      asset_ids=sorted(found), note=note)
         return changed
+
+
+def live_photos(session: Session, user_id: int, event_id: int, since: datetime,
+                limit: int = 200) -> list[Asset]:
+    """The event's photos that became showable (approved, processed, not trashed) at or after
+    ``since``, oldest change first: what a live slideshow adds to its rotation."""
+    require_event(session, user_id, event_id)
+    return list(session.scalars(
+        select(Asset).where(Asset.event_id == event_id, Asset.moderation == APPROVED,
+                            Asset.state == ASSET_READY, Asset.deleted_at.is_(None),
+                            Asset.updated_at >= since)
+        .order_by(Asset.updated_at, Asset.id).limit(limit)))
+
+
+def showable_photos(session: Session, user_id: int, event_id: int, limit: int = 500
+                    ) -> list[Asset]:
+    """The newest showable photos of the event, newest first (a slideshow's starting set)."""
+    require_event(session, user_id, event_id)
+    return list(session.scalars(
+        select(Asset).where(Asset.event_id == event_id, Asset.moderation == APPROVED,
+                            Asset.state == ASSET_READY, Asset.deleted_at.is_(None))
+        .order_by(Asset.sort_at.desc(), Asset.id.desc()).limit(limit)))
 
 
 def _live_copies(rt: Runtime, sha: str) -> int:

@@ -301,3 +301,17 @@ def unassigned_faces(session: Session, owner_id: int, limit: int = 200) -> list[
         select(Face).where(Face.owner_id == owner_id, Face.person_id.is_(None),
                            Face.assigned_by.is_(None))
         .order_by(Face.id.desc()).limit(limit)))
+
+
+def asset_faces(session: Session, viewer: int, asset_id: int
+                ) -> list[tuple[Face, Person | None]]:
+    """The faces in a photo the viewer may see; who they are only for the library's owner."""
+    from albumen.services.access import readable_asset
+
+    readable_asset(session, viewer, asset_id)
+    faces = session.scalars(select(Face).where(Face.asset_id == asset_id).order_by(Face.id))
+    out: list[tuple[Face, Person | None]] = []
+    for face in faces:
+        mine = face.owner_id == viewer and face.person_id is not None
+        out.append((face, session.get(Person, face.person_id) if mine else None))
+    return out

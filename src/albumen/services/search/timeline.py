@@ -11,7 +11,7 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from albumen.db.models import APPROVED, Asset, TimelineCount
@@ -85,3 +85,16 @@ def bucket(rt: Runtime, session: Session, viewer: int | None, month: str,
     q.date_to = min(last, q.date_to) if q.date_to else last
     q.sort = "date"
     return engine.search(rt, session, q, limit=limit, cursor=cursor, view="grid")
+
+
+def neighbours(session: Session, viewer: int, asset: Asset) -> tuple[int | None, int | None]:
+    """The photos just newer and just older than ``asset`` in its timeline (the viewer's own
+    library, or the event's for a photo someone else added to an event)."""
+    event_id = asset.event_id if asset.owner_id != viewer else None
+    base = engine.matching(session, scope(viewer, event_id), Asset.id).where(Asset.id != asset.id)
+    at, key = Asset.local_at, asset.local_at
+    newer = session.scalar(base.where(or_(at > key, and_(at == key, Asset.id > asset.id)))
+                           .order_by(at.asc(), Asset.id.asc()).limit(1))
+    older = session.scalar(base.where(or_(at < key, and_(at == key, Asset.id < asset.id)))
+                           .order_by(at.desc(), Asset.id.desc()).limit(1))
+    return newer, older

@@ -1,0 +1,18 @@
+"""The web app: server-rendered pages (Jinja2 + htmx) over the same services as the API."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(app: FastAPI) -> None:
+    from albumen.web import account, events, guest, library
+
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    for module in (account, library, events, guest):
+        app.include_router(module.router)

@@ -1,0 +1,48 @@
+"""Guest pages from a share link (no account, phone first), and the link's printable poster."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+
+from albumen.api.deps import RuntimeDep
+from albumen.api.events import share_url
+from albumen.db.models import Album, Event, ShareLink
+from albumen.errors import NotFound, Unauthorized
+from albumen.security.secrets import token_hash
+from albumen.services import sharing
+from albumen.web.render import page
+
+router = APIRouter(include_in_schema=False)
+
+
+def _title(rt: RuntimeDep, token: str) -> tuple[str, bool]:
+    """The event or album title of a usable link, and whether it asks for a password."""
+    with rt.session() as session:
+        try:
+            access = sharing.open_link(session, token)
+            link = access.link
+            locked = False
+        except Unauthorized:  # a password link: it exists and works, the password comes later
+            link = session.scalar(select(ShareLink).where(
+                ShareLink.token_hash == token_hash(token)))
+            locked = True
+        if link is None:
+            raise NotFound("this link does not exist, has expired or was revoked")
+        target = (session.get(Event, link.event_id) if link.event_id
+                  else session.get(Album, link.album_id))
+        return (target.title if target else "Shared photos"), locked
+
+
+@router.get("/s/{token}", response_class=HTMLResponse)
+def guest_page(token: str, request: Request, rt: RuntimeDep) -> Response:
+    title, locked = _title(rt, token)
+    return page(request, "guest.html", title=title, token=token, locked=locked)
+
+
+@router.get("/s/{token}/poster", response_class=HTMLResponse)
+def poster(token: str, request: Request, rt: RuntimeDep) -> Response:
+    title, locked = _title(rt, token)
+    return page(request, "poster.html", title=title, token=token, locked=locked,
+                url=share_url(rt, request, token))

@@ -1,0 +1,198 @@
+"""The library: timeline grid with infinite scroll, the photo viewer, search, upload, albums
+and the trash."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from albumen.api.deps import RuntimeDep
+from albumen.api.types import IdPath
+from albumen.db.models import Place
+from albumen.errors import AlbumenError
+from albumen.runtime import Runtime
+from albumen.services import albums, people
+from albumen.services import assets as asset_svc
+from albumen.services.search import collections, engine, language, timeline
+from albumen.services.search.query import FACETS, SearchQuery
+from albumen.web.render import UserDep, page
+
+router = APIRouter(include_in_schema=False)
+PAGE = 120  # grid cells per request of the infinite scroll
+Cursor = Annotated[str | None, Query(max_length=400)]
+Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
+Text = Annotated[str | None, Query(max_length=2000)]
+
+
+def _more(path: str, **params: Any) -> str:
+    return f"{path}?{urlencode({k: v for k, v in params.items() if v is not None})}"
+
+
+def timeline_chunk(rt: Runtime, session: Session, viewer: int, month: str | None,
+                   cursor: str | None, event_id: int | None = None,
+                   base: str = "/timeline/more") -> dict[str, Any]:
+    """One infinite-scroll step of a month-bucketed grid: the cells of ``month`` from
+    ``cursor`` (a header first when the month starts), and where the next step loads from."""
+    months = timeline.buckets(session, viewer, event_id)
+    if not months:
+        return {"cells": [], "header": None, "more": None, "months": []}
+    month = month or months[0].month
+    result = timeline.bucket(rt, session, viewer, month, event_id, limit=PAGE, cursor=cursor)
+    more = None
+    if result.next_cursor:
+        more = _more(base, month=month, cursor=result.next_cursor, event=event_id)
+    else:
+        later = [b.month for b in months if b.month < month]
+        if later:
+            more = _more(base, month=later[0], event=event_id)
+    header = None
+    if cursor is None:
+        header = next((b for b in months if b.month == month), None)
+    return {"cells": [h.asset for h in result.items], "header": header, "more": more,
+            "months": months}
+
+
+@router.get("/", response_class=HTMLResponse)
+def library(request: Request, rt: RuntimeDep, who: UserDep) -> Response:
+    with rt.session() as session:
+        chunk = timeline_chunk(rt, session, who.user_id, None, None)
+        album_list = albums.list_albums(session, who.user_id)
+    total = sum(b.count for b in chunk["months"])
+    return page(request, "library.html", who, title="Photos", nav="photos", total=total,
+                albums=album_list, **chunk)
+
+
+@router.get("/timeline/more", response_class=HTMLResponse)
+def timeline_more(request: Request, rt: RuntimeDep, who: UserDep, month: Month = None,
+                  cursor: Cursor = None, event: int | None = None) -> Response:
+    with rt.session() as session:
+        chunk = timeline_chunk(rt, session, who.user_id, month, cursor, event)
+    return page(request, "cells.part.html", who, **chunk)
+
+
+@router.get("/photos/{asset_id}", response_class=HTMLResponse)
+def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> Response:
+    with rt.session() as session:
+        asset = asset_svc.get_asset(session, asset_id, who.user_id)
+        place = session.get(Place, asset.place_id) if asset.place_id else None
+        faces = people.asset_faces(session, who.user_id, asset_id)
+        texts = sorted(asset.texts, key=lambda t: (t.box[0][1], t.box[0][0]) if t.box else (0, 0))
+        tags = sorted(((t.tag.name, t.source, t.confidence) for t in asset.tags),
+                      key=lambda t: (t[1], t[0]))
+        newer, older = timeline.neighbours(session, who.user_id, asset)
+        mine = asset.owner_id == who.user_id
+        album_list = albums.list_albums(session, who.user_id) if mine else []
+        return page(request, "viewer.html", who, title=asset.title or asset.original_filename,
+                    asset=asset, place=place, faces=faces, texts=texts, tags=tags,
+                    newer=newer, older=older, mine=mine, albums=album_list)
+
+
+def _parse(q: str | None, viewer: int) -> SearchQuery:
+    return language.parse(q or "", SearchQuery(viewer=viewer))
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search(request: Request, rt: RuntimeDep, who: UserDep, q: Text = None,
+           cursor: Cursor = None) -> Response:
+    context: dict[str, Any] = {"q": q or "", "cells": [], "more": None, "error": None}
+    if q and q.strip():
+        try:
+            with rt.session() as session:
+                result = engine.search(rt, session, _parse(q, who.user_id), PAGE, cursor,
+                                       view="grid")
+            context["cells"] = [h.asset for h in result.items]
+            if result.next_cursor:
+                context["more"] = _more("/search", q=q, cursor=result.next_cursor)
+        except AlbumenError as exc:
+            context["error"] = exc.message
+    if cursor:  # the next page of an infinite scroll
+        return page(request, "cells.part.html", who, **context)
+    with rt.session() as session:
+        context["collections"] = _collections(session, who.user_id)
+    return page(request, "search.html", who, title="Search", nav="search",
+                help=language.HELP, **context)
+
+
+def _collections(session: Session, viewer: int) -> list[Any]:
+    return collections.list_for(session, viewer)
+
+
+CHIP = {"people": lambda f: f"person:{f['id']}",
+        "places": lambda f: f"place:{_quoted(f['value'])}",
+        "years": lambda f: f"date:{f['value']}",
+        "cameras": lambda f: f"camera:{_quoted(f['value'])}"}
+
+
+def _quoted(value: str) -> str:
+    return f'"{value}"' if any(c.isspace() for c in value) else value
+
+
+@router.get("/search/facets", response_class=HTMLResponse)
+def search_facets(request: Request, rt: RuntimeDep, who: UserDep, q: Text = None) -> Response:
+    """Facet chips, loaded after the results so a broad query shows its photos at once."""
+    facets: dict[str, list[dict[str, Any]]] = {}
+    if q and q.strip():
+        with rt.session() as session:
+            facets = engine.search(rt, session, _parse(q, who.user_id), 1, None,
+                                   facets=FACETS, view="grid").facets
+    chips = {name: [(f, CHIP[name](f)) for f in items] for name, items in facets.items()
+             if items}
+    return page(request, "facets.part.html", who, q=q or "", chips=chips)
+
+
+@router.get("/upload", response_class=HTMLResponse)
+def upload(request: Request, rt: RuntimeDep, who: UserDep, event: int | None = None
+           ) -> Response:
+    from albumen.services import events
+
+    with rt.session() as session:
+        mine = [v for v in events.list_events(session, who.user_id)
+                if v.role in ("owner", "cohost", "contributor")]
+    return page(request, "upload.html", who, title="Upload", events=mine, event_id=event,
+                limit=rt.settings.max_upload_bytes)
+
+
+@router.get("/albums", response_class=HTMLResponse)
+def album_list(request: Request, rt: RuntimeDep, who: UserDep) -> Response:
+    with rt.session() as session:
+        found = albums.list_albums(session, who.user_id)
+        covers = {v.album.id: _cover(session, who.user_id, v.album.id) for v in found}
+    return page(request, "albums.html", who, title="Albums", nav="albums", albums=found,
+                covers=covers)
+
+
+def _cover(session: Session, viewer: int, album_id: int) -> int | None:
+    f = asset_svc.AssetFilter(viewer=viewer, album_id=album_id)
+    return session.scalar(asset_svc.filtered(select(asset_svc.Asset.id), f)
+                          .order_by(asset_svc.Asset.sort_at.desc()).limit(1))
+
+
+@router.get("/albums/{album_id}", response_class=HTMLResponse)
+def album(album_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
+          cursor: Cursor = None) -> Response:
+    with rt.session() as session:
+        view = albums.get_album(session, who.user_id, album_id)
+        result = asset_svc.list_assets(
+            session, asset_svc.AssetFilter(viewer=who.user_id, album_id=album_id), PAGE, cursor)
+    more = _more(f"/albums/{album_id}", cursor=result.next_cursor) if result.next_cursor else None
+    if cursor:
+        return page(request, "cells.part.html", who, cells=result.items, more=more)
+    return page(request, "album.html", who, title=view.album.title, nav="albums", album=view,
+                cells=result.items, more=more)
+
+
+@router.get("/trash", response_class=HTMLResponse)
+def trash(request: Request, rt: RuntimeDep, who: UserDep, cursor: Cursor = None) -> Response:
+    f = asset_svc.AssetFilter(viewer=who.user_id, trashed=True)
+    with rt.session() as session:
+        result = asset_svc.list_assets(session, f, PAGE, cursor)
+    more = _more("/trash", cursor=result.next_cursor) if result.next_cursor else None
+    if cursor:
+        return page(request, "cells.part.html", who, cells=result.items, more=more)
+    return page(request, "trash.html", who, title="Trash", nav="trash", cells=result.items,
+                more=more)

@@ -1,0 +1,234 @@
+// albumen web app: the bridge from pages to the JSON API, photo grids, small conveniences.
+// Every change goes through /api/v1 with the session's CSRF token.
+import { thumbHashToDataURL } from "/static/vendor/thumbhash.js";
+
+export const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
+
+export class ApiError extends Error {
+  constructor(status, body) {
+    super(body?.error?.message || `request failed (${status})`);
+    this.status = status;
+    this.body = body;
+  }
+}
+
+export async function api(method, url, body) {
+  const init = { method, headers: { "X-CSRF-Token": csrf(), Accept: "application/json" },
+                 credentials: "same-origin" };
+  if (body !== undefined) {
+    init.headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(body);
+  }
+  const res = await fetch(url, init);
+  const text = await res.text();
+  let data = null;
+  try { data = text ? JSON.parse(text) : null; } catch { data = null; }
+  if (!res.ok) throw new ApiError(res.status, data);
+  return data;
+}
+
+export function toast(message, bad = false) {
+  const box = document.getElementById("toasts");
+  if (!box) return;
+  const el = document.createElement("div");
+  el.className = "toast" + (bad ? " bad" : "");
+  el.setAttribute("role", bad ? "alert" : "status");
+  el.textContent = message;
+  box.append(el);
+  setTimeout(() => el.remove(), bad ? 7000 : 3500);
+}
+
+function fill(template, data) {
+  return template.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(data?.[k] ?? ""));
+}
+
+function after(then, data, el) {
+  if (!then) return;
+  if (then === "reload") location.reload();
+  else if (then === "remove") el.closest("[data-item]")?.remove();
+  else if (then.startsWith("toast:")) toast(then.slice(6));
+  else location.assign(fill(then, data));
+}
+
+// <button data-api="POST /api/v1/..." data-body='{"a":1}' data-confirm="Sure?" data-then="reload">
+document.addEventListener("click", async (e) => {
+  const el = e.target.closest("[data-api]:not(form)");
+  if (!el) return;
+  e.preventDefault();
+  if (el.dataset.confirm && !confirm(el.dataset.confirm)) return;
+  const [method, url] = el.dataset.api.split(" ");
+  el.disabled = true;
+  try {
+    const data = await api(method, url, el.dataset.body ? JSON.parse(el.dataset.body) : undefined);
+    if (el.dataset.done) toast(el.dataset.done);
+    after(el.dataset.then, data, el);
+  } catch (err) {
+    toast(err.message, true);
+  } finally {
+    el.disabled = false;
+  }
+});
+
+// Form fields to JSON: numbers stay numbers, checkboxes are booleans, empty optional fields are
+// null, data-list fields are comma-separated lists, datetime-local gets the browser's offset.
+export function formJson(form) {
+  const out = {};
+  for (const el of form.elements) {
+    if (!el.name || el.disabled || el.type === "submit" || el.type === "button") continue;
+    let v;
+    if (el.type === "checkbox") v = el.checked;
+    else if (el.type === "radio") { if (!el.checked) continue; v = el.value; }
+    else if (el.type === "number") v = el.value === "" ? null : Number(el.value);
+    else if (el.type === "datetime-local") v = el.value ? new Date(el.value).toISOString() : null;
+    else if ("list" in el.dataset) v = el.value.split(",").map((s) => s.trim()).filter(Boolean);
+    else v = el.value === "" && !el.required ? null : el.value;
+    if ("omitEmpty" in el.dataset && (v === null || v === "")) continue;
+    out[el.name] = v;
+  }
+  return out;
+}
+
+// <form data-api="POST /api/v1/events" data-then="/events/{id}">
+document.addEventListener("submit", async (e) => {
+  const form = e.target.closest("form[data-api]");
+  if (!form) return;
+  e.preventDefault();
+  const [method, url] = form.dataset.api.split(" ");
+  const error = form.querySelector(".form-error");
+  if (error) error.textContent = "";
+  const submit = form.querySelector('[type="submit"]');
+  if (submit) submit.disabled = true;
+  try {
+    const data = await api(method, url, formJson(form));
+    if (form.dataset.done) toast(form.dataset.done);
+    form.dispatchEvent(new CustomEvent("api:done", { detail: data, bubbles: true }));
+    after(form.dataset.then, data, form);
+  } catch (err) {
+    if (error) error.textContent = err.message;
+    else toast(err.message, true);
+  } finally {
+    if (submit) submit.disabled = false;
+  }
+});
+
+// htmx requests (infinite scroll, fragments) carry the CSRF token too.
+document.addEventListener("htmx:configRequest", (e) => {
+  e.detail.headers["X-CSRF-Token"] = csrf();
+});
+
+// --- photo grids: placeholders, selection, viewer context ---------------------------------
+export function placeholders(root = document) {
+  for (const tile of root.querySelectorAll("[data-th]")) {
+    const hash = tile.dataset.th;
+    tile.removeAttribute("data-th");
+    try {
+      const bytes = Uint8Array.from(atob(hash), (c) => c.charCodeAt(0));
+      tile.style.backgroundImage = `url(${thumbHashToDataURL(bytes)})`;
+    } catch { /* a bad hash leaves the plain background */ }
+  }
+  for (const img of root.querySelectorAll(".tile img:not(.loaded)")) {
+    if (img.complete && img.naturalWidth) img.classList.add("loaded");
+    else img.addEventListener("load", () => img.classList.add("loaded"), { once: true });
+  }
+}
+
+const selected = new Set();
+let lastClicked = null;
+
+function tiles() { return [...document.querySelectorAll(".grid .tile[data-id]")]; }
+
+function renderSelection() {
+  const bar = document.querySelector(".selectionbar");
+  for (const t of tiles()) {
+    const on = selected.has(t.dataset.id);
+    t.classList.toggle("selected", on);
+    t.querySelector(".select")?.setAttribute("aria-pressed", String(on));
+  }
+  document.body.classList.toggle("selecting", selected.size > 0);
+  if (!bar) return;
+  bar.hidden = selected.size === 0;
+  const count = bar.querySelector("[data-count]");
+  if (count) count.textContent = `${selected.size} selected`;
+}
+
+document.addEventListener("click", (e) => {
+  const box = e.target.closest(".tile .select");
+  const tile = e.target.closest(".grid .tile[data-id]");
+  if (!tile) return;
+  if (!box && !selected.size) {  // opening the viewer: remember the order for next/previous
+    sessionStorage.setItem("albumen:context", JSON.stringify(tiles().map((t) => t.dataset.id)));
+    return;
+  }
+  e.preventDefault();
+  const id = tile.dataset.id;
+  if (e.shiftKey && lastClicked) {
+    const all = tiles().map((t) => t.dataset.id);
+    const [a, b] = [all.indexOf(lastClicked), all.indexOf(id)].sort((x, y) => x - y);
+    for (const x of all.slice(a, b + 1)) selected.add(x);
+  } else if (selected.has(id)) selected.delete(id);
+  else selected.add(id);
+  lastClicked = id;
+  renderSelection();
+});
+
+export function selection() { return [...selected].map(Number); }
+export function clearSelection() { selected.clear(); renderSelection(); }
+
+document.addEventListener("click", async (e) => {
+  const btn = e.target.closest(".selectionbar [data-bulk]");
+  if (!btn) return;
+  const ids = selection();
+  const action = btn.dataset.bulk;
+  try {
+    if (action === "clear") return clearSelection();
+    if (action === "download") {
+      location.assign(`/api/v1/assets/download?ids=${ids.join(",")}`);
+      return;
+    }
+    if (action === "trash" || action === "restore") {
+      if (action === "trash" && !confirm(`Move ${ids.length} photo(s) to the trash?`)) return;
+      for (const id of ids) {
+        await api(action === "trash" ? "DELETE" : "POST",
+                  `/api/v1/assets/${id}${action === "restore" ? "/restore" : ""}`);
+      }
+      for (const id of ids) document.querySelector(`.tile[data-id="${id}"]`)?.remove();
+      toast(`${ids.length} photo(s) ${action === "trash" ? "moved to the trash" : "restored"}`);
+      clearSelection();
+    }
+    if (action === "favorite") {
+      for (const id of ids) await api("PATCH", `/api/v1/assets/${id}`, { favorite: true });
+      toast(`${ids.length} photo(s) marked as favourites`);
+      clearSelection();
+    }
+    if (action === "album") {
+      const select = btn.closest(".selectionbar").querySelector("select[name=album]");
+      if (!select?.value) return toast("choose an album first", true);
+      const r = await api("POST", `/api/v1/albums/${select.value}/assets`, { asset_ids: ids });
+      toast(`added to the album (${r.changed} new)`);
+      clearSelection();
+    }
+  } catch (err) {
+    toast(err.message, true);
+  }
+});
+
+document.addEventListener("keydown", (e) => {
+  if (e.target.closest("input, textarea, select")) return;
+  if (e.key === "/") {
+    const q = document.getElementById("top-q") || document.getElementById("q");
+    if (q) { e.preventDefault(); q.focus(); }
+  } else if (e.key === "Escape" && selected.size) clearSelection();
+});
+
+// Copy buttons: <button data-copy="#id-of-input">
+document.addEventListener("click", async (e) => {
+  const btn = e.target.closest("[data-copy]");
+  if (!btn) return;
+  const input = document.querySelector(btn.dataset.copy);
+  try { await navigator.clipboard.writeText(input.value); toast("copied"); }
+  catch { input.select(); }
+});
+
+document.addEventListener("htmx:afterSwap", (e) => { placeholders(e.target.parentElement || document); renderSelection(); });
+document.addEventListener("htmx:responseError", (e) => toast(`could not load more (${e.detail.xhr.status})`, true));
+placeholders();

@@ -1,0 +1,126 @@
+// Many files at once, a few in flight, a progress bar per file and overall; a failure shows
+// the server's reason and is retried on its own (files that succeeded are never sent again).
+const SHOWABLE = /^image\/(jpeg|png|webp|gif|avif)$/;
+
+export class Uploader {
+  constructor({ list, overall, url, headers = () => ({}), concurrency = 3, onChange = () => {} }) {
+    Object.assign(this, { list, overall, url, headers, concurrency, onChange });
+    this.items = [];
+    this.active = 0;
+  }
+
+  add(files) {
+    for (const file of files) {
+      const item = { file, loaded: 0, state: "queued", el: this.row(file) };
+      this.items.push(item);
+      this.list.append(item.el);
+    }
+    this.pump();
+    this.render();
+  }
+
+  row(file) {
+    const li = document.createElement("li");
+    li.className = "upload";
+    const img = document.createElement("img");
+    img.alt = "";
+    if (SHOWABLE.test(file.type) && file.size < 30e6) {
+      img.src = URL.createObjectURL(file);
+      img.onload = () => URL.revokeObjectURL(img.src);
+    }
+    const body = document.createElement("div");
+    body.innerHTML = '<div class="name"></div><progress max="1" value="0"></progress><div class="status">waiting…</div>';
+    body.querySelector(".name").textContent = file.name;
+    body.querySelector("progress").setAttribute("aria-label", `Progress of ${file.name}`);
+    const retry = document.createElement("button");
+    retry.type = "button";
+    retry.className = "small";
+    retry.textContent = "Retry";
+    retry.hidden = true;
+    li.append(img, body, retry);
+    return li;
+  }
+
+  retry(item) {
+    if (item.state !== "failed") return;
+    item.state = "queued";
+    item.loaded = 0;
+    this.pump();
+    this.render();
+  }
+
+  retryFailed() { for (const item of this.items) this.retry(item); }
+
+  pump() {
+    while (this.active < this.concurrency) {
+      const item = this.items.find((i) => i.state === "queued");
+      if (!item) break;
+      this.send(item);
+    }
+  }
+
+  send(item) {
+    item.state = "sending";
+    this.active += 1;
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", this.url(item.file));
+    for (const [k, v] of Object.entries(this.headers())) xhr.setRequestHeader(k, v);
+    xhr.upload.onprogress = (e) => { item.loaded = e.loaded / (e.total || 1); this.render(); };
+    const finish = (ok, message, response) => {
+      this.active -= 1;
+      item.state = ok ? "done" : "failed";
+      item.loaded = ok ? 1 : 0;
+      item.message = message;
+      item.response = response;
+      this.render();
+      this.pump();
+      this.onChange(this);
+    };
+    xhr.onload = () => {
+      let body = null;
+      try { body = JSON.parse(xhr.responseText); } catch { body = null; }
+      if (xhr.status === 201) finish(true, "uploaded", body);
+      else if (xhr.status === 200 && body?.status === "duplicate") finish(true, "already uploaded (duplicate)", body);
+      else finish(false, body?.error?.message || `failed (HTTP ${xhr.status})`, body);
+    };
+    xhr.onerror = () => finish(false, "network error: check the connection and retry");
+    const form = new FormData();
+    form.append("file", item.file, item.file.name);
+    xhr.send(form);
+  }
+
+  render() {
+    let sum = 0, done = 0, failed = 0;
+    for (const item of this.items) {
+      const li = item.el;
+      li.classList.toggle("done", item.state === "done");
+      li.classList.toggle("failed", item.state === "failed");
+      li.querySelector("progress").value = item.loaded;
+      li.querySelector(".status").textContent =
+        item.state === "sending" ? `uploading… ${Math.round(item.loaded * 100)}%` :
+        item.state === "queued" ? "waiting…" : item.message;
+      const retry = li.querySelector("button");
+      retry.hidden = item.state !== "failed";
+      retry.onclick = () => this.retry(item);
+      sum += item.state === "done" ? 1 : item.loaded;
+      done += item.state === "done";
+      failed += item.state === "failed";
+    }
+    if (!this.overall) return;
+    const n = this.items.length;
+    this.overall.root.hidden = n === 0;
+    this.overall.bar.value = n ? sum / n : 0;
+    this.overall.text.textContent = `${done} of ${n} uploaded` + (failed ? `, ${failed} failed` : "");
+    if (this.overall.retry) this.overall.retry.hidden = failed === 0;
+  }
+}
+
+export function dropTarget(zone, onFiles) {
+  zone.addEventListener("dragover", (e) => { e.preventDefault(); zone.classList.add("over"); });
+  zone.addEventListener("dragleave", () => zone.classList.remove("over"));
+  zone.addEventListener("drop", (e) => {
+    e.preventDefault();
+    zone.classList.remove("over");
+    onFiles([...e.dataTransfer.files]);
+  });
+}

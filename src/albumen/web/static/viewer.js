@@ -1,0 +1,114 @@
+// The photo viewer: keyboard and swipe navigation in the order of the grid it was opened
+// from, zoom to the original, favourite, rating, details panel, add to album.
+import { api, toast } from "/static/app.js";
+
+const stage = document.getElementById("stage");
+const viewer = document.querySelector("main.viewer");
+const photo = document.getElementById("photo");
+const id = stage.dataset.id;
+const prev = document.getElementById("prev");
+const next = document.getElementById("next");
+
+// Next/previous follow the grid the photo was opened from (search, album, event...), else
+// the timeline's neighbours that the server worked out.
+try {
+  const context = JSON.parse(sessionStorage.getItem("albumen:context") || "[]");
+  const i = context.indexOf(id);
+  if (i >= 0) {
+    for (const [link, other] of [[prev, context[i - 1]], [next, context[i + 1]]]) {
+      link.hidden = !other;
+      link.href = other ? `/photos/${other}` : "#";
+    }
+  }
+} catch { /* no context: keep the timeline's */ }
+
+const back = document.getElementById("back");
+if (document.referrer && new URL(document.referrer).origin === location.origin &&
+    !new URL(document.referrer).pathname.startsWith("/photos/")) {
+  sessionStorage.setItem("albumen:return", document.referrer);
+}
+back.href = sessionStorage.getItem("albumen:return") || "/";
+
+function go(link) { if (link && !link.hidden) location.replace(link.href); }
+
+let zoomed = false;
+function zoom() {
+  zoomed = !zoomed;
+  stage.classList.toggle("zoomed", zoomed);
+  if (zoomed && photo.dataset.original && photo.src !== photo.dataset.original) {
+    photo.src = photo.dataset.original;
+  }
+}
+document.getElementById("zoom").addEventListener("click", zoom);
+photo.addEventListener("click", zoom);
+photo.addEventListener("error", () => {
+  photo.alt = "The preview is not ready yet (still processing).";
+});
+
+function toggleInfo() {
+  viewer.classList.toggle("noinfo");
+  localStorage.setItem("albumen:noinfo", viewer.classList.contains("noinfo") ? "1" : "");
+}
+if (localStorage.getItem("albumen:noinfo")) viewer.classList.add("noinfo");
+document.getElementById("infobtn").addEventListener("click", toggleInfo);
+
+const fav = document.getElementById("fav");
+async function favourite() {
+  if (!fav) return;
+  const on = fav.getAttribute("aria-pressed") !== "true";
+  try {
+    await api("PATCH", `/api/v1/assets/${id}`, { favorite: on });
+    fav.setAttribute("aria-pressed", String(on));
+    toast(on ? "added to favourites" : "removed from favourites");
+  } catch (err) { toast(err.message, true); }
+}
+fav?.addEventListener("click", favourite);
+
+const stars = document.querySelector(".stars");
+stars?.addEventListener("click", async (e) => {
+  const star = e.target.closest("[data-star]");
+  if (!star) return;
+  const current = Number(stars.dataset.rating);
+  const wanted = Number(star.dataset.star) === current ? null : Number(star.dataset.star);
+  try {
+    await api("PATCH", `/api/v1/assets/${id}`, { rating: wanted });
+    stars.dataset.rating = wanted || 0;
+    for (const b of stars.querySelectorAll("[data-star]")) {
+      b.classList.toggle("on", Number(b.dataset.star) <= (wanted || 0));
+      b.setAttribute("aria-pressed", String(Number(b.dataset.star) === wanted));
+    }
+  } catch (err) { toast(err.message, true); }
+});
+
+document.getElementById("toalbum")?.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const album = document.getElementById("album-pick").value;
+  if (!album) return;
+  try {
+    await api("POST", `/api/v1/albums/${album}/assets`, { asset_ids: [Number(id)] });
+    toast("added to the album");
+  } catch (err) { toast(err.message, true); }
+});
+
+document.addEventListener("keydown", (e) => {
+  if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;
+  const keys = {
+    ArrowLeft: () => go(prev), ArrowRight: () => go(next),
+    Escape: () => location.assign(back.href), f: favourite, i: toggleInfo, z: zoom,
+    Delete: () => document.getElementById("trash")?.click(),
+  };
+  const action = keys[e.key];
+  if (action) { e.preventDefault(); action(); }
+});
+
+// Swipe left/right on touch screens (not while zoomed: then a drag pans the photo).
+let startX = null, startY = null;
+stage.addEventListener("touchstart", (e) => {
+  if (e.touches.length === 1 && !zoomed) [startX, startY] = [e.touches[0].clientX, e.touches[0].clientY];
+}, { passive: true });
+stage.addEventListener("touchend", (e) => {
+  if (startX === null) return;
+  const dx = e.changedTouches[0].clientX - startX, dy = e.changedTouches[0].clientY - startY;
+  startX = null;
+  if (Math.abs(dx) > 60 && Math.abs(dx) > 2 * Math.abs(dy)) go(dx > 0 ? prev : next);
+});
