@@ -104,6 +104,8 @@ def _user_rules() -> list[Rule]:
         Rule("GET", f"{a}/download", lambda w: f"{a}/download?ids={w.ids['lib']}",
              {"owner"}, empty_for_others=True),
         Rule("GET", "/api/v1/status", lambda w: "/api/v1/status", EVERY_USER),
+        Rule("POST", "/api/v1/status/retry", lambda w: "/api/v1/status/retry", {"admin"},
+             writes=True, body=lambda w: {"json": {"asset_ids": [w.ids["lib"]]}}),
         Rule("GET", f"{a}/duplicates", lambda w: f"{a}/duplicates", EVERY_USER),
         Rule("POST", f"{a}/duplicates/resolve", lambda w: f"{a}/duplicates/resolve",
              {"owner"}, writes=True,
@@ -117,6 +119,8 @@ def _user_rules() -> list[Rule]:
         rules.append(Rule("DELETE", f"{a}/{{asset_id}}", asset(key), allowed, writes=True))
         rules.append(Rule("POST", f"{a}/{{asset_id}}/restore", asset(key, "/restore"),
                           allowed, writes=True))
+        rules.append(Rule("PATCH", f"{a}/{{asset_id}}", asset(key), allowed, writes=True,
+                          body=lambda w: {"json": {"favorite": True}}))
 
     album = "/api/v1/albums"
 
@@ -156,6 +160,7 @@ def _user_rules() -> list[Rule]:
              body=lambda w: {"json": {"title": "hijacked"}}),
         Rule("DELETE", f"{e}/{{event_id}}", ev(), {"owner"}, writes=True),
         Rule("GET", f"{e}/{{event_id}}/members", ev("/members"), MEMBERS),
+        Rule("GET", f"{e}/{{event_id}}/live", ev("/live?duration=1&poll=0.5"), MEMBERS),
         Rule("PUT", f"{e}/{{event_id}}/members", ev("/members"), MODERATORS, writes=True,
              body=lambda w: {"json": {"username": "other", "role": "cohost"}}),
         Rule("DELETE", f"{e}/{{event_id}}/members/{{username}}", ev("/members/viewer"),

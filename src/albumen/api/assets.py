@@ -8,7 +8,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool
 from starlette.requests import ClientDisconnect
 
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
@@ -253,7 +253,7 @@ def near_duplicates(
 
 
 class AssetChange(BaseModel):
-    favorite: bool | None = None
+    favorite: StrictBool | None = None
     rating: int | None = Field(default=None, ge=0, le=5, description="0-5; null clears it")
     title: str | None = Field(default=None, max_length=500)
     description: str | None = Field(default=None, max_length=10000)

@@ -7,18 +7,16 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
 
 from albumen.api.assets import _file
 from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.types import Id, IdPath, IdQuery
-from albumen.db.models import Asset, Face, Place
+from albumen.db.models import Face
 from albumen.errors import NotFound
-from albumen.services import moments
+from albumen.services import moments, places
 from albumen.services import people as svc
-from albumen.services.access import readable_asset, visible_clause
-from albumen.services.assets import AssetFilter, filtered
+from albumen.services.access import readable_asset
 
 router = APIRouter(prefix="/api/v1", tags=["people"], responses=ERRORS)
 
@@ -142,9 +140,7 @@ def merge(person_id: IdPath, body: MergeIn, principal: PrincipalDep, rt: Runtime
 @router.get("/people/{person_id}/faces", response_model=list[FaceOut])
 def person_faces(person_id: IdPath, principal: PrincipalDep,
                  session: SessionDep) -> list[FaceOut]:
-    svc.get_person(session, principal.user_id, person_id)
-    faces = session.scalars(select(Face).where(Face.person_id == person_id).order_by(Face.id))
-    return [FaceOut.of(f) for f in faces]
+    return [FaceOut.of(f) for f in svc.person_faces(session, principal.user_id, person_id)]
 
 
 @router.get("/faces/unassigned", response_model=list[FaceOut])
@@ -219,13 +215,9 @@ def list_moments(principal: PrincipalDep, session: SessionDep,
 
 @router.get("/places", response_model=list[PlaceOut], tags=["places"])
 def list_places(principal: PrincipalDep, session: SessionDep) -> list[PlaceOut]:
-    rows = session.execute(
-        select(Place, func.count(Asset.id)).join(Asset, Asset.place_id == Place.id)
-        .where(visible_clause(principal.user_id), Asset.deleted_at.is_(None))
-        .group_by(Place.id).order_by(func.count(Asset.id).desc(), Place.id))
     return [PlaceOut(id=p.id, city=p.city, region=p.region, country_code=p.country_code,
                      country=p.country, latitude=p.latitude, longitude=p.longitude,
-                     asset_count=n) for p, n in rows]
+                     asset_count=n) for p, n in places.list_places(session, principal.user_id)]
 
 
 @router.get("/places/geojson", tags=["places"],
@@ -233,11 +225,7 @@ def list_places(principal: PrincipalDep, session: SessionDep) -> list[PlaceOut]:
 def geojson(principal: PrincipalDep, session: SessionDep, event_id: IdQuery = None,
             album_id: IdQuery = None,
             limit: Annotated[int, Query(ge=1, le=100000)] = 20000) -> dict[str, Any]:
-    f = AssetFilter(viewer=principal.user_id, event_id=event_id, album_id=album_id,
-                    has_gps=True)
-    rows = session.execute(filtered(select(Asset.id, Asset.latitude, Asset.longitude,
-                                           Asset.taken_at, Asset.place_id), f)
-                           .order_by(Asset.sort_at.desc()).limit(limit))
+    rows = places.points(session, principal.user_id, event_id, album_id, limit)
     return {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": {"type": "Point", "coordinates": [lon, lat]},
          "properties": {"asset_id": asset_id, "place_id": place_id,

@@ -245,12 +245,10 @@ def reprocess(
     as_json: JsonOpt = False,
 ) -> None:
     """Re-run processing stages (all assets, or only failed ones) through the queue."""
-    from sqlalchemy import select
-
-    from albumen.db.models import Asset
     from albumen.jobs.reconciler import reconcile
     from albumen.services.pipeline import ALL
     from albumen.services.processing import reset_stages
+    from albumen.services.status import failed_asset_ids
 
     unknown = set(stage or []) - set(ALL)
     if unknown:
@@ -260,7 +258,7 @@ def reprocess(
     ids = None
     if failed:
         with rt.session() as session:
-            ids = list(session.scalars(select(Asset.id).where(Asset.state == "failed")))
+            ids = failed_asset_ids(session)
     count = reset_stages(rt, ids, stage)
     queued = reconcile(rt)
     if as_json:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
-from albumen.db.models import Asset
+from albumen.db.models import Asset, Stack
 from albumen.errors import InvalidInput
 from albumen.media.derivatives import hamming
 from albumen.runtime import Runtime
@@ -30,6 +30,7 @@ BLOCK = 2048
 class Group:
     assets: list[Asset]
     best_id: int
+    kind: str = "similar"  # "similar": near-duplicates by perceptual hash; "burst": a stack
 
 
 def _components(hashes: np.ndarray, max_distance: int) -> list[list[int]]:
@@ -77,15 +78,47 @@ def groups(session: Session, owner_id: int, max_distance: int) -> list[Group]:
     return sorted(found, key=lambda g: -len(g.assets))
 
 
+def bursts(session: Session, owner_id: int) -> list[Group]:
+    """The owner's bursts (stacks) with two or more photos left, the stack's cover as best."""
+    members: dict[int, list[Asset]] = {}
+    for asset in session.scalars(select(Asset).where(
+            Asset.owner_id == owner_id, Asset.stack_id.is_not(None), Asset.deleted_at.is_(None),
+            Asset.purged_at.is_(None)).order_by(Asset.stack_id, Asset.id)):
+        if asset.stack_id is not None:
+            members.setdefault(asset.stack_id, []).append(asset)
+    covers = dict(session.execute(select(Stack.id, Stack.cover_asset_id)
+                                  .where(Stack.id.in_(list(members)))).all())
+    found = []
+    for stack_id, assets in members.items():
+        if len(assets) < 2:
+            continue
+        cover = covers.get(stack_id)
+        best = cover if cover is not None and cover in {a.id for a in assets} else max(
+            assets, key=_rank).id
+        found.append(Group(assets, best, "burst"))
+    return sorted(found, key=lambda g: -len(g.assets))
+
+
+def review_groups(session: Session, owner_id: int, max_distance: int) -> list[Group]:
+    """What to review: near-duplicate groups, then bursts not already shown as one."""
+    similar = groups(session, owner_id, max_distance)
+    shown = [{a.id for a in g.assets} for g in similar]
+    return similar + [b for b in bursts(session, owner_id)
+                      if not any({a.id for a in b.assets} <= s for s in shown)]
+
+
 def resolve(rt: Runtime, user_id: int, keep_id: int, trash_ids: list[int], max_distance: int,
             actor: Actor) -> int:
-    """Keep one photo and move the others of its group to the trash, in one action."""
+    """Keep one photo and move the others of its group (near-duplicates of it, or photos of
+    its burst) to the trash, in one action."""
     if keep_id in trash_ids:
         raise InvalidInput("the photo to keep is also in the list to trash")
     with rt.transaction() as session:
         keep = writable_asset(session, user_id, keep_id)
         others = [writable_asset(session, user_id, i) for i in trash_ids]
         for other in others:
+            if keep.stack_id is not None and other.stack_id == keep.stack_id:
+                continue  # the same burst
             if (keep.phash is None or other.phash is None
                     or hamming(keep.phash, other.phash) > max_distance):
                 raise InvalidInput(f"asset {other.id} is not a near-duplicate of {keep_id}")

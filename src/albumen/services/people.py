@@ -296,6 +296,14 @@ def create_person(rt: Runtime, owner_id: int, name: str, face_ids: list[int]) ->
         return person.id
 
 
+def person_faces(session: Session, owner_id: int, person_id: int, limit: int | None = None
+                 ) -> list[Face]:
+    """The faces of one of the owner's people, oldest first."""
+    _own_person(session, owner_id, person_id)
+    query = select(Face).where(Face.person_id == person_id).order_by(Face.id)
+    return list(session.scalars(query.limit(limit) if limit else query))
+
+
 def unassigned_faces(session: Session, owner_id: int, limit: int = 200) -> list[Face]:
     return list(session.scalars(
         select(Face).where(Face.owner_id == owner_id, Face.person_id.is_(None),

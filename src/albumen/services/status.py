@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
-from albumen.db.models import ASSET_FAILED, FAILED, Asset, AssetStage
+from albumen.db.models import ASSET_FAILED, FAILED, Asset, AssetStage, Derivative
 from albumen.runtime import Runtime
 
 
@@ -57,3 +58,21 @@ def processing_status(rt: Runtime, failure_limit: int = 50,
             for r in failed_rows
         ],
     }
+
+
+def storage_use(session: Session) -> dict[str, int]:
+    """Bytes stored for the whole instance: originals (each stored file once, however many
+    assets share it; purged ones are gone) and derivatives (thumbnails, previews)."""
+    stored = (select(Asset.storage_key, func.max(Asset.size).label("size"))
+              .where(Asset.purged_at.is_(None)).group_by(Asset.storage_key).subquery())
+    originals = session.scalar(select(func.coalesce(func.sum(stored.c.size), 0)))
+    derivatives = session.scalar(select(func.coalesce(func.sum(Derivative.size), 0)))
+    # PostgreSQL sums BIGINT as NUMERIC
+    return {"originals": int(originals or 0), "derivatives": int(derivatives or 0),
+            "total": int(originals or 0) + int(derivatives or 0)}
+
+
+def failed_asset_ids(session: Session) -> list[int]:
+    """Every asset whose processing failed (a core stage failed for good)."""
+    return list(session.scalars(select(Asset.id).where(Asset.state == ASSET_FAILED)
+                                .order_by(Asset.id)))

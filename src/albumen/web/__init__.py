@@ -11,8 +11,8 @@ STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    from albumen.web import account, events, guest, library
+    from albumen.web import account, admin, events, guest, library, people
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, library, events, guest):
+    for module in (account, library, events, guest, people, admin):
         app.include_router(module.router)

@@ -36,25 +36,33 @@ def _more(path: str, **params: Any) -> str:
 def timeline_chunk(rt: Runtime, session: Session, viewer: int, month: str | None,
                    cursor: str | None, event_id: int | None = None,
                    base: str = "/timeline/more") -> dict[str, Any]:
-    """One infinite-scroll step of a month-bucketed grid: the cells of ``month`` from
-    ``cursor`` (a header first when the month starts), and where the next step loads from."""
+    """One infinite-scroll step of a month-bucketed grid: about PAGE cells from ``month`` at
+    ``cursor`` on (running into the following months when one is short), each month under
+    its header, and where the next step loads from."""
     months = timeline.buckets(session, viewer, event_id)
-    if not months:
-        return {"cells": [], "header": None, "more": None, "months": []}
-    month = month or months[0].month
-    result = timeline.bucket(rt, session, viewer, month, event_id, limit=PAGE, cursor=cursor)
+    sections: list[tuple[Any, list[Any]]] = []
     more = None
-    if result.next_cursor:
-        more = _more(base, month=month, cursor=result.next_cursor, event=event_id)
-    else:
-        later = [b.month for b in months if b.month < month]
-        if later:
-            more = _more(base, month=later[0], event=event_id)
-    header = None
-    if cursor is None:
-        header = next((b for b in months if b.month == month), None)
-    return {"cells": [h.asset for h in result.items], "header": header, "more": more,
-            "months": months}
+    if months:
+        order = [b.month for b in months]
+        month = month if month in order else order[0]
+        room = PAGE
+        while True:
+            result = timeline.bucket(rt, session, viewer, month, event_id, limit=room,
+                                     cursor=cursor)
+            header = months[order.index(month)] if cursor is None else None
+            sections.append((header, [h.asset for h in result.items]))
+            room -= len(result.items)
+            if result.next_cursor:
+                more = _more(base, month=month, cursor=result.next_cursor, event=event_id)
+                break
+            following = order.index(month) + 1
+            if following == len(order):
+                break
+            month, cursor = order[following], None
+            if room <= 0:
+                more = _more(base, month=month, event=event_id)
+                break
+    return {"sections": sections, "more": more, "months": months}
 
 
 @router.get("/", response_class=HTMLResponse)
@@ -194,5 +202,5 @@ def trash(request: Request, rt: RuntimeDep, who: UserDep, cursor: Cursor = None)
     more = _more("/trash", cursor=result.next_cursor) if result.next_cursor else None
     if cursor:
         return page(request, "cells.part.html", who, cells=result.items, more=more)
-    return page(request, "trash.html", who, title="Trash", nav="trash", cells=result.items,
-                more=more)
+    return page(request, "trash.html", who, title="Trash", nav="trash",
+                cells=result.items, more=more)

@@ -128,6 +128,7 @@ export function placeholders(root = document) {
   }
   for (const img of root.querySelectorAll(".tile img:not(.loaded)")) {
     if (img.complete && img.naturalWidth) img.classList.add("loaded");
+    else if (img.complete) img.classList.add("broken");
     else img.addEventListener("load", () => img.classList.add("loaded"), { once: true });
   }
 }
@@ -231,4 +232,8 @@ document.addEventListener("click", async (e) => {
 
 document.addEventListener("htmx:afterSwap", (e) => { placeholders(e.target.parentElement || document); renderSelection(); });
 document.addEventListener("htmx:responseError", (e) => toast(`could not load more (${e.detail.xhr.status})`, true));
+// A photo still being processed has no thumbnail yet: show its placeholder, not a broken image.
+document.addEventListener("error", (e) => {
+  if (e.target.tagName === "IMG") e.target.classList.add("broken");
+}, true);
 placeholders();

@@ -25,7 +25,9 @@ if (form) {
       for (const id of ids) form.querySelector(`.moditem[data-id="${id}"]`)?.remove();
       toast(`${r.changed} photo(s) ${btn.dataset.decide === "approve" ? "approved" : "rejected"}`);
       count();
-      if (!form.querySelector(".moditem")) location.reload();
+      if (!form.querySelector(".moditem")) {
+        form.innerHTML = '<div class="empty card"><h2>All reviewed</h2><p>New uploads will wait here.</p></div>';
+      }
     } catch (err) { toast(err.message, true); }
   });
 }

@@ -19,7 +19,7 @@ function display(photo, isNew) {
     const old = current;
     current = img;
     if (old) { old.classList.remove("shown"); setTimeout(() => old.remove(), 1200); }
-    document.getElementById("caption").textContent = photo.by ? `📷 ${photo.by}` : "";
+    document.getElementById("caption").textContent = photo.by ? `Photo by ${photo.by}` : "";
     document.getElementById("newbadge").hidden = !isNew;
   };
   img.src = photo.preview;

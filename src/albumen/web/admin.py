@@ -1,0 +1,25 @@
+"""Administration: users, processing status and failures, storage (administrators only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from albumen.api.deps import RuntimeDep
+from albumen.db.models import DONE, FAILED, PENDING, RUNNING
+from albumen.services import users
+from albumen.services.status import processing_status, storage_use
+from albumen.web.render import AdminPageDep, page
+
+router = APIRouter(include_in_schema=False)
+STAGE_STATES = (PENDING, RUNNING, DONE, FAILED)
+
+
+@router.get("/admin", response_class=HTMLResponse)
+def admin(request: Request, rt: RuntimeDep, who: AdminPageDep) -> Response:
+    with rt.session() as session:
+        accounts = [(u, users.storage_used(session, u.id)) for u in users.list_users(session)]
+        storage = storage_use(session)
+    status = processing_status(rt)
+    return page(request, "admin.html", who, title="Administration", nav="admin",
+                accounts=accounts, storage=storage, status=status, stage_states=STAGE_STATES)

@@ -1,0 +1,293 @@
+"""The web app in a real browser: Debian's Chromium driven by Playwright against a real
+`albumen serve` (SQLite, in-process workers). Screenshots of the main pages land in
+test-output/screenshots/ (look at them).
+
+Outside CI the tests are skipped, with the reason, when Chromium is not installed
+(`apt-get install chromium`); in CI (CI=true) they always run.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.images import exif_bytes, jpeg
+from tests.processes import ALBUMEN, env_for, free_port, wait_until
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SHOTS = Path(os.environ.get("ALBUMEN_SCREENSHOTS", "test-output/screenshots"))
+PASSWORD = "admin-password-1"
+PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
+         "is_mobile": True, "has_touch": True,
+         "user_agent": "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 "
+                       "(KHTML, like Gecko) Chrome/126.0 Mobile Safari/537.36"}
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI") == "true":
+        raise RuntimeError(f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)")
+    pytest.skip(f"Chromium not installed at {CHROMIUM}: apt-get install chromium",
+                allow_module_level=True)
+
+playwright_sync = pytest.importorskip("playwright.sync_api")
+pytestmark = pytest.mark.slow
+
+
+def _up(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/health/live", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    """A fresh installation (no users yet), served on a free port."""
+    port = free_port()
+    env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}",
+                  ALBUMEN_WORKERS="2")
+    proc = subprocess.Popen([ALBUMEN, "serve", "--port", str(port)], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert wait_until(lambda: _up(base), 60), "albumen serve did not start"
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with playwright_sync.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM,
+                              args=["--no-sandbox", "--disable-dev-shm-usage"])
+        yield b
+        b.close()
+
+
+def shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+
+
+def watch_errors(page: Any) -> list[str]:
+    """JavaScript errors and failed same-origin requests of a page (other than the thumbnail
+    404s of photos still processing)."""
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
+    page.on("console", lambda m: errors.append(f"console: {m.text}")
+            if m.type == "error" and "404" not in m.text else None)
+    return errors
+
+
+def photos(tmp_path: Path, n: int, prefix: str = "holiday") -> list[Path]:
+    out = []
+    for i in range(n):
+        path = tmp_path / f"{prefix}-{i + 1}.jpg"
+        path.write_bytes(jpeg(1200, 800, seed=i + 10, exif=exif_bytes(
+            taken=f"2024:0{i + 3}:1{i} 12:00:00", model=f"Camera {i}")))
+        out.append(path)
+    return out
+
+
+def setup_admin(page: Any, base: str) -> None:
+    page.goto(base + "/")
+    page.wait_for_url(re.compile(r"/setup$"))
+    shot(page, "01-setup")
+    page.fill("#username", "admin")
+    page.fill("#password", PASSWORD)
+    page.fill("#password2", PASSWORD)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def login(page: Any, base: str, username: str = "admin", password: str = PASSWORD) -> None:
+    page.goto(base + "/login")
+    page.fill("#username", username)
+    page.fill("#password", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(base + "/")
+
+
+def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
+                                                   tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, server)
+    page.get_by_text("No photos yet").wait_for()
+
+    # Log out, then in again (a wrong password first: the reason is shown).
+    page.click(".usermenu summary")
+    page.click("text=Log out")
+    page.wait_for_url(re.compile(r"/login"))
+    page.fill("#username", "admin")
+    page.fill("#password", "not-the-password")
+    page.click("button[type=submit]")
+    page.get_by_text("wrong username or password").wait_for()
+    shot(page, "02-login")
+    errors.clear()  # the refused login is answered with status 401, which the console logs
+    login(page, server)
+
+    # Upload three photos with the file picker: a bar per file, then all three uploaded.
+    page.goto(server + "/upload")
+    page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3)])
+    page.get_by_text("3 of 3 uploaded").wait_for(timeout=60_000)
+    assert page.locator(".upload.done").count() == 3
+    shot(page, "03-upload")
+
+    # They appear in the timeline, under their months, with thumbnails once processed.
+    page.goto(server + "/")
+    assert page.locator(".grid .tile").count() == 3
+    _reload_until_ready(page, server, months=3)  # capture months, once metadata is read
+    shot(page, "04-timeline")
+
+    # The viewer: preview, details, keyboard next/previous in the grid's order.
+    first = page.locator(".grid .tile").first.get_attribute("data-id")
+    page.locator(".grid .tile a.open").first.click()
+    page.wait_for_url(f"{server}/photos/{first}")
+    page.get_by_text("Camera 2").wait_for()  # the newest photo (May 2024) comes first
+    page.wait_for_function("document.getElementById('photo').naturalWidth > 0", timeout=30_000)
+    shot(page, "05-viewer")
+    page.keyboard.press("ArrowRight")
+    page.wait_for_url(re.compile(rf"/photos/(?!{first}$)\d+$"))
+    page.get_by_text("Camera 1").wait_for()
+    page.keyboard.press("f")  # favourite, through the API
+    page.get_by_text("added to favourites").wait_for()
+    page.keyboard.press("Escape")
+    page.wait_for_url(server + "/")
+
+    # Search finds one of them by its file name.
+    page.fill("#top-q", "holiday-2")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/search\?q=holiday-2"))
+    assert page.locator(".grid .tile").count() == 1
+    page.locator("#facets .chip").first.wait_for()
+    shot(page, "06-search")
+    assert not errors, errors
+    context.close()
+
+
+def _reload_until_ready(page: Any, base: str, months: int) -> None:
+    """The workers read the metadata and make thumbnails: reload the timeline until every
+    thumbnail is there under its own month."""
+    def ready() -> bool:
+        page.goto(base + "/")
+        return page.locator(".monthhead").count() == months and page.evaluate(
+            "Promise.all([...document.querySelectorAll('.tile img')].map(i => i.decode()"
+            ".then(() => true, () => false))).then(r => r.length > 0 && r.every(Boolean))")
+    assert wait_until(ready, 60, interval=1), "thumbnails were not made"
+
+
+def test_event_guest_upload_review_live_slideshow(server: str, browser: Any,
+                                                  tmp_path: Path) -> None:
+    host = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = host.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, server)
+
+    # The host creates an event that reviews guest uploads, and a share link for it.
+    page.goto(server + "/events/new")
+    page.fill("#title", "Ana & Rui's wedding")
+    page.check("#review")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/events/\d+/sharing$"))
+    event_id = int(re.search(r"/events/(\d+)/", page.url).group(1))
+    page.fill("#label", "tables")
+    page.click("#newlink button[type=submit]")
+    page.locator("#newlink-result").wait_for()
+    link = page.input_value("#newlink-url")
+    assert re.search(r"/s/[\w-]{20,}$", link)
+    page.wait_for_function("document.getElementById('newlink-qr').naturalWidth > 0")
+    shot(page, "07-event-sharing")
+
+    # A screen at the event shows the live slideshow (still empty).
+    screen = host.new_page()
+    screen_errors = watch_errors(screen)
+    screen.goto(f"{server}/events/{event_id}/slideshow?interval=5")
+    screen.get_by_text("Photos appear here as soon as they are approved").wait_for()
+    screen.wait_for_function("document.getElementById('show').dataset.live === 'open'")
+    screen.evaluate("window.__sameDocument = true")
+
+    # A guest opens the link on a phone, gives a name and uploads a photo.
+    guest_context = browser.new_context(**PHONE)
+    guest = guest_context.new_page()
+    guest_errors = watch_errors(guest)
+    guest.goto(link)
+    guest.get_by_role("heading", name="Ana & Rui's wedding").wait_for()
+    guest.get_by_text("The hosts look at new photos before everyone sees them").wait_for()
+    guest.fill("#g-name", "Maria")
+    upload = photos(tmp_path, 1, prefix="guest")[0]
+    guest.set_input_files("#g-files", str(upload))
+    guest.get_by_text("1 of 1 uploaded").wait_for(timeout=60_000)
+    guest.get_by_text("waiting for approval").wait_for()
+    assert guest.evaluate("document.documentElement.scrollWidth") <= 390
+    shot(guest, "08-guest-phone")
+
+    # The host approves it in the review queue...
+    page.goto(f"{server}/events/{event_id}/moderation")
+    item = page.locator(".moditem").first
+    item.wait_for()
+    asset_id = item.get_attribute("data-id")
+    assert "Maria" in item.inner_text()
+    shot(page, "09-moderation")
+    item.get_by_role("button", name="Approve").click()
+    page.get_by_text("1 photo(s) approved").wait_for()
+
+    # ...and it appears on the open slideshow without a reload, once processed.
+    screen.wait_for_selector(f'#show img.shown[data-id="{asset_id}"]', timeout=60_000)
+    assert screen.evaluate("window.__sameDocument") is True
+    assert "Maria" in screen.inner_text("#caption")
+    shot(screen, "10-slideshow")
+
+    # The guest sees it as shared now, and in the gallery.
+    guest.reload()
+    guest.get_by_text("shared").first.wait_for()
+    assert guest.locator("#g-gallery-grid .tile").count() == 1
+    assert not errors and not screen_errors and not guest_errors, (
+        errors, screen_errors, guest_errors)
+    host.close()
+    guest_context.close()
+
+
+def test_pages_fit_a_phone_and_label_their_controls(server: str, browser: Any) -> None:
+    """Accessible basics on every main page at 360 px: nothing wider than the screen, every
+    form control has a label, and every image has alt text."""
+    desktop = browser.new_context()
+    setup_admin(desktop.new_page(), server)
+    cookies = desktop.cookies()
+    phone = browser.new_context(**{**PHONE, "viewport": {"width": 360, "height": 740}})
+    phone.add_cookies(cookies)
+    page = phone.new_page()
+    errors = watch_errors(page)
+    unlabeled_js = """() => [...document.querySelectorAll('input, select, textarea')]
+        .filter(el => el.type !== 'hidden' && !el.closest('[hidden]'))
+        .filter(el => !(el.labels && el.labels.length) && !el.getAttribute('aria-label')
+                      && !el.getAttribute('aria-labelledby'))
+        .map(el => el.outerHTML.slice(0, 120))"""
+    for path in ("/", "/upload", "/search", "/albums", "/events", "/events/new", "/trash",
+                 "/account"):
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        assert page.evaluate(unlabeled_js) == [], path
+        assert page.evaluate("[...document.images].filter(i => !i.hasAttribute('alt'))"
+                             ".length") == 0, path
+    shot(page, "11-phone-library")
+    # Keyboard: "/" jumps to the search box.
+    page.goto(server + "/")
+    page.keyboard.press("/")
+    assert page.evaluate("document.activeElement.id") == "top-q"
+    assert not errors, errors
+    desktop.close()
+    phone.close()
