@@ -140,12 +140,41 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
     errors.clear()  # the refused login is answered with status 401, which the console logs
     login(page, server)
 
-    # Upload three photos with the file picker: a bar per file, then all three uploaded.
+    # Upload three photos and a file that is no image with the file picker. The network drops
+    # the first try of one photo (the one true external edge, simulated in the browser); the
+    # non-image is refused by the server, with its reason shown.
+    sent: list[str] = []
+    dropped: list[str] = []
+
+    def network(route: Any) -> None:
+        body = route.request.post_data_buffer or b""
+        name = re.search(rb'filename="([^"]+)"', body)
+        sent.append(name.group(1).decode() if name else "?")
+        if name and name.group(1) == b"holiday-2.jpg" and not dropped:
+            dropped.append("holiday-2.jpg")
+            route.abort("connectionreset")
+        else:
+            route.continue_()
+
+    page.route("**/api/v1/assets", network)
     page.goto(server + "/upload")
-    page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3)])
-    page.get_by_text("3 of 3 uploaded").wait_for(timeout=60_000)
+    notes = tmp_path / "notes.jpg"
+    notes.write_text("these are not the pixels you are looking for")
+    page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3)] + [str(notes)])
+    page.get_by_text("2 of 4 uploaded, 2 failed").wait_for(timeout=60_000)
+    refused = page.locator(".upload.failed", has_text="notes.jpg")
+    assert "not a supported image" in refused.inner_text().lower() or "unsupported" in (
+        refused.inner_text().lower()), refused.inner_text()
+    page.locator(".upload.failed", has_text="holiday-2.jpg").get_by_role(
+        "button", name="Retry").click()
+    page.get_by_text("3 of 4 uploaded, 1 failed").wait_for(timeout=60_000)
+    # Only the failed file went again; the ones that succeeded were sent once.
+    assert sorted(sent) == sorted(["holiday-1.jpg", "holiday-2.jpg", "holiday-2.jpg",
+                                   "holiday-3.jpg", "notes.jpg"]), sent
     assert page.locator(".upload.done").count() == 3
     shot(page, "03-upload")
+    page.unroute("**/api/v1/assets")
+    errors.clear()  # the refused and the dropped uploads are logged by the console
 
     # They appear in the timeline, under their months, with thumbnails once processed.
     page.goto(server + "/")
