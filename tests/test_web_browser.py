@@ -81,6 +81,12 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
 
 
+def wait_js(page: Any, expression: str, timeout: float = 30) -> None:
+    """Poll a JavaScript expression from here (Playwright's wait_for_function evaluates
+    strings with eval, which the pages' Content-Security-Policy rightly forbids)."""
+    assert wait_until(lambda: page.evaluate(expression), timeout), expression
+
+
 def watch_errors(page: Any) -> list[str]:
     """JavaScript errors and failed same-origin requests of a page (other than the thumbnail
     404s of photos still processing)."""
@@ -96,7 +102,8 @@ def photos(tmp_path: Path, n: int, prefix: str = "holiday") -> list[Path]:
     for i in range(n):
         path = tmp_path / f"{prefix}-{i + 1}.jpg"
         path.write_bytes(jpeg(1200, 800, seed=i + 10, exif=exif_bytes(
-            taken=f"2024:0{i + 3}:1{i} 12:00:00", model=f"Camera {i}")))
+            taken=f"2024:0{i + 3}:1{i} 12:00:00", model=f"Camera {i}",
+            gps=(38.7 + i * 2.5, -9.1 + i * 4.0))))
         out.append(path)
     return out
 
@@ -182,12 +189,19 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
     _reload_until_ready(page, server, months=3)  # capture months, once metadata is read
     shot(page, "04-timeline")
 
+    page.goto(server + "/places")
+    wait_js(page, "document.getElementById('map').dataset.points === '3'")
+    page.wait_for_timeout(800)  # the map's zoom animation, for the screenshot
+    shot(page, "04b-places")
+    page.goto(server + "/")
+
     # The viewer: preview, details, keyboard next/previous in the grid's order.
     first = page.locator(".grid .tile").first.get_attribute("data-id")
     page.locator(".grid .tile a.open").first.click()
     page.wait_for_url(f"{server}/photos/{first}")
     page.get_by_text("Camera 2").wait_for()  # the newest photo (May 2024) comes first
-    page.wait_for_function("document.getElementById('photo').naturalWidth > 0", timeout=30_000)
+    wait_js(page, "document.getElementById('photo').naturalWidth > 0")
+    assert page.evaluate("window.albumenLoads") == 1  # one app.js, so one request per click
     shot(page, "05-viewer")
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(rf"/photos/(?!{first}$)\d+$"))
@@ -238,7 +252,7 @@ def test_event_guest_upload_review_live_slideshow(server: str, browser: Any,
     page.locator("#newlink-result").wait_for()
     link = page.input_value("#newlink-url")
     assert re.search(r"/s/[\w-]{20,}$", link)
-    page.wait_for_function("document.getElementById('newlink-qr').naturalWidth > 0")
+    wait_js(page, "document.getElementById('newlink-qr').naturalWidth > 0")
     shot(page, "07-event-sharing")
 
     # A screen at the event shows the live slideshow (still empty).
@@ -246,7 +260,7 @@ def test_event_guest_upload_review_live_slideshow(server: str, browser: Any,
     screen_errors = watch_errors(screen)
     screen.goto(f"{server}/events/{event_id}/slideshow?interval=5")
     screen.get_by_text("Photos appear here as soon as they are approved").wait_for()
-    screen.wait_for_function("document.getElementById('show').dataset.live === 'open'")
+    wait_js(screen, "document.getElementById('show').dataset.live === 'open'")
     screen.evaluate("window.__sameDocument = true")
 
     # A guest opens the link on a phone, gives a name and uploads a photo.
@@ -256,6 +270,7 @@ def test_event_guest_upload_review_live_slideshow(server: str, browser: Any,
     guest.goto(link)
     guest.get_by_role("heading", name="Ana & Rui's wedding").wait_for()
     guest.get_by_text("The hosts look at new photos before everyone sees them").wait_for()
+    assert guest.evaluate("window.albumenLoads") == 1
     guest.fill("#g-name", "Maria")
     upload = photos(tmp_path, 1, prefix="guest")[0]
     guest.set_input_files("#g-files", str(upload))
@@ -271,6 +286,7 @@ def test_event_guest_upload_review_live_slideshow(server: str, browser: Any,
     asset_id = item.get_attribute("data-id")
     assert "Maria" in item.inner_text()
     shot(page, "09-moderation")
+    assert page.evaluate("window.albumenLoads") == 1
     item.get_by_role("button", name="Approve").click()
     page.get_by_text("1 photo(s) approved").wait_for()
 
@@ -306,7 +322,7 @@ def test_pages_fit_a_phone_and_label_their_controls(server: str, browser: Any) -
                       && !el.getAttribute('aria-labelledby'))
         .map(el => el.outerHTML.slice(0, 120))"""
     for path in ("/", "/upload", "/search", "/albums", "/events", "/events/new", "/trash",
-                 "/account"):
+                 "/account", "/people", "/places", "/duplicates", "/admin"):
         page.goto(server + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
         assert page.evaluate(unlabeled_js) == [], path
@@ -318,5 +334,10 @@ def test_pages_fit_a_phone_and_label_their_controls(server: str, browser: Any) -
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "top-q"
     assert not errors, errors
+    wide = desktop.new_page()
+    for path, name in (("/admin", "12-admin"), ("/places", "13-places"),
+                       ("/account", "14-account")):
+        wide.goto(server + path)
+        shot(wide, name)
     desktop.close()
     phone.close()

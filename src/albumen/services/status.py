@@ -37,7 +37,7 @@ def processing_status(rt: Runtime, failure_limit: int = 50,
         )
         failed_rows = session.execute(
             select(Asset.id, Asset.original_filename, Asset.failure_reason)
-            .where(Asset.state == ASSET_FAILED, *mine)
+            .where(Asset.state == ASSET_FAILED, Asset.deleted_at.is_(None), *mine)
             .order_by(Asset.id.desc())
             .limit(failure_limit)
         ).all()
@@ -73,6 +73,7 @@ def storage_use(session: Session) -> dict[str, int]:
 
 
 def failed_asset_ids(session: Session) -> list[int]:
-    """Every asset whose processing failed (a core stage failed for good)."""
-    return list(session.scalars(select(Asset.id).where(Asset.state == ASSET_FAILED)
+    """Every asset whose processing failed (a core stage failed for good), trash left out."""
+    return list(session.scalars(select(Asset.id).where(Asset.state == ASSET_FAILED,
+                                                       Asset.deleted_at.is_(None))
                                 .order_by(Asset.id)))

@@ -2,6 +2,9 @@
 // Every change goes through /api/v1 with the session's CSRF token.
 import { thumbHashToDataURL } from "/static/vendor/thumbhash.js";
 
+// Loaded once per page (its handlers are global); the browser tests check this count.
+window.albumenLoads = (window.albumenLoads || 0) + 1;
+
 export const csrf = () => document.querySelector('meta[name="csrf-token"]')?.content || "";
 
 export class ApiError extends Error {

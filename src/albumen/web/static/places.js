@@ -8,14 +8,16 @@ const status = document.getElementById("map-status");
 function say(text) { if (status) status.textContent = text; }
 
 function graticule(map) {
+  // Drawn over three world widths, so panning across the antimeridian keeps its lines.
   const style = { color: "#8a97a8", weight: 1, opacity: 0.45, interactive: false };
   for (let lat = -60; lat <= 60; lat += 30) {
-    L.polyline([[lat, -180], [lat, 180]], { ...style, dashArray: lat ? "4 6" : null }).addTo(map);
+    L.polyline([[lat, -540], [lat, 540]], { ...style, dashArray: lat ? "4 6" : null }).addTo(map);
   }
-  for (let lon = -180; lon <= 180; lon += 30) {
-    L.polyline([[-85, lon], [85, lon]], { ...style, dashArray: lon ? "4 6" : null }).addTo(map);
+  for (let lon = -540; lon <= 540; lon += 30) {
+    const meridian = lon % 180 === 0;  // 0° and the antimeridian stand out
+    L.polyline([[-85, lon], [85, lon]], { ...style, dashArray: meridian ? null : "4 6" })
+      .addTo(map);
   }
-  L.rectangle([[-85, -180], [85, 180]], { ...style, fill: false, dashArray: null }).addTo(map);
 }
 
 // place id -> {label, q} from the list under the map (the server names places for search)
@@ -62,6 +64,7 @@ async function draw() {
   } else {
     graticule(map);
   }
+  L.control.scale().addTo(map);
   map.setView([20, 0], 2);
   let at = null;
   if (box.dataset.at) {
@@ -89,6 +92,7 @@ async function draw() {
   } else if (points.length) {
     map.fitBounds(L.latLngBounds(points), { padding: [30, 30], maxZoom: 12 });
   }
+  box.dataset.points = String(points.length);  // drawn (the browser tests wait for it)
   if (!points.length) say("No photos with a position yet.");
   for (const button of document.querySelectorAll(".placelist [data-fly]")) {
     button.addEventListener("click", () => {
