@@ -328,9 +328,9 @@ def test_pages_fit_a_phone_and_label_their_controls(server: str, browser: Any) -
         assert page.evaluate(unlabeled_js) == [], path
         assert page.evaluate("[...document.images].filter(i => !i.hasAttribute('alt'))"
                              ".length") == 0, path
-    shot(page, "11-phone-library")
     # Keyboard: "/" jumps to the search box.
     page.goto(server + "/")
+    shot(page, "11-phone-library")
     page.keyboard.press("/")
     assert page.evaluate("document.activeElement.id") == "top-q"
     assert not errors, errors
