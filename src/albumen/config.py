@@ -111,6 +111,13 @@ class Settings(BaseSettings):
         "https://tile.openstreetmap.org/{z}/{x}/{y}.png (empty: points on a plain map)")
     map_tile_attribution: str = Field(default="© OpenStreetMap contributors",
                                       description="credit shown on the map with the tiles")
+    tracking: bool = Field(default=True, description="record views, downloads, searches... "
+                           "for analytics (false: record nothing)")
+    tracking_flush_seconds: float = Field(default=2.0, gt=0,
+                                          description="how often the activity log is written")
+    activity_retention_days: int = Field(default=400, ge=0,
+                                         description="activity older than this is deleted "
+                                                     "(0: kept for ever)")
     thumbnail_size: int = 250
     thumbnail_quality: int = 80
     preview_size: int = 1440

@@ -22,6 +22,7 @@ from albumen.storage import Storage, storage_from_url
 if TYPE_CHECKING:
     from albumen.jobs.queue import JobQueue
     from albumen.security.ratelimit import RateLimiter
+    from albumen.services.activity import Tracker
 
 
 @dataclass
@@ -48,6 +49,13 @@ class Runtime:
         from albumen.security.ratelimit import RateLimiter
 
         return RateLimiter()
+
+    @cached_property
+    def tracker(self) -> Tracker:
+        """The activity log's buffered writer (services/activity.py)."""
+        from albumen.services.activity import Tracker
+
+        return Tracker(self)
 
     def session(self) -> Session:
         return session_factory(self.database_url)()

@@ -9,15 +9,16 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
+from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
 from albumen.api.events import LinkIn, LinkOut, NewLink, _create_link, _slug
 from albumen.api.schemas import AssetOut, AssetPage
 from albumen.api.share import _ids, _zip_response
 from albumen.api.types import Id, IdPath
+from albumen.db.engagement import DOWNLOAD_ZIP
+from albumen.services import activity, downloads, sharing
 from albumen.services import albums as svc
 from albumen.services import assets as asset_svc
-from albumen.services import downloads, sharing
 
 router = APIRouter(prefix="/api/v1/albums", tags=["albums"], responses=ERRORS)
 
@@ -126,9 +127,11 @@ def links(album_id: IdPath, principal: PrincipalDep, session: SessionDep) -> lis
 
 @router.get("/{album_id}/download", response_class=StreamingResponse,
             summary="ZIP of the album (streamed originals)")
-def download(album_id: IdPath, principal: PrincipalDep, rt: RuntimeDep,
+def download(album_id: IdPath, principal: PrincipalDep, rt: RuntimeDep, request: Request,
              ids: Annotated[str | None, Query(max_length=100000)] = None) -> StreamingResponse:
     with rt.session() as session:
         title = svc.get_album(session, principal.user_id, album_id).album.title
+    activity.record(rt, DOWNLOAD_ZIP, user_id=principal.user_id, ip=client_ip(request),
+                    detail={"album_id": album_id})
     f = asset_svc.AssetFilter(album_id=album_id)
     return _zip_response(downloads.archive(rt, f, _ids(ids)), f"{_slug(title)}.zip")

@@ -18,6 +18,7 @@ from albumen.api import (
     assets,
     auth,
     clip,
+    comments,
     events,
     health,
     people,
@@ -94,6 +95,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         finally:
             if host is not None:
                 host.stop(graceful=True)
+            runtime.tracker.stop()  # the last few seconds of activity
 
     app = FastAPI(
         title="albumen",
@@ -116,8 +118,9 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         return response
 
     for module in (health, auth, users, assets, albums, events, share, people, clip, search,
-                   status):
+                   status, comments):
         app.include_router(module.router)
+    app.include_router(comments.guest_router)
     from albumen import web
 
     web.install(app)

@@ -23,11 +23,12 @@ from albumen.api.schemas import (
     UploadResult,
 )
 from albumen.api.types import Id, IdPath, IdQuery
+from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
 from albumen.errors import InvalidInput, NotFound, TooLarge
 from albumen.runtime import Runtime
+from albumen.services import activity, audit, duplicates
 from albumen.services import assets as svc
-from albumen.services import audit, duplicates
 from albumen.services.access import require_event
 from albumen.services.audit import Actor
 from albumen.services.ingest import IngestResult, Origin, ingest
@@ -99,6 +100,8 @@ async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
             audit.record(session, Actor(principal.user_id, ip=client_ip(request)),
                          "asset.upload", "asset", result.asset_id, event_id=event_id)
             session.commit()
+            activity.record(rt, UPLOAD, user_id=principal.user_id, event_id=event_id,
+                            asset_id=result.asset_id, ip=client_ip(request))
         asset = svc.get_asset(session, result.asset_id)  # type: ignore[arg-type]
         body = UploadResult(
             status="duplicate" if result.outcome == "duplicate" else "created",
@@ -176,7 +179,7 @@ def resolve_duplicates(body: Resolve, principal: PrincipalDep, actor: ActorDep,
 
 @router.get("/download", response_class=StreamingResponse,
             summary="ZIP of a selection of assets you can see (streamed originals)")
-def download(principal: PrincipalDep, rt: RuntimeDep,
+def download(principal: PrincipalDep, rt: RuntimeDep, request: Request,
              ids: Annotated[str, Query(min_length=1, max_length=100000,
                                        description="comma-separated asset ids")]
              ) -> StreamingResponse:
@@ -184,6 +187,7 @@ def download(principal: PrincipalDep, rt: RuntimeDep,
     from albumen.services import downloads
 
     f = svc.AssetFilter(viewer=principal.user_id)
+    activity.record(rt, DOWNLOAD_ZIP, user_id=principal.user_id, ip=client_ip(request))
     return _zip_response(downloads.archive(rt, f, _ids(ids)), "photos.zip")
 
 
@@ -214,6 +218,8 @@ def original(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Sessio
     asset = svc.get_asset(session, asset_id, principal.user_id)
     if asset.purged_at is not None:
         raise NotFound(f"the original of asset {asset_id} was removed (rejected upload)")
+    activity.record(rt, DOWNLOAD, user_id=principal.user_id, event_id=asset.event_id,
+                    asset_id=asset_id, ip=client_ip(request))
     return _file(rt, request, asset.storage_key, asset.mime_type, f'"{asset.sha256}"',
                  asset.original_filename)
 
@@ -231,8 +237,10 @@ def thumbnail(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Sessi
             summary="JPEG preview, short side 1440 px")
 def preview(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
               principal: PrincipalDep) -> Response:
-    svc.get_asset(session, asset_id, principal.user_id)
+    asset = svc.get_asset(session, asset_id, principal.user_id)
     row = svc.get_derivative(session, asset_id, "preview")
+    activity.record(rt, VIEW_ASSET, user_id=principal.user_id, event_id=asset.event_id,
+                    asset_id=asset_id, ip=client_ip(request))
     return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
 
 

@@ -14,13 +14,14 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
-from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
+from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
 from albumen.api.types import Count, Id, IdPath
 from albumen.db.base import utcnow
+from albumen.db.engagement import DOWNLOAD_ZIP
 from albumen.db.models import ShareLink
 from albumen.runtime import Runtime
-from albumen.services import downloads, sharing
+from albumen.services import activity, downloads, sharing
 from albumen.services import events as svc
 from albumen.services.access import require_event
 from albumen.services.assets import AssetFilter
@@ -37,6 +38,8 @@ class EventIn(BaseModel):
     location: str | None = Field(default=None, max_length=300)
     review_required: bool = False
     selfie_search: bool = True
+    guest_comments: bool = Field(default=True, description="guests with a viewing link may "
+                                 "react and comment")
 
 
 class EventPatch(BaseModel):
@@ -49,6 +52,7 @@ class EventPatch(BaseModel):
     cover_asset_id: Id | None = None
     review_required: bool | None = None
     selfie_search: bool | None = None
+    guest_comments: bool | None = None
     archived: bool | None = None
 
 
@@ -63,6 +67,7 @@ class EventOut(BaseModel):
     cover_asset_id: int | None
     review_required: bool
     selfie_search: bool
+    guest_comments: bool
     archived_at: datetime | None
     created_at: datetime
     role: str
@@ -74,7 +79,8 @@ class EventOut(BaseModel):
         return cls(id=e.id, title=e.title, description=e.description, starts_at=e.starts_at,
                    ends_at=e.ends_at, timezone=e.timezone, location=e.location,
                    cover_asset_id=e.cover_asset_id, review_required=e.review_required,
-                   selfie_search=e.selfie_search, archived_at=e.archived_at,
+                   selfie_search=e.selfie_search, guest_comments=e.guest_comments,
+                   archived_at=e.archived_at,
                    created_at=e.created_at, role=view.role, counts=view.counts)
 
 
@@ -365,11 +371,13 @@ async def live(event_id: IdPath, request: Request, principal: PrincipalDep, rt: 
 @router.get("/events/{event_id}/download", response_class=StreamingResponse,
             summary="ZIP of the event's photos you can see (streamed originals)")
 def download_event(event_id: IdPath, principal: PrincipalDep, rt: RuntimeDep,
-                   ids: Annotated[str | None, Query(max_length=100000)] = None,
+                   request: Request, ids: Annotated[str | None, Query(max_length=100000)] = None,
                    ) -> StreamingResponse:
     with rt.session() as session:
         event, _ = require_event(session, principal.user_id, event_id)
         title = event.title
+    activity.record(rt, DOWNLOAD_ZIP, user_id=principal.user_id, event_id=event_id,
+                    ip=client_ip(request))
     f = AssetFilter(event_id=event_id, viewer=principal.user_id, moderation="approved")
     from albumen.api.share import _ids, _zip_response
 

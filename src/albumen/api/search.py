@@ -14,6 +14,8 @@ from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.schemas import AssetOut
 from albumen.api.types import Id, IdPath, IdQuery
+from albumen.db.engagement import SEARCH
+from albumen.services import activity
 from albumen.services.assets import MAX_PAGE
 from albumen.services.search import collections, engine, language, timeline
 from albumen.services.search.query import FACETS, SORTS, Near, SearchQuery
@@ -158,6 +160,8 @@ def search_get(rt: RuntimeDep, session: SessionDep, principal: PrincipalDep,
                                           description="whole assets, or grid cells")] = "full",
                ) -> SearchPage | GridPage:
     query = language.parse(q or "", SearchQuery(viewer=principal.user_id))
+    if cursor is None:  # a search, not the next page of one
+        activity.record(rt, SEARCH, user_id=principal.user_id, detail={"q": (q or "")[:200]})
     results = engine.search(rt, session, query, limit, cursor, _facets(facets), view)
     return GridPage.of(results) if view == "grid" else SearchPage.of(results)
 
@@ -166,6 +170,9 @@ def search_get(rt: RuntimeDep, session: SessionDep, principal: PrincipalDep,
 def search_post(body: SearchIn, rt: RuntimeDep, session: SessionDep,
                 principal: PrincipalDep) -> SearchPage:
     query = body.to_query(principal.user_id)
+    if body.cursor is None:
+        activity.record(rt, SEARCH, user_id=principal.user_id,
+                        detail={"q": (body.q or "")[:200], "structured": True})
     return SearchPage.of(engine.search(rt, session, query, body.limit, body.cursor,
                                        tuple(body.facets)))
 

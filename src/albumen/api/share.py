@@ -17,11 +17,12 @@ from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.errors import ERRORS
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import MAX_ID, IdPath
+from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET, VIEW_GALLERY
 from albumen.db.models import Album, Asset, Event, Guest
 from albumen.errors import InvalidInput, TooLarge
 from albumen.runtime import Runtime
+from albumen.services import activity, downloads, selfie, sharing
 from albumen.services import assets as asset_svc
-from albumen.services import downloads, selfie, sharing
 from albumen.services.audit import Actor
 from albumen.services.sharing import GuestAccess
 
@@ -50,6 +51,7 @@ class ShareInfo(BaseModel):
     max_uploads_per_guest: int | None
     review_required: bool = Field(description="uploads wait for the host's approval")
     selfie_search: bool = Field(description="POST …/selfie-search is open on this link")
+    can_comment: bool = Field(description="guests may react and comment (after PUT …/guest)")
     guest: GuestOut | None
 
 
@@ -99,6 +101,12 @@ def _access(rt: Runtime, request: Request, token: str) -> GuestAccess:
         return access
 
 
+def _track(rt: Runtime, request: Request, access: GuestAccess, kind: str,
+           asset_id: int | None = None) -> None:
+    activity.record(rt, kind, guest_id=access.guest_id, event_id=access.link.event_id,
+                    link_id=access.link.id, asset_id=asset_id, ip=client_ip(request))
+
+
 def _guest_asset(token: str, asset: Asset, access: GuestAccess) -> GuestAsset:
     mine = access.guest_id is not None and asset.guest_id == access.guest_id
     base = f"/api/v1/share/{token}/assets/{asset.id}"
@@ -137,6 +145,7 @@ def info(token: str, request: Request, rt: RuntimeDep) -> ShareInfo:
             max_uploads_per_guest=link.max_uploads_per_guest,
             review_required=isinstance(target, Event) and target.review_required,
             selfie_search=isinstance(target, Event) and target.selfie_search and link.can_view,
+            can_comment=isinstance(target, Event) and target.guest_comments and link.can_view,
             guest=GuestOut(id=guest.id, name=guest.name, uploads=guest.upload_count)
             if guest else None,
         )
@@ -166,6 +175,8 @@ def list_assets(token: str, request: Request, rt: RuntimeDep, mine: bool = False
                 limit: Annotated[int, Query(ge=1, le=asset_svc.MAX_PAGE)] = 100,
                 cursor: Annotated[str | None, Query(max_length=200)] = None) -> GuestPage:
     access = _access(rt, request, token)
+    if not mine and cursor is None:
+        _track(rt, request, access, VIEW_GALLERY)
     if mine and access.guest_id is None:
         return GuestPage(items=[], next_cursor=None)
     with rt.session() as session:
@@ -226,6 +237,7 @@ async def upload(token: str, request: Request, rt: RuntimeDep,
             audit.record(session, Actor(guest_id=access.guest_id, ip=client_ip(request)),
                          "asset.guest_upload", "asset", asset.id, link_id=link_id)
             session.commit()
+            _track(rt, request, access, UPLOAD, asset.id)
         body = GuestUpload(status="duplicate" if result.outcome == "duplicate" else "created",
                            asset=_guest_asset(token, asset, access),
                            guest_token=guest_token or "")
@@ -242,6 +254,8 @@ def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind:
         asset = sharing.guest_asset(session, access, asset_id)
         if kind == "original":
             access.require("download")
+        if kind != "thumbnail":
+            _track(rt, request, access, VIEW_ASSET if kind == "preview" else DOWNLOAD, asset_id)
             if access.link.strip_location:
                 data, mime = downloads.location_free(rt, asset.storage_key)
                 return Response(data, media_type=mime or asset.mime_type,
@@ -286,6 +300,7 @@ def download(token: str, request: Request, rt: RuntimeDep,
     access = _access(rt, request, token)
     access.require("download")
     selection = _ids(ids)
+    _track(rt, request, access, DOWNLOAD_ZIP)
     stream = downloads.archive(rt, asset_svc.AssetFilter(guest=access), selection,
                                strip=access.link.strip_location)
     return _zip_response(stream, "photos.zip")

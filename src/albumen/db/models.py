@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -104,6 +105,9 @@ class Event(Base):
     )
     review_required: Mapped[bool] = mapped_column(Boolean, default=False)
     selfie_search: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Guests with a viewing link may react to and comment on the event's photos.
+    guest_comments: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                 server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     archived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -571,3 +575,8 @@ class Worker(Base):
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+# The engagement tables live in their own module; importing them here registers them with the
+# metadata that Alembic and the tests use.
+from albumen.db.engagement import Activity, Comment, Reaction  # noqa: E402, F401

@@ -119,12 +119,17 @@ class WorkerHost:
 
 
 def maintenance(rt: Runtime) -> None:
-    """Periodic clean-up: originals of rejected guest uploads past their retention period."""
+    """Periodic clean-up: originals of rejected guest uploads past their retention period,
+    activity past its retention period."""
+    from albumen.services import activity
     from albumen.services.events import purge_rejected
 
     purged = purge_rejected(rt)
     if purged:
         log.info("maintenance: purged %d rejected upload(s)", purged)
+    forgotten = activity.purge(rt)
+    if forgotten:
+        log.info("maintenance: deleted %d activity row(s) past retention", forgotten)
 
 
 def recluster_all(rt: Runtime) -> None:

@@ -32,7 +32,7 @@ from albumen.services.access import require_event
 from albumen.services.audit import Actor
 
 EDITABLE = ("title", "description", "starts_at", "ends_at", "timezone", "location",
-            "cover_asset_id", "review_required", "selfie_search")
+            "cover_asset_id", "review_required", "selfie_search", "guest_comments")
 
 
 @dataclass

@@ -8,14 +8,15 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
-from albumen.api.deps import RuntimeDep
+from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.events import live_photo
 from albumen.api.types import IdPath
 from albumen.db.base import utcnow
+from albumen.db.engagement import VIEW_GALLERY, VIEW_SLIDESHOW
 from albumen.db.models import COHOST, OWNER, PENDING_REVIEW
+from albumen.services import activity, sharing
 from albumen.services import assets as asset_svc
 from albumen.services import events as svc
-from albumen.services import sharing
 from albumen.web.library import PAGE, _more, timeline_chunk
 from albumen.web.render import UserDep, page
 
@@ -60,6 +61,8 @@ def _event(rt: Any, who: Any, event_id: int, tab: str, **extra: Any) -> dict[str
 @router.get("/events/{event_id}", response_class=HTMLResponse)
 def event_photos(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> Response:
     context = _event(rt, who, event_id, "photos")
+    activity.record(rt, VIEW_GALLERY, user_id=who.user_id, event_id=event_id,
+                    ip=client_ip(request))
     with rt.session() as session:
         chunk = timeline_chunk(rt, session, who.user_id, None, None, event_id)
     return page(request, "event_photos.html", who, **context, **chunk)
@@ -112,6 +115,8 @@ def event_settings(event_id: IdPath, request: Request, rt: RuntimeDep, who: User
 def slideshow(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
               interval: Annotated[float, Query(ge=2, le=120)] = 6) -> Response:
     context = _event(rt, who, event_id, "slideshow")
+    activity.record(rt, VIEW_SLIDESHOW, user_id=who.user_id, event_id=event_id,
+                    ip=client_ip(request))
     started = utcnow()
     with rt.session() as session:
         photos = [live_photo(session, a)

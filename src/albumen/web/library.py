@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 
 from albumen.api.deps import RuntimeDep
 from albumen.api.types import IdPath
+from albumen.db.engagement import SEARCH
 from albumen.db.models import Place
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
-from albumen.services import albums, people
+from albumen.services import activity, albums, people
 from albumen.services import assets as asset_svc
 from albumen.services.search import collections, engine, language, timeline
 from albumen.services.search.query import FACETS, SearchQuery
@@ -109,6 +110,8 @@ def search(request: Request, rt: RuntimeDep, who: UserDep, q: Text = None,
            cursor: Cursor = None) -> Response:
     context: dict[str, Any] = {"q": q or "", "cells": [], "more": None, "error": None}
     if q and q.strip():
+        if cursor is None:
+            activity.record(rt, SEARCH, user_id=who.user_id, detail={"q": q[:200]})
         try:
             with rt.session() as session:
                 result = engine.search(rt, session, _parse(q, who.user_id), PAGE, cursor,

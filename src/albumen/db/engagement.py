@@ -1,0 +1,76 @@
+"""Engagement: the activity log (views, uploads, downloads, reactions, comments, searches)
+and the comments and reactions on photos."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from albumen.db.base import Base, BigId, UTCDateTime, utcnow
+
+# What the activity log records.
+VIEW_ASSET, VIEW_GALLERY, VIEW_SLIDESHOW = "view_asset", "view_gallery", "view_slideshow"
+UPLOAD, DOWNLOAD, DOWNLOAD_ZIP = "upload", "download", "download_zip"
+REACTION, COMMENT, SEARCH = "reaction", "comment", "search"
+ACTIVITY_KINDS = (VIEW_ASSET, VIEW_GALLERY, VIEW_SLIDESHOW, UPLOAD, DOWNLOAD, DOWNLOAD_ZIP,
+                  REACTION, COMMENT, SEARCH)
+REACTION_KINDS = ("like", "love", "laugh", "wow")
+
+
+class Activity(Base):
+    """One thing someone did, with who (user or anonymous guest), when, and in which event /
+    through which link. A log: ids are plain columns (no foreign keys), so rows outlive what
+    they name and writing them never waits on other tables; a retention setting prunes it."""
+
+    __tablename__ = "activity"
+    __table_args__ = (
+        Index("ix_activity_event_at", "event_id", "at"),
+        Index("ix_activity_at", "at"),
+        Index("ix_activity_asset_kind", "asset_id", "kind"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    kind: Mapped[str] = mapped_column(String(24))
+    user_id: Mapped[int | None] = mapped_column(BigId)
+    guest_id: Mapped[int | None] = mapped_column(BigId)
+    event_id: Mapped[int | None] = mapped_column(BigId)
+    link_id: Mapped[int | None] = mapped_column(BigId)
+    asset_id: Mapped[int | None] = mapped_column(BigId)
+    ip: Mapped[str | None] = mapped_column(String(45))
+    detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class Comment(Base):
+    __tablename__ = "comments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"),
+                                          index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    guest_id: Mapped[int | None] = mapped_column(ForeignKey("guests.id", ondelete="SET NULL"))
+    author: Mapped[str | None] = mapped_column(String(150))
+    text: Mapped[str] = mapped_column(Text)
+    # VADER compound score, -1 (negative) .. +1 (positive)
+    sentiment: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deleted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Reaction(Base):
+    """One reaction of one kind per person per photo; ``actor`` is "u:ID" or "g:ID"."""
+
+    __tablename__ = "reactions"
+    __table_args__ = (UniqueConstraint("asset_id", "actor", "kind"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"),
+                                          index=True)
+    actor: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    guest_id: Mapped[int | None] = mapped_column(ForeignKey("guests.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,118 @@
+"""The activity log, written cheaply from the request path.
+
+``record`` appends to an in-memory buffer (a lock and a list append); a background thread
+writes the buffer in one multi-row INSERT every ``tracking_flush_seconds`` or when it holds
+``FLUSH_ROWS`` rows, and at shutdown. A crash loses at most the last few seconds of views —
+the log is statistics, not data (uploads, comments and reactions are kept in their own tables
+in the same transaction as the change; the log only counts them).
+"""
+
+from __future__ import annotations
+
+import atexit
+import logging
+import threading
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, insert
+
+from albumen.db.base import utcnow
+from albumen.db.engagement import ACTIVITY_KINDS, Activity
+from albumen.runtime import Runtime
+
+log = logging.getLogger(__name__)
+FLUSH_ROWS = 500
+MAX_BUFFER = 200_000  # while the database is away: beyond this the oldest rows are dropped
+
+
+class Tracker:
+    """The buffer and its writer thread, one per process and runtime."""
+
+    def __init__(self, rt: Runtime) -> None:
+        self.rt = rt
+        self._rows: list[dict[str, Any]] = []
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._stopped = False
+        self._exit_hook = False
+
+    def record(self, kind: str, *, user_id: int | None = None, guest_id: int | None = None,
+               event_id: int | None = None, link_id: int | None = None,
+               asset_id: int | None = None, ip: str | None = None,
+               detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+        if not self.rt.settings.tracking:
+            return
+        if kind not in ACTIVITY_KINDS:
+            raise ValueError(f"unknown activity kind {kind!r}")
+        row = {"at": at or utcnow(), "kind": kind, "user_id": user_id, "guest_id": guest_id,
+               "event_id": event_id, "link_id": link_id, "asset_id": asset_id,
+               "ip": ip[:45] if ip else None, "detail": detail}
+        with self._lock:
+            self._rows.append(row)
+            full = len(self._rows) >= FLUSH_ROWS
+            if self._thread is None and not self._stopped:
+                self._thread = threading.Thread(target=self._run, name="albumen-activity",
+                                                daemon=True)
+                self._thread.start()
+                if not self._exit_hook:
+                    atexit.register(self.flush)
+                    self._exit_hook = True
+        if full:
+            self._wake.set()
+
+    def _run(self) -> None:
+        me = threading.current_thread()
+        while not self._stopped and self._thread is me:
+            self._wake.wait(self.rt.settings.tracking_flush_seconds)
+            self._wake.clear()
+            try:
+                self.flush()
+            except Exception:  # the database is away for a moment: keep the rows, try again
+                log.exception("could not write the activity log; retrying")
+
+    def flush(self) -> int:
+        """Write what is buffered now; returns how many rows."""
+        with self._lock:
+            rows, self._rows = self._rows, []
+        if not rows:
+            return 0
+        try:
+            with self.rt.transaction() as session:
+                session.execute(insert(Activity), rows)
+        except Exception:
+            with self._lock:  # back in front, in order, for the next try
+                self._rows[:0] = rows
+                if len(self._rows) > MAX_BUFFER:
+                    log.warning("activity log: dropping %d unwritten row(s)",
+                                len(self._rows) - MAX_BUFFER)
+                    del self._rows[:len(self._rows) - MAX_BUFFER]
+            raise
+        return len(rows)
+
+    def stop(self) -> None:
+        """Write everything and end the writer thread (a later record starts a new one)."""
+        with self._lock:
+            thread, self._thread = self._thread, None
+            self._stopped = True
+        self._wake.set()
+        if thread is not None:
+            thread.join(timeout=10)
+        with self._lock:
+            self._stopped = False
+        self.flush()
+
+
+def record(rt: Runtime, kind: str, **fields: Any) -> None:
+    rt.tracker.record(kind, **fields)
+
+
+def purge(rt: Runtime, now: datetime | None = None) -> int:
+    """Forget activity older than the retention setting; returns how many rows went."""
+    days = rt.settings.activity_retention_days
+    if not days:
+        return 0
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    with rt.transaction() as session:
+        return session.execute(delete(Activity).where(Activity.at < cutoff)).rowcount or 0
