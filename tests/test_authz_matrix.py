@@ -113,8 +113,14 @@ def _user_rules() -> list[Rule]:
     ]
     for key, allowed in (("ok", MEMBERS), ("pending", MODERATORS), ("lib", {"owner"}),
                          ("b_asset", {"owner_b"})):
-        for suffix in ("", "/original", "/thumbnail", "/preview", "/near-duplicates"):
+        for suffix in ("", "/original", "/thumbnail", "/preview", "/near-duplicates",
+                       "/comments", "/reactions"):
             rules.append(Rule("GET", f"{a}/{{asset_id}}{suffix}", asset(key, suffix), allowed))
+        rules.append(Rule("POST", f"{a}/{{asset_id}}/comments", asset(key, "/comments"),
+                          allowed, writes=True, body=lambda w: {"json": {"text": "hello"}}))
+        for method in ("PUT", "DELETE"):
+            rules.append(Rule(method, f"{a}/{{asset_id}}/reactions/{{kind}}",
+                              asset(key, "/reactions/like"), allowed, writes=True))
     for key, allowed in (("ok", MODERATORS), ("lib", {"owner"})):
         rules.append(Rule("DELETE", f"{a}/{{asset_id}}", asset(key), allowed, writes=True))
         rules.append(Rule("POST", f"{a}/{{asset_id}}/restore", asset(key, "/restore"),
@@ -160,6 +166,16 @@ def _user_rules() -> list[Rule]:
              body=lambda w: {"json": {"title": "hijacked"}}),
         Rule("DELETE", f"{e}/{{event_id}}", ev(), {"owner"}, writes=True),
         Rule("GET", f"{e}/{{event_id}}/members", ev("/members"), MEMBERS),
+        Rule("DELETE", "/api/v1/comments/{comment_id}",
+             lambda w: f"/api/v1/comments/{w.ids['comment']}", MODERATORS, writes=True),
+        Rule("GET", "/api/v1/analytics/events/{event_id}",
+             lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}", MODERATORS),
+        Rule("GET", "/api/v1/analytics/events/{event_id}/series",
+             lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}/series", MODERATORS),
+        Rule("GET", "/api/v1/analytics/events/{event_id}/anomalies",
+             lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}/anomalies", MODERATORS),
+        Rule("GET", "/api/v1/analytics/instance", lambda w: "/api/v1/analytics/instance",
+             {"admin"}),
         Rule("GET", f"{e}/{{event_id}}/live", ev("/live?duration=1&poll=0.5"), MEMBERS),
         Rule("PUT", f"{e}/{{event_id}}/members", ev("/members"), MODERATORS, writes=True,
              body=lambda w: {"json": {"username": "other", "role": "cohost"}}),
@@ -276,7 +292,13 @@ SHARE_ROUTES = {
     ("POST", "/api/v1/share/{token}/selfie-search"): ("/selfie-search", {"ok", "other_event"}),
 }
 SHARE_ASSET_ROUTES = [("GET", "/thumbnail"), ("GET", "/preview"), ("GET", "/original"),
-                      ("DELETE", "")]
+                      ("GET", "/comments"), ("GET", "/reactions"), ("DELETE", "")]
+# Guests' writes on comments and reactions: their own allowed and denied cases are in
+# tests/test_analytics.py::test_comments_and_reactions.
+GUEST_WRITES = {("POST", "/api/v1/share/{token}/assets/{asset_id}/comments"),
+                ("PUT", "/api/v1/share/{token}/assets/{asset_id}/reactions/{kind}"),
+                ("DELETE", "/api/v1/share/{token}/assets/{asset_id}/reactions/{kind}"),
+                ("DELETE", "/api/v1/share/{token}/comments/{comment_id}")}
 
 
 def _build(client: TestClient, rt: Runtime) -> World:
@@ -300,6 +322,8 @@ def _build(client: TestClient, rt: Runtime) -> World:
                                   params={"event_id": event["id"]},
                                   files={"file": ("ok.jpg", images.jpeg(seed=1))}
                                   ).json()["asset"]["id"]
+    world.ids["comment"] = client.post(f"/api/v1/assets/{world.ids['ok']}/comments",
+                                       headers=h["owner"], json={"text": "nice"}).json()["id"]
     world.ids["lib"] = client.post("/api/v1/assets", headers=h["owner"],
                                    files={"file": ("lib.jpg", images.jpeg(seed=2))}
                                    ).json()["asset"]["id"]
@@ -376,6 +400,7 @@ def test_every_route_has_a_rule(client: TestClient) -> None:
     covered |= {(m, "/api/v1/share/{token}/assets/{asset_id}" + s)
                 for m, s in SHARE_ASSET_ROUTES}
     covered.add(("POST", "/api/v1/share/{token}/assets"))
+    covered |= GUEST_WRITES
     spec = client.get("/openapi.json").json()
     routes = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
     assert routes - covered == set(), "routes without an authorization rule"

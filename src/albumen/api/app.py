@@ -15,6 +15,7 @@ from starlette.responses import Response
 from albumen import __version__
 from albumen.api import (
     albums,
+    analytics,
     assets,
     auth,
     clip,
@@ -118,7 +119,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         return response
 
     for module in (health, auth, users, assets, albums, events, share, people, clip, search,
-                   status, comments):
+                   status, comments, analytics):
         app.include_router(module.router)
     app.include_router(comments.guest_router)
     from albumen import web

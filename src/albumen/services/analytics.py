@@ -1,0 +1,417 @@
+"""Analytics computed from what really happened: the activity log, the assets, comments and
+reactions — per event (for its hosts) and for the whole instance (for administrators).
+
+Time buckets are in the event's own time zone. Both databases group the rows by 15-minute
+UTC quanta (every time zone offset in use is a multiple of 15 minutes), and the quanta are
+placed into local hours and days here with zoneinfo, so daylight-saving changes and
+half-hour zones come out right on SQLite, which has no time zones, as on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, Integer, cast, distinct, func, select
+from sqlalchemy.orm import Session
+
+from albumen.db.engagement import (
+    COMMENT,
+    DOWNLOAD,
+    DOWNLOAD_ZIP,
+    REACTION,
+    SEARCH,
+    UPLOAD,
+    VIEW_ASSET,
+    VIEW_GALLERY,
+    VIEW_SLIDESHOW,
+    Activity,
+    Comment,
+    Reaction,
+)
+from albumen.db.models import (
+    APPROVED,
+    COHOST,
+    PENDING_REVIEW,
+    REJECTED,
+    Asset,
+    Event,
+    Face,
+    Guest,
+    Person,
+    ShareLink,
+    User,
+)
+from albumen.errors import InvalidInput
+from albumen.services.access import require_event
+
+QUANTUM = 900  # seconds: 15 minutes
+TOP = 10
+POSITIVE, NEGATIVE = 0.05, -0.05  # VADER's usual cut-offs for the compound score
+METRICS = ("uploads", "views", "downloads", "reactions", "comments")
+BUCKETS = ("hour", "day")
+
+
+def _epoch_quantum(session: Session, column: Any) -> ColumnElement[Any]:
+    if session.get_bind().dialect.name == "sqlite":
+        seconds = cast(func.strftime("%s", column), Integer)
+    else:
+        seconds = cast(func.floor(func.extract("epoch", column)), Integer)
+    return (seconds / QUANTUM).label("q")
+
+
+def _instant(quantum: int) -> datetime:
+    return datetime.fromtimestamp(quantum * QUANTUM, UTC)
+
+
+@dataclass
+class Scope:
+    event: Event
+    zone: ZoneInfo
+
+    @property
+    def id(self) -> int:
+        return self.event.id
+
+
+def _scope(session: Session, user_id: int | None, event_id: int) -> Scope:
+    """The event, if the caller hosts it (owner or co-host); None = the operator (CLI)."""
+    if user_id is None:
+        event = session.get(Event, event_id)
+        if event is None:
+            from albumen.errors import NotFound
+
+            raise NotFound(f"event {event_id} not found")
+    else:
+        event, _ = require_event(session, user_id, event_id, COHOST)
+    return Scope(event, ZoneInfo(event.timezone or "UTC"))
+
+
+def _activity_quanta(session: Session, scope: Scope, kinds: tuple[str, ...]
+                     ) -> list[tuple[int, int]]:
+    q = _epoch_quantum(session, Activity.at)
+    rows = session.execute(
+        select(q, func.count()).where(Activity.event_id == scope.id, Activity.kind.in_(kinds))
+        .group_by(q))
+    return [(int(a), int(n)) for a, n in rows]
+
+
+def _upload_quanta(session: Session, scope: Scope) -> list[tuple[int, int]]:
+    """Uploads come from the assets themselves (the activity log may be off or pruned)."""
+    q = _epoch_quantum(session, Asset.created_at)
+    rows = session.execute(select(q, func.count()).where(Asset.event_id == scope.id)
+                           .group_by(q))
+    return [(int(a), int(n)) for a, n in rows]
+
+
+def _metric_quanta(session: Session, scope: Scope, metric: str) -> list[tuple[int, int]]:
+    if metric == "uploads":
+        return _upload_quanta(session, scope)
+    kinds = {"views": (VIEW_ASSET,), "downloads": (DOWNLOAD, DOWNLOAD_ZIP),
+             "reactions": (REACTION,), "comments": (COMMENT,)}[metric]
+    return _activity_quanta(session, scope, kinds)
+
+
+def _bucket_start(at: datetime, zone: ZoneInfo, bucket: str) -> datetime:
+    local = at.astimezone(zone)
+    if bucket == "hour":
+        return local.replace(minute=0, second=0, microsecond=0)
+    return local.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+def series(session: Session, user_id: int | None, event_id: int, metric: str,
+           bucket: str = "hour") -> list[dict[str, Any]]:
+    """Counts per local hour or day, oldest first, with the empty buckets in between."""
+    if metric not in METRICS:
+        raise InvalidInput(f"metric is one of {', '.join(METRICS)}")
+    if bucket not in BUCKETS:
+        raise InvalidInput("bucket is hour or day")
+    scope = _scope(session, user_id, event_id)
+    return _series(_metric_quanta(session, scope, metric), scope.zone, bucket)
+
+
+def _series(quanta: list[tuple[int, int]], zone: ZoneInfo, bucket: str
+            ) -> list[dict[str, Any]]:
+    # Keyed by the bucket's UTC instant: the repeated hour when clocks go back is two buckets.
+    counts: Counter[datetime] = Counter()
+    for quantum, n in quanta:
+        counts[_bucket_start(_instant(quantum), zone, bucket).astimezone(UTC)] += n
+    if not counts:
+        return []
+    first, last = min(counts), max(counts)
+    if bucket == "hour":
+        starts = [first + timedelta(hours=i)
+                  for i in range(int((last - first).total_seconds() // 3600) + 1)]
+    else:  # local midnights: days of 23 or 25 hours stay one day each
+        day, end = first.astimezone(zone).date(), last.astimezone(zone).date()
+        starts = [datetime.combine(day + timedelta(days=i), time(), zone).astimezone(UTC)
+                  for i in range((end - day).days + 1)]
+    return [{"start": s.astimezone(zone).isoformat(), "count": counts.get(s, 0)}
+            for s in starts]
+
+
+def _hours_of_day(quanta: list[tuple[int, int]], zone: ZoneInfo) -> list[int]:
+    hours = [0] * 24
+    for quantum, n in quanta:
+        hours[_instant(quantum).astimezone(zone).hour] += n
+    return hours
+
+
+def _peak(hours: list[int]) -> int | None:
+    return max(range(24), key=lambda h: (hours[h], -h)) if any(hours) else None
+
+
+def _count(session: Session, *where: Any) -> int:
+    return int(session.scalar(select(func.count()).select_from(Activity).where(*where)) or 0)
+
+
+def event_dashboard(session: Session, user_id: int | None, event_id: int) -> dict[str, Any]:
+    """Everything the event's dashboard shows."""
+    scope = _scope(session, user_id, event_id)
+    eid = scope.id
+    in_event = Activity.event_id == eid
+    by_state = dict(session.execute(select(Asset.moderation, func.count())
+                                    .where(Asset.event_id == eid, Asset.deleted_at.is_(None))
+                                    .group_by(Asset.moderation)).all())
+    guests_uploading = session.scalar(select(func.count(distinct(Asset.guest_id)))
+                                      .where(Asset.event_id == eid, Asset.guest_id.is_not(None)))
+    guests_active = session.scalar(select(func.count(distinct(Activity.guest_id)))
+                                   .where(in_event, Activity.guest_id.is_not(None)))
+    upload_q = _upload_quanta(session, scope)
+    view_q = _activity_quanta(session, scope, (VIEW_ASSET,))
+    upload_hours, view_hours = _hours_of_day(upload_q, scope.zone), _hours_of_day(view_q,
+                                                                                   scope.zone)
+    totals = {
+        "photos": sum(by_state.values()),
+        "approved": int(by_state.get(APPROVED, 0)),
+        "uploads": sum(n for _, n in upload_q),
+        "views": sum(n for _, n in view_q),
+        "gallery_views": _count(session, in_event, Activity.kind == VIEW_GALLERY),
+        "slideshow_views": _count(session, in_event, Activity.kind == VIEW_SLIDESHOW),
+        "downloads": _count(session, in_event, Activity.kind.in_((DOWNLOAD, DOWNLOAD_ZIP))),
+        "reactions": int(session.scalar(select(func.count()).select_from(Reaction).join(
+            Asset, Asset.id == Reaction.asset_id).where(Asset.event_id == eid)) or 0),
+        "comments": int(session.scalar(select(func.count()).select_from(Comment).join(
+            Asset, Asset.id == Comment.asset_id).where(
+            Asset.event_id == eid, Comment.deleted_at.is_(None))) or 0),
+        "unique_guests": int(max(guests_uploading or 0, guests_active or 0)),
+        "guests_uploading": int(guests_uploading or 0),
+        "unique_viewers": _unique_viewers(session, eid),
+    }
+    return {
+        "event": {"id": eid, "title": scope.event.title, "timezone": scope.zone.key},
+        "totals": totals,
+        "uploads_by_hour": _series(upload_q, scope.zone, "hour"),
+        "uploads_by_day": _series(upload_q, scope.zone, "day"),
+        "views_by_hour": _series(view_q, scope.zone, "hour"),
+        "views_by_day": _series(view_q, scope.zone, "day"),
+        "peak_hours": {"uploads": upload_hours, "views": view_hours,
+                       "upload_peak": _peak(upload_hours), "view_peak": _peak(view_hours)},
+        "top_contributors": top_contributors(session, eid),
+        "most_viewed": _top_assets(session, select(Activity.asset_id, func.count().label("n"))
+                                   .where(in_event, Activity.kind == VIEW_ASSET,
+                                          Activity.asset_id.is_not(None))
+                                   .group_by(Activity.asset_id)),
+        "most_liked": _top_assets(session, select(Reaction.asset_id, func.count().label("n"))
+                                  .join(Asset, Asset.id == Reaction.asset_id)
+                                  .where(Asset.event_id == eid).group_by(Reaction.asset_id)),
+        "people": _people(session, scope),
+        "moderation": _moderation(session, eid, by_state),
+        "sentiment": _sentiment(session, eid),
+        "searches": _count(session, in_event, Activity.kind == SEARCH),
+    }
+
+
+def _unique_viewers(session: Session, event_id: int) -> int:
+    viewers = select(Activity.user_id, Activity.guest_id).where(
+        Activity.event_id == event_id, Activity.kind.in_((VIEW_ASSET, VIEW_GALLERY,
+                                                          VIEW_SLIDESHOW))).distinct().subquery()
+    return int(session.scalar(select(func.count()).select_from(viewers)) or 0)
+
+
+def top_contributors(session: Session, event_id: int, limit: int = TOP) -> list[dict[str, Any]]:
+    """Who uploaded most: guests by their name, members by theirs; approved counts too."""
+    approved = func.sum(cast(Asset.moderation == APPROVED, Integer))
+    rows = session.execute(
+        select(Asset.guest_id, Asset.uploaded_by_id, func.count().label("n"), approved)
+        .where(Asset.event_id == event_id, Asset.deleted_at.is_(None))
+        .group_by(Asset.guest_id, Asset.uploaded_by_id)
+        .order_by(func.count().desc(), Asset.guest_id, Asset.uploaded_by_id).limit(limit))
+    out = []
+    for guest_id, user_id, n, ok in rows:
+        if guest_id is not None:
+            guest = session.get(Guest, guest_id)
+            name, kind = (guest.name if guest else None) or f"Guest {guest_id}", "guest"
+        elif user_id is not None:
+            user = session.get(User, user_id)
+            name, kind = (user.display_name or user.username) if user else "?", "member"
+        else:
+            name, kind = "Imported", "import"
+        out.append({"name": name, "kind": kind, "guest_id": guest_id, "user_id": user_id,
+                    "uploads": int(n), "approved": int(ok or 0)})
+    return out
+
+
+def _top_assets(session: Session, counted: Any, limit: int = TOP) -> list[dict[str, Any]]:
+    sub = counted.subquery()
+    rows = session.execute(select(sub.c.asset_id, sub.c.n)
+                           .order_by(sub.c.n.desc(), sub.c.asset_id).limit(limit))
+    return [{"asset_id": int(a), "count": int(n)} for a, n in rows]
+
+
+def _people(session: Session, scope: Scope) -> list[dict[str, Any]]:
+    """The people in most of the event's photos (the host's own people, by name)."""
+    owner = scope.event.owner_id
+    photos = func.count(distinct(Face.asset_id)).label("n")
+    rows = session.execute(
+        select(Person.id, Person.name, photos).join(Face, Face.person_id == Person.id)
+        .join(Asset, Asset.id == Face.asset_id)
+        .where(Asset.event_id == scope.id, Asset.deleted_at.is_(None), Person.owner_id == owner,
+               Person.hidden.is_(False))
+        .group_by(Person.id, Person.name).order_by(photos.desc(), Person.id).limit(TOP))
+    return [{"person_id": i, "name": name, "photos": int(n)} for i, name, n in rows]
+
+
+def _moderation(session: Session, event_id: int, by_state: dict[str, int]) -> dict[str, Any]:
+    decided = session.execute(
+        select(Asset.created_at, Asset.moderated_at).where(
+            Asset.event_id == event_id, Asset.moderated_at.is_not(None),
+            Asset.guest_id.is_not(None))).all()
+    waits = sorted((m - c).total_seconds() for c, m in decided if m >= c)
+    flags: Counter[str] = Counter()
+    for (screening,) in session.execute(select(Asset.screening).where(
+            Asset.event_id == event_id, Asset.screening.is_not(None))):
+        for flag in (screening or {}).get("flags", []):
+            flags[str(flag.get("flag"))] += 1
+    return {"approved": int(by_state.get(APPROVED, 0)),
+            "pending": int(by_state.get(PENDING_REVIEW, 0)),
+            "rejected": int(by_state.get(REJECTED, 0)),
+            "median_decision_seconds": statistics.median(waits) if waits else None,
+            "flags": dict(flags.most_common())}
+
+
+def _sentiment(session: Session, event_id: int) -> dict[str, Any]:
+    scores = [s for (s,) in session.execute(
+        select(Comment.sentiment).join(Asset, Asset.id == Comment.asset_id)
+        .where(Asset.event_id == event_id, Comment.deleted_at.is_(None),
+               Comment.sentiment.is_not(None)))]
+    return {"comments": len(scores),
+            "average": round(statistics.fmean(scores), 4) if scores else None,
+            "positive": sum(s >= POSITIVE for s in scores),
+            "neutral": sum(NEGATIVE < s < POSITIVE for s in scores),
+            "negative": sum(s <= NEGATIVE for s in scores)}
+
+
+# --- anomalies ------------------------------------------------------------------------------
+
+SPIKE_FACTOR = 5.0   # an hour this many times the usual one...
+SPIKE_MINIMUM = 30   # ...and at least this many actions, is a spike
+
+
+def anomalies(session: Session, user_id: int | None, event_id: int) -> list[dict[str, Any]]:
+    """Hours in which one share link or one address uploaded or viewed far more than usual
+    for the event (robust: compared with the median busy hour, not the mean)."""
+    scope = _scope(session, user_id, event_id)
+    found: list[dict[str, Any]] = []
+    for kind, noun in ((UPLOAD, "uploads"), (VIEW_ASSET, "views")):
+        for source in ("link", "ip"):
+            found += _spikes(session, scope, kind, noun, source)
+    return sorted(found, key=lambda a: (-a["count"], a["hour"]))
+
+
+def _spikes(session: Session, scope: Scope, kind: str, noun: str, source: str
+            ) -> list[dict[str, Any]]:
+    column = Activity.link_id if source == "link" else Activity.ip
+    q = _epoch_quantum(session, Activity.at)
+    hours: dict[tuple[Any, datetime], int] = defaultdict(int)
+    for who, quantum, n in session.execute(
+            select(column, q, func.count()).where(Activity.event_id == scope.id,
+                                                  Activity.kind == kind, column.is_not(None))
+            .group_by(column, q)):
+        hours[(who, _bucket_start(_instant(int(quantum)), UTC, "hour"))] += int(n)
+    if not hours:
+        return []
+    usual = statistics.median(hours.values())
+    labels = _link_labels(session, scope.id) if source == "link" else {}
+    out = []
+    for (who, hour), n in hours.items():
+        if n >= SPIKE_MINIMUM and n >= SPIKE_FACTOR * usual:
+            name = labels.get(who, f"link {who}") if source == "link" else f"address {who}"
+            local = hour.astimezone(scope.zone)
+            out.append({
+                "kind": noun, "source": source, "who": who if source == "ip" else int(who),
+                "hour": local.isoformat(), "count": n, "usual": usual,
+                "reason": f"{name}: {n} {noun} between {local:%H:%M} and "
+                          f"{(local + timedelta(hours=1)):%H:%M} on {local:%d %b}, "
+                          f"{n / usual:.0f} times the usual busy hour ({usual:g})"})
+    return out
+
+
+def _link_labels(session: Session, event_id: int) -> dict[int, str]:
+    return {i: f"link “{label}”" if label else f"link {i}" for i, label in session.execute(
+        select(ShareLink.id, ShareLink.label).where(ShareLink.event_id == event_id))}
+
+
+# --- the instance ---------------------------------------------------------------------------
+
+def instance_dashboard(session: Session, now: datetime | None = None,
+                       hours: int = 24) -> dict[str, Any]:
+    """For administrators: growth, storage by user, processing throughput, failures and job
+    latency over the last ``hours``."""
+    from albumen.db.models import FAILED, AssetStage
+    from albumen.services.status import storage_use
+    from albumen.services.users import list_users, storage_used
+
+    now = now or datetime.now(UTC)
+    since = now - timedelta(hours=hours)
+    q = _epoch_quantum(session, Asset.created_at)
+    growth: Counter[str] = Counter()
+    for quantum, n in session.execute(select(q, func.count()).group_by(q)):
+        growth[_instant(int(quantum)).strftime("%Y-%m")] += int(n)
+    total = 0
+    months = []
+    for month in sorted(growth):
+        total += growth[month]
+        months.append({"month": month, "added": growth[month], "total": total})
+    finished = session.execute(
+        select(AssetStage.stage, AssetStage.queued_at, AssetStage.started_at,
+               AssetStage.finished_at)
+        .where(AssetStage.finished_at >= since, AssetStage.state != FAILED)).all()
+    per_hour: Counter[datetime] = Counter()
+    latency: dict[str, list[float]] = defaultdict(list)
+    waiting: list[float] = []
+    for stage, queued, started, done in finished:
+        per_hour[done.replace(minute=0, second=0, microsecond=0)] += 1
+        if queued is not None:
+            latency[stage].append((done - queued).total_seconds())
+            if started is not None:
+                waiting.append((started - queued).total_seconds())
+    failures = dict(session.execute(
+        select(AssetStage.stage, func.count()).where(AssetStage.state == FAILED)
+        .group_by(AssetStage.stage)).all())
+    return {
+        "growth": months,
+        "storage": storage_use(session),
+        "storage_by_user": sorted(
+            ({"user_id": u.id, "username": u.username, "bytes": storage_used(session, u.id)}
+             for u in list_users(session)), key=lambda r: -r["bytes"]),
+        "throughput": {"hours": hours, "stages_done": len(finished),
+                       "per_hour": [{"hour": h.isoformat(), "stages": n}
+                                    for h, n in sorted(per_hour.items())]},
+        "failures": {"stages": {k: int(v) for k, v in failures.items()},
+                     "total": int(sum(failures.values()))},
+        "latency_seconds": {stage: _percentiles(values) for stage, values in latency.items()},
+        "queue_wait_seconds": _percentiles(waiting),
+    }
+
+
+def _percentiles(values: list[float]) -> dict[str, float | None]:
+    if not values:
+        return {"p50": None, "p95": None, "n": 0}
+    ordered = sorted(values)
+    pick = lambda p: round(ordered[min(len(ordered) - 1, int(p * len(ordered)))], 3)  # noqa: E731
+    return {"p50": pick(0.5), "p95": pick(0.95), "n": len(ordered)}

@@ -1,0 +1,300 @@
+"""Engagement tracking, comments and reactions, and analytics computed from a generated
+activity log whose answers are known (peak hour, unique guests, top contributor, buckets in
+the event's time zone across midnight and daylight-saving changes)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select, update
+
+from albumen.db.engagement import UPLOAD, VIEW_ASSET, VIEW_GALLERY, Activity
+from albumen.db.models import Asset
+from albumen.runtime import Runtime
+from albumen.services import activity, analytics
+from tests import images
+from tests.conftest import bearer
+
+PASSWORD = "a-long-password"
+
+
+def _user(client: TestClient, name: str) -> dict[str, str]:
+    assert client.post("/api/v1/users", json={"username": name, "password": PASSWORD}
+                       ).status_code == 201
+    return {"Authorization": bearer(client, name, PASSWORD)}
+
+
+def _guest_upload(client: TestClient, token: str, name: str, seed: int,
+                  guest_token: str | None = None) -> dict[str, Any]:
+    client.cookies.clear()
+    headers = {"Authorization": ""}
+    if guest_token:
+        headers["X-Guest-Token"] = guest_token
+    r = client.post(f"/api/v1/share/{token}/assets", params={"guest_name": name},
+                    files={"file": (f"{name}{seed}.jpg", images.jpeg(320, 240, seed=seed),
+                                    "image/jpeg")}, headers=headers)
+    assert r.status_code == 201, r.text
+    return r.json()
+
+
+def _at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+@pytest.fixture
+def party(client: TestClient, rt: Runtime) -> dict[str, Any]:
+    """An event in New York time: a host, a co-host, a contributor; guests Maria (3 photos),
+    João (1) through the link "tables"; the host's own 2 photos; known upload times."""
+    host = _user(client, "host")
+    cohost = _user(client, "cohost")
+    contributor = _user(client, "carl")
+    event = client.post("/api/v1/events", headers=host, json={
+        "title": "Summer party", "timezone": "America/New_York"}).json()
+    for name, role in (("cohost", "cohost"), ("carl", "contributor")):
+        client.put(f"/api/v1/events/{event['id']}/members", headers=host,
+                   json={"username": name, "role": role})
+    link = client.post(f"/api/v1/events/{event['id']}/links", headers=host, json={
+        "label": "tables", "can_upload": True, "can_view": True}).json()
+    first = _guest_upload(client, link["token"], "Maria", 1)
+    maria = first["guest_token"]
+    mine = [first["asset"]["id"]] + [
+        _guest_upload(client, link["token"], "Maria", s, maria)["asset"]["id"] for s in (2, 3)]
+    joao = _guest_upload(client, link["token"], "João", 4)
+    own = []
+    for seed in (5, 6):
+        r = client.post(f"/api/v1/assets?event_id={event['id']}", headers=host,
+                        files={"file": (f"h{seed}.jpg", images.jpeg(320, 240, seed=seed),
+                                        "image/jpeg")})
+        own.append(r.json()["asset"]["id"])
+    # Upload times (UTC): Maria's three at 23:10-23:40 UTC = 19:xx New York time (EDT, -4).
+    times = {mine[0]: "2024-06-01T23:10", mine[1]: "2024-06-01T23:20",
+             mine[2]: "2024-06-01T23:40", joao["asset"]["id"]: "2024-06-02T01:05",
+             own[0]: "2024-06-01T16:00", own[1]: "2024-06-02T03:30"}
+    with rt.transaction() as session:
+        for asset_id, at in times.items():
+            session.execute(update(Asset).where(Asset.id == asset_id)
+                            .values(created_at=_at(at)))
+    rt.tracker.flush()
+    with rt.transaction() as session:  # the uploads' own log rows are not part of this story
+        session.execute(Activity.__table__.delete())
+    return {"event": event, "link": link, "host": host, "cohost": cohost,
+            "contributor": contributor, "maria": mine, "joao": joao["asset"]["id"],
+            "own": own, "maria_guest": first["asset"], "guest_token": maria}
+
+
+def _views(rt: Runtime, party: dict[str, Any], log: list[tuple[str, int, int | None, str]]
+           ) -> None:
+    """A generated log: (UTC time, asset, guest id or None, ip) views."""
+    for at, asset_id, guest_id, ip in log:
+        rt.tracker.record(VIEW_ASSET, at=_at(at), asset_id=asset_id, guest_id=guest_id,
+                          event_id=party["event"]["id"], link_id=party["link"]["id"], ip=ip)
+    rt.tracker.flush()
+
+
+def test_event_dashboard_from_a_known_log(client: TestClient, rt: Runtime,
+                                          party: dict[str, Any]) -> None:
+    a, b, c = party["maria"]
+    # 7 views: 4 between 01:00 and 02:00 UTC on 2 June = 21:00-22:00 on 1 June in New York;
+    # one at 03:30 UTC = 23:30 on 1 June (still 1 June there); one on 2 June local.
+    _views(rt, party, [
+        ("2024-06-02T01:05", a, 101, "10.0.0.1"), ("2024-06-02T01:15", a, 102, "10.0.0.2"),
+        ("2024-06-02T01:25", a, 103, "10.0.0.3"), ("2024-06-02T01:55", b, 101, "10.0.0.1"),
+        ("2024-06-02T03:30", b, None, "10.0.0.9"), ("2024-06-02T14:00", c, 102, "10.0.0.2"),
+        ("2024-06-01T20:00", a, None, "10.0.0.9"),
+    ])
+    rt.tracker.record(VIEW_GALLERY, at=_at("2024-06-01T20:00"), guest_id=104,
+                      event_id=party["event"]["id"])
+    rt.tracker.flush()
+    r = client.get(f"/api/v1/analytics/events/{party['event']['id']}", headers=party["cohost"])
+    assert r.status_code == 200, r.text
+    doc = r.json()
+    t = doc["totals"]
+    assert (t["photos"], t["uploads"], t["views"], t["gallery_views"]) == (6, 6, 7, 1)
+    # Guests seen: Maria and João uploading (2), 101-104 viewing (4) -> 4 distinct in the log.
+    assert t["guests_uploading"] == 2 and t["unique_guests"] == 4
+    # Viewers: guests 101, 102, 103, 104 and the anonymous member-less views (one group).
+    assert t["unique_viewers"] == 5
+    assert doc["peak_hours"]["view_peak"] == 21
+    assert doc["peak_hours"]["views"][21] == 4 and doc["peak_hours"]["views"][23] == 1
+    # Uploads: 3 at 19:xx, 1 at 21:05, 1 at 12:00, 1 at 23:30 (all 1 June, New York).
+    assert doc["peak_hours"]["upload_peak"] == 19
+    days = {d["start"][:10]: d["count"] for d in doc["views_by_day"]}
+    assert days == {"2024-06-01": 6, "2024-06-02": 1}
+    assert [d["start"] for d in doc["uploads_by_day"]] == ["2024-06-01T00:00:00-04:00"]
+    hours = doc["views_by_hour"]
+    assert hours[0]["start"] == "2024-06-01T16:00:00-04:00" and hours[0]["count"] == 1
+    assert hours[-1]["start"] == "2024-06-02T10:00:00-04:00"
+    assert len(hours) == 19 and sum(h["count"] for h in hours) == 7  # empty hours included
+    top = doc["top_contributors"]
+    assert (top[0]["name"], top[0]["kind"], top[0]["uploads"]) == ("Maria", "guest", 3)
+    assert {(r["name"], r["uploads"]) for r in top[1:]} == {("host", 2), ("João", 1)}
+    assert doc["most_viewed"][0] == {"asset_id": a, "count": 4}
+    assert doc["moderation"]["approved"] == 6
+
+
+def test_series_in_half_hour_zones_and_across_daylight_saving() -> None:
+    india = ZoneInfo("Asia/Kolkata")
+    quanta = [(int(_at("2024-06-01T18:45").timestamp()) // 900, 2),   # 00:15 on 2 June, IST
+              (int(_at("2024-06-01T18:15").timestamp()) // 900, 1)]   # 23:45 on 1 June, IST
+    hours = analytics._series(quanta, india, "hour")
+    assert [(h["start"], h["count"]) for h in hours] == [
+        ("2024-06-01T23:00:00+05:30", 1), ("2024-06-02T00:00:00+05:30", 2)]
+    ny = ZoneInfo("America/New_York")  # clocks go back at 02:00 EDT on 3 November 2024
+    quanta = [(int(_at("2024-11-03T05:30").timestamp()) // 900, 1),   # 01:30 EDT
+              (int(_at("2024-11-03T06:30").timestamp()) // 900, 5)]   # 01:30 EST
+    hours = analytics._series(quanta, ny, "hour")
+    assert [(h["start"], h["count"]) for h in hours] == [
+        ("2024-11-03T01:00:00-04:00", 1), ("2024-11-03T01:00:00-05:00", 5)]
+    days = analytics._series([*quanta, (int(_at("2024-11-04T12:00").timestamp()) // 900, 1)],
+                             ny, "day")
+    assert [(d["start"], d["count"]) for d in days] == [
+        ("2024-11-03T00:00:00-04:00", 6), ("2024-11-04T00:00:00-05:00", 1)]
+
+
+def test_anomalies_name_the_link_and_the_address(client: TestClient, rt: Runtime,
+                                                 party: dict[str, Any]) -> None:
+    eid, link = party["event"]["id"], party["link"]["id"]
+    # Normal hours: 2 uploads an hour over 10 hours; then 45 in one hour through one address.
+    for hour in range(10):
+        for minute in (5, 35):
+            rt.tracker.record(UPLOAD, at=_at(f"2024-06-01T{hour + 10:02d}:{minute:02d}"),
+                              event_id=eid, link_id=link, ip=f"10.1.0.{hour}")
+    for i in range(45):
+        rt.tracker.record(UPLOAD, at=_at("2024-06-01T22:00") + timedelta(seconds=60 * i),
+                          event_id=eid, link_id=link, ip="203.0.113.7")
+    rt.tracker.flush()
+    found = client.get(f"/api/v1/analytics/events/{eid}/anomalies",
+                       headers=party["host"]).json()
+    by_source = {a["source"]: a for a in found}
+    assert set(by_source) == {"link", "ip"}
+    assert by_source["ip"]["count"] == 45 and by_source["ip"]["who"] == "203.0.113.7"
+    assert "address 203.0.113.7: 45 uploads between 18:00 and 19:00 on 01 Jun" in (
+        by_source["ip"]["reason"])
+    assert "link “tables”" in by_source["link"]["reason"]
+    # A quiet event has none.
+    other = client.post("/api/v1/events", headers=party["host"], json={"title": "Quiet"}).json()
+    assert client.get(f"/api/v1/analytics/events/{other['id']}/anomalies",
+                      headers=party["host"]).json() == []
+
+
+def test_analytics_permissions(client: TestClient, rt: Runtime, party: dict[str, Any]) -> None:
+    eid = party["event"]["id"]
+    url = f"/api/v1/analytics/events/{eid}"
+    assert client.get(url, headers=party["cohost"]).status_code == 200
+    assert client.get(url, headers=party["contributor"]).status_code == 403
+    stranger = _user(client, "stranger")
+    assert client.get(url, headers=stranger).status_code == 404
+    client.cookies.clear()
+    assert client.get(url, headers={"Authorization": ""}).status_code == 401
+    # A guest's link token opens nothing here either.
+    assert client.get(url, headers={"Authorization": "", "X-Guest-Token":
+                                    party["guest_token"]}).status_code == 401
+    assert client.get("/api/v1/analytics/instance", headers=party["host"]).status_code == 403
+    assert client.get(f"{url}/series?metric=bogus", headers=party["host"]).status_code == 422
+
+
+def test_instance_dashboard(client: TestClient, rt: Runtime, party: dict[str, Any]) -> None:
+    doc = client.get("/api/v1/analytics/instance").json()  # the admin
+    assert sum(m["added"] for m in doc["growth"]) == 6
+    assert doc["growth"][-1]["total"] == 6
+    by_user = {r["username"]: r["bytes"] for r in doc["storage_by_user"]}
+    assert by_user["host"] > 0 and by_user["carl"] == 0
+    assert doc["throughput"]["stages_done"] >= 6  # every photo went through its stages
+    assert doc["failures"]["total"] == 0
+
+
+def test_requests_are_tracked_and_tracking_can_be_off(client: TestClient, rt: Runtime,
+                                                      party: dict[str, Any]) -> None:
+    a = party["maria"][0]
+    client.get(f"/api/v1/assets/{a}/preview", headers=party["host"])
+    client.get(f"/api/v1/assets/{a}/thumbnail", headers=party["host"])
+    client.cookies.clear()
+    token = party["link"]["token"]
+    client.get(f"/api/v1/share/{token}/assets", headers={"Authorization": ""})
+    client.get(f"/api/v1/share/{token}/assets/{a}/preview", headers={"Authorization": ""})
+    client.get("/api/v1/search?q=maria", headers=party["host"])
+    rt.tracker.flush()
+    with rt.session() as session:
+        rows = session.execute(select(Activity.kind, Activity.asset_id, Activity.event_id,
+                                      Activity.link_id).order_by(Activity.id)).all()
+    assert [r.kind for r in rows] == ["view_asset", "view_gallery", "view_asset", "search"]
+    assert rows[0].event_id == party["event"]["id"] and rows[0].link_id is None
+    assert rows[2].link_id == party["link"]["id"] and rows[2].asset_id == a
+    # Off: nothing is recorded.
+    rt.settings.tracking = False
+    try:
+        client.get(f"/api/v1/assets/{a}/preview", headers=party["host"])
+        assert rt.tracker.flush() == 0
+    finally:
+        rt.settings.tracking = True
+
+
+def test_activity_retention(rt: Runtime) -> None:
+    now = datetime.now(UTC)
+    for days in (1, 399, 401, 800):
+        rt.tracker.record(VIEW_GALLERY, at=now - timedelta(days=days))
+    rt.tracker.flush()
+    assert activity.purge(rt, now) == 2
+    with rt.session() as session:
+        assert session.scalar(select(func.count()).select_from(Activity)) == 2
+
+
+def test_comments_and_reactions(client: TestClient, rt: Runtime,
+                                party: dict[str, Any]) -> None:
+    a = party["maria"][0]
+    host, carl = party["host"], party["contributor"]
+    nice = client.post(f"/api/v1/assets/{a}/comments", headers=carl,
+                       json={"text": "What a beautiful evening, love it!"})
+    assert nice.status_code == 201 and nice.json()["sentiment"] > 0.5
+    assert nice.json()["author"] == "carl"
+    sad = client.post(f"/api/v1/assets/{a}/comments", headers=host,
+                      json={"text": "Terrible, blurry and awful."}).json()
+    assert sad["sentiment"] < -0.5
+    assert client.post(f"/api/v1/assets/{a}/comments", headers=host,
+                       json={"text": "   "}).status_code == 422
+    # A guest says who they are first, then comments and reacts through the link.
+    token = party["link"]["token"]
+    client.cookies.clear()
+    anonymous = {"Authorization": ""}
+    assert client.post(f"/api/v1/share/{token}/assets/{a}/comments", headers=anonymous,
+                       json={"text": "hi"}).status_code == 422
+    g = {"Authorization": "", "X-Guest-Token": party["guest_token"]}
+    mine = client.post(f"/api/v1/share/{token}/assets/{a}/comments", headers=g,
+                       json={"text": "Thanks everyone"})
+    assert mine.status_code == 201 and mine.json()["author"] == "Maria"
+    assert mine.json()["by_guest"] is True
+    for _ in range(2):  # twice: still one reaction
+        assert client.put(f"/api/v1/share/{token}/assets/{a}/reactions/love",
+                          headers=g).status_code == 204
+    assert client.put(f"/api/v1/assets/{a}/reactions/love", headers=host).status_code == 204
+    assert client.put(f"/api/v1/assets/{a}/reactions/like", headers=carl).status_code == 204
+    assert client.put(f"/api/v1/assets/{a}/reactions/angry", headers=carl).status_code == 422
+    counts = client.get(f"/api/v1/assets/{a}/reactions", headers=host).json()
+    assert counts == {"counts": {"like": 1, "love": 2, "laugh": 0, "wow": 0}, "mine": ["love"]}
+    # A guest cannot delete someone else's comment; the host can delete anyone's on the photo.
+    assert client.delete(f"/api/v1/share/{token}/comments/{sad['id']}",
+                         headers=g).status_code == 403
+    assert client.delete(f"/api/v1/share/{token}/comments/{mine.json()['id']}",
+                         headers=g).status_code == 204
+    assert client.delete(f"/api/v1/comments/{nice.json()['id']}",
+                         headers=party["host"]).status_code == 204
+    left = client.get(f"/api/v1/assets/{a}/comments", headers=carl).json()
+    assert [c["text"] for c in left] == ["Terrible, blurry and awful."]
+    # The dashboard counts them; sentiment of what is left.
+    doc = client.get(f"/api/v1/analytics/events/{party['event']['id']}", headers=host).json()
+    assert doc["totals"]["comments"] == 1 and doc["totals"]["reactions"] == 3
+    assert doc["sentiment"]["negative"] == 1 and doc["most_liked"][0] == {"asset_id": a,
+                                                                          "count": 3}
+    # When the host closes comments to guests, guests can neither read nor write them.
+    client.patch(f"/api/v1/events/{party['event']['id']}", headers=host,
+                 json={"guest_comments": False})
+    assert client.get(f"/api/v1/share/{token}/assets/{a}/comments", headers=g).status_code == 403
+    assert client.put(f"/api/v1/share/{token}/assets/{a}/reactions/wow",
+                      headers=g).status_code == 403
+    # Strangers see nothing.
+    stranger = _user(client, "stranger")
+    assert client.get(f"/api/v1/assets/{a}/comments", headers=stranger).status_code == 404
