@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 
 from albumen.api.deps import AdminDep, PrincipalDep, SessionDep
 from albumen.api.errors import ERRORS
-from albumen.api.types import IdPath
+from albumen.api.types import IdPath, IdQuery
 from albumen.services import analytics as svc
+from albumen.services import charts, exports
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=ERRORS)
 
@@ -36,6 +39,67 @@ def event_series(event_id: IdPath, principal: PrincipalDep, session: SessionDep,
 def event_anomalies(event_id: IdPath, principal: PrincipalDep, session: SessionDep
                     ) -> list[dict[str, Any]]:
     return svc.anomalies(session, principal.user_id, event_id)
+
+
+@router.get("/events/{event_id}/charts/{name}.{fmt}", response_class=Response,
+            summary="A chart of the event: uploads, views, peak-hours or contributors",
+            responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}})
+async def event_chart(event_id: IdPath, principal: PrincipalDep, session: SessionDep,
+                      name: Literal["uploads", "views", "peak-hours", "contributors"],
+                      fmt: Literal["png", "svg"]) -> Response:
+    dashboard = await run_in_threadpool(svc.event_dashboard, session, principal.user_id,
+                                        event_id)
+    data = await run_in_threadpool(
+        lambda: charts.render(charts.event_chart(dashboard, name), fmt))
+    return Response(data, media_type=charts.FORMATS[fmt],
+                    headers={"Cache-Control": "private, max-age=60"})
+
+
+Format = Literal["csv", "xlsx", "parquet"]
+
+
+def _download(file: Any, fmt: str, name: str) -> StreamingResponse:
+    def chunks() -> Any:
+        with file:
+            while block := file.read(1 << 16):
+                yield block
+
+    return StreamingResponse(chunks(), media_type=exports.FORMATS[fmt], headers={
+        "Content-Disposition": f'attachment; filename="{name}.{fmt}"',
+        "Cache-Control": "no-store"})
+
+
+@router.get("/events/{event_id}/export.{fmt}", response_class=StreamingResponse,
+            summary="The dashboard's tables and the raw activity: Excel (a sheet per table), "
+                    "or one table as CSV or Parquet")
+def event_export(event_id: IdPath, fmt: Format, principal: PrincipalDep, session: SessionDep,
+                 table: Annotated[str | None, Query(max_length=40)] = None
+                 ) -> StreamingResponse:
+    tables = exports.event_tables(session, principal.user_id, event_id)
+    if table is not None:
+        tables = [t for t in tables if t.name == table]
+        if not tables:
+            from albumen.errors import InvalidInput
+
+            known = ", ".join(t.name for t in exports.event_tables(
+                session, principal.user_id, event_id))
+            raise InvalidInput(f"no table {table!r}; tables: {known}")
+    elif fmt != "xlsx":
+        tables = [t for t in tables if t.name == "activity"]
+    return _download(exports.to_file(tables, fmt), fmt, f"event-{event_id}-"
+                     f"{table or ('analytics' if fmt == 'xlsx' else 'activity')}")
+
+
+@router.get("/assets.{fmt}", response_class=StreamingResponse,
+            summary="Metadata of an event's, an album's or a search's photos (that you may see)")
+def assets_export(fmt: Format, principal: PrincipalDep, session: SessionDep,
+                  event_id: IdQuery = None, album_id: IdQuery = None,
+                  q: Annotated[str | None, Query(max_length=2000)] = None
+                  ) -> StreamingResponse:
+    ids = exports.asset_ids_for(session, principal.user_id, event_id=event_id,
+                                album_id=album_id, q=q)
+    table = exports.asset_table(session, ids)
+    return _download(exports.to_file([table], fmt), fmt, "photos")
 
 
 @router.get("/instance", summary="Growth, storage by user, processing throughput, failures "
