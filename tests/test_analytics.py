@@ -298,3 +298,62 @@ def test_comments_and_reactions(client: TestClient, rt: Runtime,
     # Strangers see nothing.
     stranger = _user(client, "stranger")
     assert client.get(f"/api/v1/assets/{a}/comments", headers=stranger).status_code == 404
+
+
+def test_charts_png_and_svg(client: TestClient, party: dict[str, Any]) -> None:
+    base = f"/api/v1/analytics/events/{party['event']['id']}/charts"
+    for name in ("uploads", "views", "peak-hours", "contributors"):
+        png = client.get(f"{base}/{name}.png", headers=party["host"])
+        assert png.status_code == 200 and png.content[:8] == b"\x89PNG\r\n\x1a\n", name
+        svg = client.get(f"{base}/{name}.svg", headers=party["host"])
+        assert svg.headers["content-type"].startswith("image/svg+xml")
+        assert b"<svg" in svg.content[:500]
+    contributors = client.get(f"{base}/contributors.svg", headers=party["host"]).text
+    assert "Maria" in contributors  # the names are drawn as text in the SVG
+    assert client.get(f"{base}/uploads.png", headers=party["contributor"]).status_code == 403
+    assert client.get(f"{base}/pie.png", headers=party["host"]).status_code == 422
+
+
+def test_exports_csv_excel_parquet(client: TestClient, rt: Runtime,
+                                   party: dict[str, Any]) -> None:
+    import csv
+    import io
+
+    import openpyxl
+    import pyarrow.parquet as pq
+
+    a = party["maria"][0]
+    _views(rt, party, [("2024-06-02T01:05", a, 101, "10.0.0.1"),
+                       ("2024-06-02T01:15", a, 102, "10.0.0.2")])
+    base = f"/api/v1/analytics/events/{party['event']['id']}"
+    xlsx = client.get(f"{base}/export.xlsx", headers=party["host"])
+    assert xlsx.status_code == 200 and 'filename="event-' in xlsx.headers["content-disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
+    assert {"totals", "uploads_by_hour", "contributors", "activity"} <= set(book.sheetnames)
+    contributors = list(book["contributors"].iter_rows(values_only=True))
+    assert contributors[0] == ("name", "kind", "uploads", "approved")
+    assert contributors[1] == ("Maria", "guest", 3, 3)  # numbers, not text
+    activity_rows = list(book["activity"].iter_rows(values_only=True))
+    assert len(activity_rows) == 3 and isinstance(activity_rows[1][0], datetime)
+    assert activity_rows[1][0] == datetime(2024, 6, 2, 1, 5)  # UTC, as Excel has no zones
+    hours = list(book["uploads_by_hour"].iter_rows(values_only=True))
+    assert hours[1][0] == datetime(2024, 6, 1, 12, 0)  # the event's local time
+    text = client.get(f"{base}/export.csv?table=contributors", headers=party["host"]).text
+    assert list(csv.reader(io.StringIO(text)))[1] == ["Maria", "guest", "3", "3"]
+    parquet = client.get(f"{base}/export.parquet", headers=party["host"])  # the activity
+    table = pq.read_table(io.BytesIO(parquet.content))
+    assert table.num_rows == 2 and str(table.schema.field("at").type) == "timestamp[us, tz=UTC]"
+    assert table.column("guest_id").to_pylist() == [101, 102]
+    assert client.get(f"{base}/export.csv?table=nope", headers=party["host"]).status_code == 422
+    assert client.get(f"{base}/export.xlsx", headers=party["contributor"]).status_code == 403
+    # Asset metadata of the event, of a search, never of what the caller cannot see.
+    photos = client.get(f"/api/v1/analytics/assets.csv?event_id={party['event']['id']}",
+                        headers=party["host"]).text
+    rows = list(csv.DictReader(io.StringIO(photos)))
+    assert len(rows) == 6 and {r["uploaded_by"] for r in rows} == {"Maria", "João", "host"}
+    found = client.get("/api/v1/analytics/assets.parquet?q=maria2",
+                       headers=party["host"]).content
+    assert pq.read_table(io.BytesIO(found)).column("filename").to_pylist() == ["Maria2.jpg"]
+    stranger = _user(client, "stranger")
+    assert client.get(f"/api/v1/analytics/assets.csv?event_id={party['event']['id']}",
+                      headers=stranger).status_code == 404

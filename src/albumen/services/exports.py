@@ -59,8 +59,11 @@ def event_tables(session: Session, user_id: int | None, event_id: int) -> list[T
 
     contributors = d["top_contributors"]
     viewed = d["most_viewed"]
-    names = dict(session.execute(select(Asset.id, Asset.original_filename).where(
-        Asset.id.in_([v["asset_id"] for v in viewed])))) if viewed else {}
+    names: dict[int, str] = {}
+    if viewed:
+        names = {i: n for i, n in session.execute(select(Asset.id, Asset.original_filename)
+                                                  .where(Asset.id.in_([v["asset_id"]
+                                                                       for v in viewed])))}
     return [
         Table("totals", [("metric", "text"), ("value", "int")], lambda: totals),
         series("uploads_by_hour"), series("uploads_by_day"),
@@ -80,9 +83,9 @@ def event_tables(session: Session, user_id: int | None, event_id: int) -> list[T
 
 def activity_table(session: Session, event_id: int) -> Table:
     def rows() -> Iterator[tuple[Any, ...]]:
-        guests = dict(session.execute(select(Guest.id, Guest.name).join(
-            ShareLink, ShareLink.id == Guest.link_id).where(ShareLink.event_id == event_id)))
-        users = dict(session.execute(select(User.id, User.username)))
+        guests = {i: n for i, n in session.execute(select(Guest.id, Guest.name).join(
+            ShareLink, ShareLink.id == Guest.link_id).where(ShareLink.event_id == event_id))}
+        users = {i: n for i, n in session.execute(select(User.id, User.username))}
         result = session.execute(
             select(Activity.at, Activity.kind, Activity.user_id, Activity.guest_id,
                    Activity.link_id, Activity.asset_id, Activity.ip)
