@@ -357,3 +357,38 @@ def test_exports_csv_excel_parquet(client: TestClient, rt: Runtime,
     stranger = _user(client, "stranger")
     assert client.get(f"/api/v1/analytics/assets.csv?event_id={party['event']['id']}",
                       headers=stranger).status_code == 404
+
+
+def test_highlights_rank_engagement_and_quality_and_skip_near_copies(
+        client: TestClient, rt: Runtime, party: dict[str, Any]) -> None:
+    a, b, c = party["maria"]
+    blurry = party["joao"]
+    log = [("2024-06-02T01:05", a, 100 + i, "10.0.0.1") for i in range(10)]
+    log += [("2024-06-02T01:05", b, 200 + i, "10.0.0.1") for i in range(8)]
+    log += [("2024-06-02T01:05", c, 300, "10.0.0.1")]
+    _views(rt, party, log)
+    with rt.transaction() as session:
+        phash = session.get(Asset, a).phash
+        session.execute(update(Asset).where(Asset.id == b).values(phash=phash))  # a near-copy
+        session.execute(update(Asset).where(Asset.id == blurry).values(screening={
+            "sharpness": 20.0, "flags": [{"flag": "blurry", "reason": "blurry"}]}))
+    eid = party["event"]["id"]
+    picks = client.get(f"/api/v1/analytics/events/{eid}/highlights?limit=4",
+                       headers=party["cohost"]).json()
+    ids = [p["asset_id"] for p in picks]
+    # b is the second most viewed, but a near-copy of a: c comes second instead.
+    assert ids[:2] == [a, c] and b not in ids and blurry not in ids
+    assert "10 view(s)" in picks[0]["reasons"]
+    everything = client.get(f"/api/v1/analytics/events/{eid}/highlights?limit=50",
+                            headers=party["host"]).json()
+    # Asked for all of them: the blurry one after every sharp one, the near-copy last.
+    assert [p["asset_id"] for p in everything[-2:]] == [blurry, b]
+    assert "blurry" in everything[-2]["reasons"]
+    made = client.post(f"/api/v1/analytics/events/{eid}/highlights/album?limit=3",
+                       headers=party["host"])
+    assert made.status_code == 201 and made.json()["photos"] == 3
+    album = client.get(f"/api/v1/albums/{made.json()['album_id']}/assets",
+                       headers=party["host"]).json()
+    assert {x["id"] for x in album["items"]} == set(ids[:3])
+    assert client.get(f"/api/v1/analytics/events/{eid}/highlights",
+                      headers=party["contributor"]).status_code == 403

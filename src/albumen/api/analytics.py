@@ -7,12 +7,13 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
+from pydantic import BaseModel
 
-from albumen.api.deps import AdminDep, PrincipalDep, SessionDep
+from albumen.api.deps import ActorDep, AdminDep, PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.types import IdPath, IdQuery
 from albumen.services import analytics as svc
-from albumen.services import charts, exports
+from albumen.services import charts, exports, highlights
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=ERRORS)
 
@@ -53,6 +54,36 @@ async def event_chart(event_id: IdPath, principal: PrincipalDep, session: Sessio
         lambda: charts.render(charts.event_chart(dashboard, name), fmt))
     return Response(data, media_type=charts.FORMATS[fmt],
                     headers={"Cache-Control": "private, max-age=60"})
+
+
+class Highlight(BaseModel):
+    asset_id: int
+    score: float
+    reasons: list[str]
+
+
+HighlightLimit = Annotated[int, Query(ge=1, le=200)]
+
+
+@router.get("/events/{event_id}/highlights", response_model=list[Highlight],
+            summary="The event's best photos: engagement, quality and variety")
+def event_highlights(event_id: IdPath, principal: PrincipalDep, session: SessionDep,
+                     limit: HighlightLimit = 12) -> list[Highlight]:
+    return [Highlight(asset_id=p.asset_id, score=p.score, reasons=p.reasons)
+            for p in highlights.highlights(session, principal.user_id, event_id, limit)]
+
+
+class HighlightAlbum(BaseModel):
+    album_id: int
+    photos: int
+
+
+@router.post("/events/{event_id}/highlights/album", response_model=HighlightAlbum,
+             status_code=201, summary="Make an album of the event's highlights (yours)")
+def highlights_album(event_id: IdPath, principal: PrincipalDep, actor: ActorDep,
+                     rt: RuntimeDep, limit: HighlightLimit = 24) -> HighlightAlbum:
+    album_id, n = highlights.make_album(rt, principal.user_id, event_id, limit, actor)
+    return HighlightAlbum(album_id=album_id, photos=n)
 
 
 Format = Literal["csv", "xlsx", "parquet"]

@@ -1,0 +1,131 @@
+"""An event's best photos: engagement (views, reactions, comments), quality (sharpness,
+exposure, screening flags, ratings and favourites) and diversity — not ten shots of the same
+moment: a greedy pick that discounts photos like those already picked (same burst, close
+perceptual hash, minutes apart)."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from albumen.db.engagement import VIEW_ASSET, Activity, Comment, Reaction
+from albumen.db.models import APPROVED, ASSET_READY, COHOST, Asset
+from albumen.runtime import Runtime
+from albumen.services import albums
+from albumen.services.access import require_event
+from albumen.services.audit import Actor
+
+WEIGHTS = {"engagement": 0.55, "quality": 0.45}
+SIMILAR_BITS = 12      # perceptual hashes this close are the same picture, nearly
+SAME_MOMENT = 120.0    # seconds: shots this close together are one moment
+CANDIDATES = 5000      # the most engaging and best-rated photos considered at most
+
+
+@dataclass
+class Pick:
+    asset_id: int
+    score: float
+    reasons: list[str] = field(default_factory=list)
+
+
+def _quality(asset: Any) -> tuple[float, list[str]]:
+    reasons: list[str] = []
+    screening = asset.screening or {}
+    sharp = screening.get("sharpness")
+    q = 0.6 if sharp is None else min(1.0, math.log1p(max(sharp, 0)) / math.log1p(400))
+    flags = {f.get("flag") for f in screening.get("flags", [])}
+    for flag in ("blurry", "dark", "overexposed"):
+        if flag in flags:
+            q -= 0.35
+            reasons.append(flag)
+    if asset.rating:
+        q += 0.1 * asset.rating
+        reasons.append(f"rated {asset.rating}")
+    if asset.favorite:
+        q += 0.3
+        reasons.append("favourite")
+    return max(0.0, min(q, 1.5)), reasons
+
+
+def _similar(a: Any, b: Any) -> float:
+    """0 (unlike) .. 1 (the same shot)."""
+    if a.stack_id is not None and a.stack_id == b.stack_id:
+        return 1.0
+    if a.phash is not None and b.phash is not None:
+        bits = bin((a.phash ^ b.phash) & ((1 << 64) - 1)).count("1")
+        if bits <= SIMILAR_BITS:
+            return 1.0 - bits / (2 * SIMILAR_BITS)
+    if a.taken_at and b.taken_at:
+        gap = abs((a.taken_at - b.taken_at).total_seconds())
+        if gap < SAME_MOMENT:
+            return 0.4 * (1 - gap / SAME_MOMENT)
+    return 0.0
+
+
+def _counts(session: Session, column: Any, event_id: int, *where: Any) -> dict[int, int]:
+    rows = session.execute(select(column, func.count()).join(Asset, Asset.id == column)
+                           .where(Asset.event_id == event_id, *where).group_by(column))
+    return {int(a): int(n) for a, n in rows}
+
+
+def highlights(session: Session, user_id: int | None, event_id: int, limit: int = 12
+               ) -> list[Pick]:
+    if user_id is not None:
+        require_event(session, user_id, event_id, COHOST)
+    views = _counts(session, Activity.asset_id, event_id, Activity.kind == VIEW_ASSET)
+    likes = _counts(session, Reaction.asset_id, event_id)
+    notes = _counts(session, Comment.asset_id, event_id, Comment.deleted_at.is_(None))
+    assets = list(session.scalars(select(Asset).where(
+        Asset.event_id == event_id, Asset.moderation == APPROVED, Asset.state == ASSET_READY,
+        Asset.deleted_at.is_(None)).order_by(Asset.id).limit(CANDIDATES)))
+    if not assets:
+        return []
+    raw = {a.id: math.log1p(views.get(a.id, 0) + 3 * likes.get(a.id, 0)
+                            + 2 * notes.get(a.id, 0)) for a in assets}
+    top = max(raw.values()) or 1.0
+    scored: list[tuple[float, Any, list[str]]] = []
+    for a in assets:
+        quality, reasons = _quality(a)
+        engaged = raw[a.id] / top
+        why = []
+        if likes.get(a.id):
+            why.append(f"{likes[a.id]} reaction(s)")
+        if views.get(a.id):
+            why.append(f"{views[a.id]} view(s)")
+        if notes.get(a.id):
+            why.append(f"{notes[a.id]} comment(s)")
+        score = WEIGHTS["engagement"] * engaged + WEIGHTS["quality"] * quality
+        scored.append((score, a, why + reasons))
+    scored.sort(key=lambda s: (-s[0], s[1].id))
+    picked: list[tuple[float, Any, list[str]]] = []
+    while scored and len(picked) < limit:
+        best_i, best_value = 0, -math.inf
+        for i, (score, a, _) in enumerate(scored):
+            penalty = max((_similar(a, p[1]) for p in picked), default=0.0)
+            value = score - 0.8 * penalty
+            if value > best_value:
+                best_i, best_value = i, value
+        picked.append(scored.pop(best_i))
+    return [Pick(a.id, round(score, 4), why) for score, a, why in picked]
+
+
+def make_album(rt: Runtime, user_id: int, event_id: int, limit: int = 24,
+               actor: Actor | None = None) -> tuple[int, int]:
+    """An album of the event's highlights (the caller's): (album id, photos)."""
+    actor = actor or Actor(user_id)
+    with rt.session() as session:
+        picks = highlights(session, user_id, event_id, limit)
+        event, _ = require_event(session, user_id, event_id)
+        title = f"Highlights · {event.title}"
+        stamp = datetime.now().strftime("%-d %b %Y")
+    album_id = albums.create_album(rt, user_id, title,
+                                   f"Picked by albumen from views, reactions, quality and "
+                                   f"variety on {stamp}.", actor)
+    if picks:
+        albums.add_assets(rt, user_id, album_id, [p.asset_id for p in picks], actor)
+    return album_id, len(picks)
