@@ -392,3 +392,76 @@ def test_highlights_rank_engagement_and_quality_and_skip_near_copies(
     assert {x["id"] for x in album["items"]} == set(ids[:3])
     assert client.get(f"/api/v1/analytics/events/{eid}/highlights",
                       headers=party["contributor"]).status_code == 403
+
+
+def _pdf_text(data: bytes) -> tuple[int, str]:
+    import io
+
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_event_report_and_contact_sheet_pdfs(client: TestClient, rt: Runtime,
+                                            party: dict[str, Any]) -> None:
+    eid = party["event"]["id"]
+    _views(rt, party, [("2024-06-02T01:05", party["maria"][0], 101, "10.0.0.1")])
+    made = client.post("/api/v1/reports", headers=party["cohost"],
+                       json={"kind": "event", "event_id": eid})
+    assert made.status_code == 202, made.text
+    report = client.get(f"/api/v1/reports/{made.json()['id']}", headers=party["cohost"]).json()
+    assert report["state"] == "done" and report["progress"] == 1.0, report
+    pdf = client.get(report["file"], headers=party["cohost"])
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content[:5] == b"%PDF-"
+    pages, text = _pdf_text(pdf.content)
+    assert pages == report["pages"] >= 3
+    for expected in ("Summer party", "EVENT REPORT", "Top contributors", "Maria", "Moderation",
+                     "Highlights", "America/New_York"):
+        assert expected in text, expected
+    # A contact sheet of an album: every photo, with its file name.
+    album = client.post("/api/v1/albums", headers=party["host"], json={"title": "Best"}).json()
+    client.post(f"/api/v1/albums/{album['id']}/assets", headers=party["host"],
+                json={"asset_ids": party["maria"]})
+    sheet = client.post("/api/v1/reports", headers=party["host"],
+                        json={"kind": "contact_sheet", "album_id": album["id"]}).json()
+    sheet = client.get(f"/api/v1/reports/{sheet['id']}", headers=party["host"]).json()
+    pages, text = _pdf_text(client.get(sheet["file"], headers=party["host"]).content)
+    assert pages == 1 and "Best" in text and "3 photos" in text
+    assert all(f"Maria{s}.jpg" in text for s in (1, 2, 3))
+    assert [r["id"] for r in client.get("/api/v1/reports", headers=party["host"]).json()] == [
+        sheet["id"]]
+
+
+def test_report_permissions_and_a_lost_worker(client: TestClient, rt: Runtime,
+                                              party: dict[str, Any]) -> None:
+    from albumen.db.engagement import Report
+    from albumen.jobs.reconciler import reconcile
+
+    eid = party["event"]["id"]
+    assert client.post("/api/v1/reports", headers=party["contributor"],
+                       json={"kind": "event", "event_id": eid}).status_code == 403
+    stranger = _user(client, "stranger")
+    assert client.post("/api/v1/reports", headers=stranger,
+                       json={"kind": "contact_sheet", "event_id": eid}).status_code == 404
+    assert client.post("/api/v1/reports", headers=stranger,
+                       json={"kind": "contact_sheet"}).status_code == 422
+    mine = client.post("/api/v1/reports", headers=party["host"],
+                       json={"kind": "contact_sheet", "q": "maria"}).json()
+    assert client.get(f"/api/v1/reports/{mine['id']}", headers=stranger).status_code == 404
+    assert client.get(f"/api/v1/reports/{mine['id']}/file", headers=stranger).status_code == 404
+    # A worker died while making a report: it stays "running" until its lease runs out, then
+    # the reconciler makes it again.
+    host_id = client.get("/api/v1/auth/me", headers=party["host"]).json()["user"]["id"]
+    with rt.transaction() as session:
+        lost = Report(owner_id=host_id, kind="event", params={"event_id": eid},
+                      title="lost", state="running", progress=0.4, attempts=1,
+                      lease_until=datetime.now(UTC) - timedelta(seconds=1))
+        session.add(lost)
+        session.flush()
+        lost_id = lost.id
+    half = client.get(f"/api/v1/reports/{lost_id}/file", headers=party["host"])
+    assert half.status_code == 409 and "running (40%)" in half.json()["error"]["message"]
+    reconcile(rt)
+    again = client.get(f"/api/v1/reports/{lost_id}", headers=party["host"]).json()
+    assert again["state"] == "done" and again["pages"] >= 3

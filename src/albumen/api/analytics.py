@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from albumen.api.deps import ActorDep, AdminDep, PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.types import IdPath, IdQuery
 from albumen.services import analytics as svc
-from albumen.services import charts, exports, highlights
+from albumen.services import charts, exports, highlights, reports
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=ERRORS)
 
@@ -138,3 +139,73 @@ def assets_export(fmt: Format, principal: PrincipalDep, session: SessionDep,
 def instance(_: AdminDep, session: SessionDep,
              hours: Annotated[int, Query(ge=1, le=24 * 90)] = 24) -> dict[str, Any]:
     return svc.instance_dashboard(session, hours=hours)
+
+
+# --- reports --------------------------------------------------------------------------------
+
+class ReportIn(BaseModel):
+    kind: Literal["event", "contact_sheet"]
+    event_id: int | None = Field(default=None, ge=1)
+    album_id: int | None = Field(default=None, ge=1)
+    q: str | None = Field(default=None, max_length=2000)
+
+
+class ReportOut(BaseModel):
+    id: int
+    kind: str
+    title: str
+    state: str = Field(description="queued, running, done or failed")
+    progress: float = Field(description="0 .. 1")
+    pages: int | None
+    size: int | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    file: str | None = Field(description="where the PDF is, once done")
+
+    @classmethod
+    def of(cls, r: Any) -> ReportOut:
+        return cls(id=r.id, kind=r.kind, title=r.title, state=r.state, progress=r.progress,
+                   pages=r.pages, size=r.size, error=r.error, created_at=r.created_at,
+                   finished_at=r.finished_at,
+                   file=f"/api/v1/reports/{r.id}/file" if r.state == "done" else None)
+
+
+reports_router = APIRouter(prefix="/api/v1/reports", tags=["reports"], responses=ERRORS)
+
+
+@reports_router.post("", response_model=ReportOut, status_code=202,
+                     summary="Make a PDF in the background: an event report (hosts) or a "
+                             "contact sheet of an event, an album or a search")
+def create_report(body: ReportIn, principal: PrincipalDep, rt: RuntimeDep) -> ReportOut:
+    params = body.model_dump(exclude={"kind"}, exclude_none=True)
+    report_id = reports.request_report(rt, principal.user_id, body.kind, params)
+    with rt.session() as session:
+        return ReportOut.of(reports.get_report(session, principal.user_id, report_id))
+
+
+@reports_router.get("", response_model=list[ReportOut])
+def list_reports(principal: PrincipalDep, session: SessionDep) -> list[ReportOut]:
+    return [ReportOut.of(r) for r in reports.list_reports(session, principal.user_id)]
+
+
+@reports_router.get("/{report_id}", response_model=ReportOut, summary="State and progress")
+def get_report(report_id: IdPath, principal: PrincipalDep, session: SessionDep) -> ReportOut:
+    return ReportOut.of(reports.get_report(session, principal.user_id, report_id))
+
+
+@reports_router.get("/{report_id}/file", response_class=Response,
+                    responses={200: {"content": {"application/pdf": {}}}})
+def report_file(report_id: IdPath, principal: PrincipalDep, session: SessionDep,
+                rt: RuntimeDep) -> Response:
+    report = reports.get_report(session, principal.user_id, report_id)
+    if report.state != "done" or report.storage_key is None:
+        from albumen.errors import Conflict
+
+        raise Conflict(f"report {report_id} is {report.state} "
+                       f"({report.progress:.0%}); try again when it is done")
+    with rt.storage.open(report.storage_key) as fh:
+        data = fh.read()
+    name = "".join(c if c.isalnum() or c in "-_ " else "-" for c in report.title)[:80]
+    return Response(data, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="{name.strip()}.pdf"'})

@@ -122,6 +122,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
                    status, comments, analytics):
         app.include_router(module.router)
     app.include_router(comments.guest_router)
+    app.include_router(analytics.reports_router)
     from albumen import web
 
     web.install(app)

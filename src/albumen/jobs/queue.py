@@ -19,6 +19,11 @@ class JobQueue:
         self._process_asset = huey.task(name="process_asset", retries=2, retry_delay=5)(
             tasks.process_asset
         )
+        self._build_report = huey.task(name="build_report")(tasks.build_report)
+
+    def enqueue_report(self, report_id: int) -> None:
+        """Queue building a PDF report (its state is in the reports table)."""
+        self._build_report(report_id)
 
     def enqueue_asset(self, asset_id: int) -> None:
         """Queue processing of an asset (run inline when the queue is in immediate mode)."""

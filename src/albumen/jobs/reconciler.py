@@ -70,7 +70,19 @@ def reconcile(rt: Runtime) -> int:
         log.info("reconciler queued %d asset(s) again", len(asset_ids))
     _refresh_failed(rt)
     _index_missing(rt)
+    _requeue_reports(rt)
     return len(asset_ids)
+
+
+def _requeue_reports(rt: Runtime) -> None:
+    from albumen.services.reports import stalled
+
+    with rt.session() as session:
+        report_ids = stalled(session)
+    for report_id in report_ids:
+        rt.queue.enqueue_report(report_id)
+    if report_ids:
+        log.info("reconciler queued %d report(s) again", len(report_ids))
 
 
 def _index_missing(rt: Runtime, batch: int = 2000) -> None:

@@ -68,7 +68,7 @@ def peak_hours(hours: list[int], title: str = "Uploads by hour of the day") -> F
 
 def contributors(rows: list[dict[str, Any]], title: str = "Top contributors") -> Figure:
     rows = rows[:10]
-    fig, ax = _figure(height=max(2.4, 0.42 * len(rows) + 1.0))
+    fig, ax = _figure(height=max(2.0, 0.3 * len(rows) + 0.9))
     _title(ax, title)
     ax.grid(axis="y", visible=False)
     ax.grid(axis="x", color=GRID, linewidth=0.8)

@@ -1,4 +1,4 @@
-"""engagement
+"""engagement: activity log, comments, reactions, reports; events.guest_comments
 
 Revision ID: 0009
 Revises: 0008
@@ -73,6 +73,29 @@ def upgrade() -> None:
     with op.batch_alter_table('reactions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reactions_asset_id'), ['asset_id'], unique=False)
 
+    op.create_table('reports',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('owner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('progress', sa.Float(), nullable=False),
+    sa.Column('pages', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('size', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('storage_key', sa.String(length=300), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('attempts', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('created_at', albumen.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lease_until', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_reports_owner_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reports'))
+    )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reports_owner_id'), ['owner_id'], unique=False)
+
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('guest_comments', sa.Boolean(), server_default=sa.true(), nullable=False))
 
@@ -84,6 +107,10 @@ def downgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('guest_comments')
 
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reports_owner_id'))
+
+    op.drop_table('reports')
     with op.batch_alter_table('reactions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reactions_asset_id'))
 
