@@ -186,6 +186,13 @@ def _user_rules() -> list[Rule]:
              lambda w: f"/api/v1/analytics/assets.csv?event_id={w.ids['event_a']}", MEMBERS),
         Rule("GET", "/api/v1/analytics/events/{event_id}/highlights",
              lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}/highlights", MODERATORS),
+        Rule("POST", "/api/v1/reports", lambda w: "/api/v1/reports", EVERY_USER,
+             writes=True, body=lambda w: {"json": {"kind": "contact_sheet", "q": "jpg"}}),
+        Rule("GET", "/api/v1/reports", lambda w: "/api/v1/reports", EVERY_USER),
+        Rule("GET", "/api/v1/reports/{report_id}",
+             lambda w: f"/api/v1/reports/{w.ids['report']}", {"owner"}),
+        Rule("GET", "/api/v1/reports/{report_id}/file",
+             lambda w: f"/api/v1/reports/{w.ids['report']}/file", {"owner"}),
         Rule("POST", "/api/v1/analytics/events/{event_id}/highlights/album",
              lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}/highlights/album",
              MODERATORS, writes=True),
@@ -366,6 +373,8 @@ def _build(client: TestClient, rt: Runtime) -> World:
     client.post(f"/api/v1/albums/{album['id']}/assets", headers=h["owner"],
                 json={"asset_ids": [world.ids["ok"]]})
     world.ids["album"] = album["id"]
+    world.ids["report"] = client.post("/api/v1/reports", headers=h["owner"], json={
+        "kind": "contact_sheet", "album_id": album["id"]}).json()["id"]
     world.ids["owner_key"] = client.post("/api/v1/api-keys", headers=h["owner"],
                                          json={"name": "k"}).json()["id"]
     _add_person(rt, world)
