@@ -272,3 +272,25 @@ def test_guest_pages_from_a_link(web: TestClient) -> None:
     assert revoked.status_code == 204
     web.cookies.clear()
     assert web.get(f"/s/{link['token']}").status_code == 404
+
+
+def test_insights_reports_and_comments_pages(web: TestClient) -> None:
+    token = setup(web)
+    h = {"X-CSRF-Token": token, "Accept": "application/json"}
+    event = web.post("/api/v1/events", json={"title": "Gala"}, headers=h).json()
+    asset_id = upload(web, token, "gala.jpg", 1, "2024:01:05 10:00:00", event["id"])
+    web.post(f"/api/v1/assets/{asset_id}/comments", json={"text": "Lovely evening"}, headers=h)
+    web.put(f"/api/v1/assets/{asset_id}/reactions/wow", headers=h)
+    insights = web.get(f"/events/{event['id']}/insights")
+    assert insights.status_code == 200
+    for text in ("Top contributors", "charts/uploads.svg", "export.xlsx", "Event report (PDF)",
+                 "Highlights"):
+        assert text in insights.text, text
+    viewer = web.get(f"/photos/{asset_id}").text
+    assert "Lovely evening" in viewer and 'data-react="wow" aria-pressed="true"' in viewer
+    made = web.post("/api/v1/reports", json={"kind": "event", "event_id": event["id"]},
+                    headers=h)
+    assert made.status_code == 202
+    listing = web.get("/reports").text
+    assert "Gala — event report" in listing and "Open PDF" in listing
+    assert 'hx-trigger="every 2s"' not in listing  # nothing left to wait for

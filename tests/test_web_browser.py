@@ -208,6 +208,12 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
     page.get_by_text("Camera 1").wait_for()
     page.keyboard.press("f")  # favourite, through the API
     page.get_by_text("added to favourites").wait_for()
+    page.fill("#comment", "What a lovely day")
+    page.click(".commentform button[type=submit]")
+    page.locator(".comments li", has_text="What a lovely day").wait_for()
+    page.click('[data-react="love"]')
+    wait_js(page, "document.querySelector('[data-react=love]').getAttribute('aria-pressed')"
+                  " === 'true'")
     page.keyboard.press("Escape")
     page.wait_for_url(server + "/")
 
@@ -295,6 +301,11 @@ def test_event_guest_upload_review_live_slideshow(server: str, browser: Any,
     assert screen.evaluate("window.__sameDocument") is True
     assert "Maria" in screen.inner_text("#caption")
     shot(screen, "10-slideshow")
+
+    # The host's insights: figures, charts, highlights.
+    page.goto(f"{server}/events/{event_id}/insights")
+    wait_js(page, "[...document.images].every(i => i.complete && i.naturalWidth > 0)")
+    shot(page, "15-insights")
 
     # The guest sees it as shared now, and in the gallery.
     guest.reload()

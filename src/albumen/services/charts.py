@@ -48,6 +48,11 @@ def over_time(series: list[dict[str, Any]], title: str, color: str = ACCENT) -> 
     step = (starts[1] - starts[0]).total_seconds() / 86400 if len(starts) > 1 else 1 / 24
     width = step * 0.85
     ax.bar(starts, counts, width=width, color=color, align="edge")
+    if len(starts) < 6:  # a few bars: leave room around them instead of filling the width
+        from datetime import timedelta
+
+        pad = timedelta(days=step) * (6 - len(starts)) / 2
+        ax.set_xlim(starts[0] - pad, starts[-1] + timedelta(days=step) + pad)
     locator = AutoDateLocator(tz=zone)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=zone))

@@ -123,3 +123,20 @@ def slideshow(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
                   for a in svc.showable_photos(session, who.user_id, event_id)]
     return page(request, "slideshow.html", who, **context, photos=photos, interval=interval,
                 started=started.isoformat())
+
+
+@router.get("/events/{event_id}/insights", response_class=HTMLResponse)
+def insights(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> Response:
+    from albumen.services import analytics, highlights
+
+    context = _event(rt, who, event_id, "insights")
+    if not context["manages"]:
+        from albumen.errors import Forbidden
+
+        raise Forbidden("only the event's hosts see its analytics")
+    with rt.session() as session:
+        dashboard = analytics.event_dashboard(session, who.user_id, event_id)
+        spikes = analytics.anomalies(session, who.user_id, event_id)
+        picks = highlights.highlights(session, who.user_id, event_id, 8)
+    return page(request, "event_insights.html", who, **context, d=dashboard, spikes=spikes,
+                picks=picks)

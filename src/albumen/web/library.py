@@ -17,7 +17,7 @@ from albumen.db.engagement import SEARCH
 from albumen.db.models import Place
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
-from albumen.services import activity, albums, people
+from albumen.services import activity, albums, comments, people
 from albumen.services import assets as asset_svc
 from albumen.services.search import collections, engine, language, timeline
 from albumen.services.search.query import FACETS, SearchQuery
@@ -25,6 +25,7 @@ from albumen.web.render import UserDep, page
 
 router = APIRouter(include_in_schema=False)
 PAGE = 120  # grid cells per request of the infinite scroll
+REACTIONS = {"like": "👍", "love": "❤️", "laugh": "😄", "wow": "😮"}
 Cursor = Annotated[str | None, Query(max_length=400)]
 Month = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}$")]
 Text = Annotated[str | None, Query(max_length=2000)]
@@ -96,9 +97,13 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
         newer, older = timeline.neighbours(session, who.user_id, asset)
         mine = asset.owner_id == who.user_id
         album_list = albums.list_albums(session, who.user_id) if mine else []
+        someone = comments.Who(user_id=who.user_id)
+        notes = comments.list_comments(session, someone, asset_id)
+        reacted = comments.reactions(session, someone, asset_id)
         return page(request, "viewer.html", who, title=asset.title or asset.original_filename,
                     asset=asset, place=place, faces=faces, texts=texts, tags=tags,
-                    newer=newer, older=older, mine=mine, albums=album_list)
+                    newer=newer, older=older, mine=mine, albums=album_list, notes=notes,
+                    reacted=reacted, emoji=REACTIONS)
 
 
 def _parse(q: str | None, viewer: int) -> SearchQuery:

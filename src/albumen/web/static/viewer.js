@@ -80,6 +80,18 @@ stars?.addEventListener("click", async (e) => {
   } catch (err) { toast(err.message, true); }
 });
 
+document.getElementById("reactions")?.addEventListener("click", async (e) => {
+  const btn = e.target.closest("[data-react]");
+  if (!btn) return;
+  const on = btn.getAttribute("aria-pressed") !== "true";
+  try {
+    await api(on ? "PUT" : "DELETE", `/api/v1/assets/${id}/reactions/${btn.dataset.react}`);
+    btn.setAttribute("aria-pressed", String(on));
+    const count = btn.querySelector("b");
+    count.textContent = String(Number(count.textContent) + (on ? 1 : -1));
+  } catch (err) { toast(err.message, true); }
+});
+
 document.getElementById("toalbum")?.addEventListener("submit", async (e) => {
   e.preventDefault();
   const album = document.getElementById("album-pick").value;
