@@ -114,8 +114,8 @@ def test_event_dashboard_from_a_known_log(client: TestClient, rt: Runtime,
     doc = r.json()
     t = doc["totals"]
     assert (t["photos"], t["uploads"], t["views"], t["gallery_views"]) == (6, 6, 7, 1)
-    # Guests seen: Maria and João uploading (2), 101-104 viewing (4) -> 4 distinct in the log.
-    assert t["guests_uploading"] == 2 and t["unique_guests"] == 4
+    # Guests: Maria and João uploaded (2); guests 101-104 viewed (4 others): 6 in all.
+    assert t["guests_uploading"] == 2 and t["unique_guests"] == 6
     # Viewers: guests 101, 102, 103, 104 and the anonymous member-less views (one group).
     assert t["unique_viewers"] == 5
     assert doc["peak_hours"]["view_peak"] == 21

@@ -101,3 +101,50 @@ class Report(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ActivityCount(Base):
+    """Rollup kept by the activity writer: actions of a kind in an event per 15 minutes."""
+
+    __tablename__ = "activity_counts"
+
+    event_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    quantum: Mapped[int] = mapped_column(BigId, primary_key=True)  # UTC epoch seconds // 900
+    n: Mapped[int] = mapped_column(BigId, default=0)
+
+
+class ActivitySource(Base):
+    """Rollup for anomalies: uploads and views per hour from one link ("l:ID") or one
+    address ("i:IP")."""
+
+    __tablename__ = "activity_sources"
+
+    event_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    hour: Mapped[int] = mapped_column(BigId, primary_key=True)  # UTC epoch seconds // 3600
+    source: Mapped[str] = mapped_column(String(64), primary_key=True)
+    n: Mapped[int] = mapped_column(BigId, default=0)
+
+
+class ActivityActor(Base):
+    """Who did something in an event (for unique guests and viewers): "u:ID", "g:ID" or
+    "-" for the anonymous; ``what`` is "view" or "upload" or "other"."""
+
+    __tablename__ = "activity_actors"
+
+    event_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    what: Mapped[str] = mapped_column(String(8), primary_key=True)
+    actor: Mapped[str] = mapped_column(String(32), primary_key=True)
+
+
+class AssetEngagement(Base):
+    """Views and downloads per photo, for "most viewed" and the highlights."""
+
+    __tablename__ = "asset_engagement"
+    __table_args__ = (Index("ix_asset_engagement_event_views", "event_id", "views"),)
+
+    asset_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[int | None] = mapped_column(BigId)
+    views: Mapped[int] = mapped_column(BigId, default=0)
+    downloads: Mapped[int] = mapped_column(BigId, default=0)

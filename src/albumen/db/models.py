@@ -579,4 +579,13 @@ class Worker(Base):
 
 # The engagement tables live in their own module; importing them here registers them with the
 # metadata that Alembic and the tests use.
-from albumen.db.engagement import Activity, Comment, Reaction, Report  # noqa: E402, F401
+from albumen.db.engagement import (  # noqa: E402, F401
+    Activity,
+    ActivityActor,
+    ActivityCount,
+    ActivitySource,
+    AssetEngagement,
+    Comment,
+    Reaction,
+    Report,
+)

@@ -12,13 +12,27 @@ from __future__ import annotations
 import atexit
 import logging
 import threading
+from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, insert
+from sqlalchemy import Table, delete, insert
+from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
-from albumen.db.engagement import ACTIVITY_KINDS, Activity
+from albumen.db.engagement import (
+    ACTIVITY_KINDS,
+    DOWNLOAD,
+    UPLOAD,
+    VIEW_ASSET,
+    VIEW_GALLERY,
+    VIEW_SLIDESHOW,
+    Activity,
+    ActivityActor,
+    ActivityCount,
+    ActivitySource,
+    AssetEngagement,
+)
 from albumen.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -81,6 +95,7 @@ class Tracker:
         try:
             with self.rt.transaction() as session:
                 session.execute(insert(Activity), rows)
+                roll_up(session, rows)
         except Exception:
             with self._lock:  # back in front, in order, for the next try
                 self._rows[:0] = rows
@@ -116,3 +131,69 @@ def purge(rt: Runtime, now: datetime | None = None) -> int:
     cutoff = (now or utcnow()) - timedelta(days=days)
     with rt.transaction() as session:
         return session.execute(delete(Activity).where(Activity.at < cutoff)).rowcount or 0
+
+
+# --- rollups --------------------------------------------------------------------------------
+# Kept by the writer, batch by batch, so the dashboards read thousands of rows, not millions.
+VIEWS = (VIEW_ASSET, VIEW_GALLERY, VIEW_SLIDESHOW)
+
+
+def _actor(row: dict[str, Any]) -> str:
+    if row["user_id"] is not None:
+        return f"u:{row['user_id']}"
+    return f"g:{row['guest_id']}" if row["guest_id"] is not None else "-"
+
+
+def roll_up(session: Session, rows: list[dict[str, Any]]) -> None:
+    counts: Counter[tuple[int, str, int]] = Counter()
+    sources: Counter[tuple[int, str, int, str]] = Counter()
+    actors: set[tuple[int, str, str]] = set()
+    views: Counter[int] = Counter()
+    downloads: Counter[int] = Counter()
+    asset_event: dict[int, int | None] = {}
+    for row in rows:
+        event_id, kind, epoch = row["event_id"], row["kind"], int(row["at"].timestamp())
+        if row["asset_id"] is not None and kind in (VIEW_ASSET, DOWNLOAD):
+            (views if kind == VIEW_ASSET else downloads)[row["asset_id"]] += 1
+            asset_event[row["asset_id"]] = event_id
+        if event_id is None:
+            continue
+        counts[(event_id, kind, epoch // 900)] += 1
+        what = "view" if kind in VIEWS else "upload" if kind == UPLOAD else "other"
+        actors.add((event_id, what, _actor(row)))
+        if kind in (UPLOAD, VIEW_ASSET):
+            hour = epoch // 3600
+            if row["link_id"] is not None:
+                sources[(event_id, kind, hour, f"l:{row['link_id']}")] += 1
+            if row["ip"]:
+                sources[(event_id, kind, hour, f"i:{row['ip']}")] += 1
+    _add(session, ActivityCount.__table__, ("event_id", "kind", "quantum"),
+         [{"event_id": e, "kind": k, "quantum": q, "n": n}
+          for (e, k, q), n in sorted(counts.items())], ("n",))
+    _add(session, ActivitySource.__table__, ("event_id", "kind", "hour", "source"),
+         [{"event_id": e, "kind": k, "hour": h, "source": src[:64], "n": n}
+          for (e, k, h, src), n in sorted(sources.items())], ("n",))
+    _add(session, ActivityActor.__table__, ("event_id", "what", "actor"),
+         [{"event_id": e, "what": w, "actor": a} for e, w, a in sorted(actors)], ())
+    _add(session, AssetEngagement.__table__, ("asset_id",),
+         [{"asset_id": a, "event_id": asset_event[a], "views": views[a],
+           "downloads": downloads[a]} for a in sorted(asset_event)], ("views", "downloads"))
+
+
+def _add(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]],
+         summed: tuple[str, ...]) -> None:
+    """Insert rows; where the key exists, add to its counts (or leave it, with no counts)."""
+    if not rows:
+        return
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert as upsert
+    else:
+        from sqlalchemy.dialects.postgresql import insert as upsert
+    statement = upsert(table)
+    if summed:
+        statement = statement.on_conflict_do_update(
+            index_elements=list(keys),
+            set_={c: table.c[c] + statement.excluded[c] for c in summed})
+    else:
+        statement = statement.on_conflict_do_nothing(index_elements=list(keys))
+    session.execute(statement, rows)

@@ -29,7 +29,10 @@ from albumen.db.engagement import (
     VIEW_ASSET,
     VIEW_GALLERY,
     VIEW_SLIDESHOW,
-    Activity,
+    ActivityActor,
+    ActivityCount,
+    ActivitySource,
+    AssetEngagement,
     Comment,
     Reaction,
 )
@@ -93,10 +96,11 @@ def _scope(session: Session, user_id: int | None, event_id: int) -> Scope:
 
 def _activity_quanta(session: Session, scope: Scope, kinds: tuple[str, ...]
                      ) -> list[tuple[int, int]]:
-    q = _epoch_quantum(session, Activity.at)
+    """From the rollup the activity writer keeps (services/activity.py)."""
     rows = session.execute(
-        select(q, func.count()).where(Activity.event_id == scope.id, Activity.kind.in_(kinds))
-        .group_by(q))
+        select(ActivityCount.quantum, func.sum(ActivityCount.n))
+        .where(ActivityCount.event_id == scope.id, ActivityCount.kind.in_(kinds))
+        .group_by(ActivityCount.quantum))
     return [(int(a), int(n)) for a, n in rows]
 
 
@@ -165,22 +169,22 @@ def _peak(hours: list[int]) -> int | None:
     return max(range(24), key=lambda h: (hours[h], -h)) if any(hours) else None
 
 
-def _count(session: Session, *where: Any) -> int:
-    return int(session.scalar(select(func.count()).select_from(Activity).where(*where)) or 0)
+def _count(session: Session, event_id: int, *kinds: str) -> int:
+    return int(session.scalar(select(func.sum(ActivityCount.n)).where(
+        ActivityCount.event_id == event_id, ActivityCount.kind.in_(kinds))) or 0)
 
 
 def event_dashboard(session: Session, user_id: int | None, event_id: int) -> dict[str, Any]:
     """Everything the event's dashboard shows."""
     scope = _scope(session, user_id, event_id)
     eid = scope.id
-    in_event = Activity.event_id == eid
     by_state = dict(session.execute(select(Asset.moderation, func.count())
                                     .where(Asset.event_id == eid, Asset.deleted_at.is_(None))
                                     .group_by(Asset.moderation)).all())
-    guests_uploading = session.scalar(select(func.count(distinct(Asset.guest_id)))
-                                      .where(Asset.event_id == eid, Asset.guest_id.is_not(None)))
-    guests_active = session.scalar(select(func.count(distinct(Activity.guest_id)))
-                                   .where(in_event, Activity.guest_id.is_not(None)))
+    uploading = set(session.scalars(select(Asset.guest_id).where(
+        Asset.event_id == eid, Asset.guest_id.is_not(None)).distinct()))
+    active = {int(a[2:]) for a in session.scalars(select(ActivityActor.actor).where(
+        ActivityActor.event_id == eid, ActivityActor.actor.like("g:%")).distinct())}
     upload_q = _upload_quanta(session, scope)
     view_q = _activity_quanta(session, scope, (VIEW_ASSET,))
     upload_hours, view_hours = _hours_of_day(upload_q, scope.zone), _hours_of_day(view_q,
@@ -190,17 +194,19 @@ def event_dashboard(session: Session, user_id: int | None, event_id: int) -> dic
         "approved": int(by_state.get(APPROVED, 0)),
         "uploads": sum(n for _, n in upload_q),
         "views": sum(n for _, n in view_q),
-        "gallery_views": _count(session, in_event, Activity.kind == VIEW_GALLERY),
-        "slideshow_views": _count(session, in_event, Activity.kind == VIEW_SLIDESHOW),
-        "downloads": _count(session, in_event, Activity.kind.in_((DOWNLOAD, DOWNLOAD_ZIP))),
+        "gallery_views": _count(session, eid, VIEW_GALLERY),
+        "slideshow_views": _count(session, eid, VIEW_SLIDESHOW),
+        "downloads": _count(session, eid, DOWNLOAD, DOWNLOAD_ZIP),
         "reactions": int(session.scalar(select(func.count()).select_from(Reaction).join(
             Asset, Asset.id == Reaction.asset_id).where(Asset.event_id == eid)) or 0),
         "comments": int(session.scalar(select(func.count()).select_from(Comment).join(
             Asset, Asset.id == Comment.asset_id).where(
             Asset.event_id == eid, Comment.deleted_at.is_(None))) or 0),
-        "unique_guests": int(max(guests_uploading or 0, guests_active or 0)),
-        "guests_uploading": int(guests_uploading or 0),
-        "unique_viewers": _unique_viewers(session, eid),
+        "unique_guests": len(uploading | active),
+        "guests_uploading": len(uploading),
+        "unique_viewers": int(session.scalar(select(func.count()).select_from(ActivityActor)
+                                             .where(ActivityActor.event_id == eid,
+                                                    ActivityActor.what == "view")) or 0),
     }
     return {
         "event": {"id": eid, "title": scope.event.title, "timezone": scope.zone.key},
@@ -212,25 +218,18 @@ def event_dashboard(session: Session, user_id: int | None, event_id: int) -> dic
         "peak_hours": {"uploads": upload_hours, "views": view_hours,
                        "upload_peak": _peak(upload_hours), "view_peak": _peak(view_hours)},
         "top_contributors": top_contributors(session, eid),
-        "most_viewed": _top_assets(session, select(Activity.asset_id, func.count().label("n"))
-                                   .where(in_event, Activity.kind == VIEW_ASSET,
-                                          Activity.asset_id.is_not(None))
-                                   .group_by(Activity.asset_id)),
+        "most_viewed": [{"asset_id": int(a), "count": int(n)} for a, n in session.execute(
+            select(AssetEngagement.asset_id, AssetEngagement.views)
+            .where(AssetEngagement.event_id == eid, AssetEngagement.views > 0)
+            .order_by(AssetEngagement.views.desc(), AssetEngagement.asset_id).limit(TOP))],
         "most_liked": _top_assets(session, select(Reaction.asset_id, func.count().label("n"))
                                   .join(Asset, Asset.id == Reaction.asset_id)
                                   .where(Asset.event_id == eid).group_by(Reaction.asset_id)),
         "people": _people(session, scope),
         "moderation": _moderation(session, eid, by_state),
         "sentiment": _sentiment(session, eid),
-        "searches": _count(session, in_event, Activity.kind == SEARCH),
+        "searches": _count(session, eid, SEARCH),
     }
-
-
-def _unique_viewers(session: Session, event_id: int) -> int:
-    viewers = select(Activity.user_id, Activity.guest_id).where(
-        Activity.event_id == event_id, Activity.kind.in_((VIEW_ASSET, VIEW_GALLERY,
-                                                          VIEW_SLIDESHOW))).distinct().subquery()
-    return int(session.scalar(select(func.count()).select_from(viewers)) or 0)
 
 
 def top_contributors(session: Session, event_id: int, limit: int = TOP) -> list[dict[str, Any]]:
@@ -325,14 +324,13 @@ def anomalies(session: Session, user_id: int | None, event_id: int) -> list[dict
 
 def _spikes(session: Session, scope: Scope, kind: str, noun: str, source: str
             ) -> list[dict[str, Any]]:
-    column = Activity.link_id if source == "link" else Activity.ip
-    q = _epoch_quantum(session, Activity.at)
-    hours: dict[tuple[Any, datetime], int] = defaultdict(int)
-    for who, quantum, n in session.execute(
-            select(column, q, func.count()).where(Activity.event_id == scope.id,
-                                                  Activity.kind == kind, column.is_not(None))
-            .group_by(column, q)):
-        hours[(who, _bucket_start(_instant(int(quantum)), UTC, "hour"))] += int(n)
+    prefix = "l:" if source == "link" else "i:"
+    hours: dict[tuple[Any, datetime], int] = {}
+    for who, hour, n in session.execute(
+            select(ActivitySource.source, ActivitySource.hour, ActivitySource.n).where(
+                ActivitySource.event_id == scope.id, ActivitySource.kind == kind,
+                ActivitySource.source.like(f"{prefix}%"))):
+        hours[(who[2:], datetime.fromtimestamp(int(hour) * 3600, UTC))] = int(n)
     if not hours:
         return []
     usual = statistics.median(hours.values())
@@ -340,7 +338,8 @@ def _spikes(session: Session, scope: Scope, kind: str, noun: str, source: str
     out = []
     for (who, hour), n in hours.items():
         if n >= SPIKE_MINIMUM and n >= SPIKE_FACTOR * usual:
-            name = labels.get(who, f"link {who}") if source == "link" else f"address {who}"
+            name = (labels.get(int(who), f"link {who}") if source == "link"
+                    else f"address {who}")
             local = hour.astimezone(scope.zone)
             out.append({
                 "kind": noun, "source": source, "who": who if source == "ip" else int(who),

@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from albumen.db.engagement import VIEW_ASSET, Activity, Comment, Reaction
+from albumen.db.engagement import AssetEngagement, Comment, Reaction
 from albumen.db.models import APPROVED, ASSET_READY, COHOST, Asset
 from albumen.runtime import Runtime
 from albumen.services import albums
@@ -77,7 +77,9 @@ def highlights(session: Session, user_id: int | None, event_id: int, limit: int 
                ) -> list[Pick]:
     if user_id is not None:
         require_event(session, user_id, event_id, COHOST)
-    views = _counts(session, Activity.asset_id, event_id, Activity.kind == VIEW_ASSET)
+    views = {int(a): int(n) for a, n in session.execute(
+        select(AssetEngagement.asset_id, AssetEngagement.views).where(
+            AssetEngagement.event_id == event_id, AssetEngagement.views > 0))}
     likes = _counts(session, Reaction.asset_id, event_id)
     notes = _counts(session, Comment.asset_id, event_id, Comment.deleted_at.is_(None))
     assets = list(session.scalars(select(Asset).where(

@@ -1,8 +1,8 @@
-"""engagement: activity log, comments, reactions, reports; events.guest_comments
+"""engagement: activity log and its rollups, comments, reactions, reports; events.guest_comments
 
 Revision ID: 0009
 Revises: 0008
-Create Date: 2026-11-21 13:53:42.179356
+Create Date: 2026-11-21 14:08:44.811002
 """
 
 from collections.abc import Sequence
@@ -37,6 +37,60 @@ def upgrade() -> None:
         batch_op.create_index('ix_activity_asset_kind', ['asset_id', 'kind'], unique=False)
         batch_op.create_index('ix_activity_at', ['at'], unique=False)
         batch_op.create_index('ix_activity_event_at', ['event_id', 'at'], unique=False)
+
+    op.create_table('activity_actors',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('what', sa.String(length=8), nullable=False),
+    sa.Column('actor', sa.String(length=32), nullable=False),
+    sa.PrimaryKeyConstraint('event_id', 'what', 'actor', name=op.f('pk_activity_actors'))
+    )
+    op.create_table('activity_counts',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('quantum', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('n', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.PrimaryKeyConstraint('event_id', 'kind', 'quantum', name=op.f('pk_activity_counts'))
+    )
+    op.create_table('activity_sources',
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('hour', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('source', sa.String(length=64), nullable=False),
+    sa.Column('n', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.PrimaryKeyConstraint('event_id', 'kind', 'hour', 'source', name=op.f('pk_activity_sources'))
+    )
+    op.create_table('asset_engagement',
+    sa.Column('asset_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('event_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('views', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('downloads', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.PrimaryKeyConstraint('asset_id', name=op.f('pk_asset_engagement'))
+    )
+    with op.batch_alter_table('asset_engagement', schema=None) as batch_op:
+        batch_op.create_index('ix_asset_engagement_event_views', ['event_id', 'views'], unique=False)
+
+    op.create_table('reports',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('owner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=24), nullable=False),
+    sa.Column('params', sa.JSON(), nullable=False),
+    sa.Column('title', sa.String(length=300), nullable=False),
+    sa.Column('state', sa.String(length=16), nullable=False),
+    sa.Column('progress', sa.Float(), nullable=False),
+    sa.Column('pages', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('size', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
+    sa.Column('storage_key', sa.String(length=300), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('attempts', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('created_at', albumen.db.base.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('finished_at', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('lease_until', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_reports_owner_id_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reports'))
+    )
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_reports_owner_id'), ['owner_id'], unique=False)
 
     op.create_table('comments',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -73,29 +127,6 @@ def upgrade() -> None:
     with op.batch_alter_table('reactions', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_reactions_asset_id'), ['asset_id'], unique=False)
 
-    op.create_table('reports',
-    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('owner_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('kind', sa.String(length=24), nullable=False),
-    sa.Column('params', sa.JSON(), nullable=False),
-    sa.Column('title', sa.String(length=300), nullable=False),
-    sa.Column('state', sa.String(length=16), nullable=False),
-    sa.Column('progress', sa.Float(), nullable=False),
-    sa.Column('pages', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('size', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=True),
-    sa.Column('storage_key', sa.String(length=300), nullable=True),
-    sa.Column('error', sa.Text(), nullable=True),
-    sa.Column('attempts', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
-    sa.Column('created_at', albumen.db.base.UTCDateTime(timezone=True), nullable=False),
-    sa.Column('started_at', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('finished_at', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
-    sa.Column('lease_until', albumen.db.base.UTCDateTime(timezone=True), nullable=True),
-    sa.ForeignKeyConstraint(['owner_id'], ['users.id'], name=op.f('fk_reports_owner_id_users'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_reports'))
-    )
-    with op.batch_alter_table('reports', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_reports_owner_id'), ['owner_id'], unique=False)
-
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.add_column(sa.Column('guest_comments', sa.Boolean(), server_default=sa.true(), nullable=False))
 
@@ -107,10 +138,6 @@ def downgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_column('guest_comments')
 
-    with op.batch_alter_table('reports', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_reports_owner_id'))
-
-    op.drop_table('reports')
     with op.batch_alter_table('reactions', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_reactions_asset_id'))
 
@@ -119,6 +146,17 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_comments_asset_id'))
 
     op.drop_table('comments')
+    with op.batch_alter_table('reports', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_reports_owner_id'))
+
+    op.drop_table('reports')
+    with op.batch_alter_table('asset_engagement', schema=None) as batch_op:
+        batch_op.drop_index('ix_asset_engagement_event_views')
+
+    op.drop_table('asset_engagement')
+    op.drop_table('activity_sources')
+    op.drop_table('activity_counts')
+    op.drop_table('activity_actors')
     with op.batch_alter_table('activity', schema=None) as batch_op:
         batch_op.drop_index('ix_activity_event_at')
         batch_op.drop_index('ix_activity_at')
