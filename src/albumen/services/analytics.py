@@ -16,7 +16,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, cast, distinct, func, select
+from sqlalchemy import ColumnElement, Integer, cast, distinct, func, select, text
 from sqlalchemy.orm import Session
 
 from albumen.db.engagement import (
@@ -275,22 +275,40 @@ def _people(session: Session, scope: Scope) -> list[dict[str, Any]]:
     return [{"person_id": i, "name": name, "photos": int(n)} for i, name, n in rows]
 
 
+_FLAGS = {
+    "sqlite": "SELECT json_extract(f.value, '$.flag'), count(*) FROM assets, "
+              "json_each(assets.screening, '$.flags') AS f WHERE assets.event_id = :e "
+              "AND assets.deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC",
+    "postgresql": "SELECT f ->> 'flag', count(*) FROM assets, "
+                  "json_array_elements(assets.screening -> 'flags') AS f "
+                  "WHERE assets.event_id = :e AND assets.deleted_at IS NULL "
+                  "AND json_typeof(assets.screening -> 'flags') = 'array' "
+                  "GROUP BY 1 ORDER BY 2 DESC",
+}
+
+
 def _moderation(session: Session, event_id: int, by_state: dict[str, int]) -> dict[str, Any]:
-    decided = session.execute(
-        select(Asset.created_at, Asset.moderated_at).where(
-            Asset.event_id == event_id, Asset.moderated_at.is_not(None),
-            Asset.guest_id.is_not(None))).all()
-    waits = sorted((m - c).total_seconds() for c, m in decided if m >= c)
-    flags: Counter[str] = Counter()
-    for (screening,) in session.execute(select(Asset.screening).where(
-            Asset.event_id == event_id, Asset.screening.is_not(None))):
-        for flag in (screening or {}).get("flags", []):
-            flags[str(flag.get("flag"))] += 1
+    """Counts by decision, the median wait for a decision on a guest upload, and what the
+    screening flagged (all computed in the database)."""
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite":
+        wait = (func.julianday(Asset.moderated_at) - func.julianday(Asset.created_at)) * 86400
+    else:
+        wait = func.extract("epoch", Asset.moderated_at - Asset.created_at)
+    decided = (Asset.event_id == event_id, Asset.moderated_at.is_not(None),
+               Asset.guest_id.is_not(None))
+    n = int(session.scalar(select(func.count()).select_from(Asset).where(*decided)) or 0)
+    median = None
+    if n:
+        median = session.scalar(select(wait).where(*decided).order_by(wait)
+                                .offset(n // 2).limit(1))
+    flags = {str(f): int(c) for f, c in session.execute(text(_FLAGS[dialect]),
+                                                         {"e": event_id})}
     return {"approved": int(by_state.get(APPROVED, 0)),
             "pending": int(by_state.get(PENDING_REVIEW, 0)),
             "rejected": int(by_state.get(REJECTED, 0)),
-            "median_decision_seconds": statistics.median(waits) if waits else None,
-            "flags": dict(flags.most_common())}
+            "median_decision_seconds": round(float(median), 1) if median is not None else None,
+            "flags": flags}
 
 
 def _sentiment(session: Session, event_id: int) -> dict[str, Any]:
@@ -325,28 +343,36 @@ def anomalies(session: Session, user_id: int | None, event_id: int) -> list[dict
 def _spikes(session: Session, scope: Scope, kind: str, noun: str, source: str
             ) -> list[dict[str, Any]]:
     prefix = "l:" if source == "link" else "i:"
-    hours: dict[tuple[Any, datetime], int] = {}
-    for who, hour, n in session.execute(
-            select(ActivitySource.source, ActivitySource.hour, ActivitySource.n).where(
-                ActivitySource.event_id == scope.id, ActivitySource.kind == kind,
-                ActivitySource.source.like(f"{prefix}%"))):
-        hours[(who[2:], datetime.fromtimestamp(int(hour) * 3600, UTC))] = int(n)
-    if not hours:
+    where = (ActivitySource.event_id == scope.id, ActivitySource.kind == kind,
+             ActivitySource.source.like(f"{prefix}%"))
+    # The median busy hour, from a histogram of the hourly counts (a few hundred rows).
+    histogram = sorted((int(n), int(c)) for n, c in session.execute(
+        select(ActivitySource.n, func.count()).where(*where).group_by(ActivitySource.n)))
+    total = sum(c for _, c in histogram)
+    if not total:
         return []
-    usual = statistics.median(hours.values())
+    seen, usual = 0, 0.0
+    for n, c in histogram:
+        seen += c
+        if seen * 2 >= total:
+            usual = float(n)
+            break
+    floor = max(SPIKE_MINIMUM, SPIKE_FACTOR * usual)
     labels = _link_labels(session, scope.id) if source == "link" else {}
     out = []
-    for (who, hour), n in hours.items():
-        if n >= SPIKE_MINIMUM and n >= SPIKE_FACTOR * usual:
-            name = (labels.get(int(who), f"link {who}") if source == "link"
-                    else f"address {who}")
-            local = hour.astimezone(scope.zone)
-            out.append({
-                "kind": noun, "source": source, "who": who if source == "ip" else int(who),
-                "hour": local.isoformat(), "count": n, "usual": usual,
-                "reason": f"{name}: {n} {noun} between {local:%H:%M} and "
-                          f"{(local + timedelta(hours=1)):%H:%M} on {local:%d %b}, "
-                          f"{n / usual:.0f} times the usual busy hour ({usual:g})"})
+    for who, hour, n in session.execute(
+            select(ActivitySource.source, ActivitySource.hour, ActivitySource.n)
+            .where(*where, ActivitySource.n >= floor)):
+        who, n = who[2:], int(n)
+        start = datetime.fromtimestamp(int(hour) * 3600, UTC)
+        name = labels.get(int(who), f"link {who}") if source == "link" else f"address {who}"
+        local = start.astimezone(scope.zone)
+        out.append({
+            "kind": noun, "source": source, "who": who if source == "ip" else int(who),
+            "hour": local.isoformat(), "count": n, "usual": usual,
+            "reason": f"{name}: {n} {noun} between {local:%H:%M} and "
+                      f"{(local + timedelta(hours=1)):%H:%M} on {local:%d %b}, "
+                      f"{n / usual:.0f} times the usual busy hour ({usual:g})"})
     return out
 
 
