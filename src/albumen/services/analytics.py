@@ -9,7 +9,6 @@ half-hour zones come out right on SQLite, which has no time zones, as on Postgre
 
 from __future__ import annotations
 
-import statistics
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
@@ -64,7 +63,9 @@ def _epoch_quantum(session: Session, column: Any) -> ColumnElement[Any]:
         seconds = cast(func.strftime("%s", column), Integer)
     else:
         seconds = cast(func.floor(func.extract("epoch", column)), Integer)
-    return (seconds / QUANTUM).label("q")
+    # A plain "/" of two integers: integer division on both databases (SQLAlchemy's own "/"
+    # would make it a float division, and every row its own group).
+    return seconds.op("/")(QUANTUM).label("q")
 
 
 def _instant(quantum: int) -> datetime:
@@ -312,15 +313,17 @@ def _moderation(session: Session, event_id: int, by_state: dict[str, int]) -> di
 
 
 def _sentiment(session: Session, event_id: int) -> dict[str, Any]:
-    scores = [s for (s,) in session.execute(
-        select(Comment.sentiment).join(Asset, Asset.id == Comment.asset_id)
+    score = Comment.sentiment
+    n, average, positive, negative = session.execute(
+        select(func.count(score), func.avg(score),
+               func.sum(cast(score >= POSITIVE, Integer)),
+               func.sum(cast(score <= NEGATIVE, Integer)))
+        .join(Asset, Asset.id == Comment.asset_id)
         .where(Asset.event_id == event_id, Comment.deleted_at.is_(None),
-               Comment.sentiment.is_not(None)))]
-    return {"comments": len(scores),
-            "average": round(statistics.fmean(scores), 4) if scores else None,
-            "positive": sum(s >= POSITIVE for s in scores),
-            "neutral": sum(NEGATIVE < s < POSITIVE for s in scores),
-            "negative": sum(s <= NEGATIVE for s in scores)}
+               score.is_not(None))).one()
+    n, positive, negative = int(n or 0), int(positive or 0), int(negative or 0)
+    return {"comments": n, "average": round(float(average), 4) if n else None,
+            "positive": positive, "neutral": n - positive - negative, "negative": negative}
 
 
 # --- anomalies ------------------------------------------------------------------------------

@@ -77,13 +77,12 @@ def highlights(session: Session, user_id: int | None, event_id: int, limit: int 
                ) -> list[Pick]:
     if user_id is not None:
         require_event(session, user_id, event_id, COHOST)
-    views = {int(a): int(n) for a, n in session.execute(
-        select(AssetEngagement.asset_id, AssetEngagement.views).where(
-            AssetEngagement.event_id == event_id, AssetEngagement.views > 0))}
+    viewed = AssetEngagement.event_id == event_id, AssetEngagement.views > 0
     likes = _counts(session, Reaction.asset_id, event_id)
     notes = _counts(session, Comment.asset_id, event_id, Comment.deleted_at.is_(None))
     # Candidates: the most viewed, the most liked, and (for quiet events) the first ones.
-    wanted = sorted(views, key=views.__getitem__, reverse=True)[:CANDIDATES]
+    wanted = list(session.scalars(select(AssetEngagement.asset_id).where(*viewed).order_by(
+        AssetEngagement.views.desc()).limit(CANDIDATES)))
     wanted += sorted(likes, key=likes.__getitem__, reverse=True)[:CANDIDATES // 4]
     shown = (Asset.event_id == event_id, Asset.moderation == APPROVED,
              Asset.state == ASSET_READY, Asset.deleted_at.is_(None))
@@ -98,6 +97,11 @@ def highlights(session: Session, user_id: int | None, event_id: int, limit: int 
             *shown, Asset.id.in_(unique[start:start + 900]))).all()
     if not assets:
         return []
+    views: dict[int, int] = {}
+    for start in range(0, len(unique), 900):
+        views.update((int(a), int(n)) for a, n in session.execute(
+            select(AssetEngagement.asset_id, AssetEngagement.views).where(
+                AssetEngagement.asset_id.in_(unique[start:start + 900]))))
     raw = {a.id: math.log1p(views.get(a.id, 0) + 3 * likes.get(a.id, 0)
                             + 2 * notes.get(a.id, 0)) for a in assets}
     top = max(raw.values()) or 1.0
@@ -115,16 +119,32 @@ def highlights(session: Session, user_id: int | None, event_id: int, limit: int 
         score = WEIGHTS["engagement"] * engaged + WEIGHTS["quality"] * quality
         scored.append((score, a, why + reasons))
     scored.sort(key=lambda s: (-s[0], s[1].id))
-    picked: list[tuple[float, Any, list[str]]] = []
-    while scored and len(picked) < limit:
-        best_i, best_value = 0, -math.inf
+    # Greedy: each step takes the best score less 0.8 x its likeness to what is already
+    # picked. A candidate's likeness only grows, so it is compared only with the picks made
+    # since it was last looked at, and the scan stops where even an unpenalised score cannot
+    # win (the scores are sorted).
+    penalty = [0.0] * len(scored)
+    compared = [0] * len(scored)
+    taken = [False] * len(scored)
+    picked: list[int] = []
+    while len(picked) < min(limit, len(scored)):
+        best_i, best_value = -1, -math.inf
         for i, (score, a, _) in enumerate(scored):
-            penalty = max((_similar(a, p[1]) for p in picked), default=0.0)
-            value = score - 0.8 * penalty
+            if score <= best_value:
+                break
+            if taken[i]:
+                continue
+            for j in picked[compared[i]:]:
+                penalty[i] = max(penalty[i], _similar(a, scored[j][1]))
+            compared[i] = len(picked)
+            value = score - 0.8 * penalty[i]
             if value > best_value:
                 best_i, best_value = i, value
-        picked.append(scored.pop(best_i))
-    return [Pick(a.id, round(score, 4), why) for score, a, why in picked]
+        if best_i < 0:
+            break
+        taken[best_i] = True
+        picked.append(best_i)
+    return [Pick(scored[i][1].id, round(scored[i][0], 4), scored[i][2]) for i in picked]
 
 
 def make_album(rt: Runtime, user_id: int, event_id: int, limit: int = 24,
