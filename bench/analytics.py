@@ -227,7 +227,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=ROOT / "bench-data" / "analytics.db")
     parser.add_argument("--regen", action="store_true")
     parser.add_argument("--reps", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=1500)
+    parser.add_argument("--requests", type=int, default=4000)
     args = parser.parse_args()
     data = args.db.parent / "analytics-data"
     if args.regen or not args.db.exists():
@@ -316,15 +316,15 @@ def _tracking(rt, n: int) -> None:
         results = {}
         for kind in ("preview", "thumbnail"):
             on, off = [], []
-            for block in range(10):
-                rt.settings.tracking = block % 2 == 0
-                url = f"/api/v1/assets/{1 + block}/{kind}"
-                ms = timed(lambda u=url: client.get(u), n // 10)
-                (on if rt.settings.tracking else off).extend(ms)
+            for i in range(n):  # on and off alternate request by request: same noise for both
+                rt.settings.tracking = i % 2 == 0
+                url = f"/api/v1/assets/{1 + i % 50}/{kind}"
+                (on if rt.settings.tracking else off).extend(timed(lambda u=url: client.get(u),
+                                                                   1))
             rt.settings.tracking = True
             results[kind] = (statistics.median(on), statistics.median(off))
         rt.tracker.flush()
-    print("\ntracking cost per request (median, interleaved blocks):")
+    print("\ntracking cost per request (median; on and off alternate request by request):")
     for kind, (on, off) in results.items():
         over = (on / off - 1) * 100
         print(f"  {kind:<10} on {on:.2f} ms, off {off:.2f} ms: {over:+.1f} % "
