@@ -446,6 +446,9 @@ def test_report_permissions_and_a_lost_worker(client: TestClient, rt: Runtime,
                        json={"kind": "contact_sheet", "event_id": eid}).status_code == 404
     assert client.post("/api/v1/reports", headers=stranger,
                        json={"kind": "contact_sheet"}).status_code == 422
+    # Ids beyond 64 bits are refused as input, not passed to the database (found by fuzzing).
+    assert client.post("/api/v1/reports", headers=party["host"],
+                       json={"kind": "event", "event_id": 2**70}).status_code == 422
     mine = client.post("/api/v1/reports", headers=party["host"],
                        json={"kind": "contact_sheet", "q": "maria"}).json()
     assert client.get(f"/api/v1/reports/{mine['id']}", headers=stranger).status_code == 404

@@ -12,7 +12,7 @@ from pydantic import BaseModel, Field
 
 from albumen.api.deps import ActorDep, AdminDep, PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
-from albumen.api.types import IdPath, IdQuery
+from albumen.api.types import Id, IdPath, IdQuery
 from albumen.services import analytics as svc
 from albumen.services import charts, exports, highlights, reports
 
@@ -145,8 +145,8 @@ def instance(_: AdminDep, session: SessionDep,
 
 class ReportIn(BaseModel):
     kind: Literal["event", "contact_sheet"]
-    event_id: int | None = Field(default=None, ge=1)
-    album_id: int | None = Field(default=None, ge=1)
+    event_id: Id | None = None
+    album_id: Id | None = None
     q: str | None = Field(default=None, max_length=2000)
 
 
