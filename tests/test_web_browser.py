@@ -311,6 +311,17 @@ def test_event_guest_upload_review_live_slideshow(server: str, browser: Any,
     guest.reload()
     guest.get_by_text("shared").first.wait_for()
     assert guest.locator("#g-gallery-grid .tile").count() == 1
+    # ...opens it, reacts and comments (the event lets guests talk).
+    guest.locator("#g-gallery-grid .tile a.open").first.click()
+    guest.locator("#g-talk").wait_for()
+    guest.click('#g-reactions [data-react="love"]')
+    wait_js(guest, "document.querySelector('#g-reactions [data-react=love]')"
+                   ".getAttribute('aria-pressed') === 'true'")
+    guest.fill("#g-comment", "Congratulations!")
+    guest.click("#g-comment-form button[type=submit]")
+    guest.locator("#g-comments li", has_text="Congratulations!").wait_for()
+    assert "Maria" in guest.inner_text("#g-comments")
+    shot(guest, "16-guest-lightbox")
     assert not errors and not screen_errors and not guest_errors, (
         errors, screen_errors, guest_errors)
     host.close()

@@ -57,7 +57,9 @@ function tile(asset, { badge = null, onRemove = null } = {}) {
     e.preventDefault();
     const box = $("g-lightbox");
     image(box.querySelector("img"), asset.links.preview);
+    box.dataset.asset = asset.id;
     box.showModal();
+    loadTalk(asset.id);
   });
   div.append(open);
   if (badge) {
@@ -78,6 +80,50 @@ function tile(asset, { badge = null, onRemove = null } = {}) {
   }
   return div;
 }
+
+// Reactions and comments in the lightbox, when the event lets guests talk.
+async function loadTalk(assetId) {
+  const talk = $("g-talk");
+  talk.hidden = !info?.can_comment;
+  if (talk.hidden) return;
+  $("g-talk-hint").textContent = info.guest ? "" : "Upload a photo or save your name to join in.";
+  try {
+    const [reactions, comments] = await Promise.all([
+      call("GET", `/assets/${assetId}/reactions`), call("GET", `/assets/${assetId}/comments`)]);
+    for (const btn of $("g-reactions").querySelectorAll("[data-react]")) {
+      btn.querySelector("b").textContent = reactions.counts[btn.dataset.react];
+      btn.setAttribute("aria-pressed", String(reactions.mine.includes(btn.dataset.react)));
+    }
+    $("g-comments").replaceChildren(...comments.map((c) => {
+      const li = document.createElement("li");
+      const who = document.createElement("strong");
+      who.textContent = c.author || "Someone";
+      li.append(who, document.createTextNode(` ${c.text}`));
+      return li;
+    }));
+  } catch (err) { $("g-talk-hint").textContent = err.message; }
+}
+
+$("g-reactions").addEventListener("click", async (e) => {
+  const btn = e.target.closest("[data-react]");
+  const assetId = $("g-lightbox").dataset.asset;
+  if (!btn || !assetId) return;
+  const on = btn.getAttribute("aria-pressed") !== "true";
+  try {
+    await call(on ? "PUT" : "DELETE", `/assets/${assetId}/reactions/${btn.dataset.react}`);
+    loadTalk(assetId);
+  } catch (err) { toast(err.message, true); }
+});
+
+$("g-comment-form").addEventListener("submit", async (e) => {
+  e.preventDefault();
+  const assetId = $("g-lightbox").dataset.asset;
+  try {
+    await call("POST", `/assets/${assetId}/comments`, { text: $("g-comment").value });
+    $("g-comment").value = "";
+    loadTalk(assetId);
+  } catch (err) { toast(err.message, true); }
+});
 
 const MODERATION = { pending: ["waiting for approval", "warn"], rejected: ["not shown", "bad"],
                      approved: ["shared", "ok"] };
