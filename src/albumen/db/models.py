@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
-    Date,
     Float,
     ForeignKey,
     Index,
     Integer,
-    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -341,64 +339,6 @@ class Stack(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-class AssetEmbedding(Base):
-    """An image embedding of an asset (CLIP), unit length, stored as little-endian float32,
-    with its sign bits (``code``) that the in-memory vector index scans."""
-
-    __tablename__ = "asset_embeddings"
-    __table_args__ = (Index("ix_asset_embeddings_model_created", "model", "created_at"),)
-
-    asset_id: Mapped[int] = mapped_column(
-        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
-    )
-    model: Mapped[str] = mapped_column(String(64), primary_key=True)
-    dim: Mapped[int] = mapped_column(Integer)
-    vector: Mapped[bytes] = mapped_column(LargeBinary)
-    code: Mapped[bytes | None] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class SearchDoc(Base):
-    """The searchable words of an asset (filename, title, description, keywords, tags, OCR
-    text, caption, place and people names), lower-cased without accents. A full-text index
-    covers ``body``: FTS5 on SQLite, a tsvector with a GIN index on PostgreSQL (migration
-    0008; neither is declared here)."""
-
-    __tablename__ = "search_docs"
-
-    asset_id: Mapped[int] = mapped_column(
-        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
-    )
-    body: Mapped[str] = mapped_column(Text)
-
-
-class TimelineCount(Base):
-    """Assets per month of local capture time, by owner, event and moderation state; kept by
-    database triggers on ``assets`` (migration 0008), so the timeline's bucket list reads a
-    few hundred rows instead of counting a million. 0 stands for "no owner" / "no event"."""
-
-    __tablename__ = "timeline_counts"
-
-    owner_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    event_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
-    moderation: Mapped[str] = mapped_column(String(16), primary_key=True)
-    month: Mapped[int] = mapped_column(Integer, primary_key=True)  # yyyymm
-    n: Mapped[int] = mapped_column(Integer, default=0)
-
-
-class SavedSearch(Base):
-    """A smart collection: a saved query that behaves like an album and updates itself."""
-
-    __tablename__ = "saved_searches"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(String(300))
-    query: Mapped[str] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
 class AssetText(Base):
     """A line of text found in a photo, with where it is and how sure the reader was."""
 
@@ -514,61 +454,6 @@ class AssetTag(Base):
     tag: Mapped[Tag] = relationship(lazy="joined")
 
 
-class Person(Base):
-    """Someone recognised in a user's photos: a cluster of faces, named or not."""
-
-    __tablename__ = "people"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    owner_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"), index=True
-    )
-    name: Mapped[str | None] = mapped_column(String(200))
-    birth_date: Mapped[date | None] = mapped_column(Date)
-    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
-    cover_face_id: Mapped[int | None] = mapped_column(
-        ForeignKey("faces.id", ondelete="SET NULL", use_alter=True)
-    )
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-# Who put a face where: the clustering ("auto") or a person ("user"); a user's decision (a
-# face assigned, moved, or removed as wrong) is never undone by re-clustering.
-AUTO, USER = "auto", "user"
-
-
-class Face(Base):
-    __tablename__ = "faces"
-    __table_args__ = (
-        Index("ix_faces_owner_person", "owner_id", "person_id"),
-        # A person's photos from the index alone (search intersects people here).
-        Index("ix_faces_person_asset", "person_id", "asset_id"),
-    )
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"), index=True)
-    # The asset's owner, kept here so clustering a library reads one table.
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    person_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL"), index=True
-    )
-    assigned_by: Mapped[str | None] = mapped_column(String(8))
-    # Box in relative coordinates of the upright image (0..1).
-    box_x: Mapped[float] = mapped_column(Float)
-    box_y: Mapped[float] = mapped_column(Float)
-    box_w: Mapped[float] = mapped_column(Float)
-    box_h: Mapped[float] = mapped_column(Float)
-    confidence: Mapped[float | None] = mapped_column(Float)
-    # Face size in pixels of the preview it was found in, and a sharpness score of the crop:
-    # the cover face of a person is the largest, sharpest one.
-    size_px: Mapped[int | None] = mapped_column(Integer)
-    sharpness: Mapped[float | None] = mapped_column(Float)
-    embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
-    crop_key: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class Worker(Base):
     """A live worker process; heartbeats let the CLI and reconciler see who is working."""
 
@@ -581,8 +466,8 @@ class Worker(Base):
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
-# The engagement tables live in their own module; importing them here registers them with the
-# metadata that Alembic and the tests use.
+# Tables kept in modules of their own; importing them here registers them with the metadata
+# that Alembic and the tests use, and keeps `from albumen.db.models import …` working.
 from albumen.db.engagement import (  # noqa: E402, F401
     Activity,
     ActivityActor,
@@ -592,4 +477,11 @@ from albumen.db.engagement import (  # noqa: E402, F401
     Comment,
     Reaction,
     Report,
+)
+from albumen.db.faces import AUTO, USER, Face, Person  # noqa: E402, F401
+from albumen.db.search_tables import (  # noqa: E402, F401
+    AssetEmbedding,
+    SavedSearch,
+    SearchDoc,
+    TimelineCount,
 )
