@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, field_validator
+from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MiB = 1024 * 1024
@@ -23,14 +23,34 @@ class Settings(BaseSettings):
         default=None, description="SQLAlchemy URL; default: SQLite in the data dir"
     )
     storage_url: str | None = Field(
-        default=None, description="file:///path (s3:// comes later); default: data dir"
+        default=None, description="file:///path or s3://bucket/prefix; default: data dir"
     )
     queue_url: str | None = Field(
-        default=None, description="sqlite:///path or redis://…; default: SQLite in the data dir"
-    )
+        default=None, description="sqlite:///path or redis://host:port/db; default: SQLite in "
+        "the data dir")
+    queue_prefix: str = Field(default="albumen",
+                              description="names the queues (PREFIX.media, PREFIX.ml), so "
+                                          "installations can share a Redis")
     queue_immediate: bool = Field(
         default=False, description="run jobs inline when queued (tests, debugging)"
     )
+
+    # S3-compatible storage (storage_url s3://bucket/prefix): AWS, MinIO, Ceph, R2...
+    s3_endpoint_url: str | None = Field(
+        default=None, description="e.g. http://127.0.0.1:9000 for MinIO; default: AWS")
+    s3_region: str | None = Field(default=None, description="default: boto3's (AWS_REGION…)")
+    s3_access_key_id: str | None = Field(
+        default=None, description="default: boto3's credential chain (env, profile, role)")
+    s3_secret_access_key: SecretStr | None = None
+    s3_addressing_style: Literal["auto", "path", "virtual"] = Field(
+        default="auto", description="auto: virtual-hosted on AWS, path with an endpoint URL")
+    s3_part_size: int = Field(default=16 * MiB, ge=5 * MiB,
+                              description="multipart upload above this size, in such parts")
+    s3_presign_downloads: bool = Field(
+        default=False, description="originals: redirect (307) to a pre-signed URL instead of "
+                                   "streaming them through albumen")
+    s3_presign_seconds: int = Field(default=300, ge=1, le=7 * 86400,
+                                    description="how long a pre-signed URL is valid")
 
     host: str = "127.0.0.1"
     port: int = 8000
@@ -43,7 +63,9 @@ class Settings(BaseSettings):
 
     # Workers and jobs
     in_process_workers: bool = True
-    workers: int = 2
+    workers: int = Field(default=2, ge=1, description="concurrent jobs per queue")
+    worker_queues: str = Field(default="media,ml",
+                               description="queues the in-process workers take jobs from")
     worker_type: Literal["thread", "process"] = "thread"
     job_lease_seconds: float = 300.0
     job_max_attempts: int = 3

@@ -55,18 +55,25 @@ def serve(
 
 @app.command()
 def worker(
-    workers: Annotated[int | None, typer.Option("--workers", "-w",
-                                                help="concurrent jobs")] = None,
+    concurrency: Annotated[int | None, typer.Option(
+        "--concurrency", "--workers", "-w", help="jobs at once on each queue")] = None,
+    queues: Annotated[str | None, typer.Option(
+        help="queues to take jobs from: media, ml or both (default: ALBUMEN_WORKER_QUEUES)")
+    ] = None,
     worker_type: Annotated[str, typer.Option(help="thread or process")] = "process",
 ) -> None:
     """Run a standalone worker until SIGINT/SIGTERM (finishes current jobs first)."""
-    from albumen.jobs.worker import WorkerHost
+    from albumen.jobs.worker import WorkerHost, parse_queues
 
     settings = get_settings()
     setup_logging(settings.log_level, settings.log_json)
+    try:
+        chosen = parse_queues(queues) if queues is not None else None
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--queues") from exc
     rt = get_runtime()
     rt.migrate()
-    WorkerHost(rt, workers or settings.workers, worker_type).run_forever()
+    WorkerHost(rt, concurrency or settings.workers, worker_type, chosen).run_forever()
 
 
 @app.command("import")
@@ -233,7 +240,9 @@ def status(as_json: JsonOpt = False) -> None:
     a = doc["assets"]
     console.print(f"assets: {a['total']} ({a['ready']} ready, {a['processing']} processing, "
                   f"{a['failed']} failed); {a['trashed']} in trash")
-    console.print(f"queue depth: {doc['queue']['depth']}; live workers: {doc['workers']['live']}")
+    per_queue = ", ".join(f"{name} {n}" for name, n in doc["queue"]["queues"].items())
+    console.print(f"queue depth: {doc['queue']['depth']} ({per_queue}); "
+                  f"live workers: {doc['workers']['live']}")
     for failure in doc["failures"]:
         console.print(f"[red]failed[/red] asset {failure['asset_id']} {failure['filename']}: "
                       f"{failure['reason']}")

@@ -1,49 +1,85 @@
-"""The job queue: Huey, on SQLite by default (Redis arrives with the scale-out work)."""
+"""The job queues: Huey on SQLite by default, on Redis when ``ALBUMEN_QUEUE_URL=redis://…``.
+
+Two named queues, so ML work can run on other machines:
+- ``media``: the core stages (metadata, derivatives, perceptual hash), the cheap enrichments
+  (bursts, places, dates) and PDF reports;
+- ``ml``: the stages that run a model (screening, faces, OCR, CLIP, captions).
+A job carries an asset id and its queue only; the stages' state is in the database. A worker
+that consumes both queues runs an asset's stages in one go; one that consumes only one queue
+hands the asset over when it reaches a stage of the other (services/processing.py).
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from huey import Huey, SqliteHuey
+from huey import Huey, RedisHuey, SqliteHuey
 
 from albumen.config import Settings
 from albumen.jobs import tasks
+from albumen.services.pipeline import QUEUES
+
+# Retries of a job that raised (a database that was busy, storage that was away): 5 s, 10 s,
+# 20 s. Stage failures that retrying cannot help are recorded in the database instead.
+RETRIES, RETRY_DELAY, RETRY_BACKOFF = 3, 5, 2.0
 
 
 class JobQueue:
-    """The queue and the tasks declared on it."""
+    """The queues and the tasks declared on them."""
 
-    def __init__(self, huey: Huey) -> None:
-        self.huey = huey
-        self._process_asset = huey.task(name="process_asset", retries=2, retry_delay=5)(
-            tasks.process_asset
-        )
-        self._build_report = huey.task(name="build_report")(tasks.build_report)
+    def __init__(self, hueys: dict[str, Huey]) -> None:
+        self.hueys = hueys
+        self.consuming: set[str] = set()  # the queues this process's workers take jobs from
+        self._process_asset = {
+            name: huey.task(name="process_asset", retries=RETRIES, retry_delay=RETRY_DELAY,
+                            retry_backoff=RETRY_BACKOFF)(tasks.process_asset)
+            for name, huey in hueys.items()
+        }
+        self._build_report = hueys["media"].task(
+            name="build_report", retries=RETRIES, retry_delay=RETRY_DELAY,
+            retry_backoff=RETRY_BACKOFF)(tasks.build_report)
+
+    @property
+    def immediate(self) -> bool:
+        return self.hueys["media"].immediate
+
+    def runs_here(self, queue: str) -> bool:
+        """Whether a job of ``queue`` would run in this process anyway (no hand-over needed)."""
+        return self.immediate or queue in self.consuming
 
     def enqueue_report(self, report_id: int) -> None:
         """Queue building a PDF report (its state is in the reports table)."""
         self._build_report(report_id)
 
-    def enqueue_asset(self, asset_id: int) -> None:
+    def enqueue_asset(self, asset_id: int, queue: str = "media") -> None:
         """Queue processing of an asset (run inline when the queue is in immediate mode)."""
-        self._process_asset(asset_id)
+        self._process_asset[queue](asset_id, queue)
+
+    def depths(self) -> dict[str, int]:
+        return {name: int(huey.pending_count()) for name, huey in self.hueys.items()}
 
     def depth(self) -> int:
-        return int(self.huey.pending_count())
+        return sum(self.depths().values())
 
     def check(self) -> None:
-        self.huey.pending_count()
+        self.depths()
 
 
 def make_queue(settings: Settings) -> JobQueue:
-    url = urlparse(settings.effective_queue_url)
-    if url.scheme != "sqlite":
-        raise ValueError(f"unsupported queue URL {settings.effective_queue_url!r} (sqlite://…)")
-    path = Path(unquote(url.path))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    huey = SqliteHuey(
-        "albumen", filename=str(path), results=False, immediate=settings.queue_immediate,
-        timeout=30,
-    )
-    return JobQueue(huey)
+    url = settings.effective_queue_url
+    scheme = urlparse(url).scheme
+    common = {"results": False, "immediate": settings.queue_immediate}
+    if scheme == "sqlite":
+        path = Path(unquote(urlparse(url).path))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        # One file, one table: Huey keeps each queue's messages apart by the queue's name.
+        return JobQueue({name: SqliteHuey(f"{settings.queue_prefix}.{name}", filename=str(path),
+                                          timeout=30, **common) for name in QUEUES})
+    if scheme in ("redis", "rediss", "unix"):
+        from redis import ConnectionPool
+
+        pool = ConnectionPool.from_url(url)
+        return JobQueue({name: RedisHuey(f"{settings.queue_prefix}.{name}", connection_pool=pool,
+                                         **common) for name in QUEUES})
+    raise ValueError(f"unsupported queue URL {url!r} (sqlite:///path or redis://host:port/db)")

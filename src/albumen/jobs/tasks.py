@@ -16,12 +16,12 @@ def build_report(report_id: int) -> str:
         context_id.reset(token)
 
 
-def process_asset(asset_id: int) -> str:
+def process_asset(asset_id: int, queue: str = "media") -> str:
     from albumen.runtime import get_runtime
     from albumen.services.processing import process_asset as run
 
     token = context_id.set(f"job:asset:{asset_id}")
     try:
-        return run(get_runtime(), asset_id)
+        return run(get_runtime(), asset_id, queue)
     finally:
         context_id.reset(token)

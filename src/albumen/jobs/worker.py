@@ -21,6 +21,7 @@ from albumen.db.base import utcnow
 from albumen.db.models import Worker
 from albumen.jobs.reconciler import reconcile
 from albumen.runtime import Runtime, set_runtime
+from albumen.services.pipeline import QUEUES
 from albumen.services.stages import warm_up
 
 log = logging.getLogger(__name__)
@@ -33,31 +34,49 @@ class _EmbeddedConsumer(Consumer):
         pass
 
 
+def parse_queues(text: str) -> tuple[str, ...]:
+    """``media,ml`` -> ("media", "ml"); an unknown name is an error naming it."""
+    wanted = tuple(dict.fromkeys(q.strip() for q in text.split(",") if q.strip()))
+    unknown = [q for q in wanted if q not in QUEUES]
+    if unknown or not wanted:
+        raise ValueError(f"unknown queue(s) {unknown or [text]}; known: {', '.join(QUEUES)}")
+    return wanted
+
+
 class WorkerHost:
-    def __init__(self, rt: Runtime, workers: int, worker_type: str = "thread") -> None:
+    """Consumers for the chosen queues (``concurrency`` jobs at once on each), the heartbeat,
+    the reconciler and the periodic maintenance."""
+
+    def __init__(self, rt: Runtime, workers: int, worker_type: str = "thread",
+                 queues: tuple[str, ...] | None = None) -> None:
         self.rt = rt
         self.workers = workers
         self.worker_type = worker_type
+        self.queues = queues or parse_queues(rt.settings.worker_queues)
         self.id = f"{socket.gethostname()}-{os.getpid()}-{uuid.uuid4().hex[:6]}"
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
-        self._consumer: Consumer | None = None
+        self._consumers: list[Consumer] = []
 
     def start(self) -> None:
         set_runtime(self.rt)  # tasks (and forked worker processes) find the runtime here
         warm_up()
         with self.rt.transaction() as session:
             session.add(Worker(id=self.id, hostname=socket.gethostname(), pid=os.getpid()))
-        self._consumer = _EmbeddedConsumer(
-            self.rt.queue.huey, workers=self.workers, worker_type=self.worker_type,
-            periodic=False, initial_delay=0.05, max_delay=1.0, backoff=1.3,
-            check_worker_health=True,
-        )
-        self._consumer.start()
+        self.rt.queue.consuming.update(self.queues)  # before forking: the children see it
+        for name in self.queues:
+            consumer = _EmbeddedConsumer(
+                self.rt.queue.hueys[name], workers=self.workers, worker_type=self.worker_type,
+                periodic=False, initial_delay=0.05, max_delay=1.0, backoff=1.3,
+                check_worker_health=True,
+            )
+            consumer.start()
+            self._consumers.append(consumer)
         self._thread = threading.Thread(target=self._housekeeping, name="albumen-housekeeping",
                                         daemon=True)
         self._thread.start()
-        log.info("worker %s started: %d %s worker(s)", self.id, self.workers, self.worker_type)
+        log.info("worker %s started: %d %s worker(s) on each of %s", self.id, self.workers,
+                 self.worker_type, ", ".join(self.queues))
 
     def _housekeeping(self) -> None:
         settings = self.rt.settings
@@ -78,10 +97,10 @@ class WorkerHost:
                     recluster_all(self.rt)
                     next_recluster = elapsed + settings.face_recluster_interval_seconds
                 self._heartbeat()
-                if self._consumer is not None:
+                for consumer in self._consumers:
                     # Huey checks this in Consumer.run(), which an embedded host does not call:
                     # a worker process killed by the OOM killer or a codec crash is replaced.
-                    self._consumer.check_worker_health()
+                    consumer.check_worker_health()
             except Exception:
                 log.exception("housekeeping failed; will try again")
             self._stop.wait(tick)
@@ -98,9 +117,10 @@ class WorkerHost:
 
     def stop(self, graceful: bool = True) -> None:
         self._stop.set()
-        if self._consumer is not None:
-            self._consumer.stop(graceful=graceful)
-            self._consumer = None
+        for consumer in self._consumers:
+            consumer.stop(graceful=graceful)
+        self._consumers.clear()
+        self.rt.queue.consuming.difference_update(self.queues)
         if self._thread is not None:
             self._thread.join(timeout=5)
         with self.rt.transaction() as session:

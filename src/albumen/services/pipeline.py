@@ -16,6 +16,13 @@ CORE = ("metadata", "derivatives", "phash")
 ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "dates", "clip", "captions")
 ALL = CORE + ENRICHMENTS
 ORDER = {name: i for i, name in enumerate(ALL)}
+# The job queues (jobs/queue.py) and the stages each one runs: ML workers can live elsewhere.
+QUEUES = ("media", "ml")
+ML_STAGES = frozenset({"screening", "faces", "ocr", "clip", "captions"})
+
+
+def queue_for(stage: str) -> str:
+    return "ml" if stage in ML_STAGES else "media"
 
 
 def stages_for(settings: Settings) -> tuple[str, ...]:

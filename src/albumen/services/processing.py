@@ -26,7 +26,7 @@ from albumen.db.models import (
 )
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
-from albumen.services.pipeline import ALL, CORE, ORDER
+from albumen.services.pipeline import ALL, CORE, ORDER, queue_for
 from albumen.services.search import text_index
 from albumen.services.stages import MODEL_STAGES, STAGE_FUNCTIONS
 
@@ -37,18 +37,35 @@ class RetryableStageError(Exception):
     """A stage failed for a reason that may pass (I/O, database busy); the queue retries it."""
 
 
-def process_asset(rt: Runtime, asset_id: int) -> str:
+def process_asset(rt: Runtime, asset_id: int, queue: str = "media") -> str:
     """Run every stage of an asset that is not done yet, in order. Returns the asset state.
 
     A stage another worker is running (alone, or in a batch with other photos) is skipped
-    here; that worker queues the asset again when it is done with it.
+    here; that worker queues the asset again when it is done with it. A pending stage of the
+    other queue, when no worker of this process takes that queue, ends the job here: the asset
+    is handed over to that queue (its later stages may depend on that one, e.g. dates on faces).
     """
     for stage in ALL:  # stages without a row for this asset are simply not claimed
+        owner = queue_for(stage)
+        if owner != queue and not rt.queue.runs_here(owner):
+            if _waiting(rt, asset_id, stage):
+                rt.queue.enqueue_asset(asset_id, owner)
+                return refresh_asset_state(rt, asset_id)
+            continue
         if stage in MODEL_STAGES and rt.settings.ml_batch_size > 1:
             run_model_stage_batch(rt, asset_id, stage)
         else:
             run_stage(rt, asset_id, stage)
     return refresh_asset_state(rt, asset_id)
+
+
+def _waiting(rt: Runtime, asset_id: int, stage: str) -> bool:
+    """Whether the stage is still to run (pending, or its worker's lease ran out)."""
+    with rt.session() as session:
+        row = session.get(AssetStage, (asset_id, stage))
+        return row is not None and (row.state == PENDING or (
+            row.state == RUNNING and row.lease_until is not None
+            and row.lease_until < utcnow()))
 
 
 def _claim(rt: Runtime, asset_id: int, stage: str) -> bool:
@@ -152,7 +169,7 @@ def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> None:
             _settle(rt, member, stage, exc)
     for member in batch[1:]:  # their own jobs may have passed this stage already: go on
         refresh_asset_state(rt, member)
-        rt.queue.enqueue_asset(member)
+        rt.queue.enqueue_asset(member, queue_for(stage))
 
 
 def _settle(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
@@ -160,7 +177,7 @@ def _settle(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
     try:
         _retry_or_fail(rt, asset_id, stage, exc)
     except RetryableStageError:
-        rt.queue.enqueue_asset(asset_id)
+        rt.queue.enqueue_asset(asset_id, queue_for(stage))
 
 
 def _fail(rt: Runtime, asset_id: int, stage: str, reason: str) -> None:

@@ -47,11 +47,12 @@ def processing_status(rt: Runtime, failure_limit: int = 50,
             failed_query = failed_query.join(Asset, Asset.id == AssetStage.asset_id).where(*mine)
         failed_stages = session.scalar(failed_query)
     counts = {state: int(by_state.get(state, 0)) for state in ("processing", "ready", "failed")}
+    depths = rt.queue.depths()
     return {
         "assets": {**counts, "total": sum(counts.values()), "trashed": int(trashed or 0)},
         "stages": stages,
         "failed_stages": int(failed_stages or 0),
-        "queue": {"depth": rt.queue.depth()},
+        "queue": {"depth": sum(depths.values()), "queues": depths},
         "workers": {"live": live_workers(rt)},
         "failures": [
             {"asset_id": r.id, "filename": r.original_filename, "reason": r.failure_reason}
