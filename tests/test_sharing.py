@@ -293,10 +293,13 @@ def test_quota_and_rejected_uploads_are_purged(client: TestClient, rt: Runtime) 
     client.post(f"/api/v1/events/{event['id']}/moderation", headers=host,
                 json={"asset_ids": [asset_id], "decision": "reject"})
     from albumen.db.models import Asset
-    from albumen.services.events import purge_rejected
+    from albumen.services.maintenance import purge_rejected
 
-    assert purge_rejected(rt, older_than=timedelta(days=1)) == 0  # not old enough
-    assert purge_rejected(rt, now=utcnow() + timedelta(days=31)) == 1
+    assert purge_rejected(rt, older_than=timedelta(days=1)).count == 0  # not old enough
+    later = utcnow() + timedelta(days=31)
+    assert [i["asset_id"] for i in purge_rejected(rt, dry_run=True, now=later).items] == [
+        asset_id]
+    assert purge_rejected(rt, now=later).count == 1
     with rt.session() as session:
         asset = session.get(Asset, asset_id)
         assert asset is not None and asset.purged_at is not None  # the record stays
@@ -366,9 +369,9 @@ def test_purging_a_rejected_copy_keeps_shared_bytes(client: TestClient, rt: Runt
     assert a["status"] == b["status"] == "created" and a["asset"]["id"] != b["asset"]["id"]
     client.post(f"/api/v1/events/{ev_a}/moderation", headers=host,
                 json={"asset_ids": [a["asset"]["id"]], "decision": "reject"})
-    from albumen.services.events import purge_rejected
+    from albumen.services.maintenance import purge_rejected
 
-    assert purge_rejected(rt, now=utcnow() + timedelta(days=365)) == 1
+    assert purge_rejected(rt, now=utcnow() + timedelta(days=365)).count == 1
     kept = client.get(f"/api/v1/assets/{b['asset']['id']}/original", headers=host)
     assert kept.status_code == 200 and kept.content == data
 
@@ -449,3 +452,23 @@ def test_guest_cookie_remembers_the_guest(client: TestClient) -> None:
     assert client.get(url, headers=anon).json()["guest"]["uploads"] == 1
     client.cookies.clear()  # another phone: sees nothing (the link does not allow viewing)
     assert client.get(f"{url}/assets", headers=anon).json()["items"] == []
+
+
+def test_guest_preview_is_the_preview_not_the_original(client: TestClient) -> None:
+    """Regression: the guest preview served the original (bypassing can_download and
+    carrying the GPS position) since the engagement change."""
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host, json={"title": "Dunes"}).json()
+    data = _gps_jpeg(91)
+    asset = client.post("/api/v1/assets", headers=host, params={"event_id": event["id"]},
+                        files={"file": ("d.jpg", data)}).json()["asset"]
+    client.cookies.clear()
+    anon = {"Authorization": ""}
+    for strip in (False, True):
+        link = client.post(f"/api/v1/events/{event['id']}/links", headers=host, json={
+            "can_view": True, "can_download": False, "strip_location": strip}).json()
+        url = f"/api/v1/share/{link['token']}/assets/{asset['id']}"
+        preview = client.get(f"{url}/preview", headers=anon)
+        assert preview.status_code == 200 and preview.content != data
+        assert not has_location(preview.content)
+        assert client.get(f"{url}/original", headers=anon).status_code == 403

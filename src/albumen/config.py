@@ -72,8 +72,19 @@ class Settings(BaseSettings):
     reconcile_interval_seconds: float = 60.0
     worker_heartbeat_seconds: float = 10.0
     maintenance_interval_seconds: float = Field(
-        default=3600.0, description="how often workers run clean-up (purge rejected uploads)"
-    )
+        default=3600.0, description="how often workers run the maintenance tasks")
+    maintenance_tasks: str = Field(
+        default="trash,rejected,links,retries,activity",
+        description="comma-separated: trash, rejected, links, retries, activity "
+                    "(empty: none)")
+    trash_days: int = Field(default=30, ge=0,
+                            description="trashed photos are deleted for good after this "
+                                        "(0: kept until emptied by hand)")
+    retry_failed_minutes: float = Field(
+        default=60.0, gt=0, description="failures that may pass are retried after this, "
+                                        "then 4x, 16x... as long")
+    retry_failed_limit: int = Field(default=4, ge=0,
+                                    description="rounds of automatic retries (0: none)")
 
     # Accounts and sharing
     access_token_minutes: int = 60

@@ -16,6 +16,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     true,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -374,7 +375,8 @@ class AssetStage(Base):
     """Processing state of one stage of one asset; the reconciler re-queues from here."""
 
     __tablename__ = "asset_stages"
-    __table_args__ = (Index("ix_asset_stages_state_lease", "state", "lease_until"),)
+    __table_args__ = (Index("ix_asset_stages_state_lease", "state", "lease_until"),
+                      Index("ix_asset_stages_state_finished", "state", "finished_at"))
 
     asset_id: Mapped[int] = mapped_column(
         ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True
@@ -387,6 +389,10 @@ class AssetStage(Base):
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A failure that may pass (the worker died, the database or storage was away), which
+    # maintenance retries later with a growing delay; auto_retries counts those rounds.
+    transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    auto_retries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     asset: Mapped[Asset] = relationship(back_populates="stages")
 

@@ -45,7 +45,7 @@ def reconcile(rt: Runtime) -> int:
         session.execute(
             update(AssetStage)
             .where(expired, AssetStage.attempts >= max_attempts)
-            .values(state=FAILED, lease_until=None, finished_at=now,
+            .values(state=FAILED, lease_until=None, finished_at=now, transient=True,
                     error=f"worker stopped during processing {max_attempts} times; giving up")
         )
         session.execute(

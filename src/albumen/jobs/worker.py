@@ -139,17 +139,10 @@ class WorkerHost:
 
 
 def maintenance(rt: Runtime) -> None:
-    """Periodic clean-up: originals of rejected guest uploads past their retention period,
-    activity past its retention period."""
-    from albumen.services import activity
-    from albumen.services.events import purge_rejected
+    """The periodic maintenance tasks (services/maintenance.py), as configured."""
+    from albumen.services import maintenance as tasks
 
-    purged = purge_rejected(rt)
-    if purged:
-        log.info("maintenance: purged %d rejected upload(s)", purged)
-    forgotten = activity.purge(rt)
-    if forgotten:
-        log.info("maintenance: deleted %d activity row(s) past retention", forgotten)
+    tasks.run(rt)
 
 
 def recluster_all(rt: Runtime) -> None:

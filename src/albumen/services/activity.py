@@ -16,7 +16,7 @@ from collections import Counter
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, delete, insert
+from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
@@ -123,12 +123,25 @@ def record(rt: Runtime, kind: str, **fields: Any) -> None:
     rt.tracker.record(kind, **fields)
 
 
+def retention_cutoff(rt: Runtime, now: datetime | None = None) -> datetime | None:
+    """Activity before this is past retention (None: kept for ever)."""
+    days = rt.settings.activity_retention_days
+    return (now or utcnow()) - timedelta(days=days) if days else None
+
+
+def due(rt: Runtime, cutoff: datetime) -> tuple[int, datetime | None]:
+    """How many activity rows are older than ``cutoff``, and the oldest one's time."""
+    with rt.session() as session:
+        count, oldest = session.execute(
+            select(func.count(), func.min(Activity.at)).where(Activity.at < cutoff)).one()
+    return int(count or 0), oldest
+
+
 def purge(rt: Runtime, now: datetime | None = None) -> int:
     """Forget activity older than the retention setting; returns how many rows went."""
-    days = rt.settings.activity_retention_days
-    if not days:
+    cutoff = retention_cutoff(rt, now)
+    if cutoff is None:
         return 0
-    cutoff = (now or utcnow()) - timedelta(days=days)
     with rt.transaction() as session:
         return session.execute(delete(Activity).where(Activity.at < cutoff)).rowcount or 0
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
@@ -20,7 +20,6 @@ from albumen.db.models import (
     PENDING_REVIEW,
     REJECTED,
     Asset,
-    Derivative,
     Event,
     EventMember,
     User,
@@ -220,56 +219,3 @@ def showable_photos(session: Session, user_id: int, event_id: int, limit: int = 
         .order_by(Asset.sort_at.desc(), Asset.id.desc()).limit(limit)))
 
 
-def _live_copies(rt: Runtime, sha: str) -> int:
-    with rt.session() as session:
-        return session.scalar(select(func.count()).select_from(Asset).where(
-            Asset.sha256 == sha, Asset.purged_at.is_(None))) or 0
-
-
-def _remove_original(rt: Runtime, sha: str, key: str) -> None:
-    """Delete a content-addressed original no asset needs any more. It is moved aside first
-    and the references checked again, so an upload of the same bytes arriving meanwhile keeps
-    its file (ingest re-commits it if it finds it gone)."""
-    aside = f"purging/{sha}"
-    if not rt.storage.move(key, aside):
-        return
-    if _live_copies(rt, sha) and not rt.storage.exists(key):
-        rt.storage.move(aside, key)
-    else:
-        rt.storage.delete(aside)
-
-
-def purge_rejected(rt: Runtime, older_than: timedelta | None = None,
-                   now: datetime | None = None) -> int:
-    """Remove the originals and derivatives of uploads rejected longer ago than the retention
-    period; the asset record (who, when, why) is kept. Returns the number purged."""
-    now = now or utcnow()
-    cutoff = now - (older_than or timedelta(days=rt.settings.rejected_retention_days))
-    with rt.session() as session:
-        due = session.scalars(select(Asset).where(
-            Asset.moderation == REJECTED, Asset.moderated_at <= cutoff,
-            Asset.purged_at.is_(None))).all()
-        work = [(a.id, a.sha256, a.storage_key, [d.storage_key for d in a.derivatives])
-                for a in due]
-    purged = 0
-    for asset_id, sha, key, derivative_keys in work:
-        with rt.transaction() as session:
-            # Claimed with a conditional UPDATE: two workers never purge the same asset.
-            claimed = session.execute(
-                update(Asset).where(Asset.id == asset_id, Asset.purged_at.is_(None),
-                                    Asset.moderation == REJECTED)
-                .values(purged_at=now)).rowcount
-            if not claimed:
-                continue
-            session.execute(delete(Derivative).where(Derivative.asset_id == asset_id))
-            shared = session.scalar(select(func.count()).select_from(Asset).where(
-                Asset.sha256 == sha, Asset.id != asset_id, Asset.purged_at.is_(None)))
-            audit.record(session, audit.SYSTEM, "moderation.purge", "asset", asset_id)
-        # Files go after the commit: a crash in between leaves an orphan file, never a record
-        # pointing at nothing. Originals shared with another asset stay.
-        for derivative_key in derivative_keys:
-            rt.storage.delete(derivative_key)
-        if not shared:
-            _remove_original(rt, sha, key)
-        purged += 1
-    return purged

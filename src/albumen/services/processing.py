@@ -180,13 +180,16 @@ def _settle(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
         rt.queue.enqueue_asset(asset_id, queue_for(stage))
 
 
-def _fail(rt: Runtime, asset_id: int, stage: str, reason: str) -> None:
+def _fail(rt: Runtime, asset_id: int, stage: str, reason: str, transient: bool = False) -> None:
+    """Give up on a stage: a verdict on the file, or (``transient``) a failure that may pass,
+    which scheduled maintenance retries later (services/maintenance.py)."""
     log.warning("asset %s: %s failed: %s", asset_id, stage, reason)
     with rt.transaction() as session:
         row = session.get(AssetStage, (asset_id, stage))
         if row is not None:
             row.state, row.error, row.finished_at, row.lease_until = (
                 FAILED, reason, utcnow(), None)
+            row.transient = transient
 
 
 def _retry_or_fail(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
@@ -196,7 +199,8 @@ def _retry_or_fail(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> No
         attempts = row.attempts if row is not None else 0
     if attempts >= rt.settings.job_max_attempts:
         log.exception("asset %s: %s failed after %s attempts", asset_id, stage, attempts)
-        _fail(rt, asset_id, stage, f"failed after {attempts} attempts: {reason}")
+        _fail(rt, asset_id, stage, f"failed after {attempts} attempts: {reason}",
+              transient=True)
         return
     with rt.transaction() as session:
         session.execute(
@@ -252,7 +256,8 @@ def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | N
             added += session.execute(insert(AssetStage).from_select(
                 ["asset_id", "stage", "state", "attempts"], missing)).rowcount or 0
         query = update(AssetStage).values(
-            state=PENDING, attempts=0, error=None, lease_until=None, queued_at=None
+            state=PENDING, attempts=0, error=None, lease_until=None, queued_at=None,
+            transient=False, auto_retries=0,
         )
         if asset_ids is not None:
             query = query.where(AssetStage.asset_id.in_(asset_ids))

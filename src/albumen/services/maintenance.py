@@ -1,0 +1,288 @@
+"""Scheduled maintenance: the clean-up that keeps an installation tidy over years.
+
+Each task finds what is due and, unless ``dry_run``, changes it; either way it returns the
+items it found, so ``albumen maintenance TASK --dry-run`` lists exactly what a real run would
+change. Workers run every enabled task periodically (``ALBUMEN_MAINTENANCE_TASKS``); every
+change is claimed with a conditional UPDATE or DELETE, so two workers never do it twice, and a
+file is only removed after the database stopped referring to it (a crash in between leaves an
+orphan file, which the ``orphans`` task removes, never a record pointing at nothing).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, func, select, update
+
+from albumen.db.base import utcnow
+from albumen.db.models import (
+    ASSET_PROCESSING,
+    FAILED,
+    PENDING,
+    REJECTED,
+    Asset,
+    AssetStage,
+    AuthSession,
+    Derivative,
+    Face,
+    ShareLink,
+)
+from albumen.runtime import Runtime
+from albumen.services import audit
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class TaskResult:
+    task: str
+    dry_run: bool
+    items: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.items)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"task": self.task, "dry_run": self.dry_run, "count": self.count,
+                "items": self.items}
+
+
+# --- originals ------------------------------------------------------------------------------
+
+def live_copies(rt: Runtime, sha: str) -> int:
+    with rt.session() as session:
+        return session.scalar(select(func.count()).select_from(Asset).where(
+            Asset.sha256 == sha, Asset.purged_at.is_(None))) or 0
+
+
+def remove_original(rt: Runtime, sha: str, key: str) -> None:
+    """Delete a content-addressed original no asset needs any more. It is moved aside first
+    and the references checked again, so an upload of the same bytes arriving meanwhile keeps
+    its file (ingest re-commits it if it finds it gone)."""
+    aside = f"purging/{sha}"
+    if not rt.storage.move(key, aside):
+        return
+    if live_copies(rt, sha) and not rt.storage.exists(key):
+        rt.storage.move(aside, key)
+    else:
+        rt.storage.delete(aside)
+
+
+def _delete_files(rt: Runtime, keys: list[str]) -> None:
+    for key in keys:
+        rt.storage.delete(key)  # a missing file is no error
+
+
+# --- tasks ----------------------------------------------------------------------------------
+
+def purge_trash(rt: Runtime, dry_run: bool = False, now: datetime | None = None) -> TaskResult:
+    """Delete for good what has been in the trash longer than ALBUMEN_TRASH_DAYS: the asset,
+    everything derived from it, and its original unless another asset has the same bytes."""
+    result = TaskResult("trash", dry_run)
+    days = rt.settings.trash_days
+    if not days:
+        return result
+    cutoff = (now or utcnow()) - timedelta(days=days)
+    with rt.session() as session:
+        due = session.execute(
+            select(Asset.id, Asset.original_filename, Asset.deleted_at, Asset.size)
+            .where(Asset.deleted_at.is_not(None), Asset.deleted_at <= cutoff)
+            .order_by(Asset.id)).all()
+    for asset_id, filename, trashed_at, size in due:
+        item = {"asset_id": asset_id, "filename": filename,
+                "trashed_at": trashed_at.isoformat(), "bytes": size}
+        if dry_run or _purge_trashed(rt, asset_id, cutoff):
+            result.items.append(item)
+    return result
+
+
+def _purge_trashed(rt: Runtime, asset_id: int, cutoff: datetime) -> bool:
+    with rt.transaction() as session:
+        asset = session.get(Asset, asset_id)
+        if asset is None:
+            return False
+        files = [d.storage_key for d in asset.derivatives]
+        files += [key for key in session.scalars(
+            select(Face.crop_key).where(Face.asset_id == asset_id)) if key]
+        sha, key = asset.sha256, asset.storage_key
+        # Conditional: a restore that came in meanwhile wins.
+        gone = session.execute(delete(Asset).where(
+            Asset.id == asset_id, Asset.deleted_at.is_not(None),
+            Asset.deleted_at <= cutoff)).rowcount
+        if not gone:
+            return False
+        audit.record(session, audit.SYSTEM, "asset.purge", "asset", asset_id)
+    _delete_files(rt, files)
+    if not live_copies(rt, sha):
+        remove_original(rt, sha, key)
+    return True
+
+
+def purge_rejected(rt: Runtime, dry_run: bool = False, now: datetime | None = None,
+                   older_than: timedelta | None = None) -> TaskResult:
+    """Remove the originals and derivatives of guest uploads rejected longer ago than
+    ALBUMEN_REJECTED_RETENTION_DAYS; the asset record (who, when, why) is kept."""
+    result = TaskResult("rejected", dry_run)
+    now = now or utcnow()
+    cutoff = now - (older_than or timedelta(days=rt.settings.rejected_retention_days))
+    with rt.session() as session:
+        due = session.scalars(select(Asset).where(
+            Asset.moderation == REJECTED, Asset.moderated_at <= cutoff,
+            Asset.purged_at.is_(None)).order_by(Asset.id)).all()
+        work = [(a.id, a.original_filename, a.sha256, a.storage_key,
+                 [d.storage_key for d in a.derivatives]) for a in due]
+    for asset_id, filename, sha, key, derivative_keys in work:
+        item = {"asset_id": asset_id, "filename": filename}
+        if dry_run:
+            result.items.append(item)
+            continue
+        with rt.transaction() as session:
+            claimed = session.execute(
+                update(Asset).where(Asset.id == asset_id, Asset.purged_at.is_(None),
+                                    Asset.moderation == REJECTED)
+                .values(purged_at=now)).rowcount
+            if not claimed:
+                continue
+            session.execute(delete(Derivative).where(Derivative.asset_id == asset_id))
+            audit.record(session, audit.SYSTEM, "moderation.purge", "asset", asset_id)
+        _delete_files(rt, derivative_keys)
+        if not live_copies(rt, sha):
+            remove_original(rt, sha, key)
+        result.items.append(item)
+    return result
+
+
+def expire_links(rt: Runtime, dry_run: bool = False, now: datetime | None = None) -> TaskResult:
+    """Share links past their expiry become revoked (their guests' sessions end with them),
+    and logins past their expiry are deleted."""
+    result = TaskResult("links", dry_run)
+    now = now or utcnow()
+    with rt.transaction() as session:
+        links = session.execute(
+            select(ShareLink.id, ShareLink.label, ShareLink.event_id, ShareLink.album_id,
+                   ShareLink.expires_at)
+            .where(ShareLink.revoked_at.is_(None), ShareLink.expires_at.is_not(None),
+                   ShareLink.expires_at <= now).order_by(ShareLink.id)).all()
+        result.items += [{"link_id": i, "label": label, "event_id": event, "album_id": album,
+                          "expired_at": at.isoformat()} for i, label, event, album, at in links]
+        logins = session.execute(select(AuthSession.id, AuthSession.user_id, AuthSession.kind)
+                                 .where(AuthSession.expires_at <= now)
+                                 .order_by(AuthSession.id)).all()
+        result.items += [{"session_id": i, "user_id": user, "kind": kind}
+                         for i, user, kind in logins]
+        if dry_run:
+            session.rollback()
+            return result
+        for link_id, *_ in links:
+            session.execute(update(ShareLink).where(
+                ShareLink.id == link_id, ShareLink.revoked_at.is_(None))
+                .values(revoked_at=ShareLink.expires_at))
+            audit.record(session, audit.SYSTEM, "link.expire", "share_link", link_id)
+        if logins:
+            session.execute(delete(AuthSession).where(
+                AuthSession.id.in_([i for i, *_ in logins])))
+    return result
+
+
+def retry_failed(rt: Runtime, dry_run: bool = False, now: datetime | None = None) -> TaskResult:
+    """Stages that failed for a reason that may pass (a worker that died, a database or
+    storage that was away) run again after ALBUMEN_RETRY_FAILED_MINUTES, then 4x, 16x...
+    that long, at most ALBUMEN_RETRY_FAILED_LIMIT times. A verdict on the file (corrupt,
+    unsupported) is never retried by itself: `albumen reprocess --failed` does that."""
+    result = TaskResult("retries", dry_run)
+    settings = rt.settings
+    if not settings.retry_failed_limit:
+        return result
+    now = now or utcnow()
+    base = timedelta(minutes=settings.retry_failed_minutes)
+    with rt.session() as session:
+        rows = session.execute(
+            select(AssetStage.asset_id, AssetStage.stage, AssetStage.auto_retries,
+                   AssetStage.finished_at, AssetStage.error)
+            .join(Asset, Asset.id == AssetStage.asset_id)
+            .where(AssetStage.state == FAILED, AssetStage.transient.is_(True),
+                   AssetStage.auto_retries < settings.retry_failed_limit,
+                   Asset.deleted_at.is_(None))
+            .order_by(AssetStage.finished_at)).all()
+    for asset_id, stage, rounds, finished, error in rows:
+        if finished is not None and finished > now - base * 4 ** rounds:
+            continue  # not yet: the delay grows with each round
+        item = {"asset_id": asset_id, "stage": stage, "round": rounds + 1, "error": error}
+        if dry_run:
+            result.items.append(item)
+            continue
+        with rt.transaction() as session:
+            claimed = session.execute(
+                update(AssetStage).where(
+                    AssetStage.asset_id == asset_id, AssetStage.stage == stage,
+                    AssetStage.state == FAILED, AssetStage.auto_retries == rounds)
+                .values(state=PENDING, attempts=0, lease_until=None, queued_at=None,
+                        auto_retries=rounds + 1)).rowcount
+            if not claimed:
+                continue
+            session.execute(update(Asset).where(Asset.id == asset_id)
+                            .values(state=ASSET_PROCESSING, failure_reason=None))
+        rt.queue.enqueue_asset(asset_id)
+        result.items.append(item)
+    return result
+
+
+def purge_activity(rt: Runtime, dry_run: bool = False,
+                   now: datetime | None = None) -> TaskResult:
+    """Activity (views, downloads...) older than ALBUMEN_ACTIVITY_RETENTION_DAYS is deleted;
+    the analytics rollups keep their counts."""
+    from albumen.services import activity
+
+    result = TaskResult("activity", dry_run)
+    cutoff = activity.retention_cutoff(rt, now)
+    if cutoff is None:
+        return result
+    if dry_run:
+        count, oldest = activity.due(rt, cutoff)
+        if count:
+            result.items.append({"rows": count, "older_than": cutoff.isoformat(),
+                                 "oldest": oldest.isoformat() if oldest else None})
+        return result
+    rows = activity.purge(rt, now)
+    if rows:
+        result.items.append({"rows": rows, "older_than": cutoff.isoformat()})
+    return result
+
+
+Task = Callable[..., TaskResult]
+TASKS: dict[str, Task] = {
+    "trash": purge_trash,
+    "rejected": purge_rejected,
+    "links": expire_links,
+    "retries": retry_failed,
+    "activity": purge_activity,
+}
+
+
+def enabled_tasks(rt: Runtime) -> list[str]:
+    wanted = [t.strip() for t in rt.settings.maintenance_tasks.split(",") if t.strip()]
+    unknown = sorted(set(wanted) - set(TASKS))
+    if unknown:
+        raise ValueError(f"unknown maintenance task(s) {unknown}; known: {', '.join(TASKS)}")
+    return [name for name in TASKS if name in wanted]
+
+
+def run(rt: Runtime, names: list[str] | None = None, dry_run: bool = False) -> list[TaskResult]:
+    """Run the named tasks (default: the enabled ones); one failing does not stop the rest."""
+    results = []
+    for name in names if names is not None else enabled_tasks(rt):
+        try:
+            result = TASKS[name](rt, dry_run=dry_run)
+        except Exception:
+            log.exception("maintenance task %s failed; the others go on", name)
+            continue
+        if result.count:
+            log.info("maintenance %s: %d %s", name, result.count,
+                     "due (dry run)" if dry_run else "done")
+        results.append(result)
+    return results

@@ -1,0 +1,206 @@
+"""Scheduled maintenance: each task changes exactly what its dry run lists, and nothing else."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from sqlalchemy import create_engine, func, select, update
+
+from albumen.db.base import utcnow
+from albumen.db.engagement import Activity
+from albumen.db.models import Asset, AssetStage, AuthSession, Derivative, ShareLink
+from albumen.runtime import Runtime
+from albumen.services import maintenance
+from albumen.services.audit import SYSTEM
+from albumen.services.importer import import_paths
+from albumen.services.sharing import create_link
+from albumen.services.users import create_user
+from tests import images
+from tests.processes import env_for, run_cli, run_json
+from tests.test_workers import _count
+
+
+def _import(rt: Runtime, folder: Path, seeds: list[int], owner: int | None = None) -> list[int]:
+    for seed in seeds:
+        images.write(folder / f"{seed}.jpg", images.jpeg(seed=seed))
+    return import_paths(rt, [folder], owner).asset_ids
+
+
+def _trash(rt: Runtime, asset_id: int, days_ago: float) -> None:
+    with rt.transaction() as session:
+        session.execute(update(Asset).where(Asset.id == asset_id)
+                        .values(deleted_at=utcnow() - timedelta(days=days_ago)))
+
+
+def _files(rt: Runtime, asset_id: int) -> list[str]:
+    with rt.session() as session:
+        asset = session.get(Asset, asset_id)
+        return [asset.storage_key, *(d.storage_key for d in asset.derivatives)]
+
+
+def test_trash_purge_deletes_only_what_is_due_and_dry_run_changes_nothing(
+        rt: Runtime, tmp_path: Path) -> None:
+    old, recent, live = _import(rt, tmp_path / "in", [1, 2, 3])
+    _trash(rt, old, days_ago=31)
+    _trash(rt, recent, days_ago=2)
+    files = _files(rt, old)
+    assert len(files) == 3 and all(rt.storage.exists(k) for k in files)
+
+    dry = maintenance.purge_trash(rt, dry_run=True)
+    assert [i["asset_id"] for i in dry.items] == [old]
+    assert dry.items[0]["filename"] == "1.jpg" and dry.items[0]["bytes"] > 0
+    with rt.session() as session:
+        assert session.get(Asset, old) is not None
+    assert all(rt.storage.exists(k) for k in files)
+
+    done = maintenance.purge_trash(rt)
+    assert done.items == dry.items
+    with rt.session() as session:
+        assert session.get(Asset, old) is None
+        assert session.scalar(select(func.count()).select_from(Derivative)
+                              .where(Derivative.asset_id == old)) == 0
+        assert session.get(Asset, recent) is not None and session.get(Asset, live) is not None
+    assert not any(rt.storage.exists(k) for k in files)
+    assert all(rt.storage.exists(k) for k in _files(rt, recent) + _files(rt, live))
+    assert maintenance.purge_trash(rt).count == 0  # nothing twice
+
+
+def test_trash_purge_keeps_an_original_another_asset_shares(rt: Runtime, tmp_path: Path) -> None:
+    first = create_user(rt, "first", "password-one-1").id
+    second = create_user(rt, "second", "password-two-2").id
+    (mine,) = _import(rt, tmp_path / "a", [7], first)
+    (theirs,) = _import(rt, tmp_path / "b", [7], second)  # the same bytes, another library
+    assert mine != theirs
+    original = _files(rt, mine)[0]
+    _trash(rt, mine, days_ago=40)
+    assert maintenance.purge_trash(rt).count == 1
+    assert rt.storage.exists(original)
+    _trash(rt, theirs, days_ago=40)
+    assert maintenance.purge_trash(rt).count == 1
+    assert not rt.storage.exists(original)
+
+
+def test_trash_days_zero_keeps_the_trash(rt: Runtime, tmp_path: Path) -> None:
+    (asset,) = _import(rt, tmp_path / "in", [4])
+    _trash(rt, asset, days_ago=400)
+    rt.settings.trash_days = 0
+    assert maintenance.purge_trash(rt).count == 0
+    assert maintenance.purge_trash(rt, dry_run=True).count == 0
+
+
+def test_expired_links_are_revoked_and_expired_logins_deleted(rt: Runtime) -> None:
+    from albumen.services.events import create_event
+
+    owner = create_user(rt, "host", "password-host-1").id
+    event = create_event(rt, owner, {"title": "Party"}, SYSTEM)
+    soon = utcnow() + timedelta(days=1)
+    expired, _ = create_link(rt, owner, {"label": "old", "expires_at": soon}, SYSTEM,
+                             event_id=event)
+    valid, _ = create_link(rt, owner, {"label": "new", "expires_at": soon}, SYSTEM,
+                           event_id=event)
+    forever, _ = create_link(rt, owner, {"label": "forever"}, SYSTEM, event_id=event)
+    past = utcnow() - timedelta(hours=1)
+    with rt.transaction() as session:
+        session.execute(update(ShareLink).where(ShareLink.id == expired.id)
+                        .values(expires_at=past))
+        session.add(AuthSession(user_id=owner, kind="api", access_hash="a" * 64,
+                                access_expires_at=past, expires_at=past))
+        session.add(AuthSession(user_id=owner, kind="api", access_hash="b" * 64,
+                                access_expires_at=soon, expires_at=soon))
+
+    dry = maintenance.expire_links(rt, dry_run=True)
+    assert [i.get("link_id") for i in dry.items if "link_id" in i] == [expired.id]
+    assert len([i for i in dry.items if "session_id" in i]) == 1
+    with rt.session() as session:
+        assert session.get(ShareLink, expired.id).revoked_at is None
+        assert session.scalar(select(func.count()).select_from(AuthSession)) == 2
+
+    assert maintenance.expire_links(rt).count == 2
+    with rt.session() as session:
+        assert session.get(ShareLink, expired.id).revoked_at is not None
+        assert session.get(ShareLink, valid.id).revoked_at is None
+        assert session.get(ShareLink, forever.id).revoked_at is None
+        assert session.scalars(select(AuthSession.access_hash)).all() == ["b" * 64]
+    assert maintenance.expire_links(rt).count == 0
+
+
+def _fail_stage(rt: Runtime, asset_id: int, stage: str, transient: bool, minutes_ago: float,
+                rounds: int = 0) -> None:
+    with rt.transaction() as session:
+        session.execute(update(AssetStage).where(
+            AssetStage.asset_id == asset_id, AssetStage.stage == stage).values(
+            state="failed", transient=transient, auto_retries=rounds, error="OSError: away",
+            finished_at=utcnow() - timedelta(minutes=minutes_ago)))
+        session.execute(update(Asset).where(Asset.id == asset_id).values(state="failed"))
+
+
+def test_transient_failures_are_retried_with_growing_delays(rt: Runtime, tmp_path: Path) -> None:
+    due, too_soon, verdict, second_round, exhausted = _import(rt, tmp_path / "in", [1, 2, 3, 4, 5])
+    _fail_stage(rt, due, "phash", transient=True, minutes_ago=61)
+    _fail_stage(rt, too_soon, "phash", transient=True, minutes_ago=30)
+    _fail_stage(rt, verdict, "phash", transient=False, minutes_ago=600)
+    _fail_stage(rt, second_round, "phash", transient=True, minutes_ago=120, rounds=1)  # 4 h
+    _fail_stage(rt, exhausted, "phash", transient=True, minutes_ago=10**6, rounds=4)
+
+    dry = maintenance.retry_failed(rt, dry_run=True)
+    assert [(i["asset_id"], i["round"]) for i in dry.items] == [(due, 1)]
+    done = maintenance.retry_failed(rt)  # the queue runs inline in tests
+    assert done.items == dry.items
+    with rt.session() as session:
+        assert session.get(Asset, due).state == "ready"
+        row = session.get(AssetStage, (due, "phash"))
+        assert (row.state, row.auto_retries) == ("done", 1)
+        for other in (too_soon, verdict, second_round, exhausted):
+            assert session.get(AssetStage, (other, "phash")).state == "failed"
+    later = utcnow() + timedelta(hours=5)
+    assert {i["asset_id"] for i in maintenance.retry_failed(rt, dry_run=True, now=later).items
+            } == {too_soon, second_round}
+
+
+def test_activity_past_retention_is_deleted(rt: Runtime) -> None:
+    now = utcnow()
+    with rt.transaction() as session:
+        for days in (500, 401, 10):
+            session.add(Activity(at=now - timedelta(days=days), kind="search"))
+    dry = maintenance.purge_activity(rt, dry_run=True)
+    assert dry.items[0]["rows"] == 2
+    with rt.session() as session:
+        assert session.scalar(select(func.count()).select_from(Activity)) == 3
+    assert maintenance.purge_activity(rt).items[0]["rows"] == 2
+    with rt.session() as session:
+        assert session.scalar(select(func.count()).select_from(Activity)) == 1
+
+
+def test_unknown_task_is_named(rt: Runtime) -> None:
+    rt.settings.maintenance_tasks = "trash,vacuum"
+    try:
+        maintenance.enabled_tasks(rt)
+    except ValueError as exc:
+        assert "vacuum" in str(exc)
+    else:
+        raise AssertionError("an unknown task was accepted")
+
+
+def test_cli_dry_run_lists_then_run_changes(tmp_path: Path, db_url: str) -> None:
+    env = env_for(tmp_path / "data", db_url, ALBUMEN_TRASH_DAYS="1")
+    folder = tmp_path / "in"
+    images.write(folder / "a.jpg", images.jpeg(seed=9))
+    doc = run_json(env, "import", str(folder), "--json", "--wait")
+    asset_id = doc["results"][0]["asset_id"]
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+    with engine.begin() as conn:
+        conn.execute(update(Asset).where(Asset.id == asset_id)
+                     .values(deleted_at=utcnow() - timedelta(days=2)))
+    engine.dispose()
+    listed = run_json(env, "maintenance", "trash", "--dry-run", "--json")
+    assert listed[0]["task"] == "trash" and listed[0]["dry_run"] is True
+    assert [i["asset_id"] for i in listed[0]["items"]] == [asset_id]
+    assert _count(db_url, select(func.count()).select_from(Asset)) == 1
+    text = run_cli(env, "maintenance", "run", "--dry-run").stdout
+    assert "trash: would change 1" in text and "a.jpg" in text
+    done = run_json(env, "maintenance", "run", "--json")
+    assert {r["task"]: r["count"] for r in done}["trash"] == 1
+    assert _count(db_url, select(func.count()).select_from(Asset)) == 0
+    assert json.loads(run_cli(env, "maintenance", "trash", "--json").stdout)[0]["count"] == 0
