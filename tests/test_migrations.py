@@ -10,7 +10,7 @@ from albumen.db.base import Base
 from albumen.db.session import engine_for
 
 # Created by raw DDL (db/search_ddl.py), not by the models: the full-text machinery.
-DDL_ONLY = ("asset_fts", "search_fts", "alembic_version", "'tsv'")
+DDL_ONLY = ("asset_fts", "search_fts", "asset_vectors", "alembic_version", "'tsv'")
 
 
 def _relevant(diff: object) -> bool:

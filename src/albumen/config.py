@@ -31,6 +31,9 @@ class Settings(BaseSettings):
     queue_prefix: str = Field(default="albumen",
                               description="names the queues (PREFIX.media, PREFIX.ml), so "
                                           "installations can share a Redis")
+    pgvector: Literal["auto", "off"] = Field(
+        default="auto", description="PostgreSQL: rank embeddings with pgvector when the server "
+                                    "has it (off: the embedded index)")
     queue_immediate: bool = Field(
         default=False, description="run jobs inline when queued (tests, debugging)"
     )

@@ -78,6 +78,12 @@ class Runtime:
 
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
         upgrade(self.database_url)
+        if self.database_url.startswith("postgresql"):
+            from albumen.db.session import engine_for
+            from albumen.services.search import pgvector
+
+            with engine_for(self.database_url).begin() as conn:
+                pgvector.install(conn, self.settings.pgvector)
 
 
 _runtime: Runtime | None = None

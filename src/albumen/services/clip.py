@@ -15,6 +15,7 @@ from albumen.ml import models
 from albumen.ml.clip import ClipModel
 from albumen.ml.runtime import ModelUnavailable
 from albumen.runtime import Runtime
+from albumen.services.search import pgvector
 from albumen.services.search.vectors import code_of
 
 MODEL_KEY = "clip"
@@ -51,6 +52,7 @@ def store_embedding(session: Session, asset_id: int, vector: np.ndarray) -> None
     session.add(AssetEmbedding(asset_id=asset_id, model=MODEL_KEY, dim=len(vector),
                                vector=np.asarray(vector, dtype="<f4").tobytes(),
                                code=code_of(vector)))
+    pgvector.store(session, asset_id, MODEL_KEY, vector)
 
 
 def zero_shot(rt: Runtime, vector: np.ndarray, threshold: float, top: int = 5

@@ -33,7 +33,7 @@ from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
 from albumen.services import clip
 from albumen.services.assets import MAX_PAGE, filtered
-from albumen.services.search import text_index, vectors
+from albumen.services.search import pgvector, text_index, vectors
 from albumen.services.search.query import FACETS, SearchQuery
 
 KM_PER_DEGREE = 111.195
@@ -372,7 +372,8 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
     if cursor:
         depth, last_score, last_id = _decode(cursor, "s")
         after = (last_score, last_id)
-    index = vectors.index_for(rt.settings.effective_database_url, clip.MODEL_KEY)
+    index = (pgvector.PgVectorIndex(clip.MODEL_KEY) if pgvector.enabled(session)
+             else vectors.index_for(rt.settings.effective_database_url, clip.MODEL_KEY))
     ranked = index.rank(session, vector, matching(session, q, Asset.id, correlated=True),
                         depth + limit + 1, exclude=q.similar_to,
                         prefilter=matching(session, q, Asset.id))

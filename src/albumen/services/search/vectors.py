@@ -217,8 +217,12 @@ def warm_up(rt: Any, model: str = "clip") -> threading.Thread:
     """Load the index in the background at start (seconds per million embeddings), so the
     first semantic search does not wait for it."""
     def load() -> None:
+        from albumen.services.search import pgvector
+
         try:
             with rt.session() as session:
+                if pgvector.enabled(session):
+                    return  # PostgreSQL ranks; nothing to hold in memory
                 index_for(rt.settings.effective_database_url, model).refresh(session)
         except Exception:  # a search will try again and report
             log.exception("loading the vector index failed")
