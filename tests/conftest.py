@@ -12,6 +12,7 @@ import os
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from fastapi.testclient import TestClient
@@ -177,3 +178,59 @@ def bearer(client: TestClient, username: str, password: str) -> str:
                            headers={"Authorization": ""})
     assert response.status_code == 200, response.text
     return f"Bearer {response.json()['access_token']}"
+
+
+# ---------------------------------------------------------------- S3 (moto's real server)
+
+S3_CREDENTIALS = {"aws_access_key_id": "albumen-test", "aws_secret_access_key": "albumen-test",
+                  "region_name": "us-east-1"}
+
+
+@pytest.fixture(scope="session")
+def s3_server() -> Iterator[str]:
+    """An S3-compatible HTTP server (moto's, in a thread of this process) on a free port;
+    returns its endpoint URL. Clients reach it over real HTTP like any S3 service."""
+    import logging
+    import socket
+
+    from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per request otherwise
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=port, verbose=False)
+    server.start()
+    yield f"http://127.0.0.1:{port}"
+    server.stop()
+
+
+def s3_client(endpoint: str) -> Any:
+    import boto3
+
+    return boto3.client("s3", endpoint_url=endpoint, **S3_CREDENTIALS)
+
+
+@pytest.fixture
+def s3_bucket(s3_server: str) -> Iterator[str]:
+    """A fresh, empty bucket for this test (emptied and removed afterwards)."""
+    import uuid
+
+    client = s3_client(s3_server)
+    name = f"test-{uuid.uuid4().hex[:20]}"
+    client.create_bucket(Bucket=name)
+    yield name
+    for upload in client.list_multipart_uploads(Bucket=name).get("Uploads", []):
+        client.abort_multipart_upload(Bucket=name, Key=upload["Key"], UploadId=upload["UploadId"])
+    for page in client.get_paginator("list_objects_v2").paginate(Bucket=name):
+        for item in page.get("Contents", []):
+            client.delete_object(Bucket=name, Key=item["Key"])
+    client.delete_bucket(Bucket=name)
+
+
+def s3_settings(endpoint: str, bucket: str, prefix: str = "albumen") -> dict[str, object]:
+    """Settings overrides that put a runtime's storage in ``bucket`` on the test server."""
+    return {"storage_url": f"s3://{bucket}/{prefix}", "s3_endpoint_url": endpoint,
+            "s3_access_key_id": S3_CREDENTIALS["aws_access_key_id"],
+            "s3_secret_access_key": S3_CREDENTIALS["aws_secret_access_key"],
+            "s3_region": S3_CREDENTIALS["region_name"]}

@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from albumen.config import Settings, get_settings
 from albumen.db.session import session_factory
-from albumen.storage import Storage, storage_from_url
+from albumen.storage import Storage, storage_for
 
 if TYPE_CHECKING:
     from albumen.jobs.queue import JobQueue
@@ -36,7 +36,7 @@ class Runtime:
 
     @cached_property
     def storage(self) -> Storage:
-        return storage_from_url(self.settings.effective_storage_url)
+        return storage_for(self.settings)
 
     @cached_property
     def queue(self) -> JobQueue:

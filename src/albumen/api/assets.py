@@ -13,6 +13,7 @@ from starlette.requests import ClientDisconnect
 
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
+from albumen.api.files import file_response
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.schemas import (
     AssetDetail,
@@ -196,23 +197,10 @@ def show(asset_id: IdPath, session: SessionDep, principal: PrincipalDep) -> Asse
     return AssetDetail.of(svc.get_asset(session, asset_id, principal.user_id))
 
 
-def _not_modified(request: Request, etag: str) -> bool:
-    header = request.headers.get("if-none-match", "")
-    return any(tag.strip() in (etag, "*") for tag in header.split(",")) if header else False
-
-
-def _file(rt: Runtime, request: Request, key: str, media_type: str, etag: str,
-          filename: str | None = None) -> Response:
-    headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
-    if _not_modified(request, etag):
-        return Response(status_code=304, headers=headers)
-    with rt.storage.local_path(key) as path:
-        return FileResponse(path, media_type=media_type, headers=headers, filename=filename,
-                            content_disposition_type="inline")
-
-
 @router.get("/{asset_id}/original", responses=ERRORS,
-            response_class=FileResponse, summary="The original bytes (supports Range)")
+            response_class=FileResponse,
+            summary="The original bytes (supports Range); with S3 pre-signed downloads "
+                    "on, a 307 redirect to them")
 def original(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
              principal: PrincipalDep) -> Response:
     asset = svc.get_asset(session, asset_id, principal.user_id)
@@ -220,8 +208,8 @@ def original(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Sessio
         raise NotFound(f"the original of asset {asset_id} was removed (rejected upload)")
     activity.record(rt, DOWNLOAD, user_id=principal.user_id, event_id=asset.event_id,
                     asset_id=asset_id, ip=client_ip(request))
-    return _file(rt, request, asset.storage_key, asset.mime_type, f'"{asset.sha256}"',
-                 asset.original_filename)
+    return file_response(rt, request, asset.storage_key, asset.mime_type,
+                         f'"{asset.sha256}"', asset.original_filename, redirect=True)
 
 
 @router.get("/{asset_id}/thumbnail", responses=ERRORS, response_class=FileResponse,
@@ -230,7 +218,7 @@ def thumbnail(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Sessi
               principal: PrincipalDep) -> Response:
     svc.get_asset(session, asset_id, principal.user_id)
     row = svc.get_derivative(session, asset_id, "thumbnail")
-    return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+    return file_response(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
 
 
 @router.get("/{asset_id}/preview", responses=ERRORS, response_class=FileResponse,
@@ -241,7 +229,7 @@ def preview(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Session
     row = svc.get_derivative(session, asset_id, "preview")
     activity.record(rt, VIEW_ASSET, user_id=principal.user_id, event_id=asset.event_id,
                     asset_id=asset_id, ip=client_ip(request))
-    return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+    return file_response(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
 
 
 @router.get("/{asset_id}/near-duplicates", response_model=NearDuplicates, responses=ERRORS)

@@ -8,9 +8,9 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
-from albumen.api.assets import _file
 from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
+from albumen.api.files import file_response
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.models import Face
 from albumen.errors import NotFound
@@ -175,7 +175,7 @@ def face_crop(face_id: IdPath, request: Request, principal: PrincipalDep, rt: Ru
     face = _visible_face(session, principal.user_id, face_id)
     if not face.crop_key:
         raise NotFound(f"face {face_id} has no crop")
-    return _file(rt, request, face.crop_key, "image/webp", f'"face-{face.id}"')
+    return file_response(rt, request, face.crop_key, "image/webp", f'"face-{face.id}"')
 
 
 @router.get("/assets/{asset_id}/faces", response_model=list[FaceOut], tags=["assets"],

@@ -12,9 +12,10 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
-from albumen.api.assets import _file, receive_upload
+from albumen.api.assets import receive_upload
 from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.errors import ERRORS
+from albumen.api.files import file_response
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import MAX_ID, IdPath
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET, VIEW_GALLERY
@@ -254,16 +255,17 @@ def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind:
         asset = sharing.guest_asset(session, access, asset_id)
         if kind == "original":
             access.require("download")
-        if kind != "thumbnail":
-            _track(rt, request, access, VIEW_ASSET if kind == "preview" else DOWNLOAD, asset_id)
+            _track(rt, request, access, DOWNLOAD, asset_id)
             if access.link.strip_location:
                 data, mime = downloads.location_free(rt, asset.storage_key)
                 return Response(data, media_type=mime or asset.mime_type,
                                 headers={"Cache-Control": "private, no-store"})
-            return _file(rt, request, asset.storage_key, asset.mime_type, f'"{asset.sha256}"',
-                         asset.original_filename)
+            return file_response(rt, request, asset.storage_key, asset.mime_type,
+                                 f'"{asset.sha256}"', asset.original_filename, redirect=True)
         row = asset_svc.get_derivative(session, asset_id, kind)
-        return _file(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+        if kind == "preview":
+            _track(rt, request, access, VIEW_ASSET, asset_id)
+        return file_response(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
 
 
 @router.get("/assets/{asset_id}/thumbnail", response_class=Response)

@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import BinaryIO
+from urllib.parse import quote
 
 
 class StagedFile(ABC):
@@ -90,6 +91,46 @@ class Storage(ABC):
     @abstractmethod
     def check(self) -> None:
         """Raise if the storage cannot be written (readiness probe)."""
+
+    def iter_bytes(self, key: str, start: int = 0, end: int | None = None,
+                   chunk_size: int = 1 << 20) -> Iterator[bytes]:
+        """The bytes ``start`` to ``end`` (exclusive; None: to the end) in chunks, read as
+        the caller iterates (memory stays flat)."""
+        with self.open(key) as fh:
+            fh.seek(start)
+            left = None if end is None else end - start
+            while left is None or left > 0:
+                chunk = fh.read(chunk_size if left is None else min(chunk_size, left))
+                if not chunk:
+                    return
+                if left is not None:
+                    left -= len(chunk)
+                yield chunk
+
+    def filesystem_path(self, key: str) -> Path | None:
+        """The object's own file when this storage is a local filesystem (it stays valid
+        after the call, so it can be served with sendfile); None for remote storage."""
+        return None
+
+    def url_for_download(self, key: str, filename: str | None, content_type: str
+                         ) -> str | None:
+        """A short-lived URL the client can fetch the object from directly (pre-signed, with
+        the original filename), or None when downloads go through albumen."""
+        return None
+
+    def download_origin(self) -> str | None:
+        """scheme://host the ``url_for_download`` URLs point to (for the pages'
+        Content-Security-Policy), or None."""
+        return None
+
+
+def content_disposition(filename: str, kind: str = "inline") -> str:
+    """A Content-Disposition value for ``filename`` (RFC 6266; non-ASCII as ``filename*``),
+    written the way Starlette's FileResponse writes it."""
+    quoted = quote(filename)
+    if quoted != filename:
+        return f"{kind}; filename*=utf-8''{quoted}"
+    return f'{kind}; filename="{filename}"'
 
 
 def original_key(sha256: str) -> str:

@@ -117,6 +117,12 @@ class LocalStorage(Storage):
             raise FileNotFoundError(key)
         yield path
 
+    def filesystem_path(self, key: str) -> Path:
+        path = self._path(key)
+        if not path.is_file():
+            raise FileNotFoundError(key)
+        return path
+
     def exists(self, key: str) -> bool:
         return self._path(key).exists()
 

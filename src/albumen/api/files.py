@@ -1,0 +1,86 @@
+"""Serving stored files: ETags, Range, and direct downloads from object storage.
+
+Local storage is served by Starlette's FileResponse (sendfile, every Range form). Remote
+storage is streamed: one ranged GET per request, memory flat whatever the size. When the
+storage hands out pre-signed URLs (S3 with ``s3_presign_downloads``) an original can be sent
+there with a 307 instead, after the caller has checked every permission.
+"""
+
+from __future__ import annotations
+
+import re
+
+from fastapi import Request, Response
+from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+
+from albumen.runtime import Runtime
+from albumen.storage.base import content_disposition
+
+_SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    header = request.headers.get("if-none-match", "")
+    return any(tag.strip() in (etag, "*") for tag in header.split(",")) if header else False
+
+
+def file_response(rt: Runtime, request: Request, key: str, media_type: str, etag: str,
+                  filename: str | None = None, *, redirect: bool = False) -> Response:
+    """The object at ``key`` as an HTTP response. ``redirect``: answer 307 to the storage's
+    download URL when it has one (use only once the caller may have the file)."""
+    headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
+    if _not_modified(request, etag):
+        return Response(status_code=304, headers=headers)
+    if redirect:
+        url = rt.storage.url_for_download(key, filename, media_type)
+        if url is not None:  # the URL expires: neither it nor the redirect may be cached
+            return RedirectResponse(url, status_code=307,
+                                    headers={"Cache-Control": "private, no-store"})
+    path = rt.storage.filesystem_path(key)
+    if path is not None:
+        return FileResponse(path, media_type=media_type, headers=headers, filename=filename,
+                            content_disposition_type="inline")
+    return _streamed(rt, request, key, media_type, headers, filename)
+
+
+def _streamed(rt: Runtime, request: Request, key: str, media_type: str,
+              headers: dict[str, str], filename: str | None) -> Response:
+    size = rt.storage.size(key)
+    headers = {**headers, "Accept-Ranges": "bytes"}
+    if filename is not None:
+        headers["Content-Disposition"] = content_disposition(filename)
+    start, end, status = 0, size, 200
+    wanted = request.headers.get("range")
+    if_range = request.headers.get("if-range")
+    if wanted and (if_range is None or if_range.strip() == headers["ETag"]):
+        span = _single_range(wanted, size)
+        if span == "unsatisfiable":
+            return Response(status_code=416, headers={"Content-Range": f"bytes */{size}"})
+        if span is not None:
+            start, end = span
+            status = 206
+            headers["Content-Range"] = f"bytes {start}-{end - 1}/{size}"
+    headers["Content-Length"] = str(end - start)
+    return StreamingResponse(rt.storage.iter_bytes(key, start, end), status_code=status,
+                             media_type=media_type, headers=headers)
+
+
+def _single_range(header: str, size: int) -> tuple[int, int] | str | None:
+    """(start, end) of a one-range ``Range`` header, "unsatisfiable", or None to send the
+    whole file (a malformed header or several ranges, which RFC 9110 lets us ignore)."""
+    match = _SINGLE_RANGE.fullmatch(header.strip())
+    if match is None or not (match[1] or match[2]):
+        return None
+    if match[1]:
+        start = int(match[1])
+        if match[2] and int(match[2]) < start:
+            return None
+        end = min(int(match[2]) + 1, size) if match[2] else size
+    else:  # the last N bytes
+        suffix = int(match[2])
+        if suffix == 0:
+            return "unsatisfiable"
+        start, end = max(size - suffix, 0), size
+    if start >= size:
+        return "unsatisfiable"
+    return start, end
