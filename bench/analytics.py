@@ -54,7 +54,8 @@ def generate(db_path: Path, data: Path, seed: int = 11) -> None:
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA foreign_keys=OFF")
     for trigger in ("timeline_ai", "timeline_ad", "timeline_au", "search_docs_ai",
-                    "search_docs_ad", "search_docs_au"):
+                    "search_docs_ad", "search_docs_au", "upload_counts_ai", "upload_counts_ad",
+                    "upload_counts_au_old", "upload_counts_au_new"):
         db.execute(f"DROP TRIGGER {trigger}")
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     begin = now - timedelta(days=3)
@@ -188,7 +189,7 @@ def generate(db_path: Path, data: Path, seed: int = 11) -> None:
     from sqlalchemy import create_engine
 
     with create_engine(url).begin() as conn:
-        search_ddl.install_timeline_triggers(conn)
+        search_ddl.install_asset_triggers(conn)
     size = sum(os.path.getsize(f"{db_path}{s}") for s in ("", "-wal")
                if os.path.exists(f"{db_path}{s}"))
     print(f"built in {time.perf_counter() - started:.0f} s; database {size / 2**20:.0f} MiB")

@@ -107,7 +107,8 @@ def main() -> None:
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA foreign_keys=OFF")
     for trigger in ("timeline_ai", "timeline_ad", "timeline_au", "search_docs_ai",
-                    "search_docs_ad", "search_docs_au"):
+                    "search_docs_ad", "search_docs_au", "upload_counts_ai", "upload_counts_ad",
+                    "upload_counts_au_old", "upload_counts_au_new"):
         db.execute(f"DROP TRIGGER {trigger}")
     now = datetime.now(UTC).replace(tzinfo=None)
     db.execute("BEGIN")
@@ -265,7 +266,7 @@ def main() -> None:
 
     engine = create_engine(url)
     with engine.begin() as conn:
-        search_ddl.install_timeline_triggers(conn)
+        search_ddl.install_asset_triggers(conn)
     timeline_s = time.perf_counter() - t
     size = sum(os.path.getsize(f"{args.db}{s}") for s in ("", "-wal")
                if os.path.exists(f"{args.db}{s}"))

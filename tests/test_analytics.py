@@ -468,3 +468,53 @@ def test_report_permissions_and_a_lost_worker(client: TestClient, rt: Runtime,
     reconcile(rt)
     again = client.get(f"/api/v1/reports/{lost_id}", headers=party["host"]).json()
     assert again["state"] == "done" and again["pages"] >= 3
+
+
+def test_upload_counts_follow_the_assets_table(rt: Runtime) -> None:
+    """The triggers keep upload_counts equal to a recount of the assets, through inserts,
+    a photo moved to another event, a changed time and a deletion for good."""
+    from sqlalchemy import delete
+
+    from albumen.db.engagement import UploadCount
+    from albumen.db.models import Event, User
+    from albumen.services.analytics import _epoch_quantum
+
+    with rt.transaction() as session:
+        owner = User(username="o", password_hash="x")
+        session.add(owner)
+        session.flush()
+        one, two = Event(owner_id=owner.id, title="1"), Event(owner_id=owner.id, title="2")
+        session.add_all([one, two])
+        session.flush()
+        base = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+        rows = [Asset(sha256=f"{i:064x}", size=1, mime_type="image/jpeg", format="jpeg",
+                      storage_key=f"k{i}", original_filename=f"{i}.jpg", state="ready",
+                      event_id=one.id, created_at=base + timedelta(minutes=7 * i),
+                      sort_at=base, local_at=base) for i in range(12)]
+        session.add_all(rows)
+        session.flush()
+        ids = [a.id for a in rows]
+        event_ids = (one.id, two.id)
+
+    def recount() -> tuple[dict[tuple[int, int], int], dict[tuple[int, int], int]]:
+        with rt.session() as session:
+            q = _epoch_quantum(session, Asset.created_at)
+            truth = {(int(e), int(k)): int(n) for e, k, n in session.execute(
+                select(Asset.event_id, q, func.count()).where(Asset.event_id.is_not(None))
+                .group_by(Asset.event_id, q))}
+            kept = {(r.event_id, r.quantum): r.n for r in session.scalars(select(UploadCount))
+                    if r.n}
+        return truth, kept
+
+    truth, kept = recount()
+    assert kept == truth and sum(kept.values()) == 12
+    with rt.transaction() as session:
+        session.execute(update(Asset).where(Asset.id == ids[0]).values(event_id=event_ids[1]))
+        session.execute(update(Asset).where(Asset.id == ids[1]).values(
+            created_at=datetime(2026, 6, 2, tzinfo=UTC)))
+        session.execute(update(Asset).where(Asset.id == ids[2]).values(event_id=None))
+        session.execute(delete(Asset).where(Asset.id == ids[3]))
+        session.execute(update(Asset).where(Asset.id == ids[4]).values(title="no change"))
+    truth, kept = recount()
+    assert kept == truth and sum(kept.values()) == 10
+    assert {e for e, _ in kept} == set(event_ids)

@@ -114,6 +114,17 @@ class ActivityCount(Base):
     n: Mapped[int] = mapped_column(BigId, default=0)
 
 
+class UploadCount(Base):
+    """Uploads to an event per 15 minutes, kept by triggers on ``assets`` (db/search_ddl.py)
+    whether or not activity is tracked."""
+
+    __tablename__ = "upload_counts"
+
+    event_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    quantum: Mapped[int] = mapped_column(BigId, primary_key=True)  # UTC epoch seconds // 900
+    n: Mapped[int] = mapped_column(BigId, default=0)
+
+
 class ActivitySource(Base):
     """Rollup for anomalies: uploads and views per hour from one link ("l:ID") or one
     address ("i:IP")."""

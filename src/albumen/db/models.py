@@ -483,6 +483,7 @@ from albumen.db.engagement import (  # noqa: E402, F401
     Comment,
     Reaction,
     Report,
+    UploadCount,
 )
 from albumen.db.faces import AUTO, USER, Face, Person  # noqa: E402, F401
 from albumen.db.search_tables import (  # noqa: E402, F401

@@ -1,6 +1,7 @@
-"""What the ORM cannot declare: the full-text index and the triggers that keep the timeline's
-month counts. Migration 0008 installs them; a later migration that rebuilds ``assets`` on
-SQLite (batch mode drops a table's triggers) must call ``install_timeline_triggers`` again.
+"""What the ORM cannot declare: the full-text index, and the triggers that keep counts of
+assets (the timeline's months, an event's uploads per 15 minutes). Migrations 0008 and 0011
+install them; a later migration that rebuilds ``assets`` on SQLite (batch mode drops a table's
+triggers) must call ``install_asset_triggers`` again.
 """
 
 from __future__ import annotations
@@ -123,3 +124,86 @@ def install_timeline_triggers(conn: Connection) -> None:
 
 def drop_timeline_triggers(conn: Connection) -> None:
     _run(conn, _DROP_TIMELINE[conn.dialect.name])
+
+
+# Uploads of an event per 15 minutes (UTC epoch // 900), for the analytics dashboards: every
+# upload counts, whatever became of it, until the asset is deleted for good.
+_SQLITE_QUANTUM = "CAST(strftime('%s', {r}.created_at) AS INTEGER) / 900"
+_PG_QUANTUM = "CAST(floor(extract(epoch FROM {r}.created_at)) AS BIGINT) / 900"
+
+
+def _sqlite_upload(sign: str, r: str) -> str:
+    if sign == "+":
+        return (f"INSERT INTO upload_counts (event_id, quantum, n) VALUES ({r}.event_id, "
+                f"{_SQLITE_QUANTUM.format(r=r)}, 1) ON CONFLICT (event_id, quantum) "
+                "DO UPDATE SET n = n + 1;")
+    return (f"UPDATE upload_counts SET n = n - 1 WHERE event_id = {r}.event_id "
+            f"AND quantum = {_SQLITE_QUANTUM.format(r=r)};")
+
+
+_SQLITE_UPLOADS = [
+    "CREATE TRIGGER upload_counts_ai AFTER INSERT ON assets WHEN NEW.event_id IS NOT NULL "
+    f"BEGIN {_sqlite_upload('+', 'NEW')} END",
+    "CREATE TRIGGER upload_counts_ad AFTER DELETE ON assets WHEN OLD.event_id IS NOT NULL "
+    f"BEGIN {_sqlite_upload('-', 'OLD')} END",
+    "CREATE TRIGGER upload_counts_au_old AFTER UPDATE OF event_id, created_at ON assets "
+    "WHEN OLD.event_id IS NOT NULL AND (OLD.event_id IS NOT NEW.event_id OR "
+    f"OLD.created_at IS NOT NEW.created_at) BEGIN {_sqlite_upload('-', 'OLD')} END",
+    "CREATE TRIGGER upload_counts_au_new AFTER UPDATE OF event_id, created_at ON assets "
+    "WHEN NEW.event_id IS NOT NULL AND (OLD.event_id IS NOT NEW.event_id OR "
+    f"OLD.created_at IS NOT NEW.created_at) BEGIN {_sqlite_upload('+', 'NEW')} END",
+]
+_POSTGRES_UPLOADS = [
+    f"""
+CREATE OR REPLACE FUNCTION albumen_upload_count() RETURNS trigger AS $$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.event_id IS NOT NULL THEN
+    UPDATE upload_counts SET n = n - 1
+    WHERE event_id = OLD.event_id AND quantum = {_PG_QUANTUM.format(r='OLD')};
+  END IF;
+  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.event_id IS NOT NULL THEN
+    INSERT INTO upload_counts (event_id, quantum, n)
+    VALUES (NEW.event_id, {_PG_QUANTUM.format(r='NEW')}, 1)
+    ON CONFLICT (event_id, quantum) DO UPDATE SET n = upload_counts.n + 1;
+  END IF;
+  RETURN NULL;
+END;
+$$ LANGUAGE plpgsql
+""",
+    "CREATE TRIGGER upload_counts_aid AFTER INSERT OR DELETE ON assets "
+    "FOR EACH ROW EXECUTE FUNCTION albumen_upload_count()",
+    "CREATE TRIGGER upload_counts_au AFTER UPDATE OF event_id, created_at ON assets "
+    "FOR EACH ROW WHEN (OLD.event_id IS DISTINCT FROM NEW.event_id OR "
+    "OLD.created_at IS DISTINCT FROM NEW.created_at) "
+    "EXECUTE FUNCTION albumen_upload_count()",
+]
+_DROP_UPLOADS = {
+    "sqlite": [f"DROP TRIGGER IF EXISTS upload_counts_{t}"
+               for t in ("ai", "ad", "au_old", "au_new")],
+    "postgresql": ["DROP TRIGGER IF EXISTS upload_counts_aid ON assets",
+                   "DROP TRIGGER IF EXISTS upload_counts_au ON assets",
+                   "DROP FUNCTION IF EXISTS albumen_upload_count()"],
+}
+
+
+def install_upload_triggers(conn: Connection) -> None:
+    """(Re)create the triggers and recount every event's uploads from the assets table."""
+    drop_upload_triggers(conn)
+    sqlite = conn.dialect.name == "sqlite"
+    _run(conn, _SQLITE_UPLOADS if sqlite else _POSTGRES_UPLOADS)
+    quantum = (_SQLITE_QUANTUM if sqlite else _PG_QUANTUM).format(r="assets")
+    _run(conn, [
+        "DELETE FROM upload_counts",
+        f"INSERT INTO upload_counts (event_id, quantum, n) SELECT event_id, {quantum}, "
+        "count(*) FROM assets WHERE event_id IS NOT NULL GROUP BY 1, 2",
+    ])
+
+
+def drop_upload_triggers(conn: Connection) -> None:
+    _run(conn, _DROP_UPLOADS[conn.dialect.name])
+
+
+def install_asset_triggers(conn: Connection) -> None:
+    """Every trigger on ``assets`` (after SQLite's batch mode rebuilt the table)."""
+    install_timeline_triggers(conn)
+    install_upload_triggers(conn)

@@ -34,6 +34,7 @@ from albumen.db.engagement import (
     AssetEngagement,
     Comment,
     Reaction,
+    UploadCount,
 )
 from albumen.db.models import (
     APPROVED,
@@ -106,10 +107,10 @@ def _activity_quanta(session: Session, scope: Scope, kinds: tuple[str, ...]
 
 
 def _upload_quanta(session: Session, scope: Scope) -> list[tuple[int, int]]:
-    """Uploads come from the assets themselves (the activity log may be off or pruned)."""
-    q = _epoch_quantum(session, Asset.created_at)
-    rows = session.execute(select(q, func.count()).where(Asset.event_id == scope.id)
-                           .group_by(q))
+    """Uploads come from the assets themselves (the activity log may be off or pruned):
+    counted by triggers on the assets table (db/search_ddl.py)."""
+    rows = session.execute(select(UploadCount.quantum, UploadCount.n).where(
+        UploadCount.event_id == scope.id, UploadCount.n > 0))
     return [(int(a), int(n)) for a, n in rows]
 
 
