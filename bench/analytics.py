@@ -163,8 +163,9 @@ def generate(db_path: Path, data: Path, seed: int = 11) -> None:
                "'upload' THEN 'upload' ELSE 'other' END, CASE WHEN user_id IS NOT NULL THEN "
                "'u:' || user_id WHEN guest_id IS NOT NULL THEN 'g:' || guest_id ELSE '-' END "
                "FROM activity")
-    db.execute("INSERT INTO asset_engagement SELECT asset_id, 1, sum(kind = 'view_asset'), "
-               "sum(kind = 'download') FROM activity WHERE asset_id IS NOT NULL AND kind IN "
+    db.execute("INSERT INTO asset_engagement (asset_id, event_id, views, downloads) "
+               "SELECT asset_id, 1, sum(kind = 'view_asset'), sum(kind = 'download') FROM "
+               "activity WHERE asset_id IS NOT NULL AND kind IN "
                "('view_asset', 'download') GROUP BY asset_id")
     db.execute("COMMIT")
     print(f"rollups built in {time.perf_counter() - t:.0f} s")
@@ -183,6 +184,13 @@ def generate(db_path: Path, data: Path, seed: int = 11) -> None:
                    [(int(rng.integers(1, ASSETS + 1)), int(rng.integers(1, GUESTS + 1)),
                      "guest", texts[i % 8], float(rng.uniform(-1, 1)), str(now))
                     for i in range(20_000)])
+    # what services/comments.py counts as reactions and comments are made
+    db.execute("INSERT OR IGNORE INTO asset_engagement (asset_id, event_id, views, downloads) "
+               "SELECT asset_id, 1, 0, 0 FROM reactions UNION SELECT asset_id, 1, 0, 0 "
+               "FROM comments")
+    db.execute("UPDATE asset_engagement SET likes = (SELECT count(*) FROM reactions r WHERE "
+               "r.asset_id = asset_engagement.asset_id), comments = (SELECT count(*) FROM "
+               "comments c WHERE c.asset_id = asset_engagement.asset_id)")
     db.execute("COMMIT")
     db.execute("ANALYZE")
     db.close()

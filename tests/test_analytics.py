@@ -289,6 +289,11 @@ def test_comments_and_reactions(client: TestClient, rt: Runtime,
     assert doc["totals"]["comments"] == 1 and doc["totals"]["reactions"] == 3
     assert doc["sentiment"]["negative"] == 1 and doc["most_liked"][0] == {"asset_id": a,
                                                                           "count": 3}
+    for _ in range(2):  # taken back twice: one fewer
+        assert client.delete(f"/api/v1/assets/{a}/reactions/like",
+                             headers=carl).status_code == 204
+    doc = client.get(f"/api/v1/analytics/events/{party['event']['id']}", headers=host).json()
+    assert doc["totals"]["reactions"] == 2 and doc["most_liked"][0]["count"] == 2
     # When the host closes comments to guests, guests can neither read nor write them.
     client.patch(f"/api/v1/events/{party['event']['id']}", headers=host,
                  json={"guest_comments": False})

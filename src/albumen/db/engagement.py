@@ -150,12 +150,16 @@ class ActivityActor(Base):
 
 
 class AssetEngagement(Base):
-    """Views and downloads per photo, for "most viewed" and the highlights."""
+    """Views, downloads, reactions and comments per photo, for "most viewed", "most liked"
+    and the highlights (kept by services/activity.py and services/comments.py)."""
 
     __tablename__ = "asset_engagement"
-    __table_args__ = (Index("ix_asset_engagement_event_views", "event_id", "views"),)
+    __table_args__ = (Index("ix_asset_engagement_event_views", "event_id", "views"),
+                      Index("ix_asset_engagement_event_likes", "event_id", "likes"))
 
     asset_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     event_id: Mapped[int | None] = mapped_column(BigId)
     views: Mapped[int] = mapped_column(BigId, default=0)
     downloads: Mapped[int] = mapped_column(BigId, default=0)
+    likes: Mapped[int] = mapped_column(BigId, default=0, server_default="0")
+    comments: Mapped[int] = mapped_column(BigId, default=0, server_default="0")

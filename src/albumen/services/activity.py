@@ -193,6 +193,14 @@ def roll_up(session: Session, rows: list[dict[str, Any]]) -> None:
            "downloads": downloads[a]} for a in sorted(asset_event)], ("views", "downloads"))
 
 
+def count_engagement(session: Session, asset_id: int, event_id: int | None, *, likes: int = 0,
+                     comments: int = 0) -> None:
+    """A reaction or comment added (+1) or taken back (-1), in the caller's transaction."""
+    _add(session, AssetEngagement.__table__, ("asset_id",),
+         [{"asset_id": asset_id, "event_id": event_id, "views": 0, "downloads": 0,
+           "likes": likes, "comments": comments}], ("likes", "comments"))
+
+
 def _add(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict[str, Any]],
          summed: tuple[str, ...]) -> None:
     """Insert rows; where the key exists, add to its counts (or leave it, with no counts)."""

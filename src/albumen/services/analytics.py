@@ -33,7 +33,6 @@ from albumen.db.engagement import (
     ActivitySource,
     AssetEngagement,
     Comment,
-    Reaction,
     UploadCount,
 )
 from albumen.db.models import (
@@ -191,6 +190,9 @@ def event_dashboard(session: Session, user_id: int | None, event_id: int) -> dic
     view_q = _activity_quanta(session, scope, (VIEW_ASSET,))
     upload_hours, view_hours = _hours_of_day(upload_q, scope.zone), _hours_of_day(view_q,
                                                                                    scope.zone)
+    liked, commented = session.execute(
+        select(func.sum(AssetEngagement.likes), func.sum(AssetEngagement.comments))
+        .where(AssetEngagement.event_id == eid)).one()
     totals = {
         "photos": sum(by_state.values()),
         "approved": int(by_state.get(APPROVED, 0)),
@@ -199,11 +201,8 @@ def event_dashboard(session: Session, user_id: int | None, event_id: int) -> dic
         "gallery_views": _count(session, eid, VIEW_GALLERY),
         "slideshow_views": _count(session, eid, VIEW_SLIDESHOW),
         "downloads": _count(session, eid, DOWNLOAD, DOWNLOAD_ZIP),
-        "reactions": int(session.scalar(select(func.count()).select_from(Reaction).join(
-            Asset, Asset.id == Reaction.asset_id).where(Asset.event_id == eid)) or 0),
-        "comments": int(session.scalar(select(func.count()).select_from(Comment).join(
-            Asset, Asset.id == Comment.asset_id).where(
-            Asset.event_id == eid, Comment.deleted_at.is_(None))) or 0),
+        "reactions": int(liked or 0),
+        "comments": int(commented or 0),
         "unique_guests": len(uploading | active),
         "guests_uploading": len(uploading),
         "unique_viewers": int(session.scalar(select(func.count()).select_from(ActivityActor)
@@ -220,13 +219,8 @@ def event_dashboard(session: Session, user_id: int | None, event_id: int) -> dic
         "peak_hours": {"uploads": upload_hours, "views": view_hours,
                        "upload_peak": _peak(upload_hours), "view_peak": _peak(view_hours)},
         "top_contributors": top_contributors(session, eid),
-        "most_viewed": [{"asset_id": int(a), "count": int(n)} for a, n in session.execute(
-            select(AssetEngagement.asset_id, AssetEngagement.views)
-            .where(AssetEngagement.event_id == eid, AssetEngagement.views > 0)
-            .order_by(AssetEngagement.views.desc(), AssetEngagement.asset_id).limit(TOP))],
-        "most_liked": _top_assets(session, select(Reaction.asset_id, func.count().label("n"))
-                                  .join(Asset, Asset.id == Reaction.asset_id)
-                                  .where(Asset.event_id == eid).group_by(Reaction.asset_id)),
+        "most_viewed": _top(session, eid, AssetEngagement.views),
+        "most_liked": _top(session, eid, AssetEngagement.likes),
         "people": _people(session, scope),
         "moderation": _moderation(session, eid, by_state),
         "sentiment": _sentiment(session, eid),
@@ -257,10 +251,12 @@ def top_contributors(session: Session, event_id: int, limit: int = TOP) -> list[
     return out
 
 
-def _top_assets(session: Session, counted: Any, limit: int = TOP) -> list[dict[str, Any]]:
-    sub = counted.subquery()
-    rows = session.execute(select(sub.c.asset_id, sub.c.n)
-                           .order_by(sub.c.n.desc(), sub.c.asset_id).limit(limit))
+def _top(session: Session, event_id: int, counted: Any, limit: int = TOP
+         ) -> list[dict[str, Any]]:
+    """The event's photos with the highest count (views, likes) from asset_engagement."""
+    rows = session.execute(select(AssetEngagement.asset_id, counted)
+                           .where(AssetEngagement.event_id == event_id, counted > 0)
+                           .order_by(counted.desc(), AssetEngagement.asset_id).limit(limit))
     return [{"asset_id": int(a), "count": int(n)} for a, n in rows]
 
 

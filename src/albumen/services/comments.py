@@ -96,6 +96,7 @@ def add_comment(rt: Runtime, who: Who, asset_id: int, text: str) -> Comment:
         session.flush()
         session.expunge(comment)
         event_id = asset.event_id
+        activity.count_engagement(session, asset_id, event_id, comments=1)
     activity.record(rt, COMMENT, user_id=who.user_id, guest_id=who.guest_id,
                     event_id=event_id, link_id=who.guest.link.id if who.guest else None,
                     asset_id=asset_id, ip=who.ip)
@@ -123,6 +124,7 @@ def delete_comment(rt: Runtime, who: Who, comment_id: int) -> None:
                 raise Forbidden("guests can delete only their own comments")
             writable_asset(session, who.user_id, comment.asset_id)
         comment.deleted_at = utcnow()
+        activity.count_engagement(session, comment.asset_id, None, comments=-1)
 
 
 def react(rt: Runtime, who: Who, asset_id: int, kind: str, on: bool = True) -> None:
@@ -138,6 +140,7 @@ def react(rt: Runtime, who: Who, asset_id: int, kind: str, on: bool = True) -> N
             return
         if not on:
             session.delete(existing)
+            activity.count_engagement(session, asset_id, event_id, likes=-1)
             return
         session.add(Reaction(asset_id=asset_id, actor=actor, user_id=who.user_id,
                              guest_id=who.guest_id, kind=kind))
@@ -146,6 +149,7 @@ def react(rt: Runtime, who: Who, asset_id: int, kind: str, on: bool = True) -> N
         except IntegrityError:  # the same reaction from a second tab at the same moment
             session.rollback()
             return
+        activity.count_engagement(session, asset_id, event_id, likes=1)
     activity.record(rt, REACTION, user_id=who.user_id, guest_id=who.guest_id,
                     event_id=event_id, link_id=who.guest.link.id if who.guest else None,
                     asset_id=asset_id, ip=who.ip, detail={"kind": kind})

@@ -10,10 +10,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from albumen.db.engagement import AssetEngagement, Comment, Reaction
+from albumen.db.engagement import AssetEngagement
 from albumen.db.models import APPROVED, ASSET_READY, COHOST, Asset
 from albumen.runtime import Runtime
 from albumen.services import albums
@@ -67,22 +67,21 @@ def _similar(a: Any, b: Any) -> float:
     return 0.0
 
 
-def _counts(session: Session, column: Any, event_id: int, *where: Any) -> dict[int, int]:
-    rows = session.execute(select(column, func.count()).join(Asset, Asset.id == column)
-                           .where(Asset.event_id == event_id, *where).group_by(column))
-    return {int(a): int(n) for a, n in rows}
-
-
 def highlights(session: Session, user_id: int | None, event_id: int, limit: int = 12
                ) -> list[Pick]:
     if user_id is not None:
         require_event(session, user_id, event_id, COHOST)
-    viewed = AssetEngagement.event_id == event_id, AssetEngagement.views > 0
-    likes = _counts(session, Reaction.asset_id, event_id)
-    notes = _counts(session, Comment.asset_id, event_id, Comment.deleted_at.is_(None))
+    mine = AssetEngagement.event_id == event_id
+    likes: dict[int, int] = {}
+    notes: dict[int, int] = {}
+    for asset_id, liked, commented in session.execute(
+            select(AssetEngagement.asset_id, AssetEngagement.likes, AssetEngagement.comments)
+            .where(mine, (AssetEngagement.likes > 0) | (AssetEngagement.comments > 0))):
+        likes[asset_id], notes[asset_id] = liked, commented
     # Candidates: the most viewed, the most liked, and (for quiet events) the first ones.
-    wanted = list(session.scalars(select(AssetEngagement.asset_id).where(*viewed).order_by(
-        AssetEngagement.views.desc()).limit(CANDIDATES)))
+    wanted = list(session.scalars(select(AssetEngagement.asset_id).where(
+        mine, AssetEngagement.views > 0).order_by(AssetEngagement.views.desc())
+        .limit(CANDIDATES)))
     wanted += sorted(likes, key=likes.__getitem__, reverse=True)[:CANDIDATES // 4]
     shown = (Asset.event_id == event_id, Asset.moderation == APPROVED,
              Asset.state == ASSET_READY, Asset.deleted_at.is_(None))

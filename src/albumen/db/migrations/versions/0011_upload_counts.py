@@ -1,4 +1,5 @@
-"""upload_counts: an event's uploads per 15 minutes, kept by triggers on assets (analytics)
+"""upload_counts: an event's uploads per 15 minutes, kept by triggers on assets (analytics);
+asset_engagement.likes and .comments (reactions and live comments per photo)
 
 Revision ID: 0011
 Revises: 0010
@@ -29,8 +30,30 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("event_id", "quantum", name=op.f("pk_upload_counts")),
     )
     search_ddl.install_upload_triggers(op.get_bind())
+    with op.batch_alter_table("asset_engagement") as batch:
+        batch.add_column(sa.Column("likes", BigId, nullable=False, server_default="0"))
+        batch.add_column(sa.Column("comments", BigId, nullable=False, server_default="0"))
+        batch.create_index("ix_asset_engagement_event_likes", ["event_id", "likes"])
+    for statement in ENGAGEMENT_BACKFILL:
+        op.execute(statement)
+
+
+# Reactions and comments made before the counts existed.
+ENGAGEMENT_BACKFILL = [
+    "INSERT INTO asset_engagement (asset_id, event_id, views, downloads, likes, comments) "
+    "SELECT a.id, a.event_id, 0, 0, 0, 0 FROM assets a WHERE NOT EXISTS (SELECT 1 FROM "
+    "asset_engagement e WHERE e.asset_id = a.id) AND (EXISTS (SELECT 1 FROM reactions r "
+    "WHERE r.asset_id = a.id) OR EXISTS (SELECT 1 FROM comments c WHERE c.asset_id = a.id))",
+    "UPDATE asset_engagement SET likes = (SELECT count(*) FROM reactions r "
+    "WHERE r.asset_id = asset_engagement.asset_id), comments = (SELECT count(*) FROM "
+    "comments c WHERE c.asset_id = asset_engagement.asset_id AND c.deleted_at IS NULL)",
+]
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("asset_engagement") as batch:
+        batch.drop_index("ix_asset_engagement_event_likes")
+        batch.drop_column("comments")
+        batch.drop_column("likes")
     search_ddl.drop_upload_triggers(op.get_bind())
     op.drop_table("upload_counts")
