@@ -117,6 +117,7 @@ def make_settings(data_dir: Path, db_url: str, **overrides: object) -> Settings:
         "data_dir": data_dir,
         "database_url": db_url,
         "queue_immediate": True,
+        "backup_interval_hours": 0,  # scheduled backups are tested where they are meant
         "in_process_workers": False,
         # AI stages run in the tests that are about them (tests/test_faces.py, ...)
         "enrichments": "",

@@ -204,3 +204,27 @@ def test_cli_dry_run_lists_then_run_changes(tmp_path: Path, db_url: str) -> None
     assert {r["task"]: r["count"] for r in done}["trash"] == 1
     assert _count(db_url, select(func.count()).select_from(Asset)) == 0
     assert json.loads(run_cli(env, "maintenance", "trash", "--json").stdout)[0]["count"] == 0
+
+
+def test_scheduled_backups_are_made_when_due_and_pruned(rt: Runtime, tmp_path: Path) -> None:
+    from datetime import UTC, datetime
+
+    from albumen.services.backup import complete_backups
+
+    _import(rt, tmp_path / "in", [1])
+    rt.settings.backup_interval_hours, rt.settings.backup_keep = 24, 2
+    root = rt.settings.data_dir / "backups"
+    start = datetime(2026, 1, 1, 3, tzinfo=UTC)
+    dry = maintenance.scheduled_backups(rt, dry_run=True, now=start)
+    assert dry.items[0]["last"] is None and not root.exists()
+    made = maintenance.scheduled_backups(rt, now=start)
+    assert made.items == [{"backup": str(root / "20260101T030000Z")}]
+    assert maintenance.scheduled_backups(rt, dry_run=True, now=start + timedelta(hours=23)
+                                         ).count == 0  # not due yet
+    for day in (1, 2):
+        maintenance.scheduled_backups(rt, now=start + timedelta(days=day))
+    assert [p.name for p in complete_backups(root)] == ["20260102T030000Z", "20260103T030000Z"]
+    later = maintenance.scheduled_backups(rt, dry_run=True, now=start + timedelta(days=3))
+    assert later.items[1:] == [{"remove": str(root / "20260102T030000Z")}]
+    manifest = json.loads((root / "20260103T030000Z" / "manifest.json").read_text())
+    assert manifest["tables"]["assets"]["rows"] == 1

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: str = "INFO"
     log_json: bool = False
+    metrics_token: SecretStr | None = Field(
+        default=None, description="bearer token for /metrics and `albumen worker "
+                                  "--metrics-port`; unset: loopback callers only")
 
     # Ingest limits
     max_upload_bytes: int = 1024 * MiB
@@ -77,9 +80,13 @@ class Settings(BaseSettings):
     maintenance_interval_seconds: float = Field(
         default=3600.0, description="how often workers run the maintenance tasks")
     maintenance_tasks: str = Field(
-        default="trash,rejected,links,retries,activity",
-        description="comma-separated: trash, rejected, links, retries, activity "
+        default="trash,rejected,links,retries,activity,backup",
+        description="comma-separated: trash, rejected, links, retries, activity, backup "
                     "(empty: none)")
+    backup_interval_hours: float = Field(
+        default=24.0, ge=0, description="workers back the database up under <data dir>/backups "
+                                        "this often (0: never)")
+    backup_keep: int = Field(default=7, ge=1, description="scheduled backups kept")
     trash_days: int = Field(default=30, ge=0,
                             description="trashed photos are deleted for good after this "
                                         "(0: kept until emptied by hand)")

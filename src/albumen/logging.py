@@ -1,4 +1,9 @@
-"""Logging setup: every line carries the request or job id from a ContextVar."""
+"""Logging setup: every line carries the request or job id from a ContextVar.
+
+With ``as_json`` each line is one JSON object: ``ts``, ``level``, ``logger``, ``id`` (the
+request or job id), ``msg``, ``exc`` when there is one, and whatever the call passed in
+``extra=`` (the access lines of ``albumen.access``: method, route, status, duration_ms...).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,11 @@ import sys
 from contextvars import ContextVar
 
 context_id: ContextVar[str] = ContextVar("albumen_context_id", default="-")
+
+# The attributes every LogRecord has; anything else on a record came from `extra=`.
+_RECORD_FIELDS = frozenset(
+    logging.LogRecord("", 0, "", 0, "", (), None).__dict__) | {"message", "asctime",
+                                                                "context_id", "taskName"}
 
 
 class _ContextFilter(logging.Filter):
@@ -25,9 +35,12 @@ class _JsonFormatter(logging.Formatter):
             "id": getattr(record, "context_id", "-"),
             "msg": record.getMessage(),
         }
+        for key, value in record.__dict__.items():
+            if key not in _RECORD_FIELDS and key not in doc:
+                doc[key] = value
         if record.exc_info:
             doc["exc"] = self.formatException(record.exc_info)
-        return json.dumps(doc)
+        return json.dumps(doc, default=str)
 
 
 def setup_logging(level: str = "INFO", as_json: bool = False) -> None:
@@ -42,3 +55,8 @@ def setup_logging(level: str = "INFO", as_json: bool = False) -> None:
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level.upper())
+    # albumen.access writes one line per request with the route template, status, duration
+    # and request id (api/metrics.py); uvicorn's own access line would repeat it without them.
+    uvicorn_access = logging.getLogger("uvicorn.access")
+    uvicorn_access.handlers[:] = []
+    uvicorn_access.propagate = False

@@ -22,6 +22,7 @@ from albumen.api import (
     comments,
     events,
     health,
+    metrics,
     people,
     search,
     share,
@@ -61,7 +62,7 @@ def _secure_headers(request: Request, response: Response) -> None:
     for name, value in _SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
     path = request.url.path
-    if path.startswith("/api/") or path.startswith("/health"):
+    if path.startswith(("/api/", "/health", "/metrics")):
         response.headers.setdefault("Content-Security-Policy", _API_CSP)
     elif not path.startswith(("/docs", "/redoc")):
         response.headers.setdefault("Content-Security-Policy", web_csp(request))
@@ -105,6 +106,9 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         lifespan=lifespan,
     )
     install_error_handlers(app)
+    # /metrics, and the middleware that measures and logs each request: added first, so it
+    # runs inside the request id's context below (its access line carries the id).
+    metrics.install(app)
 
     @app.middleware("http")
     async def request_id(request: Request, call_next: RequestResponseEndpoint) -> Response:

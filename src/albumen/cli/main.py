@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from albumen.cli import accounts, ai, analytics, maintenance, search
+from albumen.cli import accounts, ai, analytics, maintenance, ops, search
 from albumen.cli.common import JsonOpt, fail, owner, runtime
 from albumen.cli.output import console, err_console, print_json
 from albumen.config import get_settings
@@ -33,6 +33,7 @@ app.add_typer(analytics.analytics_app, name="analytics")
 app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.command("search")(search.search)
 app.command("timeline")(search.timeline)
+ops.register(app)
 
 @app.command()
 def serve(
@@ -62,6 +63,10 @@ def worker(
         help="queues to take jobs from: media, ml or both (default: ALBUMEN_WORKER_QUEUES)")
     ] = None,
     worker_type: Annotated[str, typer.Option(help="thread or process")] = "process",
+    metrics_port: Annotated[int | None, typer.Option(
+        help="serve Prometheus metrics of the jobs at http://ADDR:PORT/metrics")] = None,
+    metrics_addr: Annotated[str, typer.Option(
+        help="address of the metrics server (0.0.0.0: every interface)")] = "127.0.0.1",
 ) -> None:
     """Run a standalone worker until SIGINT/SIGTERM (finishes current jobs first)."""
     from albumen.jobs.worker import WorkerHost, parse_queues
@@ -72,6 +77,10 @@ def worker(
         chosen = parse_queues(queues) if queues is not None else None
     except ValueError as exc:
         raise typer.BadParameter(str(exc), param_hint="--queues") from exc
+    if metrics_port is not None:  # before the worker processes fork: they report through it
+        from albumen.observability import metrics_token, start_metrics_server
+
+        start_metrics_server(metrics_port, metrics_addr, token=metrics_token(settings))
     rt = get_runtime()
     rt.migrate()
     WorkerHost(rt, concurrency or settings.workers, worker_type, chosen).run_forever()

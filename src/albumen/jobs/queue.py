@@ -18,6 +18,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 
 from albumen.config import Settings
 from albumen.jobs import tasks
+from albumen.observability import install_job_metrics
 from albumen.services.pipeline import QUEUES
 
 # Retries of a job that raised (a database that was busy, storage that was away): 5 s, 10 s,
@@ -31,6 +32,8 @@ class JobQueue:
     def __init__(self, hueys: dict[str, Huey]) -> None:
         self.hueys = hueys
         self.consuming: set[str] = set()  # the queues this process's workers take jobs from
+        for name, huey in hueys.items():
+            install_job_metrics(huey, queue=name)
         self._process_asset = {
             name: huey.task(name="process_asset", retries=RETRIES, retry_delay=RETRY_DELAY,
                             retry_backoff=RETRY_BACKOFF)(tasks.process_asset)

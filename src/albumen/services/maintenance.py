@@ -13,7 +13,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import delete, func, select, update
@@ -254,6 +254,36 @@ def purge_activity(rt: Runtime, dry_run: bool = False,
     return result
 
 
+def scheduled_backups(rt: Runtime, dry_run: bool = False,
+                      now: datetime | None = None) -> TaskResult:
+    """A backup of the database (and the list of stored objects) under <data dir>/backups
+    every ALBUMEN_BACKUP_INTERVAL_HOURS, keeping the newest ALBUMEN_BACKUP_KEEP."""
+    from albumen.services import backup
+
+    result = TaskResult("backup", dry_run)
+    settings = rt.settings
+    if not settings.backup_interval_hours:
+        return result
+    root = settings.data_dir / "backups"
+    now = now or datetime.now(UTC)
+    if not dry_run:
+        made = backup.scheduled_backup(rt, settings.backup_keep,
+                                       settings.backup_interval_hours, root=root, now=now)
+        if made is not None:
+            result.items.append({"backup": str(made)})
+        return result
+    done = backup.complete_backups(root) if root.exists() else []
+    last = (datetime.strptime(done[-1].name, backup.NAME_FORMAT).replace(tzinfo=UTC)
+            if done else None)
+    if last is None or now - last >= timedelta(hours=settings.backup_interval_hours):
+        result.items.append({"backup": str(root / now.strftime(backup.NAME_FORMAT)),
+                             "last": last.isoformat() if last else None})
+        done.append(root / "new")
+    result.items += [{"remove": str(old)} for old in done[:max(0, len(done)
+                                                                - settings.backup_keep)]]
+    return result
+
+
 Task = Callable[..., TaskResult]
 TASKS: dict[str, Task] = {
     "trash": purge_trash,
@@ -261,6 +291,7 @@ TASKS: dict[str, Task] = {
     "links": expire_links,
     "retries": retry_failed,
     "activity": purge_activity,
+    "backup": scheduled_backups,
 }
 
 
