@@ -353,6 +353,9 @@ def test_presigned_original_redirects_after_the_permission_checks(
     assert fetched.headers["content-type"] == "image/jpeg"
     # Derivatives are still served by albumen (small, cacheable under a stable URL).
     assert client.get(asset["links"]["thumbnail"], follow_redirects=False).status_code == 200
+    # The viewer's zoom loads the original from the object store: the pages allow it.
+    page = client.get("/login", follow_redirects=False)
+    assert f"img-src 'self' data: blob: {s3_server};" in page.headers["content-security-policy"]
 
     stranger = _user(client, "stranger")
     refused = client.get(asset["links"]["original"], headers=stranger, follow_redirects=False)

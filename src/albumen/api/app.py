@@ -50,11 +50,13 @@ _API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 def web_csp(request: Request) -> str:
     """The web app's pages run only albumen's own scripts; images may also come from the
-    configured map tile server."""
-    tiles = request.app.state.runtime.settings.map_tile_origin if hasattr(
-        request.app.state, "runtime") else ""
+    configured map tile server, and originals from the object store when downloads are
+    redirected to pre-signed URLs."""
+    rt = getattr(request.app.state, "runtime", None)
+    extra = [origin for origin in (rt.settings.map_tile_origin if rt else "",
+                                   rt.storage.download_origin() if rt else None) if origin]
     return ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            f"img-src 'self' data: blob:{' ' + tiles if tiles else ''}; connect-src 'self'; "
+            f"img-src 'self' data: blob:{''.join(' ' + o for o in extra)}; connect-src 'self'; "
             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
