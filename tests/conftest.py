@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -235,3 +236,38 @@ def s3_settings(endpoint: str, bucket: str, prefix: str = "albumen") -> dict[str
             "s3_access_key_id": S3_CREDENTIALS["aws_access_key_id"],
             "s3_secret_access_key": S3_CREDENTIALS["aws_secret_access_key"],
             "s3_region": S3_CREDENTIALS["region_name"]}
+
+
+# ---------------------------------------------------------------- Redis
+
+REDIS_URL = os.environ.get("ALBUMEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+
+
+@pytest.fixture(scope="session")
+def redis_url() -> str:
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
+    except redis.RedisError as exc:
+        reason = f"Redis not reachable at {REDIS_URL} ({exc}); Redis queue tests skipped"
+        if IN_CI:
+            pytest.fail(reason + " (not allowed in CI)")
+        print(f"\nSKIP: {reason}")
+        pytest.skip(reason)
+    return REDIS_URL
+
+
+@pytest.fixture
+def queue_prefix(redis_url: str) -> Iterator[str]:
+    """A prefix of this test's own, so parallel tests never see each other's jobs; its keys
+    are removed afterwards."""
+    import redis
+
+    prefix = f"albumen-test-{uuid.uuid4().hex[:10]}"
+    yield prefix
+    client = redis.Redis.from_url(redis_url)
+    for key in client.scan_iter(f"*{prefix}*"):
+        client.delete(key)
+
+

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import uuid
 from pathlib import Path
 
 import pytest
@@ -17,39 +16,8 @@ from albumen.db.models import Asset, AssetStage
 from albumen.jobs.queue import make_queue
 from albumen.jobs.worker import parse_queues
 from tests import images
-from tests.conftest import IN_CI
 from tests.processes import ALBUMEN, env_for, run_cli, run_json, wait_until
 from tests.test_workers import _count, _states
-
-REDIS_URL = os.environ.get("ALBUMEN_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
-
-
-@pytest.fixture(scope="session")
-def redis_url() -> str:
-    import redis
-
-    try:
-        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).ping()
-    except redis.RedisError as exc:
-        reason = f"Redis not reachable at {REDIS_URL} ({exc}); Redis queue tests skipped"
-        if IN_CI:
-            pytest.fail(reason + " (not allowed in CI)")
-        print(f"\nSKIP: {reason}")
-        pytest.skip(reason)
-    return REDIS_URL
-
-
-@pytest.fixture
-def queue_prefix(redis_url: str) -> str:
-    """A prefix of this test's own, so parallel tests never see each other's jobs; its keys
-    are removed afterwards."""
-    import redis
-
-    prefix = f"albumen-test-{uuid.uuid4().hex[:10]}"
-    yield prefix
-    client = redis.Redis.from_url(redis_url)
-    for key in client.scan_iter(f"*{prefix}*"):
-        client.delete(key)
 
 
 def test_redis_queue_depth_per_queue(tmp_path: Path, redis_url: str, queue_prefix: str) -> None:
