@@ -81,8 +81,9 @@ class Settings(BaseSettings):
         default=3600.0, description="how often workers run the maintenance tasks")
     maintenance_tasks: str = Field(
         default="trash,rejected,links,retries,activity,backup",
-        description="comma-separated: trash, rejected, links, retries, activity, backup "
-                    "(empty: none)")
+        description="comma-separated: trash, rejected, links, retries, activity, backup, "
+                    "orphans (empty: none). orphans is not on by default: after a database "
+                    "restored from an older backup, newer photos' files look orphaned")
     backup_interval_hours: float = Field(
         default=24.0, ge=0, description="workers back the database up under <data dir>/backups "
                                         "this often (0: never)")
@@ -90,6 +91,9 @@ class Settings(BaseSettings):
     trash_days: int = Field(default=30, ge=0,
                             description="trashed photos are deleted for good after this "
                                         "(0: kept until emptied by hand)")
+    orphan_grace_hours: float = Field(
+        default=24.0, ge=1, description="stored files nothing refers to are removed once "
+                                        "older than this (younger: maybe an upload underway)")
     retry_failed_minutes: float = Field(
         default=60.0, gt=0, description="failures that may pass are retried after this, "
                                         "then 4x, 16x... as long")

@@ -74,16 +74,17 @@ class Runtime:
             session.close()
 
     def migrate(self) -> None:
-        from albumen.db.migrate import upgrade
+        from albumen.db.migrate import migration_lock, upgrade
 
         self.settings.data_dir.mkdir(parents=True, exist_ok=True)
-        upgrade(self.database_url)
-        if self.database_url.startswith("postgresql"):
-            from albumen.db.session import engine_for
-            from albumen.services.search import pgvector
+        with migration_lock(self.database_url):  # processes starting together take turns
+            upgrade(self.database_url)
+            if self.database_url.startswith("postgresql"):
+                from albumen.db.session import engine_for
+                from albumen.services.search import pgvector
 
-            with engine_for(self.database_url).begin() as conn:
-                pgvector.install(conn, self.settings.pgvector)
+                with engine_for(self.database_url).begin() as conn:
+                    pgvector.install(conn, self.settings.pgvector)
 
 
 _runtime: Runtime | None = None

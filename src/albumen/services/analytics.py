@@ -335,34 +335,39 @@ def anomalies(session: Session, user_id: int | None, event_id: int) -> list[dict
     scope = _scope(session, user_id, event_id)
     found: list[dict[str, Any]] = []
     for kind, noun in ((UPLOAD, "uploads"), (VIEW_ASSET, "views")):
-        for source in ("link", "ip"):
-            found += _spikes(session, scope, kind, noun, source)
+        where = (ActivitySource.event_id == scope.id, ActivitySource.kind == kind)
+        # The median busy hour per kind of source, from a histogram of the hourly counts:
+        # one pass over the (event, kind, n) index for links and addresses together.
+        prefix = func.substr(ActivitySource.source, 1, 2)
+        histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
+        for p, n, c in session.execute(select(prefix, ActivitySource.n, func.count())
+                                       .where(*where).group_by(prefix, ActivitySource.n)):
+            histograms[p].append((int(n), int(c)))
+        for source, p in (("link", "l:"), ("ip", "i:")):
+            if histograms[p]:
+                found += _spikes(session, scope, where, noun, source, p,
+                                 _median(sorted(histograms[p])))
     return sorted(found, key=lambda a: (-a["count"], a["hour"]))
 
 
-def _spikes(session: Session, scope: Scope, kind: str, noun: str, source: str
-            ) -> list[dict[str, Any]]:
-    prefix = "l:" if source == "link" else "i:"
-    where = (ActivitySource.event_id == scope.id, ActivitySource.kind == kind,
-             ActivitySource.source.like(f"{prefix}%"))
-    # The median busy hour, from a histogram of the hourly counts (a few hundred rows).
-    histogram = sorted((int(n), int(c)) for n, c in session.execute(
-        select(ActivitySource.n, func.count()).where(*where).group_by(ActivitySource.n)))
-    total = sum(c for _, c in histogram)
-    if not total:
-        return []
-    seen, usual = 0, 0.0
+def _median(histogram: list[tuple[int, int]]) -> float:
+    """The median of values given as sorted (value, how many) pairs."""
+    total, seen = sum(c for _, c in histogram), 0
     for n, c in histogram:
         seen += c
         if seen * 2 >= total:
-            usual = float(n)
-            break
+            return float(n)
+    return 0.0
+
+
+def _spikes(session: Session, scope: Scope, where: tuple[Any, ...], noun: str, source: str,
+            prefix: str, usual: float) -> list[dict[str, Any]]:
     floor = max(SPIKE_MINIMUM, SPIKE_FACTOR * usual)
     labels = _link_labels(session, scope.id) if source == "link" else {}
     out = []
     for who, hour, n in session.execute(
             select(ActivitySource.source, ActivitySource.hour, ActivitySource.n)
-            .where(*where, ActivitySource.n >= floor)):
+            .where(*where, ActivitySource.n >= floor, ActivitySource.source.like(f"{prefix}%"))):
         who, n = who[2:], int(n)
         start = datetime.fromtimestamp(int(hour) * 3600, UTC)
         name = labels.get(int(who), f"link {who}") if source == "link" else f"address {who}"

@@ -32,7 +32,8 @@ from albumen.db.models import (
     ShareLink,
 )
 from albumen.runtime import Runtime
-from albumen.services import audit
+from albumen.services import audit, verify
+from albumen.services.objectcopy import original_sha
 
 log = logging.getLogger(__name__)
 
@@ -60,17 +61,21 @@ def live_copies(rt: Runtime, sha: str) -> int:
             Asset.sha256 == sha, Asset.purged_at.is_(None))) or 0
 
 
-def remove_original(rt: Runtime, sha: str, key: str) -> None:
+def remove_original(rt: Runtime, sha: str, key: str) -> bool:
     """Delete a content-addressed original no asset needs any more. It is moved aside first
     and the references checked again, so an upload of the same bytes arriving meanwhile keeps
-    its file (ingest re-commits it if it finds it gone)."""
+    its file (ingest re-commits it if it finds it gone). False: it was gone, or needed."""
     aside = f"purging/{sha}"
     if not rt.storage.move(key, aside):
-        return
-    if live_copies(rt, sha) and not rt.storage.exists(key):
-        rt.storage.move(aside, key)
-    else:
+        return False
+    if not live_copies(rt, sha):
         rt.storage.delete(aside)
+        return True
+    if rt.storage.exists(key):  # ingest put it back already
+        rt.storage.delete(aside)
+    else:
+        rt.storage.move(aside, key)
+    return False
 
 
 def _delete_files(rt: Runtime, keys: list[str]) -> None:
@@ -284,6 +289,55 @@ def scheduled_backups(rt: Runtime, dry_run: bool = False,
     return result
 
 
+def remove_orphans(rt: Runtime, dry_run: bool = False,
+                   now: datetime | None = None) -> TaskResult:
+    """Delete stored files nothing in the database refers to (what a crash between a
+    database change and a file removal leaves) once they are older than
+    ALBUMEN_ORPHAN_GRACE_HOURS. Younger ones may be an upload or a thumbnail whose row is
+    not committed yet; files being written (tmp/) or removed (purging/) are never touched.
+
+    The storage is listed as `albumen verify` lists it; each file is looked up once more
+    just before it goes, and an original is moved aside and checked again (an upload of
+    the same bytes may arrive at any moment)."""
+    result = TaskResult("orphans", dry_run)
+    cutoff = (now or utcnow()) - timedelta(hours=rt.settings.orphan_grace_hours)
+    storage = rt.storage
+    due: list[dict[str, Any]] = []
+    for key in verify.orphans(rt):
+        if key.startswith("tmp/"):  # neither storage lists it; never ours to remove anyway
+            continue
+        try:
+            modified = storage.modified(key)
+            size = storage.size(key)
+        except FileNotFoundError:
+            continue  # removed meanwhile
+        if modified <= cutoff:
+            due.append({"key": key, "bytes": size, "modified": modified.isoformat()})
+    if dry_run:
+        result.items = due
+        return result
+    for start in range(0, len(due), verify.BATCH):
+        chunk = due[start:start + verify.BATCH]
+        orphaned = set(verify.still_orphaned(rt, [item["key"] for item in chunk]))
+        for item in chunk:
+            if item["key"] in orphaned and _remove_orphan(rt, item["key"], cutoff):
+                result.items.append(item)
+    return result
+
+
+def _remove_orphan(rt: Runtime, key: str, cutoff: datetime) -> bool:
+    sha = original_sha(key)
+    if sha is not None:
+        return not live_copies(rt, sha) and remove_original(rt, sha, key)
+    try:
+        if rt.storage.modified(key) > cutoff:
+            return False  # written again since the scan (a stage re-rendering a thumbnail)
+    except FileNotFoundError:
+        return False
+    rt.storage.delete(key)
+    return True
+
+
 Task = Callable[..., TaskResult]
 TASKS: dict[str, Task] = {
     "trash": purge_trash,
@@ -292,6 +346,7 @@ TASKS: dict[str, Task] = {
     "retries": retry_failed,
     "activity": purge_activity,
     "backup": scheduled_backups,
+    "orphans": remove_orphans,
 }
 
 

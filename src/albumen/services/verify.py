@@ -7,7 +7,8 @@ marked in bitmaps indexed by asset / face id (a byte per id, so memory stays sma
 million photos), and one pass over the assets then finds missing originals and missing
 thumbnails or previews. Originals are re-hashed against their name: a random sample, or all
 of them with ``full``. ``repair`` re-queues the derivative stage of photos whose thumbnail or
-preview is missing; it never deletes anything (orphans are reported, not removed).
+preview is missing; it never deletes anything (orphans are reported; the ``orphans``
+maintenance task removes them, with ``orphans`` and ``still_orphaned`` below).
 """
 
 from __future__ import annotations
@@ -62,14 +63,16 @@ class _Scan:
         self.assets = bytearray(max_asset + 1)
         self.faces = bytearray(max_face + 1)
         self.objects = self.originals_hashed = 0
-        self.orphans = _Finding()
         self.corrupt: dict[str, dict[str, Any]] = {}
 
     def _mark(self, bitmap: bytearray, ident: int, bit: int) -> None:
         if ident < len(bitmap):  # rows added since the scan began are checked next time
             bitmap[ident] |= bit
 
-    def batch(self, keys: list[str]) -> None:
+    def batch(self, keys: list[str], again: bool = False) -> list[str]:
+        """Look the owners of ``keys`` up, mark what is found; returns the orphans among
+        them. ``again``: keys looked up before (their originals are not hashed twice)."""
+        orphans: list[str] = []
         originals: dict[str, str] = {}
         derivatives: dict[int, list[tuple[str, str]]] = {}
         faces: dict[int, str] = {}
@@ -84,7 +87,7 @@ class _Scan:
             elif m := _REPORT.fullmatch(key):
                 reports[int(m[1])] = key
             elif not key.startswith(_TRANSIENT):
-                self.orphans.add(key)
+                orphans.append(key)
         s = self.session
         if originals:
             found = set()
@@ -94,8 +97,8 @@ class _Scan:
                 found.add(sha)
             for sha, key in originals.items():
                 if sha not in found:
-                    self.orphans.add(key)
-                if self.full:
+                    orphans.append(key)
+                if self.full and not again:
                     self.hash_original(key, sha)
         if derivatives:
             rows = {(a, k): key for a, k, key in s.execute(
@@ -106,7 +109,7 @@ class _Scan:
                     if rows.get((asset_id, kind)) == key:
                         self._mark(self.assets, asset_id, _KIND_BIT.get(kind, 0))
                     else:
-                        self.orphans.add(key)
+                        orphans.append(key)
         if faces:
             crops = {i: k for i, k in s.execute(select(Face.id, Face.crop_key)
                                                 .where(Face.id.in_(list(faces))))}
@@ -114,13 +117,14 @@ class _Scan:
                 if crops.get(face_id) == key:
                     self._mark(self.faces, face_id, 1)
                 else:
-                    self.orphans.add(key)
+                    orphans.append(key)
         if reports:
             pdfs = {i: k for i, k in s.execute(select(Report.id, Report.storage_key)
                                                .where(Report.id.in_(list(reports))))}
             for report_id, key in reports.items():
                 if pdfs.get(report_id) != key:
-                    self.orphans.add(key)
+                    orphans.append(key)
+        return orphans
 
     def hash_original(self, key: str, sha: str) -> None:
         try:
@@ -162,31 +166,47 @@ def _ids_of(session: Session, shas: list[str]) -> dict[str, list[int]]:
     return out
 
 
-def _recheck_orphans(session: Session, scan: _Scan) -> None:
-    """An upload stores its original a moment before its row is committed: look again."""
-    shas = [s for key in scan.orphans.items if (s := original_sha(key))]
-    if not shas:
-        return
-    live = set(session.scalars(select(Asset.sha256).where(Asset.sha256.in_(shas),
-                                                          Asset.purged_at.is_(None))))
-    kept = [key for key in scan.orphans.items if original_sha(key) not in live]
-    scan.orphans.count -= len(scan.orphans.items) - len(kept)
-    scan.orphans.items = kept
+def _orphans(scan: _Scan, progress: Progress) -> Iterator[str]:
+    """Every stored object nothing refers to. Each batch of the listing is looked up; what
+    had no owner is gathered and looked up once more, later, before it is given out: an
+    upload stores its original, and a stage its thumbnails, a moment before the row that
+    refers to them is committed."""
+    pending: list[str] = []
+    for keys in _keys_in_batches(scan.rt, progress, scan):
+        pending += scan.batch(keys)
+        if len(pending) >= BATCH:
+            yield from scan.batch(pending, again=True)
+            pending = []
+    if pending:
+        yield from scan.batch(pending, again=True)
+
+
+def orphans(rt: Runtime, progress: Progress | None = None) -> Iterator[str]:
+    """Every object in the storage that no asset, derivative, face or report refers to
+    (objects under ``tmp/`` and ``purging/`` are never among them)."""
+    with rt.session() as session:
+        yield from _orphans(_Scan(rt, session, full=False), progress or (lambda *_: None))
+
+
+def still_orphaned(rt: Runtime, keys: list[str]) -> list[str]:
+    """Those of ``keys`` that nothing refers to now (looked up again, e.g. before removal)."""
+    with rt.session() as session:
+        return _Scan(rt, session, full=False).batch(keys, again=True)
 
 
 def verify(rt: Runtime, *, sample: int | None = SAMPLE, full: bool = False,
            repair: bool = False, progress: Progress | None = None) -> dict[str, Any]:
     """Check storage against the database; returns the report (``ok``: nothing left to fix)."""
     report: Progress = progress or (lambda *_: None)
-    missing_originals, missing_derivatives, missing_crops = _Finding(), _Finding(), _Finding()
+    orphaned, missing_originals = _Finding(), _Finding()
+    missing_derivatives, missing_crops = _Finding(), _Finding()
     repairable: list[int] = []  # every one, not only the listed ones
     with rt.session() as session:
         scan = _Scan(rt, session, full)
-        for keys in _keys_in_batches(rt, report, scan):
-            scan.batch(keys)
+        for key in _orphans(scan, report):
+            orphaned.add(key)
         if not full and sample:
             _sample(rt, session, scan, sample)
-        _recheck_orphans(session, scan)
         result = session.execute(
             select(Asset.id, Asset.storage_key, Asset.state)
             .where(Asset.purged_at.is_(None)).order_by(Asset.id)
@@ -213,7 +233,7 @@ def verify(rt: Runtime, *, sample: int | None = SAMPLE, full: bool = False,
         owners = _ids_of(session, list(scan.corrupt))
     corrupt = [{**c, "asset_ids": owners.get(sha, [])} for sha, c in scan.corrupt.items()]
     queued = _repair(rt, repairable, set(scan.corrupt)) if repair else []
-    unrepaired = (len(corrupt) + missing_originals.count + scan.orphans.count
+    unrepaired = (len(corrupt) + missing_originals.count + orphaned.count
                   + missing_crops.count + missing_derivatives.count - len(queued))
     repaired = {"queued": len(queued), "asset_ids": queued[:LISTED]} if repair else None
     return {
@@ -223,7 +243,7 @@ def verify(rt: Runtime, *, sample: int | None = SAMPLE, full: bool = False,
                     "assets": len(scan.assets) - 1},
         "corrupt_originals": {"count": len(corrupt), "items": corrupt[:LISTED]},
         "missing_originals": missing_originals.to_dict(),
-        "orphans": scan.orphans.to_dict(),
+        "orphans": orphaned.to_dict(),
         "missing_derivatives": missing_derivatives.to_dict(),
         "missing_face_crops": missing_crops.to_dict(),
         "repair": repaired,

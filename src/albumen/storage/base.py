@@ -6,6 +6,7 @@ import hashlib
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
+from datetime import datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
@@ -81,6 +82,10 @@ class Storage(ABC):
 
     @abstractmethod
     def size(self, key: str) -> int: ...
+
+    @abstractmethod
+    def modified(self, key: str) -> datetime:
+        """When the object was last written (UTC, aware); FileNotFoundError if missing."""
 
     @abstractmethod
     def delete(self, key: str) -> None: ...

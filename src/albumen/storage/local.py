@@ -7,6 +7,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -128,6 +129,9 @@ class LocalStorage(Storage):
 
     def size(self, key: str) -> int:
         return self._path(key).stat().st_size
+
+    def modified(self, key: str) -> datetime:
+        return datetime.fromtimestamp(self._path(key).stat().st_mtime, UTC)
 
     def delete(self, key: str) -> None:
         with contextlib.suppress(FileNotFoundError):

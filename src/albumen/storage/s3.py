@@ -19,6 +19,7 @@ import os
 import tempfile
 import uuid
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import unquote, urlparse, urlsplit
@@ -242,6 +243,12 @@ class S3Storage(Storage):
         if head is None:
             raise FileNotFoundError(key)
         return int(head["ContentLength"])
+
+    def modified(self, key: str) -> datetime:
+        head = self._head(key)
+        if head is None:
+            raise FileNotFoundError(key)
+        return head["LastModified"].astimezone(UTC)  # type: ignore[no-any-return]
 
     def delete(self, key: str) -> None:
         self.client.delete_object(Bucket=self.bucket, Key=self._key(key))

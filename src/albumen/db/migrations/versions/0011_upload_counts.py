@@ -1,5 +1,6 @@
 """upload_counts: an event's uploads per 15 minutes, kept by triggers on assets (analytics);
-asset_engagement.likes and .comments (reactions and live comments per photo)
+asset_engagement.likes and .comments (reactions and live comments per photo); an index of
+activity_sources by count (anomalies)
 
 Revision ID: 0011
 Revises: 0010
@@ -34,6 +35,8 @@ def upgrade() -> None:
         batch.add_column(sa.Column("likes", BigId, nullable=False, server_default="0"))
         batch.add_column(sa.Column("comments", BigId, nullable=False, server_default="0"))
         batch.create_index("ix_asset_engagement_event_likes", ["event_id", "likes"])
+    op.create_index("ix_activity_sources_event_kind_n", "activity_sources",
+                    ["event_id", "kind", "n", "source"])
     for statement in ENGAGEMENT_BACKFILL:
         op.execute(statement)
 
@@ -51,6 +54,7 @@ ENGAGEMENT_BACKFILL = [
 
 
 def downgrade() -> None:
+    op.drop_index("ix_activity_sources_event_kind_n", table_name="activity_sources")
     with op.batch_alter_table("asset_engagement") as batch:
         batch.drop_index("ix_asset_engagement_event_likes")
         batch.drop_column("comments")
