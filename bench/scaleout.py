@@ -3,7 +3,8 @@
     .venv/bin/python bench/scaleout.py [--photos 200] [--clients 50] [--seconds 20]
 
 1. Ingest throughput with 1, 2 and 4 worker processes (``albumen worker --concurrency 1``
-   each) for both deployments: the photos are imported with no worker running, then the
+   each) for both deployments, and PostgreSQL + Redis with files on local disk (which tells
+   the object store's share apart): the photos are imported with no worker running, then the
    workers start and the clock runs until every asset is ready. Printed: photos/s and the
    ratio scaled/embedded for each worker count.
 2. API latency under load: ``albumen serve --no-workers`` on the processed library and 50
@@ -70,6 +71,9 @@ class Deployment:
             with create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT").connect() as conn:
                 conn.execute(text(f'CREATE DATABASE "{self.dbname}"'))
             self.url = PG_ADMIN.rsplit("/", 1)[0] + f"/{self.dbname}"
+            extra.update({"ALBUMEN_QUEUE_URL": REDIS,
+                          "ALBUMEN_QUEUE_PREFIX": f"bench-{uuid.uuid4().hex}"})
+        if kind == "scaled":
             import boto3
 
             bucket = f"bench-{uuid.uuid4().hex[:10]}"
@@ -77,7 +81,6 @@ class Deployment:
                          aws_secret_access_key="bench", region_name="us-east-1"
                          ).create_bucket(Bucket=bucket)
             extra.update({
-                "ALBUMEN_QUEUE_URL": REDIS, "ALBUMEN_QUEUE_PREFIX": f"bench-{uuid.uuid4().hex}",
                 "ALBUMEN_STORAGE_URL": f"s3://{bucket}/albumen",
                 "ALBUMEN_S3_ENDPOINT_URL": s3_endpoint or "", "ALBUMEN_S3_REGION": "us-east-1",
                 "ALBUMEN_S3_ACCESS_KEY_ID": "bench", "ALBUMEN_S3_SECRET_ACCESS_KEY": "bench"})
@@ -189,24 +192,27 @@ def main() -> None:
     for i in range(args.photos):  # 3 MP JPEGs: decoding and resizing dominate, as in life
         images.write(folder / f"{i:04d}.jpg", images.jpeg(2000, 1500, seed=5000 + i))
     print(f"{args.photos} photos of 2000x1500; {os.cpu_count()} CPU(s); S3 = moto (in-process)")
-    print(f"\n{'workers':>8} {'embedded photos/s':>18} {'PG+Redis+S3 photos/s':>21} "
-          f"{'ratio':>6}")
+    print(f"\n{'workers':>8} {'embedded':>9} {'PG+Redis':>9} {'PG+Redis+S3':>12} "
+          f"{'ratio S3/embedded':>18}   (photos/s; PG+Redis keeps files on local disk)")
     last: dict[str, Deployment] = {}
     for count in (int(w) for w in args.workers.split(",")):
         rates = {}
-        for kind in ("embedded", "scaled"):
+        for kind in ("embedded", "pg-redis", "scaled"):
             rate, deployment = ingest(kind, count, folder, args.photos, work, s3)
             rates[kind] = rate
             if kind in last:
                 last[kind].close()
             last[kind] = deployment
-        print(f"{count:>8} {rates['embedded']:>18.2f} {rates['scaled']:>21.2f} "
-              f"{rates['scaled'] / rates['embedded']:>6.2f}")
+        print(f"{count:>8} {rates['embedded']:>9.2f} {rates['pg-redis']:>9.2f} "
+              f"{rates['scaled']:>12.2f} {rates['scaled'] / rates['embedded']:>18.2f}")
     print(f"\nAPI under {args.clients} concurrent clients for {args.seconds:.0f} s "
           "(one API process):")
     print(f"{'deployment':>12} {'request':>8} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8} {'req/s':>7}")
     for kind, deployment in last.items():
+        if kind == "pg-redis":
+            deployment.close()
+            continue
         times = api_latency(deployment, args.clients, args.seconds)
         for request, values in times.items():
             print(f"{kind:>12} {request:>8} {len(values):>6} {statistics.median(values):>8.1f} "

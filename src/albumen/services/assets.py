@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, defer, selectinload
 
 from albumen.db.base import utcnow
 from albumen.db.models import AlbumAsset, Asset, Derivative, Stack
@@ -109,8 +109,11 @@ def list_assets(
 ) -> Page:
     """Newest first (capture time, else arrival), stable under concurrent inserts."""
     limit = max(1, min(limit, MAX_PAGE))
+    # Everything AssetOut shows, in a fixed number of queries; not the raw metadata (large,
+    # only in the detail view).
     query = filtered(select(Asset), f).options(
-        selectinload(Asset.sources), selectinload(Asset.stages)
+        selectinload(Asset.sources), selectinload(Asset.stages),
+        defer(Asset.metadata_raw), defer(Asset.metadata_errors), defer(Asset.ocr_text),
     )
     if cursor:
         sort_at, asset_id = _decode_cursor(cursor)
