@@ -7,7 +7,8 @@
    the object store's share apart): the photos are imported with no worker running, then the
    workers start and the clock runs until every asset is ready. Printed: photos/s and the
    ratio scaled/embedded for each worker count.
-2. API latency under load: ``albumen serve --no-workers`` on the processed library and 50
+2. API latency under load: ``albumen serve --no-workers --processes P`` (P in
+   ``--api-processes``, default 1 and 2) on the processed library and 50
    concurrent clients on loopback (asyncio + httpx) alternating a list page
    (``GET /api/v1/assets?limit=50``) and a search (``GET /api/v1/search?q=…``) for
    ``--seconds``; p50/p95/p99 and requests/s for both deployments.
@@ -145,9 +146,11 @@ async def _load(base: str, token: str, clients: int, seconds: float
     return out
 
 
-def api_latency(deployment: Deployment, clients: int, seconds: float) -> dict[str, list[float]]:
+def api_latency(deployment: Deployment, clients: int, seconds: float, processes: int
+                ) -> dict[str, list[float]]:
     port = free_port()
-    server = subprocess.Popen([ALBUMEN, "serve", "--port", str(port), "--no-workers"],
+    server = subprocess.Popen([ALBUMEN, "serve", "--port", str(port), "--no-workers",
+                               "--processes", str(processes)],
                               env={**deployment.env, "ALBUMEN_LOG_LEVEL": "WARNING"},
                               start_new_session=True, stdout=subprocess.DEVNULL,
                               stderr=subprocess.DEVNULL)
@@ -176,6 +179,8 @@ def main() -> None:
     parser.add_argument("--workers", default="1,2,4")
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=20.0)
+    parser.add_argument("--api-processes", default="1,2",
+                        help="`albumen serve --processes` values to measure")
     args = parser.parse_args()
     import logging
 
@@ -206,18 +211,18 @@ def main() -> None:
         print(f"{count:>8} {rates['embedded']:>9.2f} {rates['pg-redis']:>9.2f} "
               f"{rates['scaled']:>12.2f} {rates['scaled'] / rates['embedded']:>18.2f}")
     print(f"\nAPI under {args.clients} concurrent clients for {args.seconds:.0f} s "
-          "(one API process):")
-    print(f"{'deployment':>12} {'request':>8} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} "
+          "(list and search alternate):")
+    print(f"{'deployment':>12} {'procs':>5} {'request':>8} {'n':>6} {'p50 ms':>8} {'p95 ms':>8} "
           f"{'p99 ms':>8} {'req/s':>7}")
     for kind, deployment in last.items():
-        if kind == "pg-redis":
-            deployment.close()
-            continue
-        times = api_latency(deployment, args.clients, args.seconds)
-        for request, values in times.items():
-            print(f"{kind:>12} {request:>8} {len(values):>6} {statistics.median(values):>8.1f} "
-                  f"{_pct(values, 95):>8.1f} {_pct(values, 99):>8.1f} "
-                  f"{len(values) / args.seconds:>7.1f}")
+        for processes in (int(p) for p in args.api_processes.split(",")):
+            if kind == "pg-redis":
+                break
+            times = api_latency(deployment, args.clients, args.seconds, processes)
+            for request, values in times.items():
+                print(f"{kind:>12} {processes:>5} {request:>8} {len(values):>6} "
+                      f"{statistics.median(values):>8.1f} {_pct(values, 95):>8.1f} "
+                      f"{_pct(values, 99):>8.1f} {len(values) / args.seconds:>7.1f}")
         deployment.close()
     moto.stop()
 

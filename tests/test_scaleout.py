@@ -134,8 +134,42 @@ def _finish(env: dict[str, str], fresh_pg: str, base: str, auth: dict[str, str],
     assert original.content in photos
 
 
+def _alive(pid: str) -> bool:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
+
+
 def _up(base: str) -> bool:
     try:
         return httpx.get(f"{base}/health/ready", timeout=2).status_code == 200
     except httpx.HTTPError:
         return False
+
+
+def test_serve_runs_several_api_processes_on_one_port(tmp_path: Path) -> None:
+    """`albumen serve --processes 2`: two API processes answer on one port (each builds its
+    app from the settings), and SIGTERM stops them all."""
+    env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}")
+    run_cli(env, "users", "create", "admin", "--admin", stdin="admin-password-1\n")
+    port = free_port()
+    server = subprocess.Popen([ALBUMEN, "serve", "--port", str(port), "--processes", "2",
+                               "--no-workers"], env=env, start_new_session=True,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    with _running(server):
+        assert wait_until(lambda: _up(base), 60), server.stderr
+        children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
+        serving = [pid for pid in children if "resource_tracker" not in Path(
+            f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]
+        assert len(serving) == 2
+        token = httpx.post(f"{base}/api/v1/auth/token", data={
+            "username": "admin", "password": "admin-password-1"}).json()["access_token"]
+        for _ in range(10):  # whichever process answers, the same data and the same tokens
+            listed = httpx.get(f"{base}/api/v1/assets", headers={
+                "Authorization": f"Bearer {token}"})
+            assert listed.status_code == 200 and listed.json()["items"] == []
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+        assert wait_until(lambda: not any(_alive(pid) for pid in children), 15)

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
 
     host: str = "127.0.0.1"
     port: int = 8000
+    api_processes: int = Field(default=1, ge=1, description="processes `albumen serve` runs "
+                               "the API in (each with its own in-process workers, if any)")
     log_level: str = "INFO"
     log_json: bool = False
     metrics_token: SecretStr | None = Field(

@@ -133,3 +133,14 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
 
     web.install(app)
     return app
+
+
+def app_from_settings() -> FastAPI:
+    """The app of one process of `albumen serve --processes N` (uvicorn's factory): each
+    process reads the settings from the environment and sets up its own logging."""
+    from albumen.config import get_settings
+    from albumen.logging import setup_logging
+
+    settings = get_settings()
+    setup_logging(settings.log_level, settings.log_json)
+    return create_app()

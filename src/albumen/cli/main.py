@@ -41,8 +41,12 @@ def serve(
     port: Annotated[int | None, typer.Option(help="port")] = None,
     no_workers: Annotated[bool, typer.Option("--no-workers",
                                              help="do not run workers in-process")] = False,
+    processes: Annotated[int | None, typer.Option(
+        min=1, help="API processes sharing the port (default: ALBUMEN_API_PROCESSES)")] = None,
 ) -> None:
     """Run the API (and, by default, the workers) on HOST:PORT."""
+    import os
+
     import uvicorn
 
     from albumen.api.app import create_app
@@ -50,9 +54,17 @@ def serve(
     settings = get_settings()
     setup_logging(settings.log_level, settings.log_json)
     rt = get_runtime()
+    address = {"host": host or settings.host, "port": port or settings.port}
+    count = processes or settings.api_processes
+    if count > 1:  # uvicorn's supervisor: each process builds its app from the settings
+        rt.migrate()  # once, before the processes start
+        if no_workers:
+            os.environ["ALBUMEN_IN_PROCESS_WORKERS"] = "false"
+        uvicorn.run("albumen.api.app:app_from_settings", factory=True, workers=count,
+                    log_config=None, proxy_headers=True, **address)
+        return
     application = create_app(rt, start_workers=False if no_workers else None)
-    uvicorn.run(application, host=host or settings.host, port=port or settings.port,
-                log_config=None, proxy_headers=True)
+    uvicorn.run(application, log_config=None, proxy_headers=True, **address)
 
 
 @app.command()
