@@ -43,7 +43,7 @@ def fresh_pg(pg_admin_url: str, worker_id: str) -> Iterator[str]:
 
 
 def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([ALBUMEN, "worker", "--queues", "media,ml", "--concurrency", "2",
+    return subprocess.Popen([ALBUMEN, "worker", "--queues", "media,ml", "--concurrency", "1",
                              "--worker-type", "process"], env=env, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
@@ -82,7 +82,7 @@ def test_api_two_workers_postgres_redis_s3_survive_a_killed_worker(
         token = httpx.post(f"{base}/api/v1/auth/token", data={
             "username": "admin", "password": "admin-password-1"}).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
-        photos = [images.jpeg(1600, 1200, seed=1000 + i) for i in range(N)]
+        photos = [images.jpeg(320, 240, seed=1000 + i) for i in range(N)]
         with httpx.Client(base_url=base, headers=auth, timeout=60) as client:
             for i, data in enumerate(photos[: N // 2]):
                 response = client.post("/api/v1/assets", files={"file": (f"up{i}.jpg", data)})

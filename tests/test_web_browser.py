@@ -185,7 +185,8 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
 
     # They appear in the timeline, under their months, with thumbnails once processed.
     page.goto(server + "/")
-    assert page.locator(".grid .tile").count() == 3
+    # (the next months come in by infinite scroll: wait for them rather than count at once)
+    assert wait_until(lambda: page.locator(".grid .tile").count() == 3, 30)
     _reload_until_ready(page, server, months=3)  # capture months, once metadata is read
     shot(page, "04-timeline")
 
