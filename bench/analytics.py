@@ -53,9 +53,7 @@ def generate(db_path: Path, data: Path, seed: int = 11) -> None:
     db = sqlite3.connect(db_path, isolation_level=None)
     db.execute("PRAGMA synchronous=OFF")
     db.execute("PRAGMA foreign_keys=OFF")
-    for trigger in ("timeline_ai", "timeline_ad", "timeline_au", "search_docs_ai",
-                    "search_docs_ad", "search_docs_au", "upload_counts_ai", "upload_counts_ad",
-                    "upload_counts_au_old", "upload_counts_au_new"):
+    for trigger in search_ddl.SQLITE_TRIGGERS:
         db.execute(f"DROP TRIGGER {trigger}")
     now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
     begin = now - timedelta(days=3)

@@ -23,3 +23,18 @@ def test_models_match_migrations(db_url: str) -> None:
         context = MigrationContext.configure(conn, opts={"compare_type": False})
         diffs = [d for d in compare_metadata(context, Base.metadata) if _relevant(d)]
     assert diffs == [], diffs
+
+
+def test_the_list_of_sqlite_triggers_is_complete(tmp_path: object) -> None:
+    """Bulk loads drop the triggers by this list and reinstall them: it must name them all."""
+    import sqlite3
+    from pathlib import Path
+
+    from albumen.db import search_ddl
+    from albumen.db.migrate import upgrade
+
+    path = Path(str(tmp_path)) / "t.db"
+    upgrade(f"sqlite:///{path}")
+    names = {r[0] for r in sqlite3.connect(path).execute(
+        "SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert names == set(search_ddl.SQLITE_TRIGGERS)

@@ -207,3 +207,10 @@ def install_asset_triggers(conn: Connection) -> None:
     """Every trigger on ``assets`` (after SQLite's batch mode rebuilt the table)."""
     install_timeline_triggers(conn)
     install_upload_triggers(conn)
+
+
+# Every trigger on SQLite, by name: bulk loads (bench/) drop them, load, then reinstall with
+# install_full_text's triggers and install_asset_triggers (which also recount).
+SQLITE_TRIGGERS = ("timeline_ai", "timeline_ad", "timeline_au", "search_docs_ai",
+                   "search_docs_ad", "search_docs_au", "upload_counts_ai", "upload_counts_ad",
+                   "upload_counts_au_old", "upload_counts_au_new")
