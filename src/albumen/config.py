@@ -82,10 +82,11 @@ class Settings(BaseSettings):
     maintenance_interval_seconds: float = Field(
         default=3600.0, description="how often workers run the maintenance tasks")
     maintenance_tasks: str = Field(
-        default="trash,rejected,links,retries,activity,backup",
+        default="trash,rejected,links,retries,activity,backup,leftovers",
         description="comma-separated: trash, rejected, links, retries, activity, backup, "
-                    "orphans (empty: none). orphans is not on by default: after a database "
-                    "restored from an older backup, newer photos' files look orphaned")
+                    "leftovers, orphans (empty: none). orphans is not on by default: "
+                    "after a database restored from an older backup, newer photos' files "
+                    "look orphaned")
     backup_interval_hours: float = Field(
         default=24.0, ge=0, description="workers back the database up under <data dir>/backups "
                                         "this often (0: never)")

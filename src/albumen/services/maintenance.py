@@ -34,6 +34,7 @@ from albumen.db.models import (
 from albumen.runtime import Runtime
 from albumen.services import audit, verify
 from albumen.services.objectcopy import original_sha
+from albumen.storage.base import original_key
 
 log = logging.getLogger(__name__)
 
@@ -338,6 +339,35 @@ def _remove_orphan(rt: Runtime, key: str, cutoff: datetime) -> bool:
     return True
 
 
+def clean_leftovers(rt: Runtime, dry_run: bool = False,
+                    now: datetime | None = None) -> TaskResult:
+    """What interrupted work left behind. Temporary and staged files and unfinished multipart
+    uploads older than ALBUMEN_ORPHAN_GRACE_HOURS are removed. An original a crash left set
+    aside for removal (``purging/``, see ``remove_original``) is put back where a photo still
+    needs it and its place is empty, otherwise removed — the same checks ``remove_original``
+    makes, so running alongside one is harmless."""
+    result = TaskResult("leftovers", dry_run)
+    cutoff = (now or utcnow()) - timedelta(hours=rt.settings.orphan_grace_hours)
+    storage = rt.storage
+    for leftover in storage.leftovers(cutoff):
+        result.items.append({**leftover.as_dict(), "action": "remove"})
+        if not dry_run:
+            storage.remove_leftover(leftover)
+    for aside in list(storage.keys("purging/")):
+        sha = aside.removeprefix("purging/")
+        key = original_key(sha)
+        restore = bool(live_copies(rt, sha)) and not storage.exists(key)
+        result.items.append({"kind": "set aside", "name": aside,
+                             "action": "restore" if restore else "remove"})
+        if dry_run:
+            continue
+        if not restore:
+            storage.delete(aside)
+        elif not storage.move(aside, key):
+            result.items.pop()  # put back or removed meanwhile
+    return result
+
+
 Task = Callable[..., TaskResult]
 TASKS: dict[str, Task] = {
     "trash": purge_trash,
@@ -347,6 +377,7 @@ TASKS: dict[str, Task] = {
     "activity": purge_activity,
     "backup": scheduled_backups,
     "orphans": remove_orphans,
+    "leftovers": clean_leftovers,
 }
 
 

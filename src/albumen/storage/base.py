@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
@@ -53,7 +55,42 @@ class StagedFile(ABC):
         self.discard()
 
 
+@dataclass(frozen=True)
+class Leftover:
+    """What an interrupted write left behind: a staged or temporary file on this machine
+    (``kind`` "file", ``name`` its path), a partial write inside the store, or an unfinished
+    multipart upload (``kind`` "multipart", ``upload_id`` set)."""
+
+    kind: str
+    name: str
+    bytes: int
+    started: datetime
+    upload_id: str | None = None
+
+    def as_dict(self) -> dict[str, object]:
+        return {"kind": self.kind, "name": self.name, "bytes": self.bytes,
+                "started": self.started.isoformat()}
+
+
+def old_files(folder: Path, before: datetime) -> Iterator[Leftover]:
+    """The files in ``folder`` last written before ``before``."""
+    try:
+        entries = list(os.scandir(folder))
+    except FileNotFoundError:
+        return
+    for entry in entries:
+        try:
+            stat = entry.stat()
+        except FileNotFoundError:
+            continue  # finished meanwhile
+        started = datetime.fromtimestamp(stat.st_mtime, UTC)
+        if entry.is_file() and started < before:
+            yield Leftover("file", entry.path, stat.st_size, started)
+
+
 class Storage(ABC):
+    tmp: Path  # staging and temporary files, on this machine
+
     @abstractmethod
     def stage(self) -> StagedFile:
         """Start writing a new file."""
@@ -92,6 +129,14 @@ class Storage(ABC):
 
     @abstractmethod
     def keys(self, prefix: str = "") -> Iterator[str]: ...
+
+    def leftovers(self, before: datetime) -> list[Leftover]:
+        """What interrupted writes (a killed upload, a crash mid-thumbnail) left behind and
+        last touched before ``before``; never a stored object."""
+        return list(old_files(self.tmp, before))
+
+    def remove_leftover(self, leftover: Leftover) -> None:
+        Path(leftover.name).unlink(missing_ok=True)
 
     @abstractmethod
     def check(self) -> None:

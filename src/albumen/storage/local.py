@@ -101,12 +101,18 @@ class LocalStorage(Storage):
     def put_bytes(self, key: str, data: bytes) -> None:
         target = self._path(key)
         target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex}.part")
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, target)
+        # Written under tmp/ (same file system: the rename is atomic), where a write cut
+        # off midway is found and removed by maintenance (Storage.leftovers).
+        tmp = self.tmp / f"put-{uuid.uuid4().hex}.part"
+        try:
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, target)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
 
     def open(self, key: str) -> BinaryIO:
         return open(self._path(key), "rb")
@@ -145,7 +151,7 @@ class LocalStorage(Storage):
                 continue
             for name in files:
                 key = (rel_dir / name).as_posix()
-                if key.startswith(prefix) and not name.endswith(".part"):
+                if key.startswith(prefix):
                     yield key
 
     def check(self) -> None:

@@ -24,7 +24,7 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import unquote, urlparse, urlsplit
 
-from albumen.storage.base import StagedFile, Storage, content_disposition
+from albumen.storage.base import Leftover, StagedFile, Storage, content_disposition
 from albumen.storage.local import LocalStagedFile
 
 if TYPE_CHECKING:
@@ -43,7 +43,8 @@ def _missing(exc: Exception) -> bool:
         return False
     error = exc.response.get("Error", {})
     status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-    return error.get("Code") in ("404", "NoSuchKey", "NotFound") or status == 404
+    return (error.get("Code") in ("404", "NoSuchKey", "NotFound", "NoSuchUpload")
+            or status == 404)
 
 
 class S3StagedFile(LocalStagedFile):
@@ -261,6 +262,40 @@ class S3Storage(Storage):
                 key = item["Key"][len(self.prefix):]
                 if not key.startswith("tmp/"):
                     yield key
+
+    def leftovers(self, before: datetime) -> list[Leftover]:
+        """Also multipart uploads started before ``before`` and never completed or aborted
+        (a process killed mid-upload: S3 keeps, and bills, their parts until aborted) and
+        objects under ``tmp/`` (a readiness probe cut off)."""
+        found = super().leftovers(before)
+        pages = self.client.get_paginator("list_multipart_uploads").paginate(
+            Bucket=self.bucket, Prefix=self.prefix)
+        for page in pages:
+            for upload in page.get("Uploads", ()):
+                if upload["Initiated"] < before:
+                    found.append(Leftover("multipart", upload["Key"], 0, upload["Initiated"],
+                                          upload_id=upload["UploadId"]))
+        pages = self.client.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=f"{self.prefix}tmp/")
+        for page in pages:
+            for item in page.get("Contents", ()):
+                if item["LastModified"] < before:
+                    found.append(Leftover("object", item["Key"], int(item["Size"]),
+                                          item["LastModified"]))
+        return found
+
+    def remove_leftover(self, leftover: Leftover) -> None:
+        if leftover.kind == "multipart":
+            try:
+                self.client.abort_multipart_upload(Bucket=self.bucket, Key=leftover.name,
+                                                   UploadId=leftover.upload_id)
+            except Exception as exc:
+                if not _missing(exc):  # else: finished or aborted meanwhile
+                    raise
+        elif leftover.kind == "object":
+            self.client.delete_object(Bucket=self.bucket, Key=leftover.name)
+        else:
+            super().remove_leftover(leftover)
 
     def check(self) -> None:
         """Write and delete a small object (the bucket exists and we may write to it)."""
