@@ -19,6 +19,7 @@ from albumen.db.engagement import DOWNLOAD_ZIP
 from albumen.services import activity, downloads, sharing
 from albumen.services import albums as svc
 from albumen.services import assets as asset_svc
+from albumen.services.search import engine
 
 router = APIRouter(prefix="/api/v1/albums", tags=["albums"], responses=ERRORS)
 
@@ -93,7 +94,7 @@ def assets(album_id: IdPath, principal: PrincipalDep, session: SessionDep,
            limit: Annotated[int, Query(ge=1, le=asset_svc.MAX_PAGE)] = 100,
            cursor: Annotated[str | None, Query(max_length=200)] = None) -> AssetPage:
     svc.get_album(session, principal.user_id, album_id)
-    page = asset_svc.list_assets(session, asset_svc.AssetFilter(album_id=album_id),
+    page = engine.browse(session, asset_svc.AssetFilter(album_id=album_id),
                                  limit=limit, cursor=cursor)
     return AssetPage(items=[AssetOut.of(a) for a in page.items], next_cursor=page.next_cursor)
 

@@ -33,6 +33,7 @@ from albumen.services import assets as svc
 from albumen.services.access import require_event
 from albumen.services.audit import Actor
 from albumen.services.ingest import IngestResult, Origin, ingest
+from albumen.services.search import engine
 
 router = APIRouter(prefix="/api/v1/assets", tags=["assets"], responses=ERRORS)
 
@@ -133,7 +134,7 @@ def list_assets(
     for name, value in (("taken_after", taken_after), ("taken_before", taken_before)):
         if value is not None and value.tzinfo is None:
             raise InvalidInput(f"{name} needs a time zone (e.g. 2024-05-01T00:00:00Z)")
-    page = svc.list_assets(
+    page = engine.browse(
         session,
         svc.AssetFilter(taken_after=taken_after, taken_before=taken_before, camera=camera,
                         has_gps=has_gps, media_type=media_type, state=state, trashed=trashed,

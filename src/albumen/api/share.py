@@ -25,6 +25,7 @@ from albumen.runtime import Runtime
 from albumen.services import activity, downloads, selfie, sharing
 from albumen.services import assets as asset_svc
 from albumen.services.audit import Actor
+from albumen.services.search import engine
 from albumen.services.sharing import GuestAccess
 
 router = APIRouter(prefix="/api/v1/share/{token}", tags=["guests"], responses=ERRORS)
@@ -184,7 +185,7 @@ def list_assets(token: str, request: Request, rt: RuntimeDep, mine: bool = False
         f = asset_svc.AssetFilter(guest=access)
         if mine:
             f = asset_svc.AssetFilter(guest=GuestAccess(_no_view(access.link), access.guest_id))
-        page = asset_svc.list_assets(session, f, limit=limit, cursor=cursor)
+        page = engine.browse(session, f, limit=limit, cursor=cursor)
         return GuestPage(items=[_guest_asset(token, a, access) for a in page.items],
                          next_cursor=page.next_cursor)
 

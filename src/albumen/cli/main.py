@@ -198,12 +198,13 @@ def assets_list(
 ) -> None:
     """List assets, newest first."""
     from albumen.api.schemas import AssetOut
-    from albumen.services.assets import AssetFilter, list_assets
+    from albumen.services.assets import AssetFilter
+    from albumen.services.search.engine import browse
 
     rt = runtime()
     with rt.session() as session:
         try:
-            page = list_assets(session, AssetFilter(camera=camera, state=state, trashed=trashed),
+            page = browse(session, AssetFilter(camera=camera, state=state, trashed=trashed),
                                limit=limit, cursor=cursor)
         except AlbumenError as exc:
             fail(exc, as_json)

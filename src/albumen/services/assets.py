@@ -1,16 +1,15 @@
-"""Reading and changing assets: list with filters and cursors, trash, near-duplicates."""
+"""Reading and changing assets: the asset filter (listings run through the search engine:
+search.engine.browse), trash, near-duplicates."""
 
 from __future__ import annotations
 
-import base64
-import binascii
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, and_, exists, func, or_, select
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy import Select, exists, func, or_, select
+from sqlalchemy.orm import Session, selectinload
 
 from albumen.db.base import utcnow
 from albumen.db.models import AlbumAsset, Asset, Derivative, Stack
@@ -47,20 +46,6 @@ class AssetFilter:
 class Page:
     items: list[Asset]
     next_cursor: str | None
-
-
-def _encode_cursor(asset: Asset) -> str:
-    raw = f"{asset.sort_at.isoformat()}|{asset.id}".encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str) -> tuple[datetime, int]:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        stamp, asset_id = raw.split("|")
-        return datetime.fromisoformat(stamp), int(asset_id)
-    except (ValueError, binascii.Error, UnicodeDecodeError) as exc:
-        raise InvalidInput("invalid cursor", details={"cursor": cursor}) from exc
 
 
 def filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset]]:
@@ -102,30 +87,6 @@ def filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset]
 
         query = query.where(guest_visible_clause(f.guest))
     return query
-
-
-def list_assets(
-    session: Session, f: AssetFilter, limit: int = 100, cursor: str | None = None
-) -> Page:
-    """Newest first (capture time, else arrival), stable under concurrent inserts."""
-    limit = max(1, min(limit, MAX_PAGE))
-    # Everything AssetOut shows, in a fixed number of queries; not the raw metadata (large,
-    # only in the detail view).
-    query = filtered(select(Asset), f).options(
-        selectinload(Asset.sources), selectinload(Asset.stages),
-        defer(Asset.metadata_raw), defer(Asset.metadata_errors), defer(Asset.ocr_text),
-    )
-    if cursor:
-        sort_at, asset_id = _decode_cursor(cursor)
-        query = query.where(
-            or_(Asset.sort_at < sort_at, and_(Asset.sort_at == sort_at, Asset.id < asset_id))
-        )
-    rows = session.scalars(
-        query.order_by(Asset.sort_at.desc(), Asset.id.desc()).limit(limit + 1)
-    ).all()
-    items = list(rows[:limit])
-    next_cursor = _encode_cursor(items[-1]) if len(rows) > limit else None
-    return Page(items, next_cursor)
 
 
 def get_asset(session: Session, asset_id: int, viewer: int | None = None) -> Asset:

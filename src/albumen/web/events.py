@@ -17,6 +17,7 @@ from albumen.db.models import COHOST, OWNER, PENDING_REVIEW
 from albumen.services import activity, sharing
 from albumen.services import assets as asset_svc
 from albumen.services import events as svc
+from albumen.services.search import engine
 from albumen.web.library import PAGE, _more, timeline_chunk
 from albumen.web.render import UserDep, page
 
@@ -78,7 +79,7 @@ def moderation(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
         raise Forbidden("only the event's hosts moderate it")
     f = asset_svc.AssetFilter(event_id=event_id, moderation=PENDING_REVIEW, viewer=who.user_id)
     with rt.session() as session:
-        result = asset_svc.list_assets(session, f, PAGE, cursor)
+        result = engine.browse(session, f, PAGE, cursor)
         items = [(a, _uploader(session, a)) for a in result.items]
     more = (_more(f"/events/{event_id}/moderation", cursor=result.next_cursor)
             if result.next_cursor else None)

@@ -193,7 +193,7 @@ def album(album_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
           cursor: Cursor = None) -> Response:
     with rt.session() as session:
         view = albums.get_album(session, who.user_id, album_id)
-        result = asset_svc.list_assets(
+        result = engine.browse(
             session, asset_svc.AssetFilter(viewer=who.user_id, album_id=album_id), PAGE, cursor)
     more = _more(f"/albums/{album_id}", cursor=result.next_cursor) if result.next_cursor else None
     if cursor:
@@ -206,7 +206,7 @@ def album(album_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
 def trash(request: Request, rt: RuntimeDep, who: UserDep, cursor: Cursor = None) -> Response:
     f = asset_svc.AssetFilter(viewer=who.user_id, trashed=True)
     with rt.session() as session:
-        result = asset_svc.list_assets(session, f, PAGE, cursor)
+        result = engine.browse(session, f, PAGE, cursor)
     more = _more("/trash", cursor=result.next_cursor) if result.next_cursor else None
     if cursor:
         return page(request, "cells.part.html", who, cells=result.items, more=more)

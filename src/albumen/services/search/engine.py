@@ -32,7 +32,7 @@ from albumen.db.models import Asset, AssetTag, Face, Person, Place, Tag, User
 from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
 from albumen.services import clip
-from albumen.services.assets import MAX_PAGE, filtered
+from albumen.services.assets import MAX_PAGE, AssetFilter, Page, filtered
 from albumen.services.search import pgvector, text_index, vectors
 from albumen.services.search.query import FACETS, SearchQuery
 
@@ -245,6 +245,15 @@ def search(rt: Runtime, session: Session, q: SearchQuery, limit: int = 50,
     return results
 
 
+def browse(session: Session, f: AssetFilter, limit: int = 100, cursor: str | None = None
+           ) -> Page:
+    """A plain listing, newest first (the library, an album, an event, the trash, a share
+    link): the timeline path of ``search`` with only the asset filter, as ORM assets."""
+    q = SearchQuery(**{name: getattr(f, name) for name in AssetFilter.__dataclass_fields__})
+    results = _by_date(session, q, max(1, min(limit, MAX_PAGE)), cursor, True, "full")
+    return Page([hit.asset for hit in results.items], results.next_cursor)
+
+
 # What a grid cell needs (the timeline, search result grids): read without the ORM.
 GRID_COLUMNS = (Asset.id, Asset.media_type, Asset.width, Asset.height, Asset.thumbhash,
                 Asset.taken_at, Asset.local_at, Asset.favorite, Asset.rating, Asset.stack_id,
@@ -256,7 +265,7 @@ def _hydrate(session: Session, ids: list[int], view: str = "full") -> dict[int, 
         return {r.id: r for r in session.execute(
             select(*GRID_COLUMNS).where(Asset.id.in_(ids)))}
     rows = session.scalars(select(Asset).where(Asset.id.in_(ids)).options(
-        defer(Asset.metadata_raw), defer(Asset.metadata_errors),
+        defer(Asset.metadata_raw), defer(Asset.metadata_errors), defer(Asset.ocr_text),
         selectinload(Asset.sources), selectinload(Asset.stages)))
     return {a.id: a for a in rows}
 
