@@ -98,6 +98,8 @@ class Facet(BaseModel):
     id: int | None = None
     make: str | None = None
     country: str | None = None
+    approximate: bool = Field(default=False, description="estimated from a random sample "
+                              "(a search with very many matches); the order holds")
 
 
 class SearchPage(BaseModel):

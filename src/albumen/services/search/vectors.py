@@ -152,12 +152,12 @@ class VectorIndex:
             if start >= len(order):  # the nearest candidates ran out: rank everything
                 order = np.argsort(distances, kind="stable")
             chunk = ids[order[start:start + CHUNK]].tolist()
-            ok = set(_ids(session, allowed.where(Asset.id.in_(chunk))))
+            ok = set(fetch_ids(session, allowed.where(Asset.id.in_(chunk))))
             kept.extend(i for i in chunk if i in ok)
             start += CHUNK
             if start == CHUNK and len(ids) > CHUNK and len(kept) * WALK_CHUNKS < pool:
                 # At this pass rate the walk would take more than WALK_CHUNKS queries.
-                matched = _ids(session, prefilter.limit(PREFILTER + 1))
+                matched = fetch_ids(session, prefilter.limit(PREFILTER + 1))
                 if len(matched) <= PREFILTER:
                     wanted = np.unique(np.asarray(matched, dtype=np.int64))
                     rows = np.clip(np.searchsorted(ids, wanted), 0, len(ids) - 1)
@@ -166,7 +166,7 @@ class VectorIndex:
         return np.asarray(kept[:pool], dtype=np.int64)
 
 
-def _ids(session: Session, query: Select[tuple[int]]) -> list[int]:
+def fetch_ids(session: Session, query: Select[tuple[int]]) -> list[int]:
     """The ids a select of ids returns, read straight from the driver's cursor: tens of
     thousands of rows for a prefilter, where building a Row for each would cost more than
     the query (5x, measured at 50k rows on SQLite)."""
