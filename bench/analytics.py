@@ -91,23 +91,28 @@ def generate(db_path: Path, data: Path, seed: int = 11) -> None:
     phash = rng.integers(-(2**63), 2**63 - 1, ASSETS, dtype=np.int64)
     sharp = rng.gamma(3.0, 60.0, ASSETS)
     cs = stamp(created)
+    # Guest uploads a moderator approved or rejected: minutes to hours after the upload (a
+    # stream of its own, so the rest of the data stays what it was).
+    waits = np.random.default_rng(seed + 1).lognormal(np.log(1200), 1.2, ASSETS)
+    decided = stamp(created + waits.astype("int64").astype("timedelta64[s]"))
     rows = []
     for i in range(ASSETS):
         g = int(guest[i]) or None
+        moderated = decided[i] if g and moderation[i] != "pending" else None
         screening = json.dumps({"sharpness": float(sharp[i]), "flags": [
             {"flag": "blurry", "reason": "blurry"}] if sharp[i] < 60 else []})
         rows.append((i + 1, f"{i:064x}", "u1", 2_500_000, "image", "image/jpeg", "jpeg",
                      "bench/original.jpg", f"IMG_{i:06d}.jpg", 1, 1, g,
                      None if g else 1, 1 + (g or 0) % LINKS if g else None,
-                     str(moderation[i]), cs[i], cs[i], "ready", cs[i], cs[i], cs[i], cs[i],
-                     4000, 3000, int(phash[i]), screening, 0))
+                     str(moderation[i]), moderated, cs[i], cs[i], "ready", cs[i], cs[i], cs[i],
+                     cs[i], 4000, 3000, int(phash[i]), screening, 0))
     db.execute("BEGIN")
     db.executemany(
         "INSERT INTO assets (id, sha256, scope, size, media_type, mime_type, format, "
         "storage_key, original_filename, owner_id, event_id, guest_id, uploaded_by_id, link_id,"
-        " moderation, created_at, updated_at, state, taken_at, sort_at, taken_at_local, "
-        "local_at, width, height, phash, screening, favorite) VALUES ("
-        + ", ".join("?" * 27) + ")", rows)
+        " moderation, moderated_at, created_at, updated_at, state, taken_at, sort_at, "
+        "taken_at_local, local_at, width, height, phash, screening, favorite) VALUES ("
+        + ", ".join("?" * 28) + ")", rows)
     db.executemany("INSERT INTO derivatives (asset_id, kind, storage_key, mime_type, width, "
                    "height, size, etag, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                    [(i, kind, f"bench/{kind}", mime, w, h, 1, kind, str(now))
@@ -194,8 +199,11 @@ def generate(db_path: Path, data: Path, seed: int = 11) -> None:
     db.close()
     from sqlalchemy import create_engine
 
-    with create_engine(url).begin() as conn:
-        search_ddl.install_asset_triggers(conn)
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        search_ddl.install_asset_triggers(conn)  # the triggers again; their counts redone
+        search_ddl.recount_source_histogram(conn)  # what the activity writer would keep
+    engine.dispose()  # the last connection closed: its WAL is in the file before the rename
     size = sum(os.path.getsize(f"{db_path}{s}") for s in ("", "-wal")
                if os.path.exists(f"{db_path}{s}"))
     print(f"built in {time.perf_counter() - started:.0f} s; database {size / 2**20:.0f} MiB")

@@ -31,7 +31,6 @@ from albumen.db import search_ddl  # noqa: E402
 from albumen.db.migrate import upgrade  # noqa: E402
 from albumen.services.clip import VOCABULARY  # noqa: E402
 from albumen.services.search.text_index import document_words  # noqa: E402
-from albumen.services.search.vectors import code_of  # noqa: E402
 
 CHUNK = 50_000
 YEARS = 15
@@ -225,7 +224,7 @@ def main() -> None:
         created_emb = stamp(created)
         for k in range(m):
             emb_rows.append((int(ids[k]), "clip", args.dim, vectors[k].astype("<f4").tobytes(),
-                             code_of(vectors[k]), created_emb[k]))
+                             created_emb[k]))
         db.execute("BEGIN")
         db.executemany(
             "INSERT INTO assets (id, sha256, scope, size, media_type, mime_type, format, "
@@ -240,8 +239,8 @@ def main() -> None:
                        "box_x, box_y, box_w, box_h, created_at) "
                        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                        face_rows)
-        db.executemany("INSERT INTO asset_embeddings (asset_id, model, dim, vector, code, "
-                       "created_at) VALUES (?, ?, ?, ?, ?, ?)", emb_rows)
+        db.executemany("INSERT INTO asset_embeddings (asset_id, model, dim, vector, "
+                       "created_at) VALUES (?, ?, ?, ?, ?)", emb_rows)
         db.execute("COMMIT")
         stats["assets"] += m
         stats["faces"] += len(face_rows)

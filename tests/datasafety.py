@@ -118,7 +118,7 @@ def populate(rt: Runtime, photos: Path, seed: int = 0) -> list[int]:
         s.add(ApiKey(user_id=user.id, name="key", prefix="abc", secret_hash="x" * 64,
                      scopes=["read", "write"]))
         s.add(AssetEmbedding(asset_id=ids[0], model="test", dim=4,
-                             vector=bytes(range(256)) * 2, code=b"\x00\xff"))
+                             vector=bytes(range(256)) * 2))
         album = Album(owner_id=user.id, title="Best of")
         tag = Tag(name=f"sunset{seed}")
         s.add_all([album, tag])

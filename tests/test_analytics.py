@@ -523,3 +523,274 @@ def test_upload_counts_follow_the_assets_table(rt: Runtime) -> None:
     truth, kept = recount()
     assert kept == truth and sum(kept.values()) == 10
     assert {e for e, _ in kept} == set(event_ids)
+
+
+def _flag_truth(rt: Runtime) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
+    """Screening flags of the photos in events, not in the trash, counted from the assets
+    themselves; and what the triggers kept in event_flag_counts."""
+    from albumen.db.engagement import EventFlagCount
+
+    with rt.session() as session:
+        truth: dict[tuple[int, str], int] = {}
+        for event_id, screening in session.execute(select(Asset.event_id, Asset.screening).where(
+                Asset.event_id.is_not(None), Asset.deleted_at.is_(None))):
+            for f in (screening or {}).get("flags", []):
+                key = (event_id, str(f.get("flag")))
+                truth[key] = truth.get(key, 0) + 1
+        kept = {(r.event_id, r.flag): r.n for r in session.scalars(select(EventFlagCount))}
+    return truth, kept
+
+
+def test_flag_counts_follow_the_assets_table(rt: Runtime) -> None:
+    """The triggers keep event_flag_counts equal to a recount of the assets' screening flags
+    through inserts, re-screening, moves between events, trash and restore, deletion for good
+    and an event deleted; the moderation panel reads them; a recount agrees."""
+    from sqlalchemy import delete
+
+    from albumen.db import search_ddl
+    from albumen.db.models import User
+    from albumen.services import assets as asset_service
+    from albumen.services import events
+    from albumen.services.audit import Actor
+
+    def screened(*flags: str | None) -> dict[str, Any]:
+        return {"sharpness": 50.0, "flags": [{"reason": "x"} if f is None else
+                                             {"flag": f, "reason": f} for f in flags]}
+
+    with rt.transaction() as session:
+        owner = User(username="o", password_hash="x")
+        session.add(owner)
+        session.flush()
+        owner_id = owner.id
+    event_ids = tuple(events.create_event(rt, owner_id, {"title": t}, Actor(owner_id))
+                      for t in ("1", "2"))
+    with rt.transaction() as session:
+        base = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
+        screenings: list[dict[str, Any] | None] = [
+            screened("blurry"), screened("blurry", "dark"), screened("nudity", "blurry"),
+            screened(), None, screened("near_duplicate", "near_duplicate"), screened(None),
+            screened("overexposed"), None, screened("blurry")]
+        rows = [Asset(sha256=f"{i:064x}", size=1, mime_type="image/jpeg", format="jpeg",
+                      storage_key=f"k{i}", original_filename=f"{i}.jpg", state="ready",
+                      event_id=event_ids[0] if i < 8 else None, owner_id=owner_id,
+                      screening=screenings[i], created_at=base, sort_at=base, local_at=base)
+                for i in range(10)]
+        session.add_all(rows)
+        session.flush()
+        ids = [a.id for a in rows]
+
+    truth, kept = _flag_truth(rt)
+    assert kept == truth and truth[(event_ids[0], "blurry")] == 3
+    assert truth[(event_ids[0], "near_duplicate")] == 2 and truth[(event_ids[0], "None")] == 1
+    with rt.session() as session:
+        panel = analytics._moderation(session, event_ids[0], {})["flags"]
+    assert panel == {f: n for (e, f), n in truth.items() if e == event_ids[0]}
+    assert next(iter(panel)) == "blurry"  # the most raised first
+
+    with rt.transaction() as session:
+        asset = session.get(Asset, ids[4])  # screened for the first time (ORM)
+        assert asset is not None
+        asset.screening = screened("dark", "dark")
+        asset = session.get(Asset, ids[0])  # screened again: blurry no more
+        assert asset is not None
+        asset.screening = screened()
+        session.execute(update(Asset).where(Asset.id == ids[1])  # a bulk update
+                        .values(screening=screened("blurry", "nudity")))
+        session.execute(update(Asset).where(Asset.id == ids[2]).values(event_id=event_ids[1]))
+        session.execute(update(Asset).where(Asset.id == ids[3]).values(event_id=event_ids[1]))
+        session.execute(update(Asset).where(Asset.id == ids[8]).values(event_id=event_ids[1]))
+        session.execute(update(Asset).where(Asset.id == ids[9]).values(event_id=event_ids[1]))
+        session.execute(update(Asset).where(Asset.id == ids[7]).values(event_id=None))
+        session.execute(update(Asset).where(Asset.id == ids[6]).values(title="no change"))
+    truth, kept = _flag_truth(rt)
+    assert kept == truth and truth[(event_ids[1], "blurry")] == 2
+    assert (event_ids[0], "overexposed") not in kept  # counts that reach 0 are removed
+
+    asset_service.trash(rt, ids[5])
+    asset_service.trash(rt, ids[2])
+    truth, kept = _flag_truth(rt)
+    assert kept == truth and (event_ids[0], "near_duplicate") not in kept
+    asset_service.restore(rt, ids[5])
+    with rt.transaction() as session:
+        session.execute(delete(Asset).where(Asset.id == ids[1]))  # for good
+        session.execute(delete(Asset).where(Asset.id == ids[2]))  # for good, from the trash
+    truth, kept = _flag_truth(rt)
+    assert kept == truth and truth[(event_ids[0], "near_duplicate")] == 2
+    with rt.session() as session:
+        assert analytics._moderation(session, event_ids[1], {})["flags"] == {"blurry": 1}
+
+    events.delete_event(rt, owner_id, event_ids[1], Actor(owner_id))
+    truth, kept = _flag_truth(rt)
+    assert kept == truth and {e for e, _ in kept} == {event_ids[0]}
+    with rt.transaction() as session:  # the recount (migrations, copies, bulk loads) agrees
+        search_ddl.install_flag_triggers(session.connection())
+    assert _flag_truth(rt) == (truth, kept)
+
+
+def test_source_histogram_follows_activity_sources(rt: Runtime) -> None:
+    """activity_source_hist stays equal to a recount of activity_sources as source-hours are
+    made and grow across writes, with a purge of the log in between; anomalies read it."""
+    from albumen.db import search_ddl
+    from albumen.db.engagement import ActivitySource, ActivitySourceHistogram
+    from albumen.db.models import Event, User
+
+    def histograms() -> tuple[dict[tuple[int, str, str, int], int],
+                              dict[tuple[int, str, str, int], int]]:
+        with rt.session() as session:
+            truth: dict[tuple[int, str, str, int], int] = {}
+            for s in session.scalars(select(ActivitySource)):
+                key = (s.event_id, s.kind, s.source[:2], s.n)
+                truth[key] = truth.get(key, 0) + 1
+            kept = {(h.event_id, h.kind, h.prefix, h.n): h.hours
+                    for h in session.scalars(select(ActivitySourceHistogram))}
+        return truth, kept
+
+    with rt.transaction() as session:
+        owner = User(username="o", password_hash="x")
+        session.add(owner)
+        session.flush()
+        made = [Event(owner_id=owner.id, title=str(i)) for i in range(3)]
+        session.add_all(made)
+        session.flush()
+        event_ids = tuple(e.id for e in made)
+    start = datetime.now(UTC).replace(minute=0, second=0, microsecond=0) - timedelta(days=2)
+    # Three writes: the same source-hours grow (1 -> 3 -> 6 ...), others appear, two events.
+    for write in range(3):
+        for hour in range(6):
+            for i in range(hour + write + 1):
+                at = start + timedelta(hours=hour, minutes=i % 60)
+                for event_id in event_ids[:2]:
+                    rt.tracker.record(UPLOAD if i % 3 else VIEW_ASSET, at=at, event_id=event_id,
+                                      link_id=1 + i % 2, ip=f"10.0.{hour % 3}.{i % 4}")
+        rt.tracker.record(VIEW_ASSET, at=start, event_id=event_ids[0], ip="10.9.9.9")  # no link
+        # The only source-hour of a third event: its bucket moves up, the one it left goes.
+        rt.tracker.record(UPLOAD, at=start, event_id=event_ids[2], ip="10.9.9.8")
+        rt.tracker.flush()
+        truth, kept = histograms()
+        assert kept == truth and sum(kept.values()) > 20
+        assert {k: v for k, v in kept.items() if k[0] == event_ids[2]} == {
+            (event_ids[2], UPLOAD, "i:", write + 1): 1}
+    # The log's retention is over: the log goes, the per-hour rollups and their histogram stay.
+    assert activity.purge(rt, datetime.now(UTC) + timedelta(days=3650)) > 0
+    for i in range(40):  # a spike, written after the purge
+        rt.tracker.record(UPLOAD, at=start + timedelta(hours=3, seconds=i),
+                          event_id=event_ids[0], link_id=1, ip="203.0.113.5")
+    rt.tracker.flush()
+    truth, kept = histograms()
+    assert kept == truth
+    with rt.session() as session:
+        found = analytics.anomalies(session, None, event_ids[0])
+    assert [(a["source"], a["who"], a["count"]) for a in found if a["source"] == "ip"] == [
+        ("ip", "203.0.113.5", 40)]
+    with rt.transaction() as session:  # the recount (copies, bulk loads) agrees
+        search_ddl.recount_source_histogram(session.connection())
+    assert histograms() == (truth, kept)
+
+
+def test_moderation_waits_follow_the_assets_table(rt: Runtime) -> None:
+    """moderation_waits (kept by triggers) gives the moderation panel the median decision time
+    the panel always computed from the assets, through decisions, changed upload times, moves,
+    trash, deletion for good and a deleted event; the counts by state agree with the assets."""
+    from sqlalchemy import delete
+
+    from albumen.db import search_ddl
+    from albumen.db.engagement import ModerationWait
+    from albumen.db.models import Guest, ShareLink, User
+    from albumen.services import assets as asset_service
+    from albumen.services import events
+    from albumen.services.audit import Actor
+
+    def truth(event_id: int) -> tuple[dict[str, int], float | None]:
+        """The states and the median as the dashboard computed them from the assets."""
+        with rt.session() as session:
+            states = dict(session.execute(
+                select(Asset.moderation, func.count())
+                .where(Asset.event_id == event_id, Asset.deleted_at.is_(None))
+                .group_by(Asset.moderation)).all())
+            if session.get_bind().dialect.name == "sqlite":
+                wait = (func.julianday(Asset.moderated_at)
+                        - func.julianday(Asset.created_at)) * 86400
+            else:
+                wait = func.extract("epoch", Asset.moderated_at - Asset.created_at)
+            decided = (Asset.event_id == event_id, Asset.moderated_at.is_not(None),
+                       Asset.guest_id.is_not(None))
+            n = session.scalar(select(func.count()).select_from(Asset).where(*decided))
+            median = session.scalar(select(wait).where(*decided).order_by(wait)
+                                    .offset(n // 2).limit(1)) if n else None
+        return states, round(float(median), 1) if median is not None else None
+
+    def check(*event_ids: int) -> None:
+        with rt.session() as session:
+            for event_id in event_ids:
+                states, median = truth(event_id)
+                doc = analytics.event_dashboard(session, None, event_id)
+                panel = doc["moderation"]
+                assert panel["median_decision_seconds"] == median
+                assert {k: panel[k] for k in ("approved", "pending", "rejected")} == {
+                    k: states.get(s, 0) for k, s in (("approved", "approved"),
+                                                     ("pending", "pending"),
+                                                     ("rejected", "rejected"))}
+                assert doc["totals"]["photos"] == sum(states.values())
+            kept = {(w.asset_id, w.event_id) for w in session.scalars(select(ModerationWait))}
+            expected = {(a, e) for a, e in session.execute(select(Asset.id, Asset.event_id).where(
+                Asset.event_id.is_not(None), Asset.moderated_at.is_not(None),
+                Asset.guest_id.is_not(None)))}
+        assert kept == expected
+
+    with rt.transaction() as session:
+        owner = User(username="o", password_hash="x")
+        session.add(owner)
+        session.flush()
+        owner_id = owner.id
+    event_ids = tuple(events.create_event(rt, owner_id, {"title": t}, Actor(owner_id))
+                      for t in ("1", "2"))
+    with rt.transaction() as session:
+        link = ShareLink(token_hash="t" * 64, event_id=event_ids[0], created_by=owner_id)
+        session.add(link)
+        session.flush()
+        guest = Guest(link_id=link.id, token_hash="g" * 64, name="Maria")
+        session.add(guest)
+        session.flush()
+        base = datetime(2026, 6, 1, 12, 0, 0, 250000, tzinfo=UTC)
+        states = ["approved", "rejected", "pending", "approved", "approved", "approved",
+                  "approved", "pending", "approved"]
+        rows = [Asset(sha256=f"{i:064x}", size=1, mime_type="image/jpeg", format="jpeg",
+                      storage_key=f"k{i}", original_filename=f"{i}.jpg", state="ready",
+                      event_id=event_ids[0], owner_id=owner_id,
+                      guest_id=guest.id if i < 7 else None, moderation=states[i],
+                      moderated_at=None if states[i] == "pending" or i == 6 else
+                      base + timedelta(seconds=37 * i * i + 0.123 * i),
+                      created_at=base, sort_at=base, local_at=base) for i in range(9)]
+        session.add_all(rows)
+        session.flush()
+        ids = [a.id for a in rows]
+    check(*event_ids)
+
+    with rt.transaction() as session:
+        asset = session.get(Asset, ids[2])  # a decision (ORM)
+        assert asset is not None
+        asset.moderation, asset.moderated_at = "approved", base + timedelta(minutes=90)
+        session.execute(update(Asset).where(Asset.id == ids[1])  # uploaded at another time
+                        .values(created_at=base - timedelta(hours=2)))
+        session.execute(update(Asset).where(Asset.id == ids[3]).values(event_id=event_ids[1]))
+        session.execute(update(Asset).where(Asset.id == ids[4]).values(guest_id=None))
+        session.execute(update(Asset).where(Asset.id == ids[5]).values(moderated_at=None))
+        session.execute(update(Asset).where(Asset.id == ids[8]).values(title="no change"))
+    check(*event_ids)
+    asset_service.trash(rt, ids[1])  # the trash keeps its wait (as the panel always did)
+    asset_service.trash(rt, ids[0])
+    check(*event_ids)
+    asset_service.restore(rt, ids[0])
+    with rt.transaction() as session:
+        session.execute(delete(Asset).where(Asset.id == ids[1]))  # for good
+    check(*event_ids)
+    events.delete_event(rt, owner_id, event_ids[1], Actor(owner_id))
+    check(event_ids[0])
+    with rt.transaction() as session:  # the recount (migrations, copies, bulk loads) agrees
+        before = {(w.asset_id, w.event_id, w.seconds)
+                  for w in session.scalars(select(ModerationWait))}
+        search_ddl.install_wait_triggers(session.connection())
+    with rt.session() as session:
+        assert {(w.asset_id, w.event_id, w.seconds)
+                for w in session.scalars(select(ModerationWait))} == before
+    check(event_ids[0])

@@ -141,6 +141,47 @@ class ActivitySource(Base):
     n: Mapped[int] = mapped_column(BigId, default=0)
 
 
+class ActivitySourceHistogram(Base):
+    """How many hours of ``activity_sources`` had each count, per event, kind and kind of
+    source (``prefix``: "l:" links, "i:" addresses): the median busy hour for anomalies read
+    from a few hundred rows, not from every source-hour. Kept with ``activity_sources`` by
+    the activity writer (services/activity.py); rows whose ``hours`` reach 0 are deleted."""
+
+    __tablename__ = "activity_source_hist"
+
+    event_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(24), primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(2), primary_key=True)
+    n: Mapped[int] = mapped_column(BigId, primary_key=True)
+    hours: Mapped[int] = mapped_column(BigId, default=0)
+
+
+class EventFlagCount(Base):
+    """How many times screening raised each flag on an event's photos not in the trash (the
+    moderation panel), kept by triggers on ``assets`` (db/search_ddl.py); rows whose count
+    reaches 0 are deleted."""
+
+    __tablename__ = "event_flag_counts"
+
+    event_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    flag: Mapped[str] = mapped_column(Text, primary_key=True)
+    n: Mapped[int] = mapped_column(BigId, default=0)
+
+
+class ModerationWait(Base):
+    """How long a moderator took to decide on a guest upload (seconds from upload to
+    decision), for every decided guest upload in an event, trash or not: the moderation
+    panel's median read from an index. Kept by triggers on ``assets`` (db/search_ddl.py)
+    with the same arithmetic the panel always used, so the median is the same number."""
+
+    __tablename__ = "moderation_waits"
+    __table_args__ = (Index("ix_moderation_waits_event_seconds", "event_id", "seconds"),)
+
+    asset_id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[int] = mapped_column(BigId)
+    seconds: Mapped[float] = mapped_column(Float)
+
+
 class ActivityActor(Base):
     """Who did something in an event (for unique guests and viewers): "u:ID", "g:ID" or
     "-" for the anonymous; ``what`` is "view" or "upload" or "other"."""
@@ -157,8 +198,10 @@ class AssetEngagement(Base):
     and the highlights (kept by services/activity.py and services/comments.py)."""
 
     __tablename__ = "asset_engagement"
+    # (event, likes, comments): the most liked, and the event's totals read from the index.
     __table_args__ = (Index("ix_asset_engagement_event_views", "event_id", "views"),
-                      Index("ix_asset_engagement_event_likes", "event_id", "likes"))
+                      Index("ix_asset_engagement_event_likes", "event_id", "likes",
+                            "comments"))
 
     asset_id: Mapped[int] = mapped_column(BigId, primary_key=True)
     event_id: Mapped[int | None] = mapped_column(BigId)

@@ -220,6 +220,10 @@ class Asset(Base):
         Index("ix_assets_event_contributor", "event_id", "guest_id", "uploaded_by_id",
               "moderation", "deleted_at"),
         Index("ix_assets_latitude", "latitude"),
+        # Date filters with the visibility check, read without touching the rows: the ids
+        # of "date:2019" for a semantic search's prefilter (50k ids in ~30 ms at 1M assets).
+        Index("ix_assets_local_visible", "local_at", "owner_id", "deleted_at", "event_id",
+              "moderation", "uploaded_by_id", "sort_at"),
         UniqueConstraint("scope", "sha256", name="uq_assets_scope_sha256"),
     )
 

@@ -12,8 +12,8 @@ from albumen.db.base import Base, BigId, UTCDateTime, utcnow
 
 
 class AssetEmbedding(Base):
-    """An image embedding of an asset (CLIP), unit length, stored as little-endian float32,
-    with its sign bits (``code``) that the in-memory vector index scans."""
+    """An image embedding of an asset (CLIP), unit length, stored as little-endian float32
+    (the in-memory vector index derives its codes from it when it loads)."""
 
     __tablename__ = "asset_embeddings"
     __table_args__ = (Index("ix_asset_embeddings_model_created", "model", "created_at"),)
@@ -24,7 +24,6 @@ class AssetEmbedding(Base):
     model: Mapped[str] = mapped_column(String(64), primary_key=True)
     dim: Mapped[int] = mapped_column(Integer)
     vector: Mapped[bytes] = mapped_column(LargeBinary)
-    code: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -48,6 +47,8 @@ class TimelineCount(Base):
     few hundred rows instead of counting a million. 0 stands for "no owner" / "no event"."""
 
     __tablename__ = "timeline_counts"
+    # An event's photos by moderation state (the analytics dashboard) without a full scan.
+    __table_args__ = (Index("ix_timeline_counts_event", "event_key", "moderation"),)
 
     owner_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
     event_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)

@@ -31,6 +31,7 @@ from albumen.db.engagement import (
     ActivityActor,
     ActivityCount,
     ActivitySource,
+    ActivitySourceHistogram,
     AssetEngagement,
 )
 from albumen.runtime import Runtime
@@ -183,14 +184,46 @@ def roll_up(session: Session, rows: list[dict[str, Any]]) -> None:
     _add(session, ActivityCount.__table__, ("event_id", "kind", "quantum"),
          [{"event_id": e, "kind": k, "quantum": q, "n": n}
           for (e, k, q), n in sorted(counts.items())], ("n",))
-    _add(session, ActivitySource.__table__, ("event_id", "kind", "hour", "source"),
-         [{"event_id": e, "kind": k, "hour": h, "source": src[:64], "n": n}
-          for (e, k, h, src), n in sorted(sources.items())], ("n",))
+    _add_sources(session, sources)
     _add(session, ActivityActor.__table__, ("event_id", "what", "actor"),
          [{"event_id": e, "what": w, "actor": a} for e, w, a in sorted(actors)], ())
     _add(session, AssetEngagement.__table__, ("asset_id",),
          [{"asset_id": a, "event_id": asset_event[a], "views": views[a],
            "downloads": downloads[a]} for a in sorted(asset_event)], ("views", "downloads"))
+
+
+def _add_sources(session: Session, sources: Counter[tuple[int, str, int, str]]) -> None:
+    """Add to the source-hours, and move each one that changed between the buckets of
+    ``activity_source_hist``: an hour whose count went from a to b leaves bucket a (none when
+    it is new) and joins bucket b. The new counts come back from the upsert itself (RETURNING),
+    so concurrent writers each move exactly the step they made."""
+    added: dict[tuple[int, str, int, str], int] = {}
+    for (e, k, h, src), n in sources.items():
+        key = (e, k, h, src[:64])
+        added[key] = added.get(key, 0) + n
+    if not added:
+        return
+    table = ActivitySource.__table__
+    statement = _upsert(session)(table)
+    statement = statement.on_conflict_do_update(
+        index_elements=["event_id", "kind", "hour", "source"],
+        set_={"n": table.c.n + statement.excluded.n},
+    ).returning(table.c.event_id, table.c.kind, table.c.hour, table.c.source, table.c.n)
+    moved: Counter[tuple[int, str, str, int]] = Counter()
+    for e, k, h, src, n in session.execute(statement, [
+            {"event_id": e, "kind": k, "hour": h, "source": src, "n": n}
+            for (e, k, h, src), n in sorted(added.items())]):
+        before = n - added[(e, k, h, src)]
+        if before:
+            moved[(e, k, src[:2], before)] -= 1
+        moved[(e, k, src[:2], n)] += 1
+    hist = ActivitySourceHistogram
+    _add(session, hist.__table__, ("event_id", "kind", "prefix", "n"),
+         [{"event_id": e, "kind": k, "prefix": p, "n": n, "hours": d}
+          for (e, k, p, n), d in sorted(moved.items()) if d], ("hours",))
+    emptied = sorted({e for (e, *_), d in moved.items() if d < 0})
+    if emptied:
+        session.execute(delete(hist).where(hist.event_id.in_(emptied), hist.hours <= 0))
 
 
 def count_engagement(session: Session, asset_id: int, event_id: int | None, *, likes: int = 0,
@@ -206,11 +239,7 @@ def _add(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict[
     """Insert rows; where the key exists, add to its counts (or leave it, with no counts)."""
     if not rows:
         return
-    if session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert as upsert
-    else:
-        from sqlalchemy.dialects.postgresql import insert as upsert
-    statement = upsert(table)
+    statement = _upsert(session)(table)
     if summed:
         statement = statement.on_conflict_do_update(
             index_elements=list(keys),
@@ -218,3 +247,12 @@ def _add(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict[
     else:
         statement = statement.on_conflict_do_nothing(index_elements=list(keys))
     session.execute(statement, rows)
+
+
+def _upsert(session: Session) -> Any:
+    """The dialect's INSERT, the one with ON CONFLICT."""
+    if session.get_bind().dialect.name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    return insert

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, Integer, cast, distinct, func, select, text
+from sqlalchemy import ColumnElement, Integer, cast, distinct, func, select
 from sqlalchemy.orm import Session
 
 from albumen.db.engagement import (
@@ -31,8 +31,11 @@ from albumen.db.engagement import (
     ActivityActor,
     ActivityCount,
     ActivitySource,
+    ActivitySourceHistogram,
     AssetEngagement,
     Comment,
+    EventFlagCount,
+    ModerationWait,
     UploadCount,
 )
 from albumen.db.models import (
@@ -48,6 +51,7 @@ from albumen.db.models import (
     ShareLink,
     User,
 )
+from albumen.db.search_tables import TimelineCount
 from albumen.errors import InvalidInput
 from albumen.services.access import require_event
 
@@ -179,9 +183,12 @@ def event_dashboard(session: Session, user_id: int | None, event_id: int) -> dic
     """Everything the event's dashboard shows."""
     scope = _scope(session, user_id, event_id)
     eid = scope.id
-    by_state = dict(session.execute(select(Asset.moderation, func.count())
-                                    .where(Asset.event_id == eid, Asset.deleted_at.is_(None))
-                                    .group_by(Asset.moderation)).all())
+    # The photos not in the trash by moderation state: the timeline's counts (kept by triggers
+    # on assets, db/search_ddl.py), summed over owners and months.
+    kept = func.sum(TimelineCount.n)
+    by_state = {str(m): int(n) for m, n in session.execute(
+        select(TimelineCount.moderation, kept).where(TimelineCount.event_key == eid)
+        .group_by(TimelineCount.moderation).having(kept > 0))}
     uploading = set(session.scalars(select(Asset.guest_id).where(
         Asset.event_id == eid, Asset.guest_id.is_not(None)).distinct()))
     active = {int(a[2:]) for a in session.scalars(select(ActivityActor.actor).where(
@@ -273,35 +280,23 @@ def _people(session: Session, scope: Scope) -> list[dict[str, Any]]:
     return [{"person_id": i, "name": name, "photos": int(n)} for i, name, n in rows]
 
 
-_FLAGS = {
-    "sqlite": "SELECT json_extract(f.value, '$.flag'), count(*) FROM assets, "
-              "json_each(assets.screening, '$.flags') AS f WHERE assets.event_id = :e "
-              "AND assets.deleted_at IS NULL GROUP BY 1 ORDER BY 2 DESC",
-    "postgresql": "SELECT f ->> 'flag', count(*) FROM assets, "
-                  "json_array_elements(assets.screening -> 'flags') AS f "
-                  "WHERE assets.event_id = :e AND assets.deleted_at IS NULL "
-                  "AND json_typeof(assets.screening -> 'flags') = 'array' "
-                  "GROUP BY 1 ORDER BY 2 DESC",
-}
-
-
 def _moderation(session: Session, event_id: int, by_state: dict[str, int]) -> dict[str, Any]:
     """Counts by decision, the median wait for a decision on a guest upload, and what the
-    screening flagged (all computed in the database)."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "sqlite":
-        wait = (func.julianday(Asset.moderated_at) - func.julianday(Asset.created_at)) * 86400
-    else:
-        wait = func.extract("epoch", Asset.moderated_at - Asset.created_at)
-    decided = (Asset.event_id == event_id, Asset.moderated_at.is_not(None),
-               Asset.guest_id.is_not(None))
-    n = int(session.scalar(select(func.count()).select_from(Asset).where(*decided)) or 0)
+    screening flagged."""
+    # The waits of the decided guest uploads, kept by triggers on assets (db/search_ddl.py):
+    # the median is read from the (event, seconds) index.
+    waits = ModerationWait
+    n = int(session.scalar(select(func.count()).select_from(waits)
+                           .where(waits.event_id == event_id)) or 0)
     median = None
     if n:
-        median = session.scalar(select(wait).where(*decided).order_by(wait)
-                                .offset(n // 2).limit(1))
-    flags = {str(f): int(c) for f, c in session.execute(text(_FLAGS[dialect]),
-                                                         {"e": event_id})}
+        median = session.scalar(select(waits.seconds).where(waits.event_id == event_id)
+                                .order_by(waits.seconds).offset(n // 2).limit(1))
+    # What the screening flagged, counted by triggers on assets (db/search_ddl.py).
+    flags = {str(f): int(c) for f, c in session.execute(
+        select(EventFlagCount.flag, EventFlagCount.n)
+        .where(EventFlagCount.event_id == event_id, EventFlagCount.n > 0)
+        .order_by(EventFlagCount.n.desc(), EventFlagCount.flag))}
     return {"approved": int(by_state.get(APPROVED, 0)),
             "pending": int(by_state.get(PENDING_REVIEW, 0)),
             "rejected": int(by_state.get(REJECTED, 0)),
@@ -334,14 +329,14 @@ def anomalies(session: Session, user_id: int | None, event_id: int) -> list[dict
     for the event (robust: compared with the median busy hour, not the mean)."""
     scope = _scope(session, user_id, event_id)
     found: list[dict[str, Any]] = []
+    hist = ActivitySourceHistogram
     for kind, noun in ((UPLOAD, "uploads"), (VIEW_ASSET, "views")):
         where = (ActivitySource.event_id == scope.id, ActivitySource.kind == kind)
-        # The median busy hour per kind of source, from a histogram of the hourly counts:
-        # one pass over the (event, kind, n) index for links and addresses together.
-        prefix = func.substr(ActivitySource.source, 1, 2)
+        # The median busy hour per kind of source (links, addresses), from the histogram of
+        # the hourly counts the activity writer keeps (services/activity.py).
         histograms: dict[str, list[tuple[int, int]]] = defaultdict(list)
-        for p, n, c in session.execute(select(prefix, ActivitySource.n, func.count())
-                                       .where(*where).group_by(prefix, ActivitySource.n)):
+        for p, n, c in session.execute(select(hist.prefix, hist.n, hist.hours).where(
+                hist.event_id == scope.id, hist.kind == kind, hist.hours > 0)):
             histograms[p].append((int(n), int(c)))
         for source, p in (("link", "l:"), ("ip", "i:")):
             if histograms[p]:
@@ -364,20 +359,25 @@ def _spikes(session: Session, scope: Scope, where: tuple[Any, ...], noun: str, s
             prefix: str, usual: float) -> list[dict[str, Any]]:
     floor = max(SPIKE_MINIMUM, SPIKE_FACTOR * usual)
     labels = _link_labels(session, scope.id) if source == "link" else {}
+    # A busy event has thousands of spikes in a few dozen hours: each hour is placed in the
+    # event's time zone and worded once.
+    hours: dict[int, tuple[str, str]] = {}
     out = []
     for who, hour, n in session.execute(
             select(ActivitySource.source, ActivitySource.hour, ActivitySource.n)
             .where(*where, ActivitySource.n >= floor, ActivitySource.source.like(f"{prefix}%"))):
+        when = hours.get(hour)
+        if when is None:
+            local = datetime.fromtimestamp(int(hour) * 3600, UTC).astimezone(scope.zone)
+            when = hours[hour] = (local.isoformat(), f"between {local:%H:%M} and "
+                                  f"{(local + timedelta(hours=1)):%H:%M} on {local:%d %b}")
         who, n = who[2:], int(n)
-        start = datetime.fromtimestamp(int(hour) * 3600, UTC)
         name = labels.get(int(who), f"link {who}") if source == "link" else f"address {who}"
-        local = start.astimezone(scope.zone)
         out.append({
             "kind": noun, "source": source, "who": who if source == "ip" else int(who),
-            "hour": local.isoformat(), "count": n, "usual": usual,
-            "reason": f"{name}: {n} {noun} between {local:%H:%M} and "
-                      f"{(local + timedelta(hours=1)):%H:%M} on {local:%d %b}, "
-                      f"{n / usual:.0f} times the usual busy hour ({usual:g})"})
+            "hour": when[0], "count": n, "usual": usual,
+            "reason": f"{name}: {n} {noun} {when[1]}, {n / usual:.0f} times the usual busy "
+                      f"hour ({usual:g})"})
     return out
 
 

@@ -7,7 +7,8 @@ import io
 from datetime import datetime
 from typing import Any
 
-from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+from matplotlib.collections import PolyCollection
+from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, date2num
 from matplotlib.figure import Figure
 
 from albumen.errors import InvalidInput
@@ -46,8 +47,7 @@ def over_time(series: list[dict[str, Any]], title: str, color: str = ACCENT) -> 
     counts = [p["count"] for p in series]
     zone = starts[0].tzinfo
     step = (starts[1] - starts[0]).total_seconds() / 86400 if len(starts) > 1 else 1 / 24
-    width = step * 0.85
-    ax.bar(starts, counts, width=width, color=color, align="edge")
+    _bars(ax, starts, counts, step * 0.85, color)
     if len(starts) < 6:  # a few bars: leave room around them instead of filling the width
         from datetime import timedelta
 
@@ -58,6 +58,21 @@ def over_time(series: list[dict[str, Any]], title: str, color: str = ACCENT) -> 
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=zone))
     ax.yaxis.get_major_locator().set_params(integer=True)
     return fig
+
+
+def _bars(ax: Any, starts: list[datetime], counts: list[int], width: float, color: str
+          ) -> None:
+    """Bars from each start (dates; ``width`` in days) drawn as one collection: the same
+    pixels as ``ax.bar``, which makes, places and measures one patch per bar (about a quarter
+    of the time of a chart of a few days by the hour)."""
+    ax.xaxis.update_units(starts)  # a date axis, as ax.bar would make it
+    left = date2num(starts)
+    bars = PolyCollection([[(x, 0), (x + width, 0), (x + width, n), (x, n), (x, 0)]
+                           for x, n in zip(left, counts, strict=True)],
+                          facecolors=color, edgecolors="none", linewidths=0)
+    bars.sticky_edges.y.append(0)  # the bars stand on the x axis, no margin below
+    ax.add_collection(bars)
+    ax.autoscale_view()  # (matplotlib < 3.11 does not on adding a collection)
 
 
 def peak_hours(hours: list[int], title: str = "Uploads by hour of the day") -> Figure:

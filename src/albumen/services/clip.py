@@ -16,7 +16,6 @@ from albumen.ml.clip import ClipModel
 from albumen.ml.runtime import ModelUnavailable
 from albumen.runtime import Runtime
 from albumen.services.search import pgvector
-from albumen.services.search.vectors import code_of
 
 MODEL_KEY = "clip"
 VOCABULARY = (
@@ -50,8 +49,7 @@ def store_embedding(session: Session, asset_id: int, vector: np.ndarray) -> None
     session.execute(delete(AssetEmbedding).where(AssetEmbedding.asset_id == asset_id,
                                                  AssetEmbedding.model == MODEL_KEY))
     session.add(AssetEmbedding(asset_id=asset_id, model=MODEL_KEY, dim=len(vector),
-                               vector=np.asarray(vector, dtype="<f4").tobytes(),
-                               code=code_of(vector)))
+                               vector=np.asarray(vector, dtype="<f4").tobytes()))
     pgvector.store(session, asset_id, MODEL_KEY, vector)
 
 

@@ -9,8 +9,9 @@ copied as their stored text (a JSON ``null`` stays a JSON null, an SQL NULL stay
 Three kinds of table are not plain data:
 
 - ``workers`` holds heartbeats of live processes: never copied.
-- ``timeline_counts`` and ``upload_counts`` are kept by triggers on ``assets``; ``finish``
-  counts them again.
+- ``timeline_counts``, ``upload_counts``, ``event_flag_counts`` and ``moderation_waits`` are
+  kept by triggers on ``assets``, ``activity_source_hist`` by the activity writer alongside
+  ``activity_sources``; none is copied, and ``finish`` counts them again.
 - the full-text index (FTS5 tables on SQLite, the generated ``tsv`` column on PostgreSQL) is
   not in the models at all: the triggers / generated column fill it from ``search_docs`` as the
   rows arrive, and ``finish`` rebuilds the FTS5 index on SQLite to be sure. Neither is
@@ -55,9 +56,10 @@ from albumen.db import (
 from albumen.db.base import Base
 
 EPHEMERAL = frozenset({"workers"})
-# Kept by database triggers on ``assets`` (db/search_ddl.py): recounted after a load, never
-# copied (the triggers already count the rows as they arrive).
-DERIVED = frozenset({"timeline_counts", "upload_counts"})
+# Kept by database triggers on ``assets`` (db/search_ddl.py) or by the activity writer from
+# ``activity_sources`` (services/activity.py): recounted after a load, never copied.
+DERIVED = frozenset({"timeline_counts", "upload_counts", "event_flag_counts",
+                     "moderation_waits", "activity_source_hist"})
 BATCH = 2000
 
 Row = dict[str, Any]
@@ -192,6 +194,7 @@ def finish(dst: Connection, plan_: Plan) -> None:
                     f"SELECT setval(pg_get_serial_sequence('\"{table.name}\"', '{pk[0].name}'), "
                     f"COALESCE(MAX(\"{pk[0].name}\"), 0) + 1, false) FROM \"{table.name}\""))
     search_ddl.install_asset_triggers(dst)  # the triggers on assets again, their counts redone
+    search_ddl.recount_source_histogram(dst)
     if dst.dialect.name == "postgresql" and dst.scalar(
             text("SELECT to_regclass('asset_vectors') IS NOT NULL")):
         from albumen.services.search import pgvector

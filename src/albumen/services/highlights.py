@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,6 +31,19 @@ class Pick:
     asset_id: int
     score: float
     reasons: list[str] = field(default_factory=list)
+
+
+class _Candidate(NamedTuple):
+    id: int
+    stack_id: int | None
+    phash: int | None
+    taken_at: datetime | None
+    quality: float
+    flaws: tuple[str, ...]  # what _quality said
+    views: int
+    likes: int
+    notes: int
+    engaged: float  # log of the weighted counts, before scaling to the event's best
 
 
 def _quality(asset: Any) -> tuple[float, list[str]]:
@@ -67,56 +80,60 @@ def _similar(a: Any, b: Any) -> float:
     return 0.0
 
 
+def _most_liked(session: Session, mine: Any, limit: int) -> list[int]:
+    """The photos with the most reactions (ties: the lowest id first), then, while there is
+    room, those with comments but no reactions — from the (event, likes, comments) index."""
+    engagement = AssetEngagement
+    order = (engagement.likes.desc(), engagement.asset_id)
+    found = list(session.scalars(select(engagement.asset_id).where(mine, engagement.likes > 0)
+                                 .order_by(*order).limit(limit)))
+    if len(found) < limit:
+        found += session.scalars(select(engagement.asset_id).where(
+            mine, engagement.likes <= 0, engagement.comments > 0)
+            .order_by(*order).limit(limit - len(found)))
+    return found
+
+
 def highlights(session: Session, user_id: int | None, event_id: int, limit: int = 12
                ) -> list[Pick]:
     if user_id is not None:
         require_event(session, user_id, event_id, COHOST)
-    mine = AssetEngagement.event_id == event_id
-    likes: dict[int, int] = {}
-    notes: dict[int, int] = {}
-    for asset_id, liked, commented in session.execute(
-            select(AssetEngagement.asset_id, AssetEngagement.likes, AssetEngagement.comments)
-            .where(mine, (AssetEngagement.likes > 0) | (AssetEngagement.comments > 0))):
-        likes[asset_id], notes[asset_id] = liked, commented
+    engagement = AssetEngagement
+    mine = engagement.event_id == event_id
     # Candidates: the most viewed, the most liked, and (for quiet events) the first ones.
-    wanted = list(session.scalars(select(AssetEngagement.asset_id).where(
-        mine, AssetEngagement.views > 0).order_by(AssetEngagement.views.desc())
-        .limit(CANDIDATES)))
-    wanted += sorted(likes, key=likes.__getitem__, reverse=True)[:CANDIDATES // 4]
+    wanted = list(session.scalars(select(engagement.asset_id).where(
+        mine, engagement.views > 0).order_by(engagement.views.desc()).limit(CANDIDATES)))
+    wanted += _most_liked(session, mine, CANDIDATES // 4)
     shown = (Asset.event_id == event_id, Asset.moderation == APPROVED,
              Asset.state == ASSET_READY, Asset.deleted_at.is_(None))
     wanted += list(session.scalars(select(Asset.id).where(*shown).order_by(Asset.id)
                                    .limit(CANDIDATES // 4)))
+    # The candidates with their counts: views wherever they were counted, reactions and
+    # comments while the photo was in this event. Each row is reduced to what the ranking
+    # needs as it arrives (its screening document is dropped there: few objects outlive the
+    # loop, so the collector seldom has to walk the whole heap).
     columns = (Asset.id, Asset.stack_id, Asset.phash, Asset.taken_at, Asset.rating,
-               Asset.favorite, Asset.screening)
-    assets = []
+               Asset.favorite, Asset.screening, engagement.event_id, engagement.views,
+               engagement.likes, engagement.comments)
+    found: list[_Candidate] = []
     unique = sorted(set(wanted))
     for start in range(0, len(unique), 900):
-        assets += session.execute(select(*columns).where(
-            *shown, Asset.id.in_(unique[start:start + 900]))).all()
-    if not assets:
+        for row in session.execute(
+                select(*columns).outerjoin(engagement, engagement.asset_id == Asset.id)
+                .where(*shown, Asset.id.in_(unique[start:start + 900]))):
+            quality, flaws = _quality(row)
+            views = row.views or 0
+            likes = notes = 0
+            if row.event_id == event_id and (row.likes > 0 or row.comments > 0):
+                likes, notes = row.likes, row.comments
+            found.append(_Candidate(row.id, row.stack_id, row.phash, row.taken_at, quality,
+                                    tuple(flaws), views, likes, notes,
+                                    math.log1p(views + 3 * likes + 2 * notes)))
+    if not found:
         return []
-    views: dict[int, int] = {}
-    for start in range(0, len(unique), 900):
-        views.update((int(a), int(n)) for a, n in session.execute(
-            select(AssetEngagement.asset_id, AssetEngagement.views).where(
-                AssetEngagement.asset_id.in_(unique[start:start + 900]))))
-    raw = {a.id: math.log1p(views.get(a.id, 0) + 3 * likes.get(a.id, 0)
-                            + 2 * notes.get(a.id, 0)) for a in assets}
-    top = max(raw.values()) or 1.0
-    scored: list[tuple[float, Any, list[str]]] = []
-    for a in assets:
-        quality, reasons = _quality(a)
-        engaged = raw[a.id] / top
-        why = []
-        if likes.get(a.id):
-            why.append(f"{likes[a.id]} reaction(s)")
-        if views.get(a.id):
-            why.append(f"{views[a.id]} view(s)")
-        if notes.get(a.id):
-            why.append(f"{notes[a.id]} comment(s)")
-        score = WEIGHTS["engagement"] * engaged + WEIGHTS["quality"] * quality
-        scored.append((score, a, why + reasons))
+    top = max(c.engaged for c in found) or 1.0
+    scored = [(WEIGHTS["engagement"] * (c.engaged / top) + WEIGHTS["quality"] * c.quality, c)
+              for c in found]
     scored.sort(key=lambda s: (-s[0], s[1].id))
     # Greedy: each step takes the best score less 0.8 x its likeness to what is already
     # picked. A candidate's likeness only grows, so it is compared only with the picks made
@@ -128,7 +145,7 @@ def highlights(session: Session, user_id: int | None, event_id: int, limit: int 
     picked: list[int] = []
     while len(picked) < min(limit, len(scored)):
         best_i, best_value = -1, -math.inf
-        for i, (score, a, _) in enumerate(scored):
+        for i, (score, a) in enumerate(scored):
             if score <= best_value:
                 break
             if taken[i]:
@@ -143,7 +160,19 @@ def highlights(session: Session, user_id: int | None, event_id: int, limit: int 
             break
         taken[best_i] = True
         picked.append(best_i)
-    return [Pick(scored[i][1].id, round(scored[i][0], 4), scored[i][2]) for i in picked]
+    return [Pick(scored[i][1].id, round(scored[i][0], 4), _reasons(scored[i][1]))
+            for i in picked]
+
+
+def _reasons(c: _Candidate) -> list[str]:
+    why = []
+    if c.likes:
+        why.append(f"{c.likes} reaction(s)")
+    if c.views:
+        why.append(f"{c.views} view(s)")
+    if c.notes:
+        why.append(f"{c.notes} comment(s)")
+    return why + list(c.flaws)
 
 
 def make_album(rt: Runtime, user_id: int, event_id: int, limit: int = 24,

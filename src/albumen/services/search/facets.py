@@ -8,20 +8,17 @@ order and the size of each value (see docs/decisions.md)."""
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from typing import Any
 
 import numpy as np
-from sqlalchemy import BigInteger, ColumnElement, Select, any_, func, literal_column, select
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql import bindparam
 
 from albumen.db.models import Asset, Face, Person, Place
 from albumen.services.search.engine import matching
 from albumen.services.search.query import SearchQuery
-from albumen.services.search.vectors import fetch_ids
+from albumen.services.search.vectors import among, fetch_ids
 
 FACET_SIZE = 10
 EXACT = 20_000  # matches counted exactly up to this many
@@ -34,15 +31,6 @@ def _year(dialect: str) -> ColumnElement[Any]:
         return func.cast(func.strftime("%Y", Asset.local_at), Asset.rating.type)
     return func.cast(func.extract("year", func.timezone("UTC", Asset.local_at)),
                      Asset.rating.type)
-
-
-def _among(dialect: str, ids: list[int]) -> ColumnElement[bool]:
-    """``assets.id`` is one of ``ids``, as one bound parameter (not thousands)."""
-    if dialect == "sqlite":
-        values = select(literal_column("value")).select_from(
-            func.json_each(bindparam("drawn", json.dumps(ids))))
-        return Asset.id.in_(values)
-    return Asset.id == any_(bindparam("drawn", ids, type_=ARRAY(BigInteger)))
 
 
 def _drawn(session: Session) -> tuple[list[int], float]:
@@ -68,8 +56,8 @@ def facet_counts(session: Session, q: SearchQuery, wanted: tuple[str, ...]
     many, scale = len(found) > EXACT, 1.0
     if many:
         drawn, scale = _drawn(session)
-        found = fetch_ids(session, matches.where(_among(dialect, drawn)))
-    scope = _among(dialect, found)
+        found = fetch_ids(session, matches.where(among(dialect, drawn)))
+    scope = among(dialect, found)
 
     def entry(count: int, **fields: Any) -> dict[str, Any]:
         if many:

@@ -158,7 +158,7 @@ class PgVectorIndex:
         query = select(_vectors.c.asset_id, (-distance).label("score")).where(
             _vectors.c.model == self.model).limit(pool)
         if ids_filter is not None:
-            matched = session.scalars(ids_filter.limit(vectors.PREFILTER + 1)).all()
+            matched = vectors.fetch_ids(session, ids_filter.limit(vectors.PREFILTER + 1))
             if len(matched) <= vectors.PREFILTER:
                 ids = cast(bindparam("ids", list(matched)), ARRAY(BigInteger()))
                 rows = _exact(session, query.where(_vectors.c.asset_id == any_(ids)), distance)
