@@ -25,6 +25,7 @@ from sqlalchemy import (
     literal_column,
     or_,
     select,
+    true,
 )
 from sqlalchemy.orm import Session, defer, selectinload
 
@@ -294,6 +295,22 @@ def _scope(q: SearchQuery) -> list[ColumnElement[bool]]:
     return [Asset.event_id == q.event_id] if q.event_id is not None else []
 
 
+def _rare_together(session: Session, q: SearchQuery, window: int, limit: int) -> bool:
+    """Several people asked for together whose photos, were they independent, would fill
+    less than a page of a timeline window: the window scan would find too few, so skip it."""
+    if q.people_mode != "all" or len(q.people) + len(q.people_names) < 2:
+        return False
+    ids = _person_ids(session, q)
+    total = session.scalar(select(func.max(Asset.id)))
+    if not ids or not total:
+        return False
+    share = 1.0
+    for person in set(ids):
+        share *= (session.scalar(select(func.count()).select_from(Face)
+                                 .where(Face.person_id == person)) or 0) / total
+    return share * window < limit
+
+
 def _by_date(session: Session, q: SearchQuery, limit: int, cursor: str | None,
              newest_first: bool, view: str) -> Results:
     """Timeline order in two steps, each with the plan that suits it: first the next WINDOW
@@ -312,27 +329,34 @@ def _by_date(session: Session, q: SearchQuery, limit: int, cursor: str | None,
     subqueries = bool(q.people or q.people_names or q.tags or q.not_tags
                       or q.has_faces is not None)
     window = max(1, WINDOW // 4) if subqueries else WINDOW
-    bound = session.execute(
-        select(Asset.sort_at, Asset.id)
-        .where(*_scope(q), *_sort_range(q), *([after] if after is not None else []))
-        .order_by(*order).offset(window).limit(1)).first()
-    first = matching(session, q, Asset.id, Asset.sort_at, correlated=True)
-    if after is not None:
-        first = first.where(after)
-    if bound is not None:
-        window_end = _beyond(bound[0], bound[1], newest_first, inclusive=True)
-        first = first.where(
-            Asset.sort_at >= bound[0] if newest_first else Asset.sort_at <= bound[0],  # seeks
-            ~window_end | and_(Asset.sort_at == bound[0], Asset.id == bound[1]))
-    first = first.prefix_with(f"/* index {_scan_index(q)} */", dialect="sqlite")
-    rows = list(session.execute(first.order_by(*order).limit(limit + 1)).all())
+    rows: list[Any] = []
+    if _rare_together(session, q, window, limit):
+        bound: Any = (None, None)  # no window: the people's faces drive from the start
+    else:
+        bound = session.execute(
+            select(Asset.sort_at, Asset.id)
+            .where(*_scope(q), *_sort_range(q), *([after] if after is not None else []))
+            .order_by(*order).offset(window).limit(1)).first()
+        first = matching(session, q, Asset.id, Asset.sort_at, correlated=True)
+        if after is not None:
+            first = first.where(after)
+        if bound is not None:
+            window_end = _beyond(bound[0], bound[1], newest_first, inclusive=True)
+            first = first.where(
+                Asset.sort_at >= bound[0] if newest_first else Asset.sort_at <= bound[0],
+                ~window_end | and_(Asset.sort_at == bound[0], Asset.id == bound[1]))
+        first = first.prefix_with(f"/* index {_scan_index(q)} */", dialect="sqlite")
+        rows = list(session.execute(first.order_by(*order).limit(limit + 1)).all())
     if bound is not None and len(rows) <= limit:
         # Hide the timeline index from SQLite here (unary plus), so the filters' indexes drive.
         sqlite = session.get_bind().dialect.name == "sqlite"
         at = literal_column("+assets.sort_at", Asset.sort_at.type) if sqlite else Asset.sort_at
         ident = literal_column("+assets.id", Asset.id.type) if sqlite else Asset.id
-        step = (at < bound[0]) | ((at == bound[0]) & (ident < bound[1])) if newest_first \
-            else (at > bound[0]) | ((at == bound[0]) & (ident > bound[1]))
+        if bound[0] is None:
+            step = true() if after is None else after
+        else:
+            step = (at < bound[0]) | ((at == bound[0]) & (ident < bound[1])) if newest_first \
+                else (at > bound[0]) | ((at == bound[0]) & (ident > bound[1]))
         rest_order = (at.desc(), ident.desc()) if newest_first else (at.asc(), ident.asc())
         rest = matching(session, q, Asset.id, Asset.sort_at).where(step)
         rows += session.execute(rest.order_by(*rest_order).limit(limit + 1 - len(rows))).all()
