@@ -525,6 +525,21 @@ def test_upload_counts_follow_the_assets_table(rt: Runtime) -> None:
     assert {e for e, _ in kept} == set(event_ids)
 
 
+def _owner_and_events(rt: Runtime) -> tuple[int, tuple[int, ...]]:
+    """A user owning two events made through the service."""
+    from albumen.db.models import User
+    from albumen.services import events
+    from albumen.services.audit import Actor
+
+    with rt.transaction() as session:
+        owner = User(username="o", password_hash="x")
+        session.add(owner)
+        session.flush()
+        owner_id = owner.id
+    return owner_id, tuple(events.create_event(rt, owner_id, {"title": t}, Actor(owner_id))
+                           for t in ("1", "2"))
+
+
 def _flag_truth(rt: Runtime) -> tuple[dict[tuple[int, str], int], dict[tuple[int, str], int]]:
     """Screening flags of the photos in events, not in the trash, counted from the assets
     themselves; and what the triggers kept in event_flag_counts."""
@@ -548,7 +563,6 @@ def test_flag_counts_follow_the_assets_table(rt: Runtime) -> None:
     from sqlalchemy import delete
 
     from albumen.db import search_ddl
-    from albumen.db.models import User
     from albumen.services import assets as asset_service
     from albumen.services import events
     from albumen.services.audit import Actor
@@ -557,13 +571,7 @@ def test_flag_counts_follow_the_assets_table(rt: Runtime) -> None:
         return {"sharpness": 50.0, "flags": [{"reason": "x"} if f is None else
                                              {"flag": f, "reason": f} for f in flags]}
 
-    with rt.transaction() as session:
-        owner = User(username="o", password_hash="x")
-        session.add(owner)
-        session.flush()
-        owner_id = owner.id
-    event_ids = tuple(events.create_event(rt, owner_id, {"title": t}, Actor(owner_id))
-                      for t in ("1", "2"))
+    owner_id, event_ids = _owner_and_events(rt)
     with rt.transaction() as session:
         base = datetime(2026, 6, 1, 12, 0, tzinfo=UTC)
         screenings: list[dict[str, Any] | None] = [
@@ -695,7 +703,7 @@ def test_moderation_waits_follow_the_assets_table(rt: Runtime) -> None:
 
     from albumen.db import search_ddl
     from albumen.db.engagement import ModerationWait
-    from albumen.db.models import Guest, ShareLink, User
+    from albumen.db.models import Guest, ShareLink
     from albumen.services import assets as asset_service
     from albumen.services import events
     from albumen.services.audit import Actor
@@ -737,13 +745,7 @@ def test_moderation_waits_follow_the_assets_table(rt: Runtime) -> None:
                 Asset.guest_id.is_not(None)))}
         assert kept == expected
 
-    with rt.transaction() as session:
-        owner = User(username="o", password_hash="x")
-        session.add(owner)
-        session.flush()
-        owner_id = owner.id
-    event_ids = tuple(events.create_event(rt, owner_id, {"title": t}, Actor(owner_id))
-                      for t in ("1", "2"))
+    owner_id, event_ids = _owner_and_events(rt)
     with rt.transaction() as session:
         link = ShareLink(token_hash="t" * 64, event_id=event_ids[0], created_by=owner_id)
         session.add(link)

@@ -400,6 +400,19 @@ def test_vector_ranking_with_filters_is_exact(rt: Runtime, prefilter: int,
     assert ids[100] not in again and len(again) == 25
 
 
+def test_a_deep_unfiltered_ranking_goes_past_the_coarse_candidates(
+        rt: Runtime, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Sign bits pick COARSE candidates for the 4-bit codes to order; a page deeper than
+    that still gets every embedding, best first."""
+    monkeypatch.setattr(vectors, "COARSE", 10)
+    ids = _assets(rt, 300, lambda i: "x")
+    matrix = _embed(rt, ids, seed=4)
+    with rt.session() as session:
+        ranked = vectors.VectorIndex("clip").rank(session, matrix[7], None, want=300)
+    assert [r.asset_id for r in ranked] == [ids[i] for i in np.argsort(-(matrix @ matrix[7]),
+                                                                       kind="stable")]
+
+
 def test_vector_rank_returns_every_match_in_order(rt: Runtime) -> None:
     ids = _assets(rt, 300, lambda i: "x")
     matrix = _embed(rt, ids, seed=3)

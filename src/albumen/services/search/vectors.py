@@ -222,9 +222,9 @@ class VectorIndex:
         if not len(ids):
             return []
         query = np.asarray(vector, dtype=np.float32)
-        ranking = _Ranking(ids, _hamming(codes, sign_codes(query[None, :])[0]),
-                           fine, rotate(query[None, :])[0])
         pool = max(MIN_POOL, RERANK * want)
+        ranking = _Ranking(ids, _hamming(codes, sign_codes(query[None, :])[0]),
+                           fine, rotate(query[None, :])[0], pool)
         if allowed is None:
             chosen = ids[ranking.nearest()[:pool]]
         else:
@@ -244,13 +244,16 @@ class _Ranking:
     fine: np.ndarray
     rotated: np.ndarray  # the query, rotated as the 4-bit codes were
 
+    pool: int  # how many will be re-scored exactly
+
     def nearest(self, rows: np.ndarray | None = None) -> np.ndarray:
-        """Rows (default: all) best first: the COARSE nearest by sign bits, in the order of
-        their 4-bit codes."""
+        """Rows (default: all) best first: the COARSE nearest by sign bits (more for a deep
+        page), in the order of their 4-bit codes."""
+        count = max(COARSE, 4 * self.pool)
         if rows is None:
-            rows = _smallest(self.distances, COARSE)
+            rows = _smallest(self.distances, count)
         else:
-            rows = rows[_smallest(self.distances[rows], COARSE)]
+            rows = rows[_smallest(self.distances[rows], count)]
         scores = _fine_scores(self.fine[rows], self.rotated)
         return rows[np.argsort(-scores, kind="stable")]
 
