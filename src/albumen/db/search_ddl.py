@@ -94,6 +94,16 @@ _DROP_TIMELINE = {
 }
 
 
+def _drops(prefix: str, function: str, sqlite: tuple[str, ...] = ("ai", "ad", "au")
+           ) -> dict[str, list[str]]:
+    """Dropping a summary's triggers: SQLite's PREFIX_ai/_ad/_au (or those named), PostgreSQL's
+    PREFIX_aid and PREFIX_au with their function."""
+    return {"sqlite": [f"DROP TRIGGER IF EXISTS {prefix}_{t}" for t in sqlite],
+            "postgresql": [f"DROP TRIGGER IF EXISTS {prefix}_aid ON assets",
+                           f"DROP TRIGGER IF EXISTS {prefix}_au ON assets",
+                           f"DROP FUNCTION IF EXISTS {function}()"]}
+
+
 def _run(conn: Connection, statements: list[str]) -> None:
     for statement in statements:
         conn.execute(text(statement))
@@ -178,13 +188,8 @@ $$ LANGUAGE plpgsql
     "OLD.created_at IS DISTINCT FROM NEW.created_at) "
     "EXECUTE FUNCTION albumen_upload_count()",
 ]
-_DROP_UPLOADS = {
-    "sqlite": [f"DROP TRIGGER IF EXISTS upload_counts_{t}"
-               for t in ("ai", "ad", "au_old", "au_new")],
-    "postgresql": ["DROP TRIGGER IF EXISTS upload_counts_aid ON assets",
-                   "DROP TRIGGER IF EXISTS upload_counts_au ON assets",
-                   "DROP FUNCTION IF EXISTS albumen_upload_count()"],
-}
+_DROP_UPLOADS = _drops("upload_counts", "albumen_upload_count",
+                       ("ai", "ad", "au_old", "au_new"))
 
 
 def install_upload_triggers(conn: Connection) -> None:
@@ -271,12 +276,7 @@ $$ LANGUAGE plpgsql
     "OLD.screening::text IS DISTINCT FROM NEW.screening::text) "
     "EXECUTE FUNCTION albumen_flag_count()",
 ]
-_DROP_FLAGS = {
-    "sqlite": [f"DROP TRIGGER IF EXISTS flag_counts_{t}" for t in ("ai", "ad", "au")],
-    "postgresql": ["DROP TRIGGER IF EXISTS flag_counts_aid ON assets",
-                   "DROP TRIGGER IF EXISTS flag_counts_au ON assets",
-                   "DROP FUNCTION IF EXISTS albumen_flag_count()"],
-}
+_DROP_FLAGS = _drops("flag_counts", "albumen_flag_count")
 
 
 def install_flag_triggers(conn: Connection) -> None:
@@ -347,12 +347,7 @@ $$ LANGUAGE plpgsql
     f"created_at ON assets FOR EACH ROW WHEN ({_WAIT_CHANGED.replace('IS NOT', 'IS DISTINCT FROM')}"
     ") EXECUTE FUNCTION albumen_moderation_wait()",
 ]
-_DROP_WAITS = {
-    "sqlite": [f"DROP TRIGGER IF EXISTS moderation_waits_{t}" for t in ("ai", "ad", "au")],
-    "postgresql": ["DROP TRIGGER IF EXISTS moderation_waits_aid ON assets",
-                   "DROP TRIGGER IF EXISTS moderation_waits_au ON assets",
-                   "DROP FUNCTION IF EXISTS albumen_moderation_wait()"],
-}
+_DROP_WAITS = _drops("moderation_waits", "albumen_moderation_wait")
 
 
 def install_wait_triggers(conn: Connection) -> None:
