@@ -1,4 +1,9 @@
-"""Thumbnails, previews, thumbhash placeholders and perceptual hashes."""
+"""Thumbnails, previews, thumbhash placeholders and perceptual hashes.
+
+Pixels arrive as H x W x 3 (RGB) or H x W x 4 (RGBA) byte arrays from ``imaging.open_for_display``;
+scaling is OpenCV's (SIMD), JPEG encoding libjpeg-turbo's through simplejpeg, WebP Pillow's.
+See docs/decisions.md ("Ingest speed, third pass") for the measurements behind each choice.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +11,20 @@ import base64
 import io
 from dataclasses import dataclass
 
+import cv2
 import imagehash
+import numpy as np
+import simplejpeg
 import thumbhash
 from PIL import Image
 
-# thumbhash keeps at most 7 DCT terms per axis; 24 px in resolves them, and the (pure-Python)
-# encoder's cost grows with the pixel count: 24 px costs about half of 32 px.
+# OpenCV would otherwise split each resize over every core; workers are our unit of parallelism.
+cv2.setNumThreads(1)
+
+# thumbhash keeps at most 7 DCT terms per axis; 24 px in resolves them.
 THUMBHASH_INPUT = 24
+# Below this ratio a bilinear step would skip source pixels (aliasing): average areas instead.
+BILINEAR_MIN_RATIO = 0.75
 
 
 @dataclass
@@ -25,54 +37,63 @@ class Rendition:
     height: int
 
 
-def fit_short_side(im: Image.Image, short_side: int) -> Image.Image:
+def fit_short_side(pixels: np.ndarray, short_side: int) -> np.ndarray:
     """Scale down so the short side is ``short_side`` (never up)."""
-    width, height = im.size
+    height, width = pixels.shape[:2]
     current = min(width, height)
     if current <= short_side:
-        return im
-    scale = short_side / current
-    size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    factor = int(current / short_side)
+        return pixels
+    size = (max(1, round(width * short_side / current)),
+            max(1, round(height * short_side / current)))
+    factor = current // short_side
     if factor >= 2:
-        # Integer box reduction first (cheap, exact area average), then a small final step.
-        im = im.reduce(factor)
-        if min(im.size) == short_side:
-            return im
-    # Each output pixel now overlaps at most two source pixels per axis: area averaging gives
-    # the same result as a wider filter at a fraction of the cost (see docs/decisions.md).
-    return im.resize(size, Image.Resampling.BOX)
+        # An exact integer area average first (OpenCV's fast path; at most factor - 1 edge
+        # pixels are dropped to make the sides divisible), then a small final step.
+        height, width = height - height % factor, width - width % factor
+        pixels = cv2.resize(pixels[:height, :width], (width // factor, height // factor),
+                            interpolation=cv2.INTER_AREA)
+        if (width // factor, height // factor) == size:
+            return pixels
+    ratio = short_side / min(pixels.shape[:2])
+    method = cv2.INTER_LINEAR if ratio >= BILINEAR_MIN_RATIO else cv2.INTER_AREA
+    return cv2.resize(pixels, size, interpolation=method)
 
 
-def _flatten(im: Image.Image) -> Image.Image:
-    if im.mode == "RGBA":
-        background = Image.new("RGB", im.size, (255, 255, 255))
-        background.paste(im, mask=im.getchannel("A"))
-        return background
-    return im.convert("RGB") if im.mode != "RGB" else im
+def _flatten(pixels: np.ndarray) -> np.ndarray:
+    """RGBA over white, as RGB."""
+    if pixels.shape[2] != 4:
+        return pixels
+    alpha = pixels[:, :, 3:4].astype(np.uint16)
+    over_white = (pixels[:, :, :3] * alpha + 255 * (255 - alpha) + 127) // 255
+    return over_white.astype(np.uint8)
 
 
-def preview(im: Image.Image, short_side: int, quality: int) -> tuple[Rendition, Image.Image]:
-    scaled = fit_short_side(im, short_side)
+def preview(pixels: np.ndarray, short_side: int, quality: int) -> tuple[Rendition, np.ndarray]:
+    scaled = fit_short_side(pixels, short_side)
+    data = simplejpeg.encode_jpeg(np.ascontiguousarray(_flatten(scaled)), quality=quality,
+                                  colorspace="RGB", colorsubsampling="420")
+    height, width = scaled.shape[:2]
+    return Rendition("preview", data, "image/jpeg", "jpg", width, height), scaled
+
+
+def thumbnail(pixels: np.ndarray, short_side: int, quality: int) -> tuple[Rendition, np.ndarray]:
+    scaled = fit_short_side(pixels, short_side)
     buf = io.BytesIO()
-    _flatten(scaled).save(buf, "JPEG", quality=quality)
-    width, height = scaled.size
-    return Rendition("preview", buf.getvalue(), "image/jpeg", "jpg", width, height), scaled
-
-
-def thumbnail(im: Image.Image, short_side: int, quality: int) -> tuple[Rendition, Image.Image]:
-    scaled = fit_short_side(im, short_side)
-    buf = io.BytesIO()
-    scaled.save(buf, "WEBP", quality=quality, method=2)
-    width, height = scaled.size
+    Image.fromarray(scaled).save(buf, "WEBP", quality=quality, method=2)
+    height, width = scaled.shape[:2]
     return Rendition("thumbnail", buf.getvalue(), "image/webp", "webp", width, height), scaled
 
 
-def thumbhash_of(im: Image.Image) -> str:
-    small = im.convert("RGBA")
-    small.thumbnail((THUMBHASH_INPUT, THUMBHASH_INPUT), Image.Resampling.BILINEAR)
-    rgba = list(small.tobytes())
-    hashed = thumbhash.rgba_to_thumb_hash(small.width, small.height, rgba)
+def thumbhash_of(pixels: np.ndarray) -> str:
+    height, width = pixels.shape[:2]
+    scale = THUMBHASH_INPUT / max(width, height)
+    if scale < 1:
+        size = (max(1, round(width * scale)), max(1, round(height * scale)))
+        pixels = cv2.resize(pixels, size, interpolation=cv2.INTER_AREA)
+    if pixels.shape[2] == 3:
+        pixels = cv2.cvtColor(pixels, cv2.COLOR_RGB2RGBA)
+    height, width = pixels.shape[:2]
+    hashed = thumbhash.rgba_to_thumb_hash(width, height, pixels.tobytes())
     return base64.b64encode(bytes(hashed)).decode("ascii")
 
 

@@ -1,13 +1,17 @@
-"""Opening images with Pillow: codec plugins, pixel limits, orientation, colour."""
+"""Opening images: codec plugins, pixel limits, scaled decoding, orientation, colour."""
 
 from __future__ import annotations
 
+import functools
 import io
 import logging
 import threading
 import warnings
 from pathlib import Path
 
+import cv2
+import numpy as np
+import simplejpeg
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from albumen.errors import MediaDecodeError, RejectedFile
@@ -63,15 +67,66 @@ def check_header(path: Path, max_pixels: int) -> tuple[int, int]:
     return width, height
 
 
-def open_for_display(path: Path, min_short_side: int, max_pixels: int) -> Image.Image:
-    """Decode once at the smallest scale that still covers ``min_short_side``, upright, in sRGB.
+def open_for_display(path: Path, min_short_side: int, max_pixels: int) -> np.ndarray:
+    """Decode once at the smallest scale that still covers ``min_short_side``: upright, sRGB,
+    as an H x W x 3 (RGB) or H x W x 4 (RGBA, when transparent) array of bytes.
 
-    JPEGs use DCT scaling (``draft``) so a 12 MP photo is decoded at a fraction of the cost.
+    JPEGs are decoded by libjpeg-turbo through simplejpeg, DCT-scaled by any of its factors
+    (1/8 to 8/8 in eighths), so a 12 MP photo costs a fraction of a full decode; everything
+    else, and any JPEG simplejpeg declines (CMYK, arithmetic coding, damage), goes through Pillow.
     """
     register_codecs()
-    Image.MAX_IMAGE_PIXELS = max_pixels
+    # Our own limit is checked below; Pillow's (a process-wide setting) must not be lower.
+    Image.MAX_IMAGE_PIXELS = max(max_pixels, Image.MAX_IMAGE_PIXELS or 0)
     try:
-        im = Image.open(path)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(path)
+        with im:
+            width, height = im.size
+            if width * height > max_pixels:
+                raise MediaDecodeError(
+                    f"image has {width}x{height} pixels, over the limit of {max_pixels:,}")
+            if im.format == "JPEG" and im.mode in ("RGB", "L"):
+                pixels = decode_jpeg_scaled(path, width, height, min_short_side)
+                if pixels is not None:
+                    return _icc_to_srgb(orient(pixels, _orientation(im)),
+                                        im.info.get("icc_profile"))
+        return _pillow_pixels(path, min_short_side)
+    except UnidentifiedImageError as exc:
+        raise MediaDecodeError(DAMAGED) from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise MediaDecodeError(f"cannot decode image: {exc}") from exc
+
+
+ORIENTATION_TAG = 0x0112
+
+
+def _orientation(im: Image.Image) -> int:
+    try:
+        value = im.getexif().get(ORIENTATION_TAG, 1)
+    except Exception:  # a damaged EXIF block: show the pixels as stored
+        return 1
+    return value if isinstance(value, int) else 1
+
+
+def decode_jpeg_scaled(
+    path: Path, width: int, height: int, min_short_side: int
+) -> np.ndarray | None:
+    """The JPEG's pixels, DCT-scaled; None when simplejpeg cannot decode it exactly."""
+    landscape = width >= height
+    wanted = min(min_short_side, min(width, height))
+    try:
+        return simplejpeg.decode_jpeg(
+            path.read_bytes(), colorspace="RGB",
+            min_height=wanted if landscape else 0, min_width=0 if landscape else wanted)
+    except ValueError as exc:  # Pillow decides (and words the error) for what this declines
+        log.debug("simplejpeg declined %s: %s", path.name, exc)
+        return None
+
+
+def _pillow_pixels(path: Path, min_short_side: int) -> np.ndarray:
+    with Image.open(path) as im:
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
         width, height = im.size
@@ -79,12 +134,51 @@ def open_for_display(path: Path, min_short_side: int, max_pixels: int) -> Image.
             scale = min(width, height) / min_short_side
             im.draft("RGB", (int(width / scale), int(height / scale)))
         im.load()
-        im = ImageOps.exif_transpose(im, in_place=True) or im
-        return to_srgb(im)
-    except UnidentifiedImageError as exc:
-        raise MediaDecodeError(DAMAGED) from exc
-    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
-        raise MediaDecodeError(f"cannot decode image: {exc}") from exc
+        upright = ImageOps.exif_transpose(im) or im
+        return np.asarray(to_srgb(upright))
+
+
+def orient(pixels: np.ndarray, orientation: int) -> np.ndarray:
+    """Apply an EXIF orientation (1-8) to an H x W x C array, as Pillow's exif_transpose."""
+    match orientation:
+        case 2:
+            return cv2.flip(pixels, 1)
+        case 3:
+            return cv2.rotate(pixels, cv2.ROTATE_180)
+        case 4:
+            return cv2.flip(pixels, 0)
+        case 5:
+            return cv2.transpose(pixels)
+        case 6:
+            return cv2.rotate(pixels, cv2.ROTATE_90_CLOCKWISE)
+        case 7:
+            return cv2.flip(cv2.transpose(pixels), -1)
+        case 8:
+            return cv2.rotate(pixels, cv2.ROTATE_90_COUNTERCLOCKWISE)
+    return pixels
+
+
+def _icc_to_srgb(pixels: np.ndarray, icc: bytes | None) -> np.ndarray:
+    transform = _transform_to_srgb(icc, "RGBA" if pixels.shape[2] == 4 else "RGB") if icc else None
+    if transform is None:
+        return pixels
+    im = Image.fromarray(pixels)
+    ImageCms.applyTransform(im, transform, inPlace=True)
+    return np.asarray(im)
+
+
+@functools.lru_cache(maxsize=32)
+def _transform_to_srgb(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | None:
+    """The colour transform from this profile to sRGB; None for sRGB itself or a profile that
+    cannot be used (the pixels are then taken as sRGB)."""
+    try:
+        src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+        if "srgb" in ImageCms.getProfileDescription(src).lower():
+            return None
+        return ImageCms.buildTransform(src, _SRGB, mode, mode)
+    except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+        log.debug("ignoring unusable ICC profile: %s", exc)
+        return None
 
 
 def to_srgb(im: Image.Image) -> Image.Image:
@@ -92,14 +186,17 @@ def to_srgb(im: Image.Image) -> Image.Image:
     icc = im.info.get("icc_profile")
     has_alpha = im.mode in ("RGBA", "LA", "PA") or (im.mode == "P" and "transparency" in im.info)
     target = "RGBA" if has_alpha else "RGB"
-    if icc:
-        try:
-            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            if im.mode not in ("RGB", "RGBA"):
-                im = im.convert(target)
-            return ImageCms.profileToProfile(im, src, _SRGB, outputMode=im.mode)
-        except (ImageCms.PyCMSError, OSError, ValueError) as exc:
-            log.debug("ignoring unusable ICC profile: %s", exc)
     if im.mode == "I;16" or im.mode.startswith("I;16"):
         im = im.point(lambda v: v / 256).convert("L")
-    return im if im.mode == target else im.convert(target)
+    if icc and im.mode not in ("RGB", "RGBA"):
+        try:  # a CMYK or grey profile: convert through it, not through Pillow's formulas
+            src = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            return ImageCms.profileToProfile(im, src, _SRGB, outputMode=target)
+        except (ImageCms.PyCMSError, OSError, ValueError) as exc:
+            log.debug("ignoring unusable ICC profile: %s", exc)
+    im = im if im.mode == target else im.convert(target)
+    if icc:
+        transform = _transform_to_srgb(icc, target)
+        if transform is not None:
+            im = ImageCms.applyTransform(im, transform) or im
+    return im

@@ -6,6 +6,7 @@ a worker killed mid-stage leaves a lease that expires, and the reconciler queues
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import timedelta
 
@@ -45,38 +46,69 @@ def process_asset(rt: Runtime, asset_id: int, queue: str = "media") -> str:
     other queue, when no worker of this process takes that queue, ends the job here: the asset
     is handed over to that queue (its later stages may depend on that one, e.g. dates on faces).
     """
-    for stage in ALL:  # stages without a row for this asset are simply not claimed
-        owner = queue_for(stage)
-        if owner != queue and not rt.queue.runs_here(owner):
-            if _waiting(rt, asset_id, stage):
+    todo = _to_run(rt, asset_id)
+    claimed: set[str] = set()
+    try:
+        for i, stage in enumerate(todo):
+            owner = queue_for(stage)
+            if owner != queue and not rt.queue.runs_here(owner):
                 rt.queue.enqueue_asset(asset_id, owner)
                 return refresh_asset_state(rt, asset_id)
-            continue
-        if stage in MODEL_STAGES and rt.settings.ml_batch_size > 1:
-            run_model_stage_batch(rt, asset_id, stage)
-        else:
-            run_stage(rt, asset_id, stage)
+            if _batched(rt, stage):
+                run_model_stage_batch(rt, asset_id, stage)
+                continue
+            if stage not in claimed:
+                claimed |= _claim_stages(rt, asset_id, _group(rt, todo[i:]))
+                if stage not in claimed:
+                    continue  # done meanwhile, or taken by a live worker
+            claimed.discard(stage)
+            _run_claimed(rt, asset_id, stage)
+    finally:
+        if claimed:  # the job ended early (a retryable error): let the retry take them at once
+            _release(rt, asset_id, claimed)
     return refresh_asset_state(rt, asset_id)
 
 
-def _waiting(rt: Runtime, asset_id: int, stage: str) -> bool:
-    """Whether the stage is still to run (pending, or its worker's lease ran out)."""
+def _group(rt: Runtime, stages: list[str]) -> list[str]:
+    """The first stage and the plain stages of its queue right after it: claimed at once."""
+    first = stages[0]
+    return [first, *itertools.takewhile(
+        lambda s: queue_for(s) == queue_for(first) and not _batched(rt, s), stages[1:])]
+
+
+def _batched(rt: Runtime, stage: str) -> bool:
+    """Whether the stage runs for a batch of assets at once (one model call)."""
+    return stage in MODEL_STAGES and rt.settings.ml_batch_size > 1
+
+
+def _to_run(rt: Runtime, asset_id: int) -> list[str]:
+    """The asset's stages still to run (pending, or their worker's lease ran out), in order:
+    read once, so stages that are done, failed, held by a live worker or absent cost nothing."""
+    now = utcnow()
     with rt.session() as session:
-        row = session.get(AssetStage, (asset_id, stage))
-        return row is not None and (row.state == PENDING or (
-            row.state == RUNNING and row.lease_until is not None
-            and row.lease_until < utcnow()))
+        rows = session.execute(
+            select(AssetStage.stage, AssetStage.state, AssetStage.lease_until)
+            .where(AssetStage.asset_id == asset_id)).all()
+    waiting = {stage for stage, state, lease in rows if state == PENDING or (
+        state == RUNNING and lease is not None and lease < now)}
+    return [stage for stage in ALL if stage in waiting]
 
 
 def _claim(rt: Runtime, asset_id: int, stage: str) -> bool:
+    return stage in _claim_stages(rt, asset_id, [stage])
+
+
+def _claim_stages(rt: Runtime, asset_id: int, stages: list[str]) -> set[str]:
+    """Take the stages that are pending (or whose worker's lease ran out) with a lease of this
+    worker's, in one conditional UPDATE; returns those taken."""
     now = utcnow()
     lease = now + timedelta(seconds=rt.settings.job_lease_seconds)
     with rt.transaction() as session:
-        result = session.execute(
+        taken = session.scalars(
             update(AssetStage)
             .where(
                 AssetStage.asset_id == asset_id,
-                AssetStage.stage == stage,
+                AssetStage.stage.in_(stages),
                 or_(
                     AssetStage.state == PENDING,
                     and_(AssetStage.state == RUNNING, AssetStage.lease_until < now),
@@ -84,14 +116,29 @@ def _claim(rt: Runtime, asset_id: int, stage: str) -> bool:
             )
             .values(state=RUNNING, started_at=now, lease_until=lease,
                     attempts=AssetStage.attempts + 1)
-        )
-        return result.rowcount == 1
+            .returning(AssetStage.stage)
+        ).all()
+        return set(taken)
+
+
+def _release(rt: Runtime, asset_id: int, stages: set[str]) -> None:
+    """Give claimed stages back unrun (pending again, the attempt not counted)."""
+    with rt.transaction() as session:
+        session.execute(
+            update(AssetStage)
+            .where(AssetStage.asset_id == asset_id, AssetStage.stage.in_(stages),
+                   AssetStage.state == RUNNING)
+            .values(state=PENDING, lease_until=None, attempts=AssetStage.attempts - 1))
 
 
 def run_stage(rt: Runtime, asset_id: int, stage: str) -> None:
     """Run one stage if it is pending (or its previous worker's lease ran out)."""
-    if not _claim(rt, asset_id, stage):
-        return  # done, failed for good, or being run by a live worker
+    if _claim(rt, asset_id, stage):
+        _run_claimed(rt, asset_id, stage)
+    # else: done, failed for good, or being run by a live worker
+
+
+def _run_claimed(rt: Runtime, asset_id: int, stage: str) -> None:
     fn = STAGE_FUNCTIONS[stage]
     try:
         with rt.transaction() as session:

@@ -108,7 +108,7 @@ def derivatives_stage(rt: Runtime, session: Session, asset: Asset) -> None:
         _store(rt, session, asset, rendition)
     asset.thumbhash = render.thumbhash_of(thumb_im)
     if asset.width is None:
-        asset.width, asset.height = im.size
+        asset.height, asset.width = im.shape[:2]
 
 
 def _store(rt: Runtime, session: Session, asset: Asset, rendition: render.Rendition) -> None:
