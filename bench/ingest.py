@@ -770,7 +770,9 @@ def print_upload(upload: dict[str, Any] | None) -> None:
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--photos", type=int, default=24, help="number of photos (24)")
+    parser.add_argument(
+        "--photos", type=int, default=96,
+        help="number of photos (96: enough that starting the workers does not dominate)")
     parser.add_argument(
         "--out", type=Path, default=ROOT / "bench" / "out", help="folder for ingest.json"
     )

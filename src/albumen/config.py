@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     worker_queues: str = Field(default="media,ml",
                                description="queues the in-process workers take jobs from")
     worker_type: Literal["thread", "process"] = "thread"
+    import_threads: int = Field(default=2, ge=1, le=64,
+                                description="files `albumen import` stores at once")
     job_lease_seconds: float = 300.0
     job_max_attempts: int = 3
     reconcile_interval_seconds: float = 60.0

@@ -25,7 +25,7 @@ from albumen.db.engagement import (
 from albumen.db.models import COHOST, Asset, Guest, User
 from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
-from albumen.services import analytics, highlights, pdf
+from albumen.services import analytics, highlights
 from albumen.services.access import require_event
 
 log = logging.getLogger(__name__)
@@ -157,6 +157,8 @@ def _caption(session: Session, asset: Asset) -> str:
 
 
 def _event_pdf(rt: Runtime, owner: int, event_id: int, out: Any, progress: Any) -> None:
+    from albumen.services import pdf  # matplotlib and reportlab: loaded by report jobs only
+
     with rt.session() as session:
         dashboard = analytics.event_dashboard(session, owner, event_id)
         event, _ = require_event(session, owner, event_id, COHOST)
@@ -170,6 +172,7 @@ def _event_pdf(rt: Runtime, owner: int, event_id: int, out: Any, progress: Any) 
 
 def _sheet_pdf(rt: Runtime, owner: int, params: dict[str, Any], out: Any,
                progress: Any) -> None:
+    from albumen.services import pdf
     from albumen.services.exports import asset_ids_for
 
     with rt.session() as session:
