@@ -250,3 +250,29 @@ def test_rest_of_batch_goes_on_after_bad_files(rt: Runtime, tmp_path: Path) -> N
     assert report.counts["rejected"] == 3
     states = sorted(_asset(rt, i).state for i in report.asset_ids)
     assert states == ["failed", "ready", "ready"]
+
+
+def test_job_stopped_by_a_passing_error_gives_back_the_stages_it_claimed(
+        rt: Runtime, tmp_path: Path) -> None:
+    """A job claims an asset's plain stages at once; when one fails for a reason that may pass
+    (here the original is briefly unreadable), the stages it did not reach are pending again at
+    once, so the retry runs them without waiting for their lease to run out."""
+    from albumen.services.processing import RetryableStageError, reset_stages
+
+    asset_id = import_paths(rt, [images.write(tmp_path / "a.jpg", images.jpeg(seed=3))]
+                            ).asset_ids[0]
+    reset_stages(rt, [asset_id], None)
+    original = rt.settings.data_dir / "storage" / _asset(rt, asset_id).storage_key
+    away = original.rename(tmp_path / "away")
+    with pytest.raises(RetryableStageError, match="metadata"):
+        process_asset(rt, asset_id)
+    with rt.session() as session:
+        rows = {r.stage: r for r in session.scalars(
+            select(AssetStage).where(AssetStage.asset_id == asset_id))}
+    assert rows["metadata"].state == "pending" and rows["metadata"].attempts == 1
+    assert "FileNotFoundError" in (rows["metadata"].error or "")
+    for later in ("derivatives", "phash"):
+        assert (rows[later].state, rows[later].attempts, rows[later].lease_until) == (
+            "pending", 0, None)
+    away.rename(original)
+    assert process_asset(rt, asset_id) == "ready"

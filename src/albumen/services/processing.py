@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, insert, literal, or_, select, update
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, lazyload
 
 from albumen.db.base import utcnow
 from albumen.db.models import (
@@ -32,6 +32,8 @@ from albumen.services.search import text_index
 from albumen.services.stages import MODEL_STAGES, STAGE_FUNCTIONS
 
 log = logging.getLogger(__name__)
+# Stages load the asset row alone: its tags and stack (eagerly loaded for pages) come on access.
+BARE = (lazyload(Asset.tags), lazyload(Asset.stack))
 
 
 class RetryableStageError(Exception):
@@ -142,13 +144,14 @@ def _run_claimed(rt: Runtime, asset_id: int, stage: str) -> None:
     fn = STAGE_FUNCTIONS[stage]
     try:
         with rt.transaction() as session:
-            asset = session.get(Asset, asset_id)
+            asset = session.get(Asset, asset_id, options=BARE)
             if asset is None:
                 return
             fn(rt, session, asset)
-            row = session.get(AssetStage, (asset_id, stage))
-            assert row is not None
-            row.state, row.error, row.finished_at, row.lease_until = DONE, None, utcnow(), None
+            session.execute(
+                update(AssetStage)
+                .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage)
+                .values(state=DONE, error=None, finished_at=utcnow(), lease_until=None))
     except AlbumenError as exc:  # a verdict on the file itself: retrying cannot help
         _fail(rt, asset_id, stage, exc.message)
     except Exception as exc:
@@ -181,7 +184,7 @@ def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> None:
     for member in batch:
         try:
             with rt.session() as session:
-                asset = session.get(Asset, member)
+                asset = session.get(Asset, member, options=BARE)
                 if asset is not None:
                     inputs[member] = spec.prepare(rt, session, asset)
         except AlbumenError as exc:
@@ -203,7 +206,7 @@ def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> None:
     for (member, pixels), output in zip(inputs.items(), outputs, strict=True):
         try:
             with rt.transaction() as session:
-                asset = session.get(Asset, member)
+                asset = session.get(Asset, member, options=BARE)
                 if asset is None:
                     continue
                 spec.store(rt, session, asset, pixels, output)
@@ -269,24 +272,22 @@ def refresh_asset_state(rt: Runtime, asset_id: int) -> str:
         # "processing" behind).
         locked = session.execute(update(Asset).where(Asset.id == asset_id)
                                  .values(state=Asset.state)).rowcount
-        asset = session.get(Asset, asset_id) if locked else None
-        if asset is None:
+        if not locked:
             return "missing"
-        rows = session.scalars(
-            select(AssetStage).where(AssetStage.asset_id == asset_id)
-        ).all()
+        rows = session.execute(select(AssetStage.stage, AssetStage.state, AssetStage.error)
+                               .where(AssetStage.asset_id == asset_id)).all()
         failed = [r for r in rows if r.state == FAILED and r.stage in CORE]
         settled = all(r.state in (DONE, FAILED) for r in rows)
         if failed:
             first = min(failed, key=lambda r: ORDER.get(r.stage, 99))
-            asset.state, asset.failure_reason = ASSET_FAILED, f"{first.stage}: {first.error}"
+            values = {"state": ASSET_FAILED, "failure_reason": f"{first.stage}: {first.error}"}
         elif settled:
-            asset.state, asset.failure_reason = ASSET_READY, None
+            values = {"state": ASSET_READY, "failure_reason": None}
         else:
-            asset.state = ASSET_PROCESSING
-        session.flush()
+            values = {"state": ASSET_PROCESSING}
+        session.execute(update(Asset).where(Asset.id == asset_id).values(**values))
         text_index.refresh(session, [asset_id])  # what the stages found becomes searchable
-        return asset.state
+        return str(values["state"])
 
 
 def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | None) -> int:
