@@ -45,15 +45,14 @@ def fit_short_side(pixels: np.ndarray, short_side: int) -> np.ndarray:
         return pixels
     size = (max(1, round(width * short_side / current)),
             max(1, round(height * short_side / current)))
-    factor = current // short_side
-    if factor >= 2:
-        # An exact integer area average first (OpenCV's fast path; at most factor - 1 edge
-        # pixels are dropped to make the sides divisible), then a small final step.
-        height, width = height - height % factor, width - width % factor
-        pixels = cv2.resize(pixels[:height, :width], (width // factor, height // factor),
+    while min(pixels.shape[:2]) >= 2 * short_side:
+        # Halve by exact 2x2 averages (OpenCV's fast path: 2x twice costs half of one 4x);
+        # an odd last row or column is dropped.
+        height, width = pixels.shape[0] // 2, pixels.shape[1] // 2
+        pixels = cv2.resize(pixels[:2 * height, :2 * width], (width, height),
                             interpolation=cv2.INTER_AREA)
-        if (width // factor, height // factor) == size:
-            return pixels
+    if (pixels.shape[1], pixels.shape[0]) == size:
+        return pixels
     ratio = short_side / min(pixels.shape[:2])
     method = cv2.INTER_LINEAR if ratio >= BILINEAR_MIN_RATIO else cv2.INTER_AREA
     return cv2.resize(pixels, size, interpolation=method)
