@@ -16,6 +16,8 @@ off (``enrichments=""``): they have their own benchmarks and would otherwise dom
                 ``processing``. Import-only and processing-only times are reported too.
 (c) 2 workers   the same with two process workers, plus two thread workers as an extra line
                 (what ``albumen serve`` runs in-process).
+(b') (c')       as (b) and (c), but the workers are already running when the import starts
+                (as under ``albumen serve``), so the import overlaps the processing (info).
 upload          ``albumen serve --no-workers`` as a subprocess; a 1 GiB multipart upload is
                 streamed to it while its VmRSS / VmHWM are sampled every 50 ms.
 
@@ -76,6 +78,9 @@ PIPELINES = (  # key, label, workers, worker type
     ("process_1", "(b) pipeline, 1 process worker", 1, "process"),
     ("process_2", "(c) pipeline, 2 process workers", 2, "process"),
     ("thread_2", "    pipeline, 2 thread workers", 2, "thread"),
+    # As under `albumen serve`: the workers are running when the import starts.
+    ("alongside_1", "(b') 1 worker, import alongside", 1, "process"),
+    ("alongside_2", "(c') 2 workers, import alongside", 2, "process"),
 )
 UPLOAD_CHUNK = MiB
 UPLOADER, UPLOADER_PASSWORD = "bench", "bench-password-1"
@@ -413,13 +418,17 @@ def measure_pipeline(
     from albumen.services.importer import import_paths
 
     run = PipelineRun(label, workers, worker_type, len(paths))
+    alongside = key.startswith("alongside")
     with fresh_runtime(key) as rt:
+        host = WorkerHost(rt, workers=workers, worker_type=worker_type)
+        if alongside:
+            host.start()  # untimed, as a running server's workers
         meter = CpuMeter()
         start = time.perf_counter()
         report = import_paths(rt, paths)
         imported = time.perf_counter()
-        host = WorkerHost(rt, workers=workers, worker_type=worker_type)
-        host.start()
+        if not alongside:
+            host.start()
         try:
             states, first_ready, timed_out = wait_for_processing(rt, 60 + 10 * len(paths))
             done = time.perf_counter()
@@ -656,6 +665,8 @@ def ratios(floor: dict[str, Any], runs: dict[str, PipelineRun]) -> dict[str, Any
         "two_vs_one": two.photos_per_s / one.photos_per_s,
         "two_vs_one_processing_only": two.processing_photos_per_s / one.processing_photos_per_s,
         "threads2_vs_one": threads.photos_per_s / one.photos_per_s,
+        "alongside_vs_floor": runs["alongside_1"].photos_per_s / floor["photos_per_s"],
+        "alongside_two_vs_one": runs["alongside_2"].photos_per_s / runs["alongside_1"].photos_per_s,
     }
 
 
@@ -740,6 +751,8 @@ def print_ratios(r: dict[str, Any]) -> None:
         "(info: the import is serial in both)"
     )
     print(f"  2 thread workers / (b)              {r['threads2_vs_one']:6.2f}   (info)")
+    print(f"  (b')/(a) import alongside           {r['alongside_vs_floor']:6.2f}   (info)")
+    print(f"  (c')/(b') import alongside          {r['alongside_two_vs_one']:6.2f}   (info)")
 
 
 def print_upload(upload: dict[str, Any] | None) -> None:
