@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import os
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -98,10 +98,26 @@ def import_paths(
     """Import every file under ``paths``, ``rt.settings.import_threads`` files at a time (reading,
     hashing and fsyncing overlap); results come back in the order of the files."""
     report = ImportReport()
-    with ThreadPoolExecutor(max(1, rt.settings.import_threads),
-                            thread_name_prefix="import") as pool:
-        for result in pool.map(lambda path: import_file(rt, path, owner_id), iter_files(paths)):
-            report.results.append(result)
-            if on_result:
-                on_result(result)
+    threads = max(1, rt.settings.import_threads)
+    pool = ThreadPoolExecutor(threads, thread_name_prefix="import")
+    pending: deque[Future[IngestResult]] = deque()
+    try:
+        for path in iter_files(paths):
+            # A small window of files in flight: a folder of any size is walked lazily, and
+            # an interrupted import (Ctrl-C) stops after the files already being stored.
+            pending.append(pool.submit(import_file, rt, path, owner_id))
+            if len(pending) >= 2 * threads:
+                _collect(report, pending.popleft(), on_result)
+        while pending:
+            _collect(report, pending.popleft(), on_result)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
     return report
+
+
+def _collect(report: ImportReport, future: Future[IngestResult],
+             on_result: Callable[[IngestResult], None] | None) -> None:
+    result = future.result()
+    report.results.append(result)
+    if on_result:
+        on_result(result)
