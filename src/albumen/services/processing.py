@@ -11,7 +11,7 @@ import logging
 from datetime import timedelta
 
 from sqlalchemy import ColumnElement, and_, exists, insert, literal, or_, select, update
-from sqlalchemy.orm import aliased, lazyload
+from sqlalchemy.orm import Session, aliased, lazyload
 
 from albumen.db.base import utcnow
 from albumen.db.models import (
@@ -29,7 +29,7 @@ from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
 from albumen.services.pipeline import ALL, CORE, ORDER, queue_for
 from albumen.services.search import text_index
-from albumen.services.stages import MODEL_STAGES, STAGE_FUNCTIONS
+from albumen.services.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS
 
 log = logging.getLogger(__name__)
 # Stages load the asset row alone: its tags and stack (eagerly loaded for pages) come on access.
@@ -50,25 +50,36 @@ def process_asset(rt: Runtime, asset_id: int, queue: str = "media") -> str:
     """
     todo = _to_run(rt, asset_id)
     claimed: set[str] = set()
+    state: str | None = None  # the asset's state, when the last step already refreshed it
     try:
-        for i, stage in enumerate(todo):
+        i = 0
+        while i < len(todo):
+            stage = todo[i]
             owner = queue_for(stage)
             if owner != queue and not rt.queue.runs_here(owner):
                 rt.queue.enqueue_asset(asset_id, owner)
                 return refresh_asset_state(rt, asset_id)
+            i += 1
+            state = None
             if _batched(rt, stage):
                 run_model_stage_batch(rt, asset_id, stage)
                 continue
             if stage not in claimed:
-                claimed |= _claim_stages(rt, asset_id, _group(rt, todo[i:]))
+                claimed |= _claim_stages(rt, asset_id, _group(rt, todo[i - 1:]))
                 if stage not in claimed:
                     continue  # done meanwhile, or taken by a live worker
-            claimed.discard(stage)
-            _run_claimed(rt, asset_id, stage)
+            if stage in FILE_STAGES:
+                run = [stage, *itertools.takewhile(
+                    lambda s, taken=claimed: s in FILE_STAGES and s in taken, todo[i:])]
+                i += len(run) - 1
+                state = _run_file_stages(rt, asset_id, run, claimed)
+            else:
+                claimed.discard(stage)
+                _run_claimed(rt, asset_id, stage)
     finally:
         if claimed:  # the job ended early (a retryable error): let the retry take them at once
             _release(rt, asset_id, claimed)
-    return refresh_asset_state(rt, asset_id)
+    return state or refresh_asset_state(rt, asset_id)
 
 
 def _group(rt: Runtime, stages: list[str]) -> list[str]:
@@ -134,10 +145,14 @@ def _release(rt: Runtime, asset_id: int, stages: set[str]) -> None:
 
 
 def run_stage(rt: Runtime, asset_id: int, stage: str) -> None:
-    """Run one stage if it is pending (or its previous worker's lease ran out)."""
-    if _claim(rt, asset_id, stage):
+    """Run one stage if it is pending (or its previous worker's lease ran out); a stage that
+    is done, failed for good or being run by a live worker is left alone."""
+    if not _claim(rt, asset_id, stage):
+        return
+    if stage in FILE_STAGES:
+        _run_file_stages(rt, asset_id, [stage], {stage})
+    else:
         _run_claimed(rt, asset_id, stage)
-    # else: done, failed for good, or being run by a live worker
 
 
 def _run_claimed(rt: Runtime, asset_id: int, stage: str) -> None:
@@ -156,6 +171,62 @@ def _run_claimed(rt: Runtime, asset_id: int, stage: str) -> None:
         _fail(rt, asset_id, stage, exc.message)
     except Exception as exc:
         _retry_or_fail(rt, asset_id, stage, exc)
+
+
+def _run_file_stages(rt: Runtime, asset_id: int, stages: list[str],
+                     claimed: set[str]) -> str | None:
+    """Compute claimed file stages in order, then record them all (done, or failed with the
+    verdict on the file) and the asset's new state in one transaction. Stages settled here leave
+    ``claimed``; an unexpected error stops the run, to be retried (RetryableStageError).
+    Returns the asset's new state (None when nothing could be recorded)."""
+    with rt.session() as session:
+        asset = session.get(Asset, asset_id, options=BARE)
+    if asset is None:
+        claimed.difference_update(stages)
+        return "missing"
+    results: dict[str, object] = {}
+    verdicts: dict[str, str] = {}
+    error: tuple[str, Exception] | None = None
+    state = None
+    for stage in stages:
+        try:
+            results[stage] = FILE_STAGES[stage].compute(rt, asset, results)
+        except AlbumenError as exc:  # a verdict on the file itself: retrying cannot help
+            log.warning("asset %s: %s failed: %s", asset_id, stage, exc.message)
+            verdicts[stage] = exc.message
+        except Exception as exc:
+            error = (stage, exc)
+            break
+    try:
+        with rt.transaction() as session:
+            current = session.get(Asset, asset_id, options=BARE)
+            if current is None:
+                claimed.difference_update(stages)
+                return "missing"
+            for stage, result in results.items():
+                FILE_STAGES[stage].apply(rt, session, current, result)
+            now = utcnow()
+            if results:
+                session.execute(
+                    update(AssetStage)
+                    .where(AssetStage.asset_id == asset_id, AssetStage.stage.in_(results))
+                    .values(state=DONE, error=None, finished_at=now, lease_until=None))
+            for stage, reason in verdicts.items():
+                session.execute(
+                    update(AssetStage)
+                    .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage)
+                    .values(state=FAILED, error=reason, finished_at=now, lease_until=None,
+                            transient=False))
+            state = _refresh_state(session, asset_id)
+    except Exception as exc:  # nothing was recorded: the whole run is tried again
+        error = (stages[0], exc)
+    else:
+        claimed.difference_update(results, verdicts)
+    if error is not None:
+        stage, exc = error
+        claimed.discard(stage)
+        _retry_or_fail(rt, asset_id, stage, exc)  # raises RetryableStageError, or fails it
+    return state
 
 
 def _ready_for(stage: str) -> ColumnElement[bool]:
@@ -266,28 +337,32 @@ def refresh_asset_state(rt: Runtime, asset_id: int) -> str:
     then failed (with the first reason) if a core stage failed, else ready. An enrichment that
     failed keeps its reason on its stage row (listed by status) without hiding the photo."""
     with rt.transaction() as session:
-        # Write-lock the asset first (a row lock on PostgreSQL, the write lock on SQLite), then
-        # read its stages: refreshes of one asset are serialised, and the last one sees every
-        # stage's final state (two workers finishing stages at once cannot leave a stale
-        # "processing" behind).
-        locked = session.execute(update(Asset).where(Asset.id == asset_id)
-                                 .values(state=Asset.state)).rowcount
-        if not locked:
-            return "missing"
-        rows = session.execute(select(AssetStage.stage, AssetStage.state, AssetStage.error)
-                               .where(AssetStage.asset_id == asset_id)).all()
-        failed = [r for r in rows if r.state == FAILED and r.stage in CORE]
-        settled = all(r.state in (DONE, FAILED) for r in rows)
-        if failed:
-            first = min(failed, key=lambda r: ORDER.get(r.stage, 99))
-            values = {"state": ASSET_FAILED, "failure_reason": f"{first.stage}: {first.error}"}
-        elif settled:
-            values = {"state": ASSET_READY, "failure_reason": None}
-        else:
-            values = {"state": ASSET_PROCESSING}
-        session.execute(update(Asset).where(Asset.id == asset_id).values(**values))
-        text_index.refresh(session, [asset_id])  # what the stages found becomes searchable
-        return str(values["state"])
+        return _refresh_state(session, asset_id)
+
+
+def _refresh_state(session: Session, asset_id: int) -> str:
+    # Write-lock the asset first (a row lock on PostgreSQL, the write lock on SQLite), then
+    # read its stages: refreshes of one asset are serialised, and the last one sees every
+    # stage's final state (two workers finishing stages at once cannot leave a stale
+    # "processing" behind).
+    locked = session.execute(update(Asset).where(Asset.id == asset_id)
+                             .values(state=Asset.state)).rowcount
+    if not locked:
+        return "missing"
+    rows = session.execute(select(AssetStage.stage, AssetStage.state, AssetStage.error)
+                           .where(AssetStage.asset_id == asset_id)).all()
+    failed = [r for r in rows if r.state == FAILED and r.stage in CORE]
+    settled = all(r.state in (DONE, FAILED) for r in rows)
+    if failed:
+        first = min(failed, key=lambda r: ORDER.get(r.stage, 99))
+        values = {"state": ASSET_FAILED, "failure_reason": f"{first.stage}: {first.error}"}
+    elif settled:
+        values = {"state": ASSET_READY, "failure_reason": None}
+    else:
+        values = {"state": ASSET_PROCESSING}
+    session.execute(update(Asset).where(Asset.id == asset_id).values(**values))
+    text_index.refresh(session, [asset_id])  # what the stages found becomes searchable
+    return str(values["state"])
 
 
 def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | None) -> int:

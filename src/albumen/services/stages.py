@@ -33,7 +33,7 @@ from albumen.errors import MediaDecodeError
 from albumen.media import derivatives as render
 from albumen.media import quality
 from albumen.media.imaging import check_header, open_for_display, register_codecs
-from albumen.media.metadata import read_metadata
+from albumen.media.metadata import Metadata, read_metadata
 from albumen.ml import faces as face_math
 from albumen.ml import models
 from albumen.ml.captions import CaptionClient
@@ -48,13 +48,40 @@ from albumen.storage.base import derivative_key, face_crop_key
 StageFn = Callable[[Runtime, Session, Asset], None]
 
 
-def metadata_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+@dataclass(frozen=True)
+class FileStage:
+    """A stage whose work needs files only. ``compute`` reads the original (and may write
+    derivative files) outside any transaction, given the asset as loaded and the results of the
+    file stages computed before it in the same job; ``apply`` records a result in the database.
+
+    A job computes the file stages it claimed one after another, then applies them all in one
+    short transaction: the database (SQLite's single write lock) is never held while pixels are
+    decoded, and a photo's core stages cost one commit, not one each.
+    """
+
+    compute: Callable[[Runtime, Asset, dict[str, Any]], Any]
+    apply: Callable[[Runtime, Session, Asset, Any], None]
+
+
+@dataclass(frozen=True)
+class FileMetadata:
+    width: int
+    height: int
+    meta: Metadata
+
+
+def read_file_metadata(rt: Runtime, asset: Asset, _: dict[str, Any]) -> FileMetadata:
     with rt.storage.local_path(asset.storage_key) as path:
         width, height = check_header(path, rt.settings.max_image_pixels)
         meta = read_metadata(path)
     if meta.orientation in (5, 6, 7, 8):
         width, height = height, width
-    asset.width, asset.height = width, height
+    return FileMetadata(width, height, meta)
+
+
+def record_metadata(rt: Runtime, session: Session, asset: Asset, found: FileMetadata) -> None:
+    meta = found.meta
+    asset.width, asset.height = found.width, found.height
     if meta.taken is not None:
         asset.taken_at = asset.sort_at = meta.taken.utc
         # wall-clock time kept as written, stored in a UTC column by convention
@@ -97,7 +124,20 @@ def set_tags(session: Session, asset_id: int, source: str,
                              confidence=confidence))
 
 
-def derivatives_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+@dataclass(frozen=True)
+class Rendered:
+    """The derivatives of an asset, already in storage, and what the database keeps of them."""
+
+    renditions: tuple[render.Rendition, ...]
+    thumbhash: str
+    width: int  # of the upright decoded image (a fallback when the header gave no size)
+    height: int
+
+    def data(self, kind: str) -> bytes:
+        return next(r.data for r in self.renditions if r.kind == kind)
+
+
+def render_derivatives(rt: Runtime, asset: Asset, _: dict[str, Any]) -> Rendered:
     settings = rt.settings
     with rt.storage.local_path(asset.storage_key) as path:
         im = open_for_display(path, settings.preview_size, settings.max_image_pixels)
@@ -105,34 +145,59 @@ def derivatives_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     thumb, thumb_im = render.thumbnail(scaled, settings.thumbnail_size,
                                        settings.thumbnail_quality)
     for rendition in (preview, thumb):
-        _store(rt, session, asset, rendition)
-    asset.thumbhash = render.thumbhash_of(thumb_im)
+        rt.storage.put_bytes(derivative_key(asset.id, rendition.kind, rendition.ext),
+                             rendition.data)
+    height, width = im.shape[:2]
+    return Rendered((preview, thumb), render.thumbhash_of(thumb_im), width, height)
+
+
+def record_derivatives(rt: Runtime, session: Session, asset: Asset, rendered: Rendered) -> None:
+    for rendition in rendered.renditions:
+        row = session.get(Derivative, (asset.id, rendition.kind)) or Derivative(
+            asset_id=asset.id, kind=rendition.kind
+        )
+        row.storage_key = derivative_key(asset.id, rendition.kind, rendition.ext)
+        row.mime_type = rendition.mime_type
+        row.width, row.height = rendition.width, rendition.height
+        row.size = len(rendition.data)
+        row.etag = hashlib.blake2b(rendition.data, digest_size=16).hexdigest()
+        session.add(row)
+    asset.thumbhash = rendered.thumbhash
     if asset.width is None:
-        asset.height, asset.width = im.shape[:2]
+        asset.width, asset.height = rendered.width, rendered.height
 
 
-def _store(rt: Runtime, session: Session, asset: Asset, rendition: render.Rendition) -> None:
-    key = derivative_key(asset.id, rendition.kind, rendition.ext)
-    rt.storage.put_bytes(key, rendition.data)
-    row = session.get(Derivative, (asset.id, rendition.kind)) or Derivative(
-        asset_id=asset.id, kind=rendition.kind
-    )
-    row.storage_key = key
-    row.mime_type = rendition.mime_type
-    row.width, row.height = rendition.width, rendition.height
-    row.size = len(rendition.data)
-    row.etag = hashlib.blake2b(rendition.data, digest_size=16).hexdigest()
-    session.add(row)
+THUMBNAIL_EXT = "webp"
 
 
-def phash_stage(rt: Runtime, session: Session, asset: Asset) -> None:
-    thumb = session.get(Derivative, (asset.id, "thumbnail"))
-    if thumb is None:
-        raise MediaDecodeError("no thumbnail to hash (the derivatives stage did not complete)")
+def hash_thumbnail(rt: Runtime, asset: Asset, earlier: dict[str, Any]) -> int:
+    """The perceptual hash of the stored thumbnail (the bytes just rendered in this job, or
+    read back from storage): the same value whichever way the stage runs."""
+    rendered: Rendered | None = earlier.get("derivatives")
+    if rendered is not None:
+        data = rendered.data("thumbnail")
+    else:
+        try:
+            with rt.storage.open(derivative_key(asset.id, "thumbnail", THUMBNAIL_EXT)) as fh:
+                data = fh.read()
+        except FileNotFoundError:
+            raise MediaDecodeError(
+                "no thumbnail to hash (the derivatives stage did not complete)") from None
     register_codecs()
-    with rt.storage.local_path(thumb.storage_key) as path, Image.open(path) as im:
+    with Image.open(io.BytesIO(data)) as im:
         im.load()
-        asset.phash = render.perceptual_hash(im)
+        return render.perceptual_hash(im)
+
+
+def record_phash(rt: Runtime, session: Session, asset: Asset, value: int) -> None:
+    asset.phash = value
+
+
+FILE_STAGES: dict[str, FileStage] = {
+    "metadata": FileStage(read_file_metadata, record_metadata),
+    "derivatives": FileStage(render_derivatives, record_derivatives),
+    "phash": FileStage(hash_thumbnail, record_phash),
+}
 
 
 def places_stage(rt: Runtime, session: Session, asset: Asset) -> None:
@@ -356,10 +421,7 @@ MODEL_STAGES: dict[str, ModelStage] = {
 }
 
 
-STAGE_FUNCTIONS: dict[str, StageFn] = {
-    "metadata": metadata_stage,
-    "derivatives": derivatives_stage,
-    "phash": phash_stage,
+STAGE_FUNCTIONS: dict[str, StageFn] = {  # the stages that work in a transaction
     "places": places_stage,
     "bursts": bursts_stage,
     "dates": dates_stage,
