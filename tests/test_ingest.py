@@ -13,7 +13,7 @@ from albumen.db.models import Asset, AssetSource, AssetStage, Derivative
 from albumen.runtime import Runtime
 from albumen.services import assets as asset_svc
 from albumen.services.importer import import_paths
-from albumen.services.processing import process_asset, run_stage
+from albumen.services.processing import process_asset, reset_stages, run_stage
 from tests import images
 
 
@@ -117,13 +117,16 @@ def test_stages_are_idempotent(rt: Runtime, tmp_path: Path) -> None:
             row.state = "pending"
     assert process_asset(rt, asset_id) == "ready"
     run_stage(rt, asset_id, "derivatives")  # already done: a no-op
+    # The phash stage alone reads the stored thumbnail back: the value it had in one job.
+    reset_stages(rt, [asset_id], ["phash"])
+    run_stage(rt, asset_id, "phash")
     after = _asset(rt, asset_id)
     assert (after.phash, after.thumbhash, after.taken_at) == (
         before.phash, before.thumbhash, before.taken_at)
     with rt.session() as session:
         assert session.scalar(select(func.count()).select_from(Derivative)) == 2
-        attempts = session.scalars(select(AssetStage.attempts)).all()
-    assert set(attempts) == {2}
+        attempts = dict(session.execute(select(AssetStage.stage, AssetStage.attempts)).all())
+    assert attempts == {"metadata": 2, "derivatives": 2, "phash": 1}  # phash: reset, run once
 
 
 def test_near_duplicates_found_by_perceptual_hash(rt: Runtime, tmp_path: Path) -> None:
@@ -257,7 +260,7 @@ def test_job_stopped_by_a_passing_error_gives_back_the_stages_it_claimed(
     """A job claims an asset's plain stages at once; when one fails for a reason that may pass
     (here the original is briefly unreadable), the stages it did not reach are pending again at
     once, so the retry runs them without waiting for their lease to run out."""
-    from albumen.services.processing import RetryableStageError, reset_stages
+    from albumen.services.processing import RetryableStageError
 
     asset_id = import_paths(rt, [images.write(tmp_path / "a.jpg", images.jpeg(seed=3))]
                             ).asset_ids[0]
@@ -276,3 +279,39 @@ def test_job_stopped_by_a_passing_error_gives_back_the_stages_it_claimed(
             "pending", 0, None)
     away.rename(original)
     assert process_asset(rt, asset_id) == "ready"
+
+
+def test_a_passing_error_in_a_later_stage_keeps_what_the_earlier_ones_found(
+        rt: Runtime, tmp_path: Path) -> None:
+    """An asset's file stages are computed in one job and recorded together: when one fails for
+    a reason that may pass (here its derivatives cannot be written), the stages before it are
+    recorded as done, the failing one waits for its retry, and the ones after it are given back."""
+    from albumen.services.processing import RetryableStageError
+    from albumen.storage.base import derivative_key
+
+    photo = images.write(tmp_path / "a.jpg", images.jpeg(exif=images.exif_bytes()))
+    asset_id = import_paths(rt, [photo]).asset_ids[0]
+    reset_stages(rt, [asset_id], None)
+    with rt.transaction() as session:
+        asset = session.get(Asset, asset_id)
+        assert asset is not None
+        asset.camera_model = None
+    folder = (rt.settings.data_dir / "storage" / derivative_key(asset_id, "preview", "jpg")).parent
+    for old in folder.iterdir():
+        old.unlink()
+    folder.rmdir()
+    folder.write_bytes(b"a file where the folder should be")
+    with pytest.raises(RetryableStageError, match="derivatives"):
+        process_asset(rt, asset_id)
+    with rt.session() as session:
+        rows = {r.stage: r for r in session.scalars(
+            select(AssetStage).where(AssetStage.asset_id == asset_id))}
+    assert (rows["metadata"].state, rows["metadata"].error) == ("done", None)
+    assert rows["derivatives"].state == "pending" and rows["derivatives"].attempts == 1
+    assert rows["derivatives"].error
+    assert (rows["phash"].state, rows["phash"].attempts) == ("pending", 0)
+    asset = _asset(rt, asset_id)
+    assert asset.camera_model and asset.state == "processing"
+    folder.unlink()
+    assert process_asset(rt, asset_id) == "ready"
+    assert _asset(rt, asset_id).phash is not None

@@ -203,8 +203,9 @@ def _run_file_stages(rt: Runtime, asset_id: int, stages: list[str],
             if current is None:
                 claimed.difference_update(stages)
                 return "missing"
-            for stage, result in results.items():
-                FILE_STAGES[stage].apply(rt, session, current, result)
+            with session.no_autoflush:  # the asset's changes go out as one UPDATE
+                for stage, result in results.items():
+                    FILE_STAGES[stage].apply(rt, session, current, result)
             now = utcnow()
             if results:
                 session.execute(

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 from PIL import Image
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.orm import Session
 
 from albumen.db.models import (
@@ -152,16 +152,15 @@ def render_derivatives(rt: Runtime, asset: Asset, _: dict[str, Any]) -> Rendered
 
 
 def record_derivatives(rt: Runtime, session: Session, asset: Asset, rendered: Rendered) -> None:
-    for rendition in rendered.renditions:
-        row = session.get(Derivative, (asset.id, rendition.kind)) or Derivative(
-            asset_id=asset.id, kind=rendition.kind
-        )
-        row.storage_key = derivative_key(asset.id, rendition.kind, rendition.ext)
-        row.mime_type = rendition.mime_type
-        row.width, row.height = rendition.width, rendition.height
-        row.size = len(rendition.data)
-        row.etag = hashlib.blake2b(rendition.data, digest_size=16).hexdigest()
-        session.add(row)
+    session.execute(delete(Derivative).where(
+        Derivative.asset_id == asset.id,
+        Derivative.kind.in_([r.kind for r in rendered.renditions])))
+    session.execute(insert(Derivative), [{
+        "asset_id": asset.id, "kind": r.kind,
+        "storage_key": derivative_key(asset.id, r.kind, r.ext), "mime_type": r.mime_type,
+        "width": r.width, "height": r.height, "size": len(r.data),
+        "etag": hashlib.blake2b(r.data, digest_size=16).hexdigest(),
+    } for r in rendered.renditions])
     asset.thumbhash = rendered.thumbhash
     if asset.width is None:
         asset.width, asset.height = rendered.width, rendered.height
