@@ -11,6 +11,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+import httpx
+
 ALBUMEN = str(Path(sys.executable).parent / "albumen")
 
 
@@ -48,3 +50,31 @@ def wait_until(predicate: Any, timeout: float, interval: float = 0.2) -> bool:
             return True
         time.sleep(interval)
     return False
+
+
+def spawn(env: dict[str, str], log: Path, *args: str) -> subprocess.Popen[bytes]:
+    """Start ``albumen ARGS`` in its own process group. Its log goes to the file ``log``: a pipe
+    nobody reads fills up and stalls the process mid-run."""
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with open(log, "ab") as sink:
+        return subprocess.Popen([ALBUMEN, *args], env=env, start_new_session=True,
+                                stdout=subprocess.DEVNULL, stderr=sink)
+
+
+def log_tail(log: Path, size: int = 3000) -> str:
+    return log.read_bytes()[-size:].decode(errors="replace") if log.exists() else ""
+
+
+def http_ok(url: str) -> bool:
+    try:
+        return httpx.get(url, timeout=2).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_for_server(proc: subprocess.Popen[bytes], url: str, log: Path,
+                    timeout: float = 90) -> None:
+    """Wait until ``url`` answers 200; fail at once, with the log, if the process exits."""
+    wait_until(lambda: proc.poll() is not None or http_ok(url), timeout)
+    assert proc.poll() is None and http_ok(url), (
+        f"albumen did not start (exit status {proc.poll()}); its log ends:\n{log_tail(log)}")

@@ -167,6 +167,33 @@ def test_files_range_etag_and_cache(client: TestClient) -> None:
         assert min(Image.open(BytesIO(response.content)).size) == short
 
 
+def test_a_derivative_lost_from_storage_is_made_again_on_read(client: TestClient,
+                                                             rt: Runtime) -> None:
+    """A thumbnail or preview gone from storage (a crash before it reached the disk, a partial
+    restore) is answered with a named 404 and made again from the original; an original gone
+    is named too, never a bare server error."""
+    from albumen.storage.base import derivative_key
+
+    asset = upload(client, images.jpeg(seed=5)).json()["asset"]
+    storage = rt.settings.data_dir / "storage"
+    for kind, ext in (("thumbnail", "webp"), ("preview", "jpg")):
+        made = client.get(asset["links"][kind]).content
+        (storage / derivative_key(asset["id"], kind, ext)).unlink()
+        error = assert_error(client.get(asset["links"][kind]), 404, "file_missing")
+        assert error["details"] == {"asset_id": asset["id"], "kind": kind, "regenerating": True}
+        again = client.get(asset["links"][kind])  # the queue ran the stage (immediate in tests)
+        assert again.status_code == 200 and again.content == made
+    shown = client.get(f"/api/v1/assets/{asset['id']}").json()
+    assert shown["state"] == "ready"
+    with rt.session() as session:
+        from albumen.db.models import Asset
+
+        key = session.get(Asset, asset["id"]).storage_key
+    (storage / key).unlink()
+    error = assert_error(client.get(asset["links"]["original"]), 404, "file_missing")
+    assert "storage/" not in error["message"] and key not in str(error)
+
+
 def test_missing_things_are_404_in_the_error_shape(client: TestClient) -> None:
     for path in ("/api/v1/assets/999", "/api/v1/assets/999/original",
                  "/api/v1/assets/999/thumbnail", "/api/v1/assets/999/near-duplicates",

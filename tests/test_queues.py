@@ -16,7 +16,7 @@ from albumen.db.models import Asset, AssetStage
 from albumen.jobs.queue import make_queue
 from albumen.jobs.worker import parse_queues
 from tests import images
-from tests.processes import ALBUMEN, env_for, run_cli, run_json, wait_until
+from tests.processes import env_for, run_cli, run_json, spawn, wait_until
 from tests.test_workers import _count, _states
 
 
@@ -48,10 +48,9 @@ def test_bad_queue_configuration_is_named(tmp_path: Path) -> None:
 
 
 def _worker(env: dict[str, str], queues: str) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([ALBUMEN, "worker", "--queues", queues, "--concurrency", "2",
-                             "--worker-type", "thread"],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+    log = Path(env["ALBUMEN_DATA_DIR"]).parent / f"worker-{queues}.log"
+    return spawn(env, log, "worker", "--queues", queues, "--concurrency", "2",
+                 "--worker-type", "thread")
 
 
 def _stop(proc: subprocess.Popen[bytes]) -> int | None:

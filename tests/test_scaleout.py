@@ -19,7 +19,15 @@ from sqlalchemy import create_engine, func, select, text
 from albumen.db.models import Asset, AssetStage, Derivative
 from tests import images
 from tests.conftest import s3_client, s3_settings
-from tests.processes import ALBUMEN, env_for, free_port, run_cli, run_json, wait_until
+from tests.processes import (
+    env_for,
+    free_port,
+    run_cli,
+    run_json,
+    spawn,
+    wait_for_server,
+    wait_until,
+)
 from tests.test_workers import _count, _states
 
 pytestmark = pytest.mark.slow
@@ -42,10 +50,9 @@ def fresh_pg(pg_admin_url: str, worker_id: str) -> Iterator[str]:
     admin.dispose()
 
 
-def _worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([ALBUMEN, "worker", "--queues", "media,ml", "--concurrency", "1",
-                             "--worker-type", "process"], env=env, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+def _worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return spawn(env, log, "worker", "--queues", "media,ml", "--concurrency", "1",
+                 "--worker-type", "process")
 
 
 @contextlib.contextmanager
@@ -72,13 +79,11 @@ def test_api_two_workers_postgres_redis_s3_survive_a_killed_worker(
     run_cli(env, "db", "upgrade")
     run_cli(env, "users", "create", "admin", "--admin", stdin="admin-password-1\n")
     port = free_port()
-    api = subprocess.Popen([ALBUMEN, "serve", "--port", str(port)], env=env,
-                           start_new_session=True, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE)
+    api = spawn(env, tmp_path / "serve.log", "serve", "--port", str(port))
     base = f"http://127.0.0.1:{port}"
     ready = select(func.count()).select_from(Asset).where(Asset.state == "ready")
     with _running(api):
-        assert wait_until(lambda: _up(base), 60), api.stderr
+        wait_for_server(api, f"{base}/health/ready", tmp_path / "serve.log")
         token = httpx.post(f"{base}/api/v1/auth/token", data={
             "username": "admin", "password": "admin-password-1"}).json()["access_token"]
         auth = {"Authorization": f"Bearer {token}"}
@@ -93,7 +98,7 @@ def test_api_two_workers_postgres_redis_s3_survive_a_killed_worker(
             (folder / f"im{i}.jpg").write_bytes(data)
         assert run_json(env, "import", str(folder), "--json")["counts"]["imported"] == N // 2
         assert _count(fresh_pg, ready) == 0  # all of it waits in Redis for the workers
-        first, second = _worker(env), _worker(env)
+        first, second = (_worker(env, tmp_path / f"worker-{i}.log") for i in (1, 2))
         with _running(first, second):
             _finish(env, fresh_pg, base, auth, photos, first, second, s3_server, s3_bucket)
 
@@ -141,25 +146,17 @@ def _alive(pid: str) -> bool:
         return False
 
 
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/health/ready", timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def test_serve_runs_several_api_processes_on_one_port(tmp_path: Path) -> None:
     """`albumen serve --processes 2`: two API processes answer on one port (each builds its
     app from the settings), and SIGTERM stops them all."""
     env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}")
     run_cli(env, "users", "create", "admin", "--admin", stdin="admin-password-1\n")
     port = free_port()
-    server = subprocess.Popen([ALBUMEN, "serve", "--port", str(port), "--processes", "2",
-                               "--no-workers"], env=env, start_new_session=True,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path / "serve.log"
+    server = spawn(env, log, "serve", "--port", str(port), "--processes", "2", "--no-workers")
     base = f"http://127.0.0.1:{port}"
     with _running(server):
-        assert wait_until(lambda: _up(base), 60), server.stderr
+        wait_for_server(server, f"{base}/health/ready", log)
         children = Path(f"/proc/{server.pid}/task/{server.pid}/children").read_text().split()
         serving = [pid for pid in children if "resource_tracker" not in Path(
             f"/proc/{pid}/cmdline").read_bytes().decode(errors="replace")]

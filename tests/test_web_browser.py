@@ -11,16 +11,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 
 from tests.images import exif_bytes, jpeg
-from tests.processes import ALBUMEN, env_for, free_port, wait_until
+from tests.processes import env_for, free_port, spawn, wait_for_server, wait_until
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("ALBUMEN_SCREENSHOTS", "test-output/screenshots"))
@@ -40,31 +40,24 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.slow
 
 
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/health/live", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
     """A fresh installation (no users yet), served on a free port."""
     port = free_port()
     env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}",
                   ALBUMEN_WORKERS="2")
-    proc = subprocess.Popen([ALBUMEN, "serve", "--port", str(port)], env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path / "serve.log"
+    proc = spawn(env, log, "serve", "--port", str(port))
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_until(lambda: _up(base), 60), "albumen serve did not start"
+        wait_for_server(proc, f"{base}/health/live", log)
         yield base
     finally:
         proc.terminate()
         try:
             proc.wait(15)
         except subprocess.TimeoutExpired:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
 
 
 @pytest.fixture(scope="module")

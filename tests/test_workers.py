@@ -18,7 +18,16 @@ from sqlalchemy import create_engine, func, select, update
 from albumen.db.models import Asset, AssetStage, Derivative, Worker
 from albumen.runtime import Runtime
 from tests import images
-from tests.processes import ALBUMEN, env_for, free_port, run_cli, run_json, wait_until
+from tests.processes import (
+    env_for,
+    free_port,
+    log_tail,
+    run_cli,
+    run_json,
+    spawn,
+    wait_for_server,
+    wait_until,
+)
 
 pytestmark = pytest.mark.slow
 
@@ -45,10 +54,8 @@ def _states(url: str) -> str:
         engine.dispose()
 
 
-def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
-    return subprocess.Popen([ALBUMEN, "worker", "--workers", "2", "--worker-type", "process"],
-                            env=env, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+def _start_worker(env: dict[str, str], log: Path) -> subprocess.Popen[bytes]:
+    return spawn(env, log, "worker", "--workers", "2", "--worker-type", "process")
 
 
 def test_sigkill_mid_batch_loses_nothing(tmp_path: Path, db_url: str) -> None:
@@ -62,9 +69,10 @@ def test_sigkill_mid_batch_loses_nothing(tmp_path: Path, db_url: str) -> None:
     assert doc["counts"]["imported"] == n
 
     ready = select(func.count()).select_from(Asset).where(Asset.state == "ready")
-    first = _start_worker(env)
+    log = tmp_path / "worker.log"
+    first = _start_worker(env, log)
     try:
-        assert wait_until(lambda: _count(db_url, ready) >= 3, 120), first.stderr
+        assert wait_until(lambda: _count(db_url, ready) >= 3, 120), log_tail(log)
         os.killpg(first.pid, signal.SIGKILL)  # the consumer and its worker processes
         first.wait(10)
     finally:
@@ -73,9 +81,10 @@ def test_sigkill_mid_batch_loses_nothing(tmp_path: Path, db_url: str) -> None:
     done_at_kill = _count(db_url, ready)
     assert done_at_kill < n, "the batch finished before the kill; make it bigger"
 
-    second = _start_worker(env)
+    second = _start_worker(env, log)
     try:
-        assert wait_until(lambda: _count(db_url, ready) == n, 180), _states(db_url)
+        assert wait_until(lambda: _count(db_url, ready) == n, 180), (
+            _states(db_url) + "\n" + log_tail(log))
         second.send_signal(signal.SIGTERM)  # graceful: finishes current work, then exits
         assert second.wait(30) == 0
     finally:
@@ -97,11 +106,11 @@ def _server(tmp_path: Path, db_url: str) -> Iterator[tuple[str, int, dict[str, s
     port = free_port()
     env = env_for(tmp_path / "data", db_url)
     run_cli(env, "users", "create", "admin", "--admin", stdin="admin-password-1\n")
-    server = subprocess.Popen([ALBUMEN, "serve", "--port", str(port), "--no-workers"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    log = tmp_path / "serve.log"
+    server = spawn(env, log, "serve", "--port", str(port), "--no-workers")
     base = f"http://127.0.0.1:{port}"
     try:
-        assert wait_until(lambda: _up(base), 30)
+        wait_for_server(server, f"{base}/health/ready", log)
         token = httpx.post(f"{base}/api/v1/auth/token", data={
             "username": "admin", "password": "admin-password-1"}).json()["access_token"]
         yield base, port, {"Authorization": f"Bearer {token}"}
@@ -132,13 +141,6 @@ def test_interrupted_upload_leaves_nothing(tmp_path: Path, db_url: str) -> None:
         assert ok.status_code == 201
 
 
-def _up(base: str) -> bool:
-    try:
-        return httpx.get(f"{base}/health/ready", timeout=1).status_code == 200
-    except httpx.HTTPError:
-        return False
-
-
 def _children(pid: int) -> list[int]:
     path = Path(f"/proc/{pid}/task/{pid}/children")
     return [int(p) for p in path.read_text().split()] if path.exists() else []
@@ -148,10 +150,11 @@ def test_dead_worker_processes_are_replaced(tmp_path: Path, db_url: str) -> None
     """A worker process that dies (OOM killer, segfault in a codec) is replaced by a new one."""
     env = env_for(tmp_path / "data", db_url, ALBUMEN_RECONCILE_INTERVAL_SECONDS="1",
                   ALBUMEN_WORKER_HEARTBEAT_SECONDS="1")
-    worker = _start_worker(env)
+    log = tmp_path / "worker.log"
+    worker = _start_worker(env, log)
     try:
         # two worker processes and huey's scheduler process
-        assert wait_until(lambda: len(_children(worker.pid)) >= 3, 60), "no worker processes"
+        assert wait_until(lambda: len(_children(worker.pid)) >= 3, 60), log_tail(log)
         for child in _children(worker.pid):
             os.kill(child, signal.SIGKILL)
         src = tmp_path / "later"
@@ -159,7 +162,8 @@ def test_dead_worker_processes_are_replaced(tmp_path: Path, db_url: str) -> None
             images.write(src / f"{i}.jpg", images.jpeg(640, 480, seed=300 + i))
         assert run_json(env, "import", str(src), "--json")["counts"]["imported"] == 3
         ready = select(func.count()).select_from(Asset).where(Asset.state == "ready")
-        assert wait_until(lambda: _count(db_url, ready) == 3, 60), "dead workers not replaced"
+        assert wait_until(lambda: _count(db_url, ready) == 3, 60), (
+            "dead workers not replaced\n" + log_tail(log))
     finally:
         worker.send_signal(signal.SIGTERM)
         try:

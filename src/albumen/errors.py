@@ -23,6 +23,13 @@ class NotFound(AlbumenError):
     status_code = 404
 
 
+class StoredFileMissing(NotFound):
+    """A file the database refers to is not in storage (lost in a crash, a partial restore,
+    or removed by hand): named, never answered with a bare server error."""
+
+    code = "file_missing"
+
+
 class InvalidInput(AlbumenError):
     code = "invalid_input"
     status_code = 422

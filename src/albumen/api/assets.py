@@ -13,7 +13,7 @@ from starlette.requests import ClientDisconnect
 
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
-from albumen.api.files import file_response
+from albumen.api.files import derivative_response, file_response
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.schemas import (
     AssetDetail,
@@ -218,8 +218,7 @@ def original(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Sessio
 def thumbnail(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
               principal: PrincipalDep) -> Response:
     svc.get_asset(session, asset_id, principal.user_id)
-    row = svc.get_derivative(session, asset_id, "thumbnail")
-    return file_response(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+    return derivative_response(rt, request, session, asset_id, "thumbnail")
 
 
 @router.get("/{asset_id}/preview", responses=ERRORS, response_class=FileResponse,
@@ -227,10 +226,10 @@ def thumbnail(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Sessi
 def preview(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
               principal: PrincipalDep) -> Response:
     asset = svc.get_asset(session, asset_id, principal.user_id)
-    row = svc.get_derivative(session, asset_id, "preview")
+    response = derivative_response(rt, request, session, asset_id, "preview")
     activity.record(rt, VIEW_ASSET, user_id=principal.user_id, event_id=asset.event_id,
                     asset_id=asset_id, ip=client_ip(request))
-    return file_response(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+    return response
 
 
 @router.get("/{asset_id}/near-duplicates", response_model=NearDuplicates, responses=ERRORS)

@@ -8,14 +8,20 @@ there with a 307 instead, after the caller has checked every permission.
 
 from __future__ import annotations
 
+import logging
 import re
 
 from fastapi import Request, Response
 from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
+from sqlalchemy.orm import Session
 
+from albumen.errors import StoredFileMissing
 from albumen.runtime import Runtime
+from albumen.services import assets as asset_svc
+from albumen.services.processing import requeue_done_stage
 from albumen.storage.base import content_disposition
 
+log = logging.getLogger(__name__)
 _SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
 
 
@@ -36,7 +42,10 @@ def file_response(rt: Runtime, request: Request, key: str, media_type: str, etag
         if url is not None:  # the URL expires: neither it nor the redirect may be cached
             return RedirectResponse(url, status_code=307,
                                     headers={"Cache-Control": "private, no-store"})
-    path = rt.storage.filesystem_path(key)
+    try:
+        path = rt.storage.filesystem_path(key)
+    except FileNotFoundError:
+        raise _missing(key) from None
     if path is not None:
         return FileResponse(path, media_type=media_type, headers=headers, filename=filename,
                             content_disposition_type="inline")
@@ -45,7 +54,10 @@ def file_response(rt: Runtime, request: Request, key: str, media_type: str, etag
 
 def _streamed(rt: Runtime, request: Request, key: str, media_type: str,
               headers: dict[str, str], filename: str | None) -> Response:
-    size = rt.storage.size(key)
+    try:
+        size = rt.storage.size(key)
+    except FileNotFoundError:
+        raise _missing(key) from None
     headers = {**headers, "Accept-Ranges": "bytes"}
     if filename is not None:
         headers["Content-Disposition"] = content_disposition(filename)
@@ -63,6 +75,27 @@ def _streamed(rt: Runtime, request: Request, key: str, media_type: str,
     headers["Content-Length"] = str(end - start)
     return StreamingResponse(rt.storage.iter_bytes(key, start, end), status_code=status,
                              media_type=media_type, headers=headers)
+
+
+def _missing(key: str) -> StoredFileMissing:
+    log.error("stored file missing: %s", key)
+    return StoredFileMissing("the file is missing from storage (`albumen verify` finds every "
+                             "such file and queues what can be made again)")
+
+
+def derivative_response(rt: Runtime, request: Request, session: Session, asset_id: int,
+                        kind: str) -> Response:
+    """A thumbnail or preview. One missing from storage is made again from the original
+    (repair on read): this request is answered 404 ``file_missing``, a later one gets it."""
+    row = asset_svc.get_derivative(session, asset_id, kind)
+    try:
+        return file_response(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+    except StoredFileMissing:
+        queued = requeue_done_stage(rt, asset_id, "derivatives")
+        raise StoredFileMissing(
+            f"the {kind} of asset {asset_id} is missing from storage; it is being made again "
+            "from the original, try again shortly",
+            details={"asset_id": asset_id, "kind": kind, "regenerating": queued}) from None
 
 
 def _single_range(header: str, size: int) -> tuple[int, int] | str | None:

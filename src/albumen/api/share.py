@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field
 from albumen.api.assets import receive_upload
 from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.errors import ERRORS
-from albumen.api.files import file_response
+from albumen.api.files import derivative_response, file_response
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import MAX_ID, IdPath
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET, VIEW_GALLERY
@@ -263,10 +263,10 @@ def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind:
                                 headers={"Cache-Control": "private, no-store"})
             return file_response(rt, request, asset.storage_key, asset.mime_type,
                                  f'"{asset.sha256}"', asset.original_filename, redirect=True)
-        row = asset_svc.get_derivative(session, asset_id, kind)
+        response = derivative_response(rt, request, session, asset_id, kind)
         if kind == "preview":
             _track(rt, request, access, VIEW_ASSET, asset_id)
-        return file_response(rt, request, row.storage_key, row.mime_type, f'"{row.etag}"')
+        return response
 
 
 @router.get("/assets/{asset_id}/thumbnail", response_class=Response)

@@ -200,7 +200,7 @@ def _record(
                 session.add(AssetStage(asset_id=asset.id, stage=stage, state=PENDING,
                                        queued_at=now))
             session.flush()
-            text_index.refresh(session, [asset.id])  # findable by name at once
+            text_index.write(session, {asset.id: [filename]})  # findable by name at once
             return asset.id, False
     except IntegrityError:
         # The same bytes arrived concurrently and the other request recorded them first.

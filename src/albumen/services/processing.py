@@ -366,6 +366,22 @@ def _refresh_state(session: Session, asset_id: int) -> str:
     return str(values["state"])
 
 
+def requeue_done_stage(rt: Runtime, asset_id: int, stage: str) -> bool:
+    """Run a done stage again because what it made was lost (a derivative gone from storage).
+    Only a done stage is touched, so a burst of requests queues it once; True when queued."""
+    with rt.transaction() as session:
+        queued = session.execute(
+            update(AssetStage)
+            .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage,
+                   AssetStage.state == DONE)
+            .values(state=PENDING, attempts=0, error=None, lease_until=None,
+                    queued_at=utcnow())).rowcount
+    if queued:
+        log.warning("asset %s: %s lost its output; queued again", asset_id, stage)
+        rt.queue.enqueue_asset(asset_id, queue_for(stage))
+    return bool(queued)
+
+
 def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | None) -> int:
     """Mark stages pending again (reprocess or retry failures); a named stage an asset never
     had (an enrichment switched on later) is added. Returns the rows reset or added."""

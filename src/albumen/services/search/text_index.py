@@ -81,13 +81,16 @@ def refresh(session: Session, asset_ids: Iterable[int]) -> None:
     ids = sorted(set(asset_ids))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start:start + BATCH]
-        bodies = _bodies(session, chunk)
         session.execute(delete(SearchDoc).where(SearchDoc.asset_id.in_(chunk)))
-        docs = [{"asset_id": i,
-                 "body": " ".join(dict.fromkeys(document_words(" ".join(bodies[i]))))}
-                for i in chunk if i in bodies]
-        if docs:
-            session.execute(SearchDoc.__table__.insert(), docs)
+        write(session, _bodies(session, chunk))
+
+
+def write(session: Session, bodies: dict[int, list[str]]) -> None:
+    """Add the documents of assets that have none, from their texts (a new asset: its name)."""
+    docs = [{"asset_id": i, "body": " ".join(dict.fromkeys(document_words(" ".join(parts))))}
+            for i, parts in bodies.items()]
+    if docs:
+        session.execute(SearchDoc.__table__.insert(), docs)
 
 
 def refresh_people(session: Session, person_ids: Iterable[int]) -> None:
