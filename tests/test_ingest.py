@@ -315,3 +315,23 @@ def test_a_passing_error_in_a_later_stage_keeps_what_the_earlier_ones_found(
     folder.unlink()
     assert process_asset(rt, asset_id) == "ready"
     assert _asset(rt, asset_id).phash is not None
+
+
+def test_a_lost_derivative_is_queued_again_once(rt: Runtime, tmp_path: Path) -> None:
+    """Repair on read queues the derivatives stage only when it is done: requests arriving
+    while it is already waiting (or failed for good) change nothing."""
+    from albumen.services.processing import requeue_done_stage
+
+    asset_id = import_paths(rt, [images.write(tmp_path / "a.jpg", images.jpeg(seed=21))]
+                            ).asset_ids[0]
+    reset_stages(rt, [asset_id], ["derivatives"])  # waiting, as after a first lost-file request
+    assert requeue_done_stage(rt, asset_id, "derivatives") is False
+    with rt.session() as session:
+        row = session.get(AssetStage, (asset_id, "derivatives"))
+        assert row is not None and (row.state, row.attempts) == ("pending", 0)
+    assert process_asset(rt, asset_id) == "ready"
+    assert requeue_done_stage(rt, asset_id, "derivatives") is True  # immediate queue: run again
+    with rt.session() as session:
+        row = session.get(AssetStage, (asset_id, "derivatives"))
+        assert row is not None and (row.state, row.attempts) == ("done", 1)
+    assert _asset(rt, asset_id).state == "ready"
