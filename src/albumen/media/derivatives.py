@@ -25,6 +25,7 @@ cv2.setNumThreads(1)
 THUMBHASH_INPUT = 24
 # Below this ratio a bilinear step would skip source pixels (aliasing): average areas instead.
 BILINEAR_MIN_RATIO = 0.75
+THUMBNAIL_EXT = "webp"
 
 
 @dataclass
@@ -80,7 +81,8 @@ def thumbnail(pixels: np.ndarray, short_side: int, quality: int) -> tuple[Rendit
     buf = io.BytesIO()
     Image.fromarray(scaled).save(buf, "WEBP", quality=quality, method=2)
     height, width = scaled.shape[:2]
-    return Rendition("thumbnail", buf.getvalue(), "image/webp", "webp", width, height), scaled
+    return (Rendition("thumbnail", buf.getvalue(), "image/webp", THUMBNAIL_EXT, width, height),
+            scaled)
 
 
 def thumbhash_of(pixels: np.ndarray) -> str:

@@ -166,9 +166,6 @@ def record_derivatives(rt: Runtime, session: Session, asset: Asset, rendered: Re
         asset.width, asset.height = rendered.width, rendered.height
 
 
-THUMBNAIL_EXT = "webp"
-
-
 def hash_thumbnail(rt: Runtime, asset: Asset, earlier: dict[str, Any]) -> int:
     """The perceptual hash of the stored thumbnail (the bytes just rendered in this job, or
     read back from storage): the same value whichever way the stage runs."""
@@ -177,7 +174,7 @@ def hash_thumbnail(rt: Runtime, asset: Asset, earlier: dict[str, Any]) -> int:
         data = rendered.data("thumbnail")
     else:
         try:
-            with rt.storage.open(derivative_key(asset.id, "thumbnail", THUMBNAIL_EXT)) as fh:
+            with rt.storage.open(derivative_key(asset.id, "thumbnail", render.THUMBNAIL_EXT)) as fh:
                 data = fh.read()
         except FileNotFoundError:
             raise MediaDecodeError(
