@@ -19,6 +19,7 @@ from sqlalchemy import delete, func, select
 
 from albumen.db.base import utcnow
 from albumen.db.models import Worker
+from albumen.jobs import memory
 from albumen.jobs.reconciler import reconcile
 from albumen.runtime import Runtime, set_runtime
 from albumen.services.pipeline import QUEUES
@@ -61,6 +62,7 @@ class WorkerHost:
     def start(self) -> None:
         set_runtime(self.rt)  # tasks (and forked worker processes) find the runtime here
         warm_up()
+        memory.keep_image_buffers()
         with self.rt.transaction() as session:
             session.add(Worker(id=self.id, hostname=socket.gethostname(), pid=os.getpid()))
         self.rt.queue.consuming.update(self.queues)  # before forking: the children see it
