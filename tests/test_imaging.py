@@ -58,6 +58,36 @@ def test_icc_profile_is_converted_to_srgb(tmp_path: Path) -> None:
         assert g > 200 and r < 60 and b < 60, (name, r, g, b)
 
 
+@pytest.mark.parametrize("fmt", ["PNG", "WEBP", "TIFF"])
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_exif_orientation_of_other_formats_matches_pillow(
+        tmp_path: Path, fmt: str, orientation: int) -> None:
+    path = _save(tmp_path / f"o.{fmt.lower()}", images.photo(64, 48, seed=3), fmt,
+                 exif=images.exif_bytes(orientation=orientation), **(
+                     {"lossless": True} if fmt == "WEBP" else {}))
+    ours = open_for_display(path, 1440, LIMIT)
+    with Image.open(path) as im:
+        expected = np.asarray(ImageOps.exif_transpose(im).convert("RGB"))
+    assert np.array_equal(ours, expected)
+
+
+@pytest.mark.parametrize(("name", "fmt"), [("big.png", "PNG"), ("big.heic", "HEIF")])
+def test_other_formats_are_halved_before_orientation_and_colour(
+        tmp_path: Path, name: str, fmt: str) -> None:
+    from albumen.media.imaging import register_codecs
+
+    register_codecs()
+    red = Image.new("RGB", (400, 300), (255, 0, 0))
+    path = _save(tmp_path / name, red, fmt, icc_profile=images.icc_swapped_red_green(),
+                 exif=images.exif_bytes(orientation=6), **(
+                     {"quality": 95} if fmt == "HEIF" else {}))
+    pixels = open_for_display(path, 70, LIMIT)
+    # 400x300 halved twice (75 still covers 70), then turned upright and converted to sRGB.
+    assert pixels.shape == (100, 75, 3)
+    r, g, b = (int(v) for v in pixels[50, 37])
+    assert g > 200 and r < 60 and b < 60, (r, g, b)
+
+
 def test_srgb_and_unusable_profiles_leave_pixels_alone(tmp_path: Path) -> None:
     from PIL import ImageCms
 

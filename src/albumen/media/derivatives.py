@@ -18,6 +18,8 @@ import simplejpeg
 import thumbhash
 from PIL import Image
 
+from albumen.media.imaging import halve_to
+
 # OpenCV would otherwise split each resize over every core; workers are our unit of parallelism.
 cv2.setNumThreads(1)
 
@@ -46,12 +48,7 @@ def fit_short_side(pixels: np.ndarray, short_side: int) -> np.ndarray:
         return pixels
     size = (max(1, round(width * short_side / current)),
             max(1, round(height * short_side / current)))
-    while min(pixels.shape[:2]) >= 2 * short_side:
-        # Halve by exact 2x2 averages (OpenCV's fast path: 2x twice costs half of one 4x);
-        # an odd last row or column is dropped.
-        height, width = pixels.shape[0] // 2, pixels.shape[1] // 2
-        pixels = cv2.resize(pixels[:2 * height, :2 * width], (width, height),
-                            interpolation=cv2.INTER_AREA)
+    pixels = halve_to(pixels, short_side)
     if (pixels.shape[1], pixels.shape[0]) == size:
         return pixels
     ratio = short_side / min(pixels.shape[:2])
