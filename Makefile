@@ -5,8 +5,10 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYTEST_WORKERS ?= 2
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
-.PHONY: setup run test test-data lint bench clean
+.PHONY: setup run smoke test test-data lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,7 +26,12 @@ setup: $(STAMP)
 
 run: $(STAMP)
 	$(BIN)/albumen db upgrade
-	$(BIN)/albumen serve --host 127.0.0.1 --port 8000
+	$(BIN)/albumen serve --host $(HOST) --port $(PORT)
+
+# What a new user does, from a fresh virtual environment with only the runtime install:
+# migrate, serve, import a real photo with the default AI, read it back, stop (scripts/smoke.py).
+smoke: test-data
+	$(PYTHON) scripts/smoke.py $(TEST_DATA)/faces/t1.jpg
 
 # Real face photos for the face tests: the sample images inside insightface's source package
 # (only the images are used; nothing is installed).
@@ -39,12 +46,14 @@ $(TEST_DATA)/faces/.done: | $(BIN)/python
 test-data: $(TEST_DATA)/faces/.done
 
 test: $(TEST_STAMP) test-data
-	$(BIN)/ruff check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/deptry src
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=10
 
 lint: $(TEST_STAMP)
-	$(BIN)/ruff check src tests $(wildcard bench)
-	$(BIN)/ruff format --check src tests $(wildcard bench)
+	$(BIN)/ruff check src tests scripts $(wildcard bench)
+	$(BIN)/ruff format --check src tests scripts $(wildcard bench)
+	$(BIN)/deptry src
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/ingest.py

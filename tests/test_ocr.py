@@ -35,8 +35,10 @@ def test_text_found_with_boxes_and_confidence(app_client: Callable[..., TestClie
                        ).json()["asset"]
         detail = c.get(f"/api/v1/assets/{asset['id']}").json()
         assert detail["state"] == "ready"
-        lines = detail["text"]
+        lines = detail["text_lines"]
         got = " ".join(line["text"] for line in lines)
+        assert detail["text"] == "\n".join(line["text"] for line in lines)
+        assert detail["text_truncated"] is False
         exact += got.replace(" ", "").lower() == phrase.replace(" ", "").lower()
         for line in lines:
             assert 0.5 <= line["confidence"] <= 1
@@ -54,4 +56,5 @@ def test_photo_without_text_has_none(app_client: Callable[..., TestClient]) -> N
     c = app_client(enrichments="ocr")
     asset = c.post("/api/v1/assets", files={"file": ("p.jpg", images.jpeg(seed=4))}
                    ).json()["asset"]
-    assert c.get(f"/api/v1/assets/{asset['id']}").json()["text"] == []
+    detail = c.get(f"/api/v1/assets/{asset['id']}").json()
+    assert detail["text"] == "" and detail["text_lines"] == [] and not detail["text_truncated"]

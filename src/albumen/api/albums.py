@@ -96,7 +96,8 @@ def assets(album_id: IdPath, principal: PrincipalDep, session: SessionDep,
     svc.get_album(session, principal.user_id, album_id)
     page = engine.browse(session, asset_svc.AssetFilter(album_id=album_id),
                                  limit=limit, cursor=cursor)
-    return AssetPage(items=[AssetOut.of(a) for a in page.items], next_cursor=page.next_cursor)
+    return AssetPage(items=AssetOut.many(session, page.items, principal.user_id),
+                     next_cursor=page.next_cursor)
 
 
 @router.post("/{album_id}/assets", response_model=Changed)

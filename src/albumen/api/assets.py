@@ -19,6 +19,7 @@ from albumen.api.schemas import (
     AssetDetail,
     AssetOut,
     AssetPage,
+    AssetText,
     NearDuplicate,
     NearDuplicates,
     UploadResult,
@@ -28,7 +29,7 @@ from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
 from albumen.errors import InvalidInput, NotFound, TooLarge
 from albumen.runtime import Runtime
-from albumen.services import activity, audit, duplicates
+from albumen.services import activity, asset_view, audit, duplicates
 from albumen.services import assets as svc
 from albumen.services.access import require_event
 from albumen.services.audit import Actor
@@ -107,7 +108,7 @@ async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
         asset = svc.get_asset(session, result.asset_id)  # type: ignore[arg-type]
         body = UploadResult(
             status="duplicate" if result.outcome == "duplicate" else "created",
-            asset=AssetOut.of(asset),
+            asset=AssetOut.one(session, asset, principal.user_id),
         )
     return JSONResponse(body.model_dump(mode="json"),
                         status_code=200 if body.status == "duplicate" else 201)
@@ -143,7 +144,8 @@ def list_assets(
         limit=limit,
         cursor=cursor,
     )
-    return AssetPage(items=[AssetOut.of(a) for a in page.items], next_cursor=page.next_cursor)
+    return AssetPage(items=AssetOut.many(session, page.items, principal.user_id),
+                     next_cursor=page.next_cursor)
 
 
 class DuplicateGroup(BaseModel):
@@ -166,7 +168,8 @@ def duplicate_groups(principal: PrincipalDep, session: SessionDep, rt: RuntimeDe
                      max_distance: Annotated[int | None, Query(ge=0, le=16)] = None
                      ) -> list[DuplicateGroup]:
     distance = rt.settings.near_duplicate_distance if max_distance is None else max_distance
-    return [DuplicateGroup(best_id=g.best_id, assets=[AssetOut.of(a) for a in g.assets])
+    return [DuplicateGroup(best_id=g.best_id,
+                           assets=AssetOut.many(session, g.assets, principal.user_id))
             for g in duplicates.groups(session, principal.user_id, distance)]
 
 
@@ -194,8 +197,18 @@ def download(principal: PrincipalDep, rt: RuntimeDep, request: Request,
 
 
 @router.get("/{asset_id}", response_model=AssetDetail, responses=ERRORS)
-def show(asset_id: IdPath, session: SessionDep, principal: PrincipalDep) -> AssetDetail:
-    return AssetDetail.of(svc.get_asset(session, asset_id, principal.user_id))
+def show(asset_id: IdPath, session: SessionDep, principal: PrincipalDep, rt: RuntimeDep
+         ) -> AssetDetail:
+    asset = svc.get_asset(session, asset_id, principal.user_id)
+    return AssetDetail.show(session, asset, principal.user_id,
+                            rt.settings.near_duplicate_distance)
+
+
+@router.get("/{asset_id}/text", response_model=AssetText, responses=ERRORS,
+            summary="All the text found in the asset, line by line with boxes")
+def text(asset_id: IdPath, session: SessionDep, principal: PrincipalDep) -> AssetText:
+    asset = svc.get_asset(session, asset_id, principal.user_id)
+    return AssetText.of(asset_id, asset_view.gather_one(session, asset, principal.user_id))
 
 
 @router.get("/{asset_id}/original", responses=ERRORS,
@@ -242,9 +255,11 @@ def near_duplicates(
 ) -> NearDuplicates:
     distance = rt.settings.near_duplicate_distance if max_distance is None else max_distance
     found = svc.near_duplicates(session, asset_id, distance, principal.user_id)
+    outs = AssetOut.many(session, [a for a, _ in found], principal.user_id)
     return NearDuplicates(
         asset_id=asset_id, max_distance=distance,
-        items=[NearDuplicate(distance=d, asset=AssetOut.of(a)) for a, d in found],
+        items=[NearDuplicate(distance=d, asset=out) for (_, d), out in zip(found, outs,
+                                                                            strict=True)],
     )
 
 
@@ -263,7 +278,7 @@ def update(asset_id: IdPath, body: AssetChange, rt: RuntimeDep, actor: ActorDep)
         raise InvalidInput("favorite is true or false")
     svc.update_asset(rt, asset_id, values, actor)
     with rt.session() as session:
-        return AssetOut.of(svc.get_asset(session, asset_id))
+        return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)
 
 
 @router.delete("/{asset_id}", response_model=AssetOut, responses=ERRORS,
@@ -271,11 +286,11 @@ def update(asset_id: IdPath, body: AssetChange, rt: RuntimeDep, actor: ActorDep)
 def delete(asset_id: IdPath, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
     svc.trash(rt, asset_id, actor)
     with rt.session() as session:
-        return AssetOut.of(svc.get_asset(session, asset_id))
+        return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)
 
 
 @router.post("/{asset_id}/restore", response_model=AssetOut, responses=ERRORS)
 def restore(asset_id: IdPath, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
     svc.restore(rt, asset_id, actor)
     with rt.session() as session:
-        return AssetOut.of(svc.get_asset(session, asset_id))
+        return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
 from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
@@ -27,9 +28,10 @@ class Ranked(BaseModel):
     items: list[ScoredAsset]
 
 
-def _ranked(results: engine.Results) -> Ranked:
-    return Ranked(items=[ScoredAsset(score=h.score or 0.0, asset=AssetOut.of(h.asset))
-                         for h in results.items])
+def _ranked(session: Session, results: engine.Results, viewer: int) -> Ranked:
+    outs = AssetOut.many(session, [h.asset for h in results.items], viewer)
+    return Ranked(items=[ScoredAsset(score=h.score or 0.0, asset=out)
+                         for h, out in zip(results.items, outs, strict=True)])
 
 
 @router.get("/clip/search", response_model=Ranked,
@@ -38,7 +40,7 @@ def search(principal: PrincipalDep, rt: RuntimeDep, session: SessionDep,
            q: Annotated[str, Query(min_length=1, max_length=300)],
            limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Ranked:
     query = SearchQuery(viewer=principal.user_id, semantic=q)
-    return _ranked(engine.search(rt, session, query, limit))
+    return _ranked(session, engine.search(rt, session, query, limit), principal.user_id)
 
 
 @router.get("/assets/{asset_id}/similar", response_model=Ranked, tags=["assets"],
@@ -46,4 +48,4 @@ def search(principal: PrincipalDep, rt: RuntimeDep, session: SessionDep,
 def similar(asset_id: IdPath, principal: PrincipalDep, rt: RuntimeDep, session: SessionDep,
             limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Ranked:
     query = SearchQuery(viewer=principal.user_id, similar_to=asset_id)
-    return _ranked(engine.search(rt, session, query, limit))
+    return _ranked(session, engine.search(rt, session, query, limit), principal.user_id)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, ClassVar, Literal, Self
 
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from albumen.db.models import Asset
+from albumen.services import asset_view, places
+from albumen.services import assets as assets_svc
 
 
 class ErrorBody(BaseModel):
@@ -21,91 +25,148 @@ class ErrorResponse(BaseModel):
 
 
 class SourceOut(BaseModel):
-    via: str
-    original_filename: str
-    source_path: str | None
-    created_at: datetime
+    via: str = Field(description="how these bytes arrived: upload, import, guest, ...")
+    original_filename: str = Field(description="the file's name as it arrived")
+    source_path: str | None = Field(description="the imported file's path (imports only)")
+    created_at: datetime = Field(description="when it arrived")
 
 
 class StageOut(BaseModel):
-    stage: str
-    state: str
-    attempts: int
-    error: str | None
+    stage: str = Field(description="processing stage: metadata, derivatives, faces, ocr, ...")
+    state: str = Field(description="pending, running, done or failed")
+    attempts: int = Field(description="how many times the stage has run")
+    error: str | None = Field(description="why the stage failed (null unless failed)")
 
 
 class Location(BaseModel):
-    latitude: float
-    longitude: float
-    altitude: float | None = None
+    latitude: float = Field(description="degrees north (WGS 84)")
+    longitude: float = Field(description="degrees east (WGS 84)")
+    altitude: float | None = Field(default=None, description="metres above sea level")
+
+
+class PlaceOut(BaseModel):
+    id: int = Field(description="the place (GET /api/v1/places lists them)")
+    city: str | None = Field(description="the nearest town or city of 1,000 people or more")
+    region: str | None = Field(description="state, province or region")
+    country: str | None = Field(description="country name in English")
+    country_code: str | None = Field(description="ISO 3166-1 alpha-2 code")
+    label: str = Field(description="the names joined for display, e.g. 'Lisbon, Portugal'")
+
+
+class PersonInPhoto(BaseModel):
+    face_id: int = Field(description="the face (GET /api/v1/faces/{face_id}/crop shows it)")
+    person_id: int | None = Field(
+        description="who it is; null for a face not (yet) recognised, and for faces in another "
+                    "user's library")
+    name: str | None = Field(description="the person's name, when they have one")
+    box: list[float] = Field(
+        description="x, y, width, height of the face, relative to the upright image (0..1)")
+    confidence: float | None = Field(description="detector confidence (0..1)")
 
 
 class TagOut(BaseModel):
-    name: str
+    name: str = Field(description="the tag")
     source: str = Field(description="metadata, holiday, birthday, user, clip, ...")
-    confidence: float | None
+    confidence: float | None = Field(description="how sure the source is (0..1); null for "
+                                                 "tags a person gave or the file carried")
 
 
 class AssetLinks(BaseModel):
-    original: str
-    thumbnail: str
-    preview: str
+    original: str = Field(description="the original bytes, untouched (supports Range)")
+    thumbnail: str = Field(description="WebP thumbnail, short side 250 px")
+    preview: str = Field(description="JPEG preview, short side 1440 px")
+    text: str = Field(description="the whole text found in the asset, with each line's box")
+
+
+TEXT_PREVIEW = 300  # characters of the found text in lists and search results
+TEXT_DETAIL = 10_000  # and in one asset's detail
 
 
 class AssetOut(BaseModel):
-    id: int
-    sha256: str
-    size: int
-    media_type: str
-    mime_type: str
-    format: str
-    original_filename: str
-    sources: list[SourceOut]
-    state: str
-    failure_reason: str | None
-    stages: list[StageOut]
-    created_at: datetime
-    deleted_at: datetime | None
+    """An asset as lists and search results give it (compact: no raw metadata, the first part
+    of its text)."""
+
+    id: int = Field(description="the asset's id")
+    sha256: str = Field(description="SHA-256 of the original bytes (hex)")
+    size: int = Field(description="size of the original in bytes")
+    media_type: str = Field(description="image or video")
+    mime_type: str = Field(description="the original's content type, read from its bytes")
+    format: str = Field(description="the original's format: jpeg, heic, png, ...")
+    original_filename: str = Field(description="the file's name as it first arrived")
+    sources: list[SourceOut] = Field(
+        description="every upload or import that carried these bytes (exact duplicates are "
+                    "one asset with several sources)")
+    state: str = Field(description="processing, ready or failed")
+    failure_reason: str | None = Field(description="why processing failed (null unless failed)")
+    stages: list[StageOut] = Field(description="the state of each processing stage")
+    created_at: datetime = Field(description="when albumen received it")
+    deleted_at: datetime | None = Field(description="when it was moved to the trash")
     taken_at: datetime | None = Field(description="UTC instant of capture")
     taken_at_local: str | None = Field(description="wall-clock time written by the camera")
-    taken_at_offset_minutes: int | None
-    width: int | None
-    height: int | None
-    orientation: int | None
-    camera_make: str | None
-    camera_model: str | None
-    lens: str | None
-    exposure_time: float | None
-    f_number: float | None
-    iso: int | None
-    focal_length: float | None
-    location: Location | None
-    rating: int | None
-    title: str | None
-    description: str | None
+    taken_at_offset_minutes: int | None = Field(
+        description="the camera's offset from UTC in minutes, when the file says it")
+    width: int | None = Field(description="pixels across, upright")
+    height: int | None = Field(description="pixels down, upright")
+    orientation: int | None = Field(description="EXIF orientation of the original (1-8)")
+    camera_make: str | None = Field(description="camera maker")
+    camera_model: str | None = Field(description="camera model")
+    lens: str | None = Field(description="lens model")
+    exposure_time: float | None = Field(description="exposure in seconds")
+    f_number: float | None = Field(description="aperture (f-number)")
+    iso: int | None = Field(description="ISO speed")
+    focal_length: float | None = Field(description="focal length in millimetres")
+    location: Location | None = Field(description="GPS position, when the file has one")
+    place: PlaceOut | None = Field(description="the named place of the GPS position")
+    people: list[PersonInPhoto] = Field(description="the faces found, with who they are")
+    rating: int | None = Field(description="0-5 stars")
+    title: str | None = Field(description="title (from the file or given)")
+    description: str | None = Field(description="description (from the file or given)")
     caption: str | None = Field(description="from the optional vision-language model")
-    keywords: list[str]
-    tags: list[TagOut]
-    favorite: bool
-    thumbhash: str | None
-    phash: str | None
-    event_id: int | None
+    keywords: list[str] = Field(description="keywords the file carried")
+    tags: list[TagOut] = Field(description="tags with their source and confidence")
+    text: str = Field(description="text found in the photo (OCR), line by line in reading "
+                                  "order; only its first part when text_truncated")
+    text_truncated: bool = Field(description="true when text is only the first part: "
+                                             "links.text gives the whole")
+    favorite: bool = Field(description="marked as a favourite")
+    thumbhash: str | None = Field(description="ThumbHash placeholder (base64)")
+    phash: str | None = Field(description="64-bit perceptual hash (hex)")
+    event_id: int | None = Field(description="the event it belongs to")
     stack_id: int | None = Field(description="the burst this photo belongs to")
     stack_cover: bool = Field(description="the best photo of its burst (shown on top)")
-    moderation: str
-    moderation_note: str | None
+    moderation: str = Field(description="approved, pending_review or rejected")
+    moderation_note: str | None = Field(description="why it is held or rejected")
     screening: dict[str, Any] | None = Field(
         description="nudity score and labels, sharpness, brightness, and flags with reasons")
-    links: AssetLinks
+    links: AssetLinks = Field(description="where its files are")
+
+    _text_limit: ClassVar[int] = TEXT_PREVIEW
 
     @classmethod
-    def of(cls, asset: Asset) -> AssetOut:
+    def many(cls, session: Session, assets: Sequence[Asset], viewer: int | None) -> list[Self]:
+        """The JSON of a page of assets, as ``viewer`` (a user id; None: the operator) sees
+        them."""
+        facts = asset_view.gather(session, assets, viewer)
+        return [cls.of(a, facts[a.id]) for a in assets]
+
+    @classmethod
+    def one(cls, session: Session, asset: Asset, viewer: int | None) -> Self:
+        return cls.many(session, [asset], viewer)[0]
+
+    @classmethod
+    def of(cls, asset: Asset, facts: asset_view.AssetFacts) -> Self:
+        return cls(**cls._fields(asset, facts))
+
+    @classmethod
+    def _fields(cls, asset: Asset, facts: asset_view.AssetFacts) -> dict[str, Any]:
         base = f"/api/v1/assets/{asset.id}"
         location = None
         if asset.latitude is not None and asset.longitude is not None:
             location = Location(latitude=asset.latitude, longitude=asset.longitude,
                                 altitude=asset.altitude)
-        return cls(
+        place = facts.place
+        text = facts.text
+        return dict(
             id=asset.id, sha256=asset.sha256, size=asset.size, media_type=asset.media_type,
             mime_type=asset.mime_type, format=asset.format,
             original_filename=asset.original_filename,
@@ -119,11 +180,20 @@ class AssetOut(BaseModel):
             width=asset.width, height=asset.height, orientation=asset.orientation,
             camera_make=asset.camera_make, camera_model=asset.camera_model, lens=asset.lens,
             exposure_time=asset.exposure_time, f_number=asset.f_number, iso=asset.iso,
-            focal_length=asset.focal_length, location=location, rating=asset.rating,
+            focal_length=asset.focal_length, location=location,
+            place=(PlaceOut(id=place.id, city=place.city, region=place.region,
+                            country=place.country, country_code=place.country_code,
+                            label=places.label(place)) if place else None),
+            people=[PersonInPhoto(face_id=f.id, person_id=p.id if p else None,
+                                  name=p.name if p else None,
+                                  box=[f.box_x, f.box_y, f.box_w, f.box_h],
+                                  confidence=f.confidence) for f, p in facts.faces],
+            rating=asset.rating,
             title=asset.title, description=asset.description, caption=asset.caption,
             keywords=asset.keywords or [],
             tags=[TagOut(name=t.tag.name, source=t.source, confidence=t.confidence)
-                  for t in asset.tags],
+                  for t in facts.tags],
+            text=text[:cls._text_limit], text_truncated=len(text) > cls._text_limit,
             favorite=asset.favorite, thumbhash=asset.thumbhash,
             phash=(f"{asset.phash & ((1 << 64) - 1):016x}" if asset.phash is not None else None),
             event_id=asset.event_id, stack_id=asset.stack_id,
@@ -132,28 +202,62 @@ class AssetOut(BaseModel):
             moderation=asset.moderation,
             moderation_note=asset.moderation_note, screening=asset.screening,
             links=AssetLinks(original=f"{base}/original", thumbnail=f"{base}/thumbnail",
-                             preview=f"{base}/preview"),
+                             preview=f"{base}/preview", text=f"{base}/text"),
         )
 
 
 class TextLineOut(BaseModel):
-    text: str
-    confidence: float
+    text: str = Field(description="one line of text")
+    confidence: float = Field(description="how sure the reader was (0..1)")
     box: list[list[float]] = Field(description="four corners, relative to the image (0..1)")
 
 
-class AssetDetail(AssetOut):
-    metadata_raw: dict[str, Any] | None
-    metadata_errors: list[str]
-    text: list[TextLineOut] = Field(description="text found in the photo (OCR)")
+class AssetText(BaseModel):
+    asset_id: int = Field(description="the asset")
+    text: str = Field(description="the whole text found, line by line in reading order")
+    lines: list[TextLineOut] = Field(description="each line with where it is")
 
     @classmethod
-    def of(cls, asset: Asset) -> AssetDetail:
-        base = AssetOut.of(asset).model_dump()
-        return cls(**base, metadata_raw=asset.metadata_raw,
-                   metadata_errors=asset.metadata_errors or [],
-                   text=[TextLineOut(text=t.text, confidence=t.confidence, box=t.box)
-                         for t in asset.texts])
+    def of(cls, asset_id: int, facts: asset_view.AssetFacts) -> AssetText:
+        return cls(asset_id=asset_id, text=facts.text, lines=_lines(facts))
+
+
+class DuplicateOut(BaseModel):
+    asset_id: int = Field(description="a near-duplicate you may see")
+    distance: int = Field(description="Hamming distance of the 64-bit perceptual hashes")
+
+
+def _lines(facts: asset_view.AssetFacts) -> list[TextLineOut]:
+    return [TextLineOut(text=t.text, confidence=t.confidence, box=t.box) for t in facts.lines]
+
+
+class AssetDetail(AssetOut):
+    """One asset with everything known about it."""
+
+    metadata_raw: dict[str, Any] | None = Field(description="the metadata as read, by group")
+    metadata_errors: list[str] = Field(description="what could not be read from the file")
+    text_lines: list[TextLineOut] = Field(
+        description="the lines of text found, with boxes (the first lines when text_truncated)")
+    duplicates: list[DuplicateOut] = Field(
+        description="near-duplicate photos you may see, closest first")
+
+    _text_limit: ClassVar[int] = TEXT_DETAIL
+
+    @classmethod
+    def show(cls, session: Session, asset: Asset, viewer: int | None, max_distance: int
+             ) -> AssetDetail:
+        facts = asset_view.gather_one(session, asset, viewer)
+        found = assets_svc.near_duplicates(session, asset.id, max_distance, viewer)
+        fields = cls._fields(asset, facts)
+        lines, used = [], 0
+        for line in _lines(facts):
+            used += len(line.text) + 1
+            if used > TEXT_DETAIL + 1 and lines:
+                break
+            lines.append(line)
+        return cls(**fields, metadata_raw=asset.metadata_raw,
+                   metadata_errors=asset.metadata_errors or [], text_lines=lines,
+                   duplicates=[DuplicateOut(asset_id=a.id, distance=d) for a, d in found])
 
 
 class AssetPage(BaseModel):

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
@@ -108,8 +109,10 @@ class SearchPage(BaseModel):
     facets: dict[str, list[Facet]] = {}
 
     @classmethod
-    def of(cls, results: engine.Results) -> SearchPage:
-        return cls(items=[Hit(score=h.score, asset=AssetOut.of(h.asset)) for h in results.items],
+    def of(cls, session: Session, results: engine.Results, viewer: int | None) -> SearchPage:
+        outs = AssetOut.many(session, [h.asset for h in results.items], viewer)
+        return cls(items=[Hit(score=h.score, asset=out)
+                          for h, out in zip(results.items, outs, strict=True)],
                    next_cursor=results.next_cursor,
                    facets={k: [Facet(**f) for f in v] for k, v in results.facets.items()})
 
@@ -165,7 +168,8 @@ def search_get(rt: RuntimeDep, session: SessionDep, principal: PrincipalDep,
     if cursor is None:  # a search, not the next page of one
         activity.record(rt, SEARCH, user_id=principal.user_id, detail={"q": (q or "")[:200]})
     results = engine.search(rt, session, query, limit, cursor, _facets(facets), view)
-    return GridPage.of(results) if view == "grid" else SearchPage.of(results)
+    return GridPage.of(results) if view == "grid" else SearchPage.of(session, results,
+                                                                     principal.user_id)
 
 
 @router.post("/search", response_model=SearchPage, summary="Search with structured filters")
@@ -175,8 +179,8 @@ def search_post(body: SearchIn, rt: RuntimeDep, session: SessionDep,
     if body.cursor is None:
         activity.record(rt, SEARCH, user_id=principal.user_id,
                         detail={"q": (body.q or "")[:200], "structured": True})
-    return SearchPage.of(engine.search(rt, session, query, body.limit, body.cursor,
-                                       tuple(body.facets)))
+    return SearchPage.of(session, engine.search(rt, session, query, body.limit, body.cursor,
+                                                tuple(body.facets)), principal.user_id)
 
 
 class BucketOut(BaseModel):
@@ -268,5 +272,6 @@ def collection_delete(collection_id: IdPath, rt: RuntimeDep, principal: Principa
 def collection_assets(collection_id: IdPath, rt: RuntimeDep, session: SessionDep,
                       principal: PrincipalDep, limit: Limit = 100, cursor: Cursor = None
                       ) -> SearchPage:
-    return SearchPage.of(collections.open_(rt, session, principal.user_id, collection_id,
-                                           limit, cursor))
+    return SearchPage.of(session, collections.open_(rt, session, principal.user_id,
+                                                    collection_id, limit, cursor),
+                         principal.user_id)

@@ -208,7 +208,7 @@ def assets_list(
                                limit=limit, cursor=cursor)
         except AlbumenError as exc:
             fail(exc, as_json)
-        items = [AssetOut.of(a).model_dump(mode="json") for a in page.items]
+        items = [a.model_dump(mode="json") for a in AssetOut.many(session, page.items, None)]
     if as_json:
         print_json({"items": items, "next_cursor": page.next_cursor})
         return
@@ -232,7 +232,8 @@ def assets_show(asset_id: int, as_json: JsonOpt = False) -> None:
     rt = runtime()
     with rt.session() as session:
         try:
-            doc = AssetDetail.of(get_asset(session, asset_id)).model_dump(mode="json")
+            doc = AssetDetail.show(session, get_asset(session, asset_id), None,
+                                   rt.settings.near_duplicate_distance).model_dump(mode="json")
         except AlbumenError as exc:
             fail(exc, as_json)
     if as_json:

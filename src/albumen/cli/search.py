@@ -12,10 +12,10 @@ from albumen.cli.output import console, print_json
 from albumen.errors import AlbumenError
 
 
-def _rows(results: Any) -> list[dict[str, Any]]:
+def _rows(session: Any, results: Any, viewer: int | None) -> dict[str, Any]:
     from albumen.api.search import SearchPage
 
-    return SearchPage.of(results).model_dump(mode="json")
+    return SearchPage.of(session, results, viewer).model_dump(mode="json")
 
 
 def _print_page(doc: dict[str, Any]) -> None:
@@ -63,7 +63,8 @@ def search(
         parsed = language.parse(query, SearchQuery(viewer=viewer))
         wanted = tuple(f.strip() for f in (facets or "").split(",") if f.strip())
         with rt.session() as session:
-            doc = _rows(engine.search(rt, session, parsed, limit, cursor, wanted))
+            doc = _rows(session, engine.search(rt, session, parsed, limit, cursor, wanted),
+                        viewer)
     except AlbumenError as exc:
         fail(exc, as_json)
     if as_json:

@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 from albumen.api.deps import RuntimeDep
 from albumen.api.types import IdPath
 from albumen.db.engagement import SEARCH
-from albumen.db.models import Place
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
-from albumen.services import activity, albums, comments, people
+from albumen.services import activity, albums, asset_view, comments
 from albumen.services import assets as asset_svc
 from albumen.services.search import collections, engine, language, timeline
 from albumen.services.search.query import FACETS, SearchQuery
@@ -89,11 +88,7 @@ def timeline_more(request: Request, rt: RuntimeDep, who: UserDep, month: Month =
 def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> Response:
     with rt.session() as session:
         asset = asset_svc.get_asset(session, asset_id, who.user_id)
-        place = session.get(Place, asset.place_id) if asset.place_id else None
-        faces = people.asset_faces(session, who.user_id, asset_id)
-        texts = sorted(asset.texts, key=lambda t: (t.box[0][1], t.box[0][0]) if t.box else (0, 0))
-        tags = sorted(((t.tag.name, t.source, t.confidence) for t in asset.tags),
-                      key=lambda t: (t[1], t[0]))
+        facts = asset_view.gather_one(session, asset, who.user_id)
         newer, older = timeline.neighbours(session, who.user_id, asset)
         mine = asset.owner_id == who.user_id
         album_list = albums.list_albums(session, who.user_id) if mine else []
@@ -101,7 +96,8 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
         notes = comments.list_comments(session, someone, asset_id)
         reacted = comments.reactions(session, someone, asset_id)
         return page(request, "viewer.html", who, title=asset.title or asset.original_filename,
-                    asset=asset, place=place, faces=faces, texts=texts, tags=tags,
+                    asset=asset, place=facts.place, faces=facts.faces, text=facts.text,
+                    tags=facts.tags,
                     newer=newer, older=older, mine=mine, albums=album_list, notes=notes,
                     reacted=reacted, emoji=REACTIONS)
 

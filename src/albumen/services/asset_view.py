@@ -1,0 +1,74 @@
+"""What is known about an asset beyond its own row, gathered for a page of assets at once:
+the place's names, the people in it, the text found in it (in reading order) and, for one
+asset, its near-duplicates. The API's JSON, `albumen assets show/list --json` and the photo
+viewer read the same facts from here, so they cannot drift apart."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from albumen.db.faces import Face, Person
+from albumen.db.models import Asset, AssetTag, AssetText, Place
+
+
+@dataclass
+class AssetFacts:
+    place: Place | None = None
+    # Every face in the photo, with who it is where the viewer may know (their own library).
+    faces: list[tuple[Face, Person | None]] = field(default_factory=list)
+    lines: list[AssetText] = field(default_factory=list)  # reading order
+    tags: list[AssetTag] = field(default_factory=list)  # by source, then name
+
+    @property
+    def text(self) -> str:
+        return "\n".join(line.text for line in self.lines)
+
+
+def reading_order(lines: Sequence[AssetText]) -> list[AssetText]:
+    """Top to bottom, then left to right, by each line's first corner."""
+    return sorted(lines, key=lambda t: (t.box[0][1], t.box[0][0]) if t.box else (0.0, 0.0))
+
+
+def gather(session: Session, assets: Sequence[Asset], viewer: int | None
+           ) -> dict[int, AssetFacts]:
+    """Facts for every asset, in four queries whatever the page size. ``viewer`` is the user
+    looking (None: the operator, who sees every name); people are named only for the owner of
+    the faces: another user who may see a shared photo sees that there are faces, not who."""
+    facts = {a.id: AssetFacts() for a in assets}
+    if not facts:
+        return facts
+    ids = list(facts)
+    place_ids = {a.place_id for a in assets if a.place_id is not None}
+    places = ({p.id: p for p in session.scalars(select(Place).where(Place.id.in_(place_ids)))}
+              if place_ids else {})
+    for a in assets:
+        facts[a.id].place = places.get(a.place_id) if a.place_id is not None else None
+        facts[a.id].tags = sorted(a.tags, key=lambda t: (t.source, t.tag.name))
+
+    faces = list(session.scalars(select(Face).where(Face.asset_id.in_(ids))
+                                 .order_by(Face.asset_id, Face.box_x, Face.id)))
+    person_ids = {f.person_id for f in faces if f.person_id is not None
+                  and (viewer is None or f.owner_id == viewer)}
+    persons = ({p.id: p for p in session.scalars(select(Person)
+                                                 .where(Person.id.in_(person_ids)))}
+               if person_ids else {})
+    for face in faces:
+        known = face.person_id is not None and (viewer is None or face.owner_id == viewer)
+        facts[face.asset_id].faces.append((face, persons.get(face.person_id) if known
+                                           else None))  # type: ignore[arg-type]
+
+    by_asset: dict[int, list[AssetText]] = defaultdict(list)
+    for line in session.scalars(select(AssetText).where(AssetText.asset_id.in_(ids))):
+        by_asset[line.asset_id].append(line)
+    for asset_id, lines in by_asset.items():
+        facts[asset_id].lines = reading_order(lines)
+    return facts
+
+
+def gather_one(session: Session, asset: Asset, viewer: int | None) -> AssetFacts:
+    return gather(session, [asset], viewer)[asset.id]
