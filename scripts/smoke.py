@@ -51,12 +51,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def make_venv(where: Path) -> Path:
+def make_venv(where: Path, work: Path) -> Path:
     step(f"fresh virtual environment in {where}, runtime install only (pip install .)")
     venv.EnvBuilder(with_pip=True, clear=True).create(where)
     python = where / "bin" / "python"
     subprocess.run([python, "-m", "pip", "install", "--quiet", "--upgrade", "pip"], check=True)
-    subprocess.run([python, "-m", "pip", "install", "--quiet", str(ROOT)], check=True)
+    # Built from a copy, so the build leaves nothing in the checkout (and nothing left there
+    # by an earlier build can slip into this one).
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "build", "*.egg-info", "__pycache__", "test-output", "albumen-data",
+        "bench-data", ".pytest_cache", ".ruff_cache", "node_modules"))
+    subprocess.run([python, "-m", "pip", "install", "--quiet", str(source)], check=True)
     return where / "bin" / "albumen"
 
 
@@ -129,7 +135,7 @@ def check_asset(albumen: Path, env: dict[str, str], base: str, photo: Path) -> N
 
 
 def run(photo: Path, venv_dir: Path, work: Path) -> None:
-    albumen = make_venv(venv_dir)
+    albumen = make_venv(venv_dir, work)
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALBUMEN_")}
     env.update(ALBUMEN_DATA_DIR=str(work / "data"), ALBUMEN_BACKUP_INTERVAL_HOURS="0")
     step("albumen db upgrade")
