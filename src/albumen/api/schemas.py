@@ -44,7 +44,7 @@ class Location(BaseModel):
     altitude: float | None = Field(default=None, description="metres above sea level")
 
 
-class PlaceOut(BaseModel):
+class AssetPlace(BaseModel):
     id: int = Field(description="the place (GET /api/v1/places lists them)")
     city: str | None = Field(description="the nearest town or city of 1,000 people or more")
     region: str | None = Field(description="state, province or region")
@@ -116,7 +116,7 @@ class AssetOut(BaseModel):
     iso: int | None = Field(description="ISO speed")
     focal_length: float | None = Field(description="focal length in millimetres")
     location: Location | None = Field(description="GPS position, when the file has one")
-    place: PlaceOut | None = Field(description="the named place of the GPS position")
+    place: AssetPlace | None = Field(description="the named place of the GPS position")
     people: list[PersonInPhoto] = Field(description="the faces found, with who they are")
     rating: int | None = Field(description="0-5 stars")
     title: str | None = Field(description="title (from the file or given)")
@@ -181,7 +181,7 @@ class AssetOut(BaseModel):
             camera_make=asset.camera_make, camera_model=asset.camera_model, lens=asset.lens,
             exposure_time=asset.exposure_time, f_number=asset.f_number, iso=asset.iso,
             focal_length=asset.focal_length, location=location,
-            place=(PlaceOut(id=place.id, city=place.city, region=place.region,
+            place=(AssetPlace(id=place.id, city=place.city, region=place.region,
                             country=place.country, country_code=place.country_code,
                             label=places.label(place)) if place else None),
             people=[PersonInPhoto(face_id=f.id, person_id=p.id if p else None,

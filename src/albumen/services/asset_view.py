@@ -22,7 +22,7 @@ class AssetFacts:
     # Every face in the photo, with who it is where the viewer may know (their own library).
     faces: list[tuple[Face, Person | None]] = field(default_factory=list)
     lines: list[AssetText] = field(default_factory=list)  # reading order
-    tags: list[AssetTag] = field(default_factory=list)  # by source, then name
+    tags: list[AssetTag] = field(default_factory=list)  # see tag_order
 
     @property
     def text(self) -> str:
@@ -32,6 +32,11 @@ class AssetFacts:
 def reading_order(lines: Sequence[AssetText]) -> list[AssetText]:
     """Top to bottom, then left to right, by each line's first corner."""
     return sorted(lines, key=lambda t: (t.box[0][1], t.box[0][0]) if t.box else (0.0, 0.0))
+
+
+def tag_order(t: AssetTag) -> tuple[str, bool, float, int]:
+    """By source; within one, surest first, then in the order the tags were first made."""
+    return (t.source, t.confidence is None, -(t.confidence or 0.0), t.tag_id)
 
 
 def gather(session: Session, assets: Sequence[Asset], viewer: int | None
@@ -48,7 +53,7 @@ def gather(session: Session, assets: Sequence[Asset], viewer: int | None
               if place_ids else {})
     for a in assets:
         facts[a.id].place = places.get(a.place_id) if a.place_id is not None else None
-        facts[a.id].tags = sorted(a.tags, key=lambda t: (t.source, t.tag.name))
+        facts[a.id].tags = sorted(a.tags, key=tag_order)
 
     faces = list(session.scalars(select(Face).where(Face.asset_id.in_(ids))
                                  .order_by(Face.asset_id, Face.box_x, Face.id)))
