@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run smoke test test-data lint bench clean
+.PHONY: setup run smoke test test-data lint bench screenshots clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,11 @@ lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts $(wildcard bench)
 	$(BIN)/ruff format --check src tests scripts $(wildcard bench)
 	$(BIN)/deptry src
+
+# The README's pictures of the library and the guest upload page, made by the browser tests.
+screenshots: $(TEST_STAMP) test-data
+	ALBUMEN_README_SHOTS=docs/images $(BIN)/python -m pytest -q -n 0 tests/test_web_browser.py \
+		-k "test_setup_login_upload_timeline_viewer_search or test_event_guest_upload"
 
 bench: $(TEST_STAMP)
 	$(BIN)/python bench/ingest.py
