@@ -24,6 +24,7 @@ from tests.processes import env_for, free_port, spawn, wait_for_server, wait_unt
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("ALBUMEN_SCREENSHOTS", "test-output/screenshots"))
+FACES = Path(__file__).resolve().parent.parent / ".venv" / "test-data" / "faces"
 PASSWORD = "admin-password-1"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True,
@@ -69,9 +70,28 @@ def browser() -> Iterator[Any]:
         b.close()
 
 
-def shot(page: Any, name: str) -> None:
+# `make screenshots` sets this to docs/images: the README's pictures come from these tests.
+README_SHOTS = os.environ.get("ALBUMEN_README_SHOTS")
+
+
+def shot(page: Any, name: str, readme: str | None = None) -> None:
+    """A screenshot into SHOTS; with ``readme``, also a small WebP of it for the README."""
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=False)
+    path = SHOTS / f"{name}.png"
+    if readme:  # the pictures in view loaded (or failed), not only their placeholders
+        wait_js(page, "[...document.images].filter(i => i.getBoundingClientRect().top < "
+                      "innerHeight).every(i => i.complete && (!i.closest('.tile') || "
+                      "i.classList.contains('loaded') || i.classList.contains('broken')))")
+        page.wait_for_timeout(400)  # the tiles' fade-in
+    page.screenshot(path=str(path), full_page=False)
+    if readme and README_SHOTS:
+        from PIL import Image
+
+        with Image.open(path) as im:
+            im.thumbnail((900, 900))
+            Path(README_SHOTS).mkdir(parents=True, exist_ok=True)
+            im.convert("RGB").save(Path(README_SHOTS) / f"{readme}.webp", "WEBP", quality=72,
+                                   method=6)
 
 
 def wait_js(page: Any, expression: str, timeout: float = 30) -> None:
@@ -90,13 +110,26 @@ def watch_errors(page: Any) -> list[str]:
     return errors
 
 
+# A real photo where `make test-data` has fetched it (the README's screenshots show it), in
+# different crops; generated pictures otherwise.
+REAL = FACES / "t1.jpg"
+
+
 def photos(tmp_path: Path, n: int, prefix: str = "holiday") -> list[Path]:
+    from PIL import Image, ImageOps
+
     out = []
     for i in range(n):
         path = tmp_path / f"{prefix}-{i + 1}.jpg"
-        path.write_bytes(jpeg(1200, 800, seed=i + 10, exif=exif_bytes(
-            taken=f"2024:0{i + 3}:1{i} 12:00:00", model=f"Camera {i}",
-            gps=(38.7 + i * 2.5, -9.1 + i * 4.0))))
+        exif = exif_bytes(taken=f"2024:0{i + 3}:1{i} 12:00:00", model=f"Camera {i}",
+                          gps=(38.7 + i * 2.5, -9.1 + i * 4.0))
+        if REAL.exists():
+            across = ((i * 0.4 + (0.2 if prefix != "holiday" else 0.0)) % 1.0, 0.5)
+            with Image.open(REAL) as im:
+                ImageOps.fit(im.convert("RGB"), (900, 800), centering=across).save(
+                    path, "JPEG", quality=88, exif=exif)
+        else:
+            path.write_bytes(jpeg(1200, 800, seed=i + 10, exif=exif))
         out.append(path)
     return out
 
@@ -181,7 +214,7 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
     # (the next months come in by infinite scroll: wait for them rather than count at once)
     assert wait_until(lambda: page.locator(".grid .tile").count() == 3, 30)
     _reload_until_ready(page, server, months=3)  # capture months, once metadata is read
-    shot(page, "04-timeline")
+    shot(page, "04-timeline", readme="library")
 
     page.goto(server + "/places")
     wait_js(page, "document.getElementById('map').dataset.points === '3'")
@@ -277,7 +310,7 @@ def test_event_guest_upload_review_live_slideshow(server: str, browser: Any,
     guest.get_by_text("1 of 1 uploaded").wait_for(timeout=60_000)
     guest.get_by_text("waiting for approval").wait_for()
     assert guest.evaluate("document.documentElement.scrollWidth") <= 390
-    shot(guest, "08-guest-phone")
+    shot(guest, "08-guest-phone", readme="guest-upload")
 
     # The host approves it in the review queue...
     page.goto(f"{server}/events/{event_id}/moderation")
@@ -357,3 +390,201 @@ def test_pages_fit_a_phone_and_label_their_controls(server: str, browser: Any) -
         shot(wide, name)
     desktop.close()
     phone.close()
+
+
+# --- the places map: offline base map, labels, clusters; a tile server when configured ------
+LISBON, MADRID, PARIS = (38.7223, -9.1393), (40.4168, -3.7038), (48.8566, 2.3522)
+
+LABEL_OVERLAPS_JS = """() => {
+  const r = [...document.querySelectorAll('#map .maplabel')].map(e => e.getBoundingClientRect());
+  let n = 0;
+  for (let i = 0; i < r.length; i++) for (let j = i + 1; j < r.length; j++) {
+    if (r[i].left < r[j].right && r[j].left < r[i].right
+        && r[i].top < r[j].bottom && r[j].top < r[i].bottom) n++;
+  }
+  return n;
+}"""
+# Pixels of the base map's canvas by kind: land (its fill colour), lines (coasts and borders:
+# opaque, not the land's colour) and the rest (the sea shows through, transparent).
+BASEMAP_PIXELS_JS = """() => {
+  const canvas = document.querySelector('#map .leaflet-basemap-pane canvas');
+  if (!canvas) return null;
+  const ctx = canvas.getContext('2d');
+  const {data} = ctx.getImageData(0, 0, canvas.width, canvas.height);
+  const land = getComputedStyle(document.getElementById('map')).getPropertyValue('--map-land')
+    .trim().match(/[0-9a-f]{2}/gi).map(h => parseInt(h, 16));
+  const out = {land: 0, lines: 0, clear: 0, total: data.length / 4};
+  for (let i = 0; i < data.length; i += 4) {
+    if (data[i + 3] < 200) out.clear++;  // the sea, and the faint graticule on it
+    else if (Math.abs(data[i] - land[0]) + Math.abs(data[i + 1] - land[1])
+             + Math.abs(data[i + 2] - land[2]) < 12) out.land++;
+    else out.lines++;
+  }
+  return out;
+}"""
+
+
+def _labels(page: Any, kind: str) -> list[str]:
+    return page.eval_on_selector_all(f"#map .maplabel.{kind}", "els => els.map(e => e.textContent)")
+
+
+def _zoom_to(page: Any, zoom: int) -> None:
+    """Zoom with the map's own +/- buttons until the labels are laid out for ``zoom``."""
+    for _ in range(20):
+        now = int(page.evaluate("Number(document.getElementById('map').dataset.labeledZoom)"))
+        if now == zoom:
+            return
+        page.click(".leaflet-control-zoom-in" if now < zoom else ".leaflet-control-zoom-out")
+        wait_js(page, f"document.getElementById('map').dataset.labeledZoom !== '{now}'")
+        page.wait_for_timeout(350)  # the clusters' animation
+    raise AssertionError(f"could not zoom to {zoom}")
+
+
+def test_places_map_offline_base_map_labels_and_clusters(server: str, browser: Any,
+                                                         tmp_path: Path) -> None:
+    """No tile server and no internet: the map still shows land, coasts, borders and names
+    (from albumen's own files), and photos of one place gather in one counted cluster."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    outside: list[str] = []
+
+    def offline(route: Any) -> None:  # the browser reaches albumen and nothing else
+        if route.request.url.startswith(server + "/"):
+            route.continue_()
+        else:
+            outside.append(route.request.url)
+            route.abort("internetdisconnected")
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, server)
+    files = []
+    for i, gps in enumerate([LISBON] * 4 + [MADRID, PARIS]):
+        path = tmp_path / f"trip-{i + 1}.jpg"
+        path.write_bytes(jpeg(640, 480, seed=40 + i, exif=exif_bytes(
+            taken=f"2024:06:0{i + 1} 12:00:00", gps=gps)))
+        files.append(path)
+    page.goto(server + "/upload")
+    page.set_input_files("#files", [str(p) for p in files])
+    page.get_by_text("6 of 6 uploaded").wait_for(timeout=60_000)
+
+    def positioned() -> bool:  # the workers read the positions
+        page.goto(server + "/places")
+        wait_js(page, "document.getElementById('map').dataset.points !== undefined")
+        return page.evaluate("document.getElementById('map').dataset.points") == "6"
+    assert wait_until(positioned, 60, interval=1), "the photos' positions were not read"
+
+    # Fitted to the photos (Iberia to Paris): the detailed outlines, names that fit.
+    wait_js(page, "document.getElementById('map').dataset.basemap === '50m'")
+    wait_js(page, "document.getElementById('map').dataset.labeledZoom !== undefined")
+    zoom = int(page.evaluate("document.getElementById('map').dataset.labeledZoom"))
+    assert 4 <= zoom <= 6, zoom
+    pixels = page.evaluate(BASEMAP_PIXELS_JS)
+    assert pixels is not None, "no base map canvas"
+    assert 0.2 < pixels["land"] / pixels["total"] < 0.9, pixels  # land and sea, both
+    assert pixels["lines"] / pixels["total"] > 0.003, pixels  # coasts and borders drawn
+    assert int(page.evaluate("document.getElementById('map').dataset.basemapLines")) > 100
+    countries = _labels(page, "country")
+    assert {"SPAIN", "FRANCE"} <= set(countries), countries
+    cities = _labels(page, "city")
+    assert {"Madrid", "Paris"} <= set(cities), cities
+    assert page.evaluate(LABEL_OVERLAPS_JS) == 0
+    # The four photos taken in Lisbon are one cluster of 4; Madrid and Paris are single dots.
+    def clusters() -> list[int]:  # once those of the last zoom have faded out
+        return [int(t.split()[0]) for t in page.locator("#map .photocluster").all_inner_texts()]
+    assert wait_until(lambda: clusters() == [4], 5), clusters()
+    assert page.locator("#map .photodot").count() == 2
+    shot(page, "15-places-map")
+
+    # Click the cluster: they share one spot, so it spreads them out; a dot opens its preview.
+    page.click("#map .photocluster")
+    assert wait_until(lambda: page.locator("#map .photodot").count() == 6, 10)
+    page.wait_for_timeout(400)  # the spreading animation
+    spots = page.eval_on_selector_all("#map .photodot", "els => els.map(e => { const r = "
+                                      "e.getBoundingClientRect(); return [r.x, r.y]; })")
+    assert len(set(map(tuple, spots[2:]))) == 4, spots  # the four side by side
+    page.locator("#map .photodot").nth(2).click()
+    page.locator(".leaflet-popup .mappop img").wait_for()
+    wait_js(page, "document.querySelector('.leaflet-popup .mappop img').naturalWidth > 0")
+    page.wait_for_timeout(300)  # the popup's fade
+    shot(page, "15a-places-spread")
+    page.keyboard.press("Escape")
+
+    # Zoomed out to the world: the coarse outlines, country names only, no clutter.
+    _zoom_to(page, 2)
+    wait_js(page, "document.getElementById('map').dataset.basemap === '110m'")
+    countries = _labels(page, "country")
+    assert {"RUSSIA", "CANADA", "BRAZIL"} <= set(countries), countries
+    assert "FRANCE" not in countries  # too small for its name at this zoom
+    assert _labels(page, "city") == []
+    assert page.evaluate(LABEL_OVERLAPS_JS) == 0
+    def clustered() -> list[int]:
+        return clusters() + [1] * page.locator("#map .photodot").count()
+    assert wait_until(lambda: sum(clustered()) == 6, 5), clustered()
+    shot(page, "15b-places-world")
+
+    # In the dark the land is redrawn in the dark palette.
+    page.emulate_media(color_scheme="dark")
+    _zoom_to(page, 3)
+    assert page.evaluate(BASEMAP_PIXELS_JS)["land"] > 0
+    shot(page, "15c-places-dark")
+    assert outside == [], outside
+    assert not errors, errors
+    context.close()
+
+
+TILES = "https://tiles.example.test"
+
+
+@pytest.fixture
+def tiled_server(tmp_path: Path) -> Iterator[str]:
+    """Like ``server``, with a tile server configured (answered by the test's browser)."""
+    port = free_port()
+    env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}",
+                  ALBUMEN_WORKERS="1", ALBUMEN_MAP_TILE_URL=TILES + "/{z}/{x}/{y}.png",
+                  ALBUMEN_MAP_TILE_ATTRIBUTION="Test tiles")
+    log = tmp_path / "serve.log"
+    proc = spawn(env, log, "serve", "--port", str(port))
+    base = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_server(proc, f"{base}/health/live", log)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def test_places_map_with_a_tile_server_uses_its_tiles(tiled_server: str, browser: Any) -> None:
+    """An operator's tile server replaces the built-in base map (and its names)."""
+    import io
+
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (256, 256), (170, 211, 223)).save(buf, "PNG")
+    tile = buf.getvalue()
+    asked: list[str] = []
+
+    def tiles(route: Any) -> None:
+        asked.append(route.request.url)
+        route.fulfill(status=200, content_type="image/png", body=tile)
+
+    context = browser.new_context(viewport={"width": 1000, "height": 800})
+    context.route(TILES + "/**", tiles)
+    page = context.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, tiled_server)
+    page.goto(tiled_server + "/places")
+    wait_js(page, "document.getElementById('map').dataset.points === '0'")
+    assert wait_until(lambda: page.locator("#map img.leaflet-tile-loaded").count() >= 4, 15)
+    assert asked and all(re.search(r"/\d+/\d+/\d+\.png$", u) for u in asked), asked
+    page.wait_for_timeout(500)
+    assert page.evaluate("document.getElementById('map').dataset.basemap") is None
+    assert page.locator("#map .maplabel").count() == 0
+    assert page.locator("#map .leaflet-basemap-pane").count() == 0
+    assert "Test tiles" in page.inner_text("#map .leaflet-control-attribution")
+    assert not errors, errors
+    context.close()

@@ -187,6 +187,56 @@ def test_places_page_with_tiles(app_client: object) -> None:
     assert "https://tile.example.org" in r.headers["content-security-policy"]
 
 
+# The offline base map's files: albumen's own, so the page's policy (same origin) admits them.
+MAP_FILES = {
+    "/static/basemap.js": "text/javascript",
+    "/static/vendor/leaflet.markercluster.js": "text/javascript",
+    "/static/vendor/topojson-client.min.js": "text/javascript",
+    "/static/vendor/MarkerCluster.css": "text/css",
+    "/static/vendor/countries-110m.json": "application/json",
+    "/static/vendor/countries-50m.json": "application/json",
+    "/static/vendor/cities.json": "application/json",
+}
+
+
+def test_places_map_files_are_served_with_their_types(client: TestClient) -> None:
+    from albumen.web import STATIC
+
+    page = browser(client).get("/places")
+    policy = page.headers["content-security-policy"]
+    assert "script-src 'self'" in policy and "connect-src 'self'" in policy
+    for path in ("/static/vendor/leaflet.markercluster.js", "/static/vendor/topojson-client.min.js",
+                 "/static/vendor/MarkerCluster.css"):
+        assert path in page.text
+    bodies = {}
+    for path, kind in MAP_FILES.items():
+        r = client.get(path)
+        assert r.status_code == 200, path
+        # module scripts need a JavaScript type (the pages send nosniff)
+        accepted = {kind, "application/javascript"} if kind == "text/javascript" else {kind}
+        assert r.headers["content-type"].split(";")[0] in accepted, (path, r.headers)
+        bodies[path] = r.content
+    for res in ("110m", "50m"):
+        topo = json.loads(bodies[f"/static/vendor/countries-{res}.json"])
+        assert topo["type"] == "Topology" and {"countries", "land"} <= set(topo["objects"])
+        assert len(topo["objects"]["countries"]["geometries"]) > 170
+    cities = json.loads(bodies["/static/vendor/cities.json"])
+    assert cities["fields"] == ["name", "lat", "lon", "population", "capital", "country"]
+    rows = cities["cities"]
+    assert len(rows) > 1000 and all(r[3] >= 500_000 or r[4] for r in rows)
+    assert all(-90 <= r[1] <= 90 and -180 <= r[2] <= 180 and r[0] for r in rows)
+    capitals = {r[5]: r[0] for r in rows if r[4]}
+    assert capitals["PT"] == "Lisbon" and capitals["AU"] == "Canberra" and len(capitals) > 200
+    assert "GeoNames" in cities["licence"]
+    # Small enough to ship: under 1 MB for the outlines and names together.
+    assert sum(len(b) for p, b in bodies.items() if p.endswith(".json")) < 1_000_000
+    # Every vendored file has its row (package, version, licence) in the vendor README.
+    readme = (STATIC / "vendor" / "README.md").read_text()
+    for f in (STATIC / "vendor").iterdir():
+        if f.is_file() and f.name != "README.md":
+            assert f.name in readme, f"{f.name} is not listed in static/vendor/README.md"
+
+
 def _smaller(data: bytes) -> bytes:
     buf = io.BytesIO()
     Image.open(io.BytesIO(data)).resize((400, 300)).save(buf, "JPEG", quality=70)

@@ -1,23 +1,23 @@
-// The places page: every photo with a position as a dot on a Leaflet map (vendored, loaded
-// before this module as window.L). Map tiles only when the server configures a tile server;
-// without them a light graticule (every 30°) keeps the dots readable as a map.
+// The places page: every photo with a position on a Leaflet map (vendored, loaded before this
+// module as window.L, with leaflet.markercluster and topojson-client). Photos close together
+// on screen merge into a cluster with their count (click: zoom in, or spread them out where
+// they share a spot). Map tiles only when the server configures a tile server; without one
+// the offline base map of basemap.js (land, coasts, borders, country and city names).
+import { addBaseMap } from "/static/basemap.js";
+
 const box = document.getElementById("map");
 const L = window.L;
 const status = document.getElementById("map-status");
 
 function say(text) { if (status) status.textContent = text; }
 
-function graticule(map) {
-  // Drawn over three world widths, so panning across the antimeridian keeps its lines.
-  const style = { color: "#8a97a8", weight: 1, opacity: 0.45, interactive: false };
-  for (let lat = -60; lat <= 60; lat += 30) {
-    L.polyline([[lat, -540], [lat, 540]], { ...style, dashArray: lat ? "4 6" : null }).addTo(map);
-  }
-  for (let lon = -540; lon <= 540; lon += 30) {
-    const meridian = lon % 180 === 0;  // 0° and the antimeridian stand out
-    L.polyline([[-85, lon], [85, lon]], { ...style, dashArray: meridian ? null : "4 6" })
-      .addTo(map);
-  }
+const dot = L && L.divIcon({ className: "photodot", iconSize: [14, 14], popupAnchor: [0, -6] });
+
+function clusterIcon(cluster) {
+  const n = cluster.getChildCount();
+  const size = n < 10 ? 34 : n < 100 ? 40 : n < 1000 ? 46 : 54;
+  return L.divIcon({ className: "photocluster", iconSize: [size, size],
+                     html: `<b>${n}</b><span class="sr-only"> photos</span>` });
 }
 
 // place id -> {label, q} from the list under the map (the server names places for search)
@@ -58,11 +58,27 @@ function popup(props, where) {
 
 async function draw() {
   const tiles = box.dataset.tiles;
-  const map = L.map(box, { preferCanvas: true, worldCopyJump: true, minZoom: 1 });
+  const points = [];  // [lat, lon] of every photo
+  const map = L.map(box, { preferCanvas: true, worldCopyJump: true, minZoom: 1,
+                           maxZoom: tiles ? 19 : 18 });
   if (tiles) {
     L.tileLayer(tiles, { attribution: box.dataset.attribution || "", maxZoom: 19 }).addTo(map);
   } else {
-    graticule(map);
+    // country names keep clear of the photos' dots and clusters (the first 2,000 of them)
+    const avoid = () => {
+      const size = map.getSize(), seen = new Set(), out = [];
+      for (const ll of points.slice(0, 2000)) {
+        const p = map.latLngToContainerPoint(ll);
+        const key = `${Math.round(p.x / 8)},${Math.round(p.y / 8)}`;
+        const away = p.x < -20 || p.y < -20 || p.x > size.x + 20 || p.y > size.y + 20;
+        if (away || seen.has(key)) continue;
+        seen.add(key);
+        out.push([p.x, p.y, 20]);
+      }
+      return out;
+    };
+    addBaseMap(map, { avoid }).ready
+      .catch(() => say("The base map could not be loaded: photos only."));
   }
   L.control.scale().addTo(map);
   map.setView([20, 0], 2);
@@ -76,15 +92,21 @@ async function draw() {
   if (!res.ok) throw new Error(`could not load the photos' positions (${res.status})`);
   const data = await res.json();
   const names = placeIndex();
-  const points = [];
+  const markers = [];
   for (const f of data.features) {
     const [lon, lat] = f.geometry.coordinates;
     points.push([lat, lon]);
-    L.circleMarker([lat, lon], { radius: 6, weight: 1.5, color: "#ffffff", fillColor: "#c2570c",
-                                 fillOpacity: 0.85 })
-      .bindPopup(() => popup(f.properties, names.get(f.properties.place_id)))
-      .addTo(map);
+    const where = names.get(f.properties.place_id);
+    markers.push(L.marker([lat, lon], { icon: dot, title: where?.label || "Photo" })
+      .bindPopup(() => popup(f.properties, where)));
   }
+  const group = L.markerClusterGroup
+    ? L.markerClusterGroup({ maxClusterRadius: 44, showCoverageOnHover: false,
+                             chunkedLoading: true, iconCreateFunction: clusterIcon })
+    : L.layerGroup();
+  if (group.addLayers) group.addLayers(markers);
+  else markers.forEach((m) => group.addLayer(m));
+  map.addLayer(group);
   if (at) {
     L.circleMarker(at, { radius: 11, weight: 3, color: "#2457d6", fillColor: "#2457d6",
                          fillOpacity: 0.25 })
