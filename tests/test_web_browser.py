@@ -229,6 +229,9 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
     page.get_by_text("Camera 2").wait_for()  # the newest photo (May 2024) comes first
     wait_js(page, "document.getElementById('photo').naturalWidth > 0")
     assert page.evaluate("window.albumenLoads") == 1  # one app.js, so one request per click
+    # Where it was taken, on the offline base map (no tile server is configured).
+    wait_js(page, "Number(document.getElementById('minimap')?.dataset.basemapLines) > 0")
+    assert page.evaluate("document.getElementById('minimap').dataset.drawn") == "true"
     shot(page, "05-viewer")
     page.keyboard.press("ArrowRight")
     page.wait_for_url(re.compile(rf"/photos/(?!{first}$)\d+$"))

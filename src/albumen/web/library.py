@@ -99,7 +99,9 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
                     asset=asset, place=facts.place, faces=facts.faces, text=facts.text,
                     tags=facts.tags,
                     newer=newer, older=older, mine=mine, albums=album_list, notes=notes,
-                    reacted=reacted, emoji=REACTIONS)
+                    reacted=reacted, emoji=REACTIONS, tiles=rt.settings.map_tile_url or "",
+                    attribution=rt.settings.map_tile_attribution
+                    if rt.settings.map_tile_url else "")
 
 
 def _parse(q: str | None, viewer: int) -> SearchQuery:

@@ -124,3 +124,23 @@ stage.addEventListener("touchend", (e) => {
   startX = null;
   if (Math.abs(dx) > 60 && Math.abs(dx) > 2 * Math.abs(dy)) go(dx > 0 ? prev : next);
 });
+
+// Where it was taken: a small map in the details (the offline base map, or the operator's
+// tiles), loaded only for photos with a position.
+const mini = document.getElementById("minimap");
+if (mini && window.L) {
+  const at = [Number(mini.dataset.lat), Number(mini.dataset.lon)];
+  const map = window.L.map(mini, { zoomControl: false, attributionControl: !!mini.dataset.tiles,
+                                   scrollWheelZoom: false, dragging: true, minZoom: 1 });
+  if (mini.dataset.tiles) {
+    window.L.tileLayer(mini.dataset.tiles, { attribution: mini.dataset.attribution || "",
+                                             maxZoom: 19 }).addTo(map);
+  } else {
+    import("/static/basemap.js").then(({ addBaseMap }) => addBaseMap(map).ready)
+      .then(() => { mini.dataset.drawn = "true"; })
+      .catch(() => { mini.dataset.drawn = "failed"; });
+  }
+  map.setView(at, 5);
+  window.L.circleMarker(at, { radius: 6, color: "#fff", weight: 2, fillColor: "#c2570c",
+                              fillOpacity: 1 }).addTo(map);
+}
