@@ -105,6 +105,7 @@ def _user_rules() -> list[Rule]:
         Rule("GET", f"{a}/download", lambda w: f"{a}/download?ids={w.ids['lib']}",
              {"owner"}, empty_for_others=True),
         Rule("GET", "/api/v1/status", lambda w: "/api/v1/status", EVERY_USER),
+        Rule("GET", "/api/v1/models", lambda w: "/api/v1/models", EVERY_USER),
         Rule("POST", "/api/v1/status/retry", lambda w: "/api/v1/status/retry", {"admin"},
              writes=True, body=lambda w: {"json": {"asset_ids": [w.ids["lib"]]}}),
         # Prometheus metrics are for loopback callers or the metrics token, which no caller

@@ -199,7 +199,7 @@ def test_cli_people_places_models(tmp_path: Path, db_url: str,
     places = run_json(env, "places", "list", "--json")["places"]
     assert [(p["city"], p["country"]) for p in places] == [("Lisbon", "Portugal")]
     models = {m["name"]: m for m in run_json(env, "models", "list", "--json")["models"]}
-    assert models["faces"]["available"] and models["faces"]["enabled"]
+    assert models["faces"]["installed"] and models["faces"]["enabled"]
 
 
 def test_parallel_callers_get_correct_results(group_photo: Image.Image,

@@ -23,6 +23,7 @@ from albumen.api import (
     events,
     health,
     metrics,
+    models,
     people,
     search,
     share,
@@ -129,6 +130,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         app.include_router(module.router)
     app.include_router(comments.guest_router)
     app.include_router(analytics.reports_router)
+    app.include_router(models.router)
     from albumen import web
 
     web.install(app)

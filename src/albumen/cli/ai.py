@@ -1,8 +1,7 @@
-"""`albumen people|places|models ...`: what the on-device AI found, and its models."""
+"""`albumen people|places ...`: what the on-device AI found."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -10,7 +9,6 @@ from rich.table import Table
 
 from albumen.cli.common import JsonOpt, UserOpt, fail, owner, runtime
 from albumen.cli.output import console, print_json
-from albumen.config import get_settings
 from albumen.errors import AlbumenError
 
 # --- people and places --------------------------------------------------------------------
@@ -91,51 +89,3 @@ def places_list(as_json: JsonOpt = False) -> None:
         table.add_row(str(d["id"]), d["city"] or "-", d["region"] or "-", d["country"] or "-",
                       str(d["asset_count"]))
     console.print(table)
-
-
-models_app = typer.Typer(help="On-device models", no_args_is_help=True)
-
-
-@models_app.command("list")
-def models_list(as_json: JsonOpt = False) -> None:
-    """Each model: whether it can run here (and why not), and whether its stage is enabled."""
-    from albumen.ml.models import all_models
-
-    settings = get_settings()
-    enabled = settings.enabled_enrichments
-    docs = []
-    for stage, model in all_models(settings):
-        available = model.availability()
-        docs.append({"name": model.name, "stage": stage, "enabled": stage in enabled,
-                     "available": available.ok, "reason": available.reason or None})
-    if as_json:
-        print_json({"models": docs})
-        return
-    table = Table("model", "stage enabled", "available")
-    for d in docs:
-        table.add_row(d["name"], "yes" if d["enabled"] else "no",
-                      "yes" if d["available"] else f"no: {d['reason']}")
-    console.print(table)
-
-
-@models_app.command("install")
-def models_install(path: Annotated[Path, typer.Argument(help="folder of a CLIP ONNX export")],
-                   as_json: JsonOpt = False) -> None:
-    """Install an OpenCLIP ViT-B-32 ONNX export (visual/model.onnx, textual/model.onnx,
-    textual/tokenizer.json, optional config.json) as albumen's CLIP model."""
-    from albumen.ml import clip
-    from albumen.ml.models import clip_path
-
-    settings = get_settings()
-    target = clip_path(settings)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        clip.install(path, target)
-    except AlbumenError as exc:
-        fail(exc, as_json)
-    doc = {"installed": "clip", "path": str(target),
-           "next": "add clip to ALBUMEN_ENRICHMENTS, then: albumen reprocess --stage clip"}
-    if as_json:
-        print_json(doc)
-    else:
-        console.print(f"CLIP installed in {target}; {doc['next']}")

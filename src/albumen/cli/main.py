@@ -10,7 +10,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from albumen.cli import accounts, ai, analytics, maintenance, ops, search
+from albumen.cli import accounts, ai, analytics, maintenance, models, ops, search
 from albumen.cli.common import JsonOpt, fail, owner, runtime
 from albumen.cli.output import console, err_console, print_json
 from albumen.config import get_settings
@@ -28,7 +28,7 @@ app.add_typer(accounts.users_app, name="users")
 app.add_typer(accounts.events_app, name="events")
 app.add_typer(ai.people_app, name="people")
 app.add_typer(ai.places_app, name="places")
-app.add_typer(ai.models_app, name="models")
+app.add_typer(models.models_app, name="models")
 app.add_typer(analytics.analytics_app, name="analytics")
 app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.command("search")(search.search)

@@ -14,10 +14,20 @@ from dataclasses import dataclass
 import httpx
 
 from albumen.errors import ServiceUnavailable
+from albumen.ml.runtime import Availability
 
 PROMPT = ("Describe this photo for a photo library. Answer with JSON only: "
           '{"caption": "<one sentence>", "tags": ["<up to 8 single-word or two-word tags>"]}')
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
+SUMMARY = ("A caption and tags for each photo from a vision-language model behind an "
+           "OpenAI-compatible chat endpoint (remote, optional; the preview is sent to it)")
+
+
+def endpoint_availability(base_url: str | None, model: str | None) -> Availability:
+    """Whether an endpoint is configured (it is not called: it may be down for a while)."""
+    if not base_url or not model:
+        return Availability(False, "captions need ALBUMEN_CAPTION_URL and ALBUMEN_CAPTION_MODEL")
+    return Availability(True)
 
 
 @dataclass

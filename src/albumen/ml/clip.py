@@ -13,9 +13,11 @@ No package ships CLIP weights, so without an installed model every CLIP feature 
 
 from __future__ import annotations
 
+import hashlib
 import importlib.util
 import json
 import shutil
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -24,11 +26,13 @@ import numpy as np
 from PIL import Image
 
 from albumen.errors import InvalidInput
-from albumen.ml.runtime import Availability, Model, onnx_session
+from albumen.ml.runtime import Availability, Model, existing, onnx_session
 
 REQUIRED = ("visual/model.onnx", "textual/model.onnx", "textual/tokenizer.json")
 OPENAI_MEAN = (0.48145466, 0.4578275, 0.40821073)
 OPENAI_STD = (0.26862954, 0.26130258, 0.27577711)
+_fingerprints: dict[tuple[str, int, int], str] = {}  # (path, size, mtime) -> digest
+_fingerprint_lock = threading.Lock()
 
 
 def check_layout(path: Path) -> None:
@@ -52,6 +56,9 @@ class ClipModel(Model[Any, np.ndarray]):
     """Inputs are RGB arrays (images) or strings (texts); outputs unit-length vectors."""
 
     name = "clip"
+    summary = ("Image and text embeddings in one space (operator-supplied OpenCLIP ViT-B-32 "
+               "ONNX export): zero-shot tags, text search, similar photos")
+    distributions = ("onnxruntime", "tokenizers")
     thread_safe = True  # ONNX Runtime sessions may be called from several threads
 
     def __init__(self, path: Path, providers: Sequence[str] = ("CPUExecutionProvider",),
@@ -69,6 +76,21 @@ class ClipModel(Model[Any, np.ndarray]):
             return Availability(False, "no CLIP model is installed (albumen models install "
                                        "PATH, with an OpenCLIP ViT-B-32 ONNX export)")
         return Availability(True)
+
+    def weight_files(self) -> list[Path]:
+        return existing([self.path / name for name in (*REQUIRED, "config.json")])
+
+    def version(self) -> str | None:
+        """No package names these weights: a digest of the installed files says which they
+        are (computed once per file version, as it reads them all)."""
+        files = self.weight_files()
+        if not files:
+            return None
+        combined = hashlib.blake2b(digest_size=8)
+        for path in files:
+            combined.update(path.relative_to(self.path).as_posix().encode())
+            combined.update(_digest(path).encode())
+        return f"blake2b:{combined.hexdigest()}"
 
     def _load(self) -> Any:
         from tokenizers import Tokenizer
@@ -100,6 +122,19 @@ class ClipModel(Model[Any, np.ndarray]):
             out = _run(state["visual"], pixels)
         norms = np.linalg.norm(out, axis=1, keepdims=True)
         return list((out / np.maximum(norms, 1e-12)).astype(np.float32))
+
+
+def _digest(path: Path) -> str:
+    stat = path.stat()
+    key = (str(path), stat.st_size, stat.st_mtime_ns)
+    with _fingerprint_lock:
+        known = _fingerprints.get(key)
+    if known is None:
+        with path.open("rb") as fh:
+            known = hashlib.file_digest(fh, lambda: hashlib.blake2b(digest_size=16)).hexdigest()
+        with _fingerprint_lock:
+            _fingerprints[key] = known
+    return known
 
 
 def _run(session: Any, data: np.ndarray) -> np.ndarray:

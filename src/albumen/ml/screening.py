@@ -5,11 +5,12 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from albumen.ml.runtime import Availability, Model
+from albumen.ml.runtime import Availability, Model, existing, installed_version, package_dir
 
 # The detector's classes that make a photo need a human look before guests see it.
 EXPLICIT = frozenset({"FEMALE_BREAST_EXPOSED", "FEMALE_GENITALIA_EXPOSED",
@@ -25,6 +26,9 @@ class Nudity:
 
 class ScreeningModel(Model[np.ndarray, Nudity]):
     name = "screening"
+    summary = ("Scores nudity (NudeNet's detector), so guest uploads that need a human look "
+               "wait for a moderator")
+    distributions = ("nudenet", "onnxruntime")
 
     def __init__(self, providers: Sequence[str] = ("CPUExecutionProvider",),
                  idle_seconds: float = 600.0) -> None:
@@ -37,10 +41,22 @@ class ScreeningModel(Model[np.ndarray, Nudity]):
                 return Availability(False, f"the {package!r} package is not installed")
         return Availability(True)
 
+    def _weights(self) -> Path | None:
+        folder = package_dir("nudenet")
+        return folder / "320n.onnx" if folder else None  # NudeDetector's default model
+
+    def weight_files(self) -> list[Path]:
+        path = self._weights()
+        return existing([path]) if path else []
+
+    def version(self) -> str | None:
+        return installed_version("nudenet")
+
     def _load(self) -> Any:
         from nudenet import NudeDetector
 
-        return NudeDetector(providers=self.providers)
+        path = self._weights()
+        return NudeDetector(model_path=str(path) if path else None, providers=self.providers)
 
     def _predict(self, state: Any, batch: Sequence[np.ndarray]) -> list[Nudity]:
         out = []

@@ -36,7 +36,7 @@ from albumen.media.imaging import check_header, open_for_display, register_codec
 from albumen.media.metadata import Metadata, read_metadata
 from albumen.ml import faces as face_math
 from albumen.ml import models
-from albumen.ml.captions import CaptionClient
+from albumen.ml.captions import CaptionClient, endpoint_availability
 from albumen.ml.faces import DetectedFace
 from albumen.ml.ocr import TextLine
 from albumen.ml.runtime import Model, ModelUnavailable
@@ -381,8 +381,9 @@ def store_clip(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
 def captions_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     """A caption and tags from the configured vision-language endpoint (off by default)."""
     settings = rt.settings
-    if not settings.caption_url or not settings.caption_model:
-        raise ModelUnavailable("captions need ALBUMEN_CAPTION_URL and ALBUMEN_CAPTION_MODEL")
+    configured = endpoint_availability(settings.caption_url, settings.caption_model)
+    if not configured.ok:
+        raise ModelUnavailable(configured.reason)
     preview = session.get(Derivative, (asset.id, "preview"))
     if preview is None:
         raise MediaDecodeError("no preview to describe (the derivatives stage did not complete)")

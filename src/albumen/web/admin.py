@@ -1,4 +1,5 @@
-"""Administration: users, processing status and failures, storage (administrators only)."""
+"""Administration: users, processing status and failures, models, storage (administrators
+only)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from albumen.api.deps import RuntimeDep
 from albumen.db.models import DONE, FAILED, PENDING, RUNNING
 from albumen.services import users
+from albumen.services.models_status import list_models
 from albumen.services.status import processing_status, storage_use
 from albumen.web.render import AdminPageDep, page
 
@@ -22,4 +24,5 @@ def admin(request: Request, rt: RuntimeDep, who: AdminPageDep) -> Response:
         storage = storage_use(session)
     status = processing_status(rt)
     return page(request, "admin.html", who, title="Administration", nav="admin",
-                accounts=accounts, storage=storage, status=status, stage_states=STAGE_STATES)
+                accounts=accounts, storage=storage, status=status, stage_states=STAGE_STATES,
+                models=list_models(rt, full=True))
