@@ -335,3 +335,34 @@ def test_a_lost_derivative_is_queued_again_once(rt: Runtime, tmp_path: Path) -> 
         row = session.get(AssetStage, (asset_id, "derivatives"))
         assert row is not None and (row.state, row.attempts) == ("done", 1)
     assert _asset(rt, asset_id).state == "ready"
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG whose header claims width x height (greyscale), with a token of pixel data: what
+    a header check reads, without building the pixels."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr)
+            + chunk(b"IDAT", zlib.compress(b"\x00" * 1024)) + chunk(b"IEND", b""))
+
+
+def test_pixel_limit_is_the_configured_one_from_the_first_file(tmp_path: Path,
+                                                              db_url: str) -> None:
+    """A fresh process applies ALBUMEN_MAX_IMAGE_PIXELS (250 M) to its very first file, not
+    Pillow's own 179 M default until something else has raised it (issue 21, defect 2)."""
+    from tests.processes import env_for, run_json
+
+    src = tmp_path / "in"
+    images.write(src / "big.png", _png_header(16_000, 12_500))  # 200 MP: under our limit
+    images.write(src / "bigger.png", _png_header(17_000, 15_000))  # 255 MP: over it
+    doc = run_json(env_for(tmp_path / "data", db_url), "import", str(src), "--json")
+    outcome = {Path(r["path"]).name: r for r in doc["results"]}
+    assert outcome["big.png"]["outcome"] == "imported", outcome["big.png"]
+    assert outcome["bigger.png"]["outcome"] == "rejected"
+    assert "over the limit of 250,000,000" in outcome["bigger.png"]["reason"]

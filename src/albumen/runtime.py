@@ -30,6 +30,11 @@ class Runtime:
     settings: Settings
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
+    def __post_init__(self) -> None:
+        from albumen.media.imaging import set_pixel_limit
+
+        set_pixel_limit(self.settings.max_image_pixels)
+
     @property
     def database_url(self) -> str:
         return self.settings.effective_database_url

@@ -40,6 +40,13 @@ def register_codecs() -> None:
         _done = True
 
 
+def set_pixel_limit(max_pixels: int) -> None:
+    """Pillow's own decompression-bomb limit (process-wide) set to the configured one, once,
+    when a runtime is made (every entry point makes one before its first file): our check in
+    check_header names the limit; Pillow's then only stops what gets past it."""
+    Image.MAX_IMAGE_PIXELS = max_pixels
+
+
 def check_header(path: Path, max_pixels: int) -> tuple[int, int]:
     """Read only the header: the pixel size, refusing decompression bombs before decoding.
 
@@ -76,8 +83,6 @@ def open_for_display(path: Path, min_short_side: int, max_pixels: int) -> np.nda
     else, and any JPEG simplejpeg declines (CMYK, arithmetic coding, damage), goes through Pillow.
     """
     register_codecs()
-    # Our own limit is checked below; Pillow's (a process-wide setting) must not be lower.
-    Image.MAX_IMAGE_PIXELS = max(max_pixels, Image.MAX_IMAGE_PIXELS or 0)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
