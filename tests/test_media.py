@@ -120,3 +120,25 @@ def test_file_without_metadata(tmp_path: Path) -> None:
     meta = read_metadata(path)
     assert meta.taken is None and meta.camera_make is None and meta.keywords == []
 
+
+
+def test_pillow_fallback_keeps_rational_exif_values(client: object, tmp_path: Path) -> None:
+    """exiv2 cannot read a HEIC with a few trailing bytes; the Pillow fallback's rational EXIF
+    values (f-number, exposure) are stored as numbers, and the photo is processed (issue 21,
+    defect 7: it failed, 'not JSON serializable', retried for ever as transient)."""
+    import io
+
+    import pillow_heif
+    pillow_heif.register_heif_opener()
+    buf = io.BytesIO()
+    images.photo(320, 240, seed=2).save(
+        buf, "HEIF", quality=80, exif=images.exif_bytes(lens="RF 35mm"))
+    data = buf.getvalue() + b"\xff" * 12
+    meta = read_metadata(images.write(tmp_path / "x.heic", data))
+    assert any("exiv2" in e for e in meta.errors), meta.errors
+    r = client.post("/api/v1/assets", files={"file": ("trailing.heic", data)})  # type: ignore[attr-defined]
+    assert r.status_code == 201, r.text
+    asset = client.get(f"/api/v1/assets/{r.json()['asset']['id']}").json()  # type: ignore[attr-defined]
+    assert asset["state"] == "ready", asset["stages"]
+    assert asset["f_number"] == 2.8 and asset["exposure_time"] == 1 / 250
+    assert asset["lens"] == "RF 35mm" and asset["camera_model"] == "EOS R5"

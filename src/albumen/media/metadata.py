@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
 from fractions import Fraction
+from numbers import Real
 from pathlib import Path
 from typing import Any
 
@@ -182,6 +183,24 @@ _PIL_GPS_TAGS = {
 }
 
 
+def _pillow_value(value: Any) -> Any:
+    """A Pillow EXIF value as exiv2 writes it: text, a whole number, or rationals as "n/d"
+    (Pillow's IFDRational is neither JSON nor what the field parsers read)."""
+    if isinstance(value, bytes):
+        return value.decode("latin-1")
+    if isinstance(value, tuple):
+        return " ".join(_rational(v) for v in value)
+    if isinstance(value, int | str):
+        return value
+    if isinstance(value, Real):
+        return _rational(value)
+    return str(value)
+
+
+def _rational(value: Any) -> str:
+    return str(Fraction(float(value)).limit_denominator(100000))
+
+
 def _read_pillow(path: Path) -> dict[str, Any]:
     from PIL import Image
 
@@ -196,13 +215,7 @@ def _read_pillow(path: Path) -> dict[str, Any]:
         for ifd, names in groups:
             for tag, key in names.items():
                 if tag in ifd:
-                    value = ifd[tag]
-                    if isinstance(value, bytes):
-                        value = value.decode("latin-1")
-                    if isinstance(value, tuple):
-                        value = " ".join(str(Fraction(float(v)).limit_denominator(100000))
-                                         for v in value)
-                    tags[key] = value
+                    tags[key] = _pillow_value(ifd[tag])
     return tags
 
 
