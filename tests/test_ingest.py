@@ -366,3 +366,29 @@ def test_pixel_limit_is_the_configured_one_from_the_first_file(tmp_path: Path,
     assert outcome["big.png"]["outcome"] == "imported", outcome["big.png"]
     assert outcome["bigger.png"]["outcome"] == "rejected"
     assert "over the limit of 250,000,000" in outcome["bigger.png"]["reason"]
+
+
+def test_import_takes_only_regular_files(tmp_path: Path, db_url: str) -> None:
+    """A named pipe in the tree made `albumen import` hang for ever, and a link to /dev/zero was
+    read up to the size limit (issue 21, defect 8): only regular files are read, the others
+    are reported with what they are."""
+    import json
+    import os
+    import subprocess
+
+    from tests.processes import ALBUMEN, env_for
+
+    src = tmp_path / "in"
+    images.write(src / "photo.jpg", images.jpeg(seed=1))
+    os.mkfifo(src / "pipe.jpg")
+    (src / "zero.jpg").symlink_to("/dev/zero")
+    proc = subprocess.run([ALBUMEN, "import", str(src), "--json"], capture_output=True,
+                          text=True, timeout=60, env=env_for(tmp_path / "data", db_url))
+    doc = json.loads(proc.stdout)
+    outcome = {Path(r["path"]).name: r for r in doc["results"]}
+    assert outcome["photo.jpg"]["outcome"] == "imported"
+    assert outcome["pipe.jpg"]["outcome"] == "rejected"
+    assert "named pipe" in outcome["pipe.jpg"]["reason"]
+    assert outcome["zero.jpg"]["outcome"] == "rejected"
+    assert "device" in outcome["zero.jpg"]["reason"]
+    assert not list((tmp_path / "data").rglob("*.part"))

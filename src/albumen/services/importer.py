@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 from albumen.errors import AlbumenError, RejectedFile
 from albumen.runtime import Runtime
@@ -62,12 +63,25 @@ def _chunks(path: Path) -> Iterator[bytes]:
             yield chunk
 
 
+def _kind(mode: int) -> str:
+    for test, name in ((S_ISFIFO, "a named pipe"), (S_ISCHR, "a character device"),
+                       (S_ISBLK, "a block device"), (S_ISSOCK, "a socket"),
+                       (S_ISDIR, "a folder")):
+        if test(mode):
+            return name
+    return "not a file"
+
+
 def import_file(rt: Runtime, path: Path, owner_id: int | None = None) -> IngestResult:
     shown = os.fsencode(path).decode("utf-8", "backslashreplace")
     try:
-        stat = path.stat()
+        stat = path.stat()  # of what a link points to: a link to a device is a device
     except OSError as exc:
         return rejected(path.name, RejectedFile(f"cannot read: {exc.strerror}"), shown)
+    if not S_ISREG(stat.st_mode):
+        # Reading a named pipe waits for a writer for ever; a device never ends.
+        return rejected(path.name, RejectedFile(f"not a regular file ({_kind(stat.st_mode)}): "
+                                                "skipped"), shown)
     # Paths that are not valid UTF-8 are kept with their odd bytes escaped (\xNN).
     abspath = os.fsencode(path.resolve()).decode("utf-8", "backslashreplace")
     with rt.session() as session:
