@@ -210,9 +210,13 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
     errors.clear()  # the refused and the dropped uploads are logged by the console
 
     # They appear in the timeline, under their months, with thumbnails once processed.
-    page.goto(server + "/")
-    # (the next months come in by infinite scroll: wait for them rather than count at once)
-    assert wait_until(lambda: page.locator(".grid .tile").count() == 3, 30)
+    # (the next months come in by infinite scroll: wait for them rather than count at once,
+    # and load the page again while a busy machine is still storing the last upload)
+    def three_tiles() -> bool:
+        page.goto(server + "/")
+        return wait_until(lambda: page.locator(".grid .tile").count() == 3, 10)
+
+    assert wait_until(three_tiles, 60, interval=1)
     _reload_until_ready(page, server, months=3)  # capture months, once metadata is read
     shot(page, "04-timeline", readme="library")
 
