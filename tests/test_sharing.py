@@ -472,3 +472,36 @@ def test_guest_preview_is_the_preview_not_the_original(client: TestClient) -> No
         assert preview.status_code == 200 and preview.content != data
         assert not has_location(preview.content)
         assert client.get(f"{url}/original", headers=anon).status_code == 403
+
+
+def test_a_duplicate_reveals_nothing_of_someone_elses_upload(client: TestClient) -> None:
+    """Bytes identical to another guest's upload still awaiting review: the reply was that
+    hidden asset (its id, filename, SHA-256, moderation state) and the upload was merged into
+    it (issue 21, defect 3). Each uploader's copy is their own asset and moderation item; a
+    duplicate is only ever the uploader's own earlier upload."""
+    host = _user(client, "host")
+    event = client.post("/api/v1/events", headers=host,
+                        json={"title": "Party", "review_required": True}).json()
+    token = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                        json={"can_upload": True}).json()["token"]
+    contributor = _user(client, "carl")
+    client.put(f"/api/v1/events/{event['id']}/members", headers=host,
+               json={"username": "carl", "role": "contributor"})
+    data = images.jpeg(seed=71)
+    code_a, ann = _guest_upload(client, token, data, "secret-name")
+    code_b, ben = _guest_upload(client, token, data, "ben")
+    assert (code_a, code_b) == (201, 201), ben
+    assert ben["status"] == "created" and ben["asset"]["id"] != ann["asset"]["id"]
+    assert "secret-name" not in str(ben)
+    by_carl = client.post("/api/v1/assets", params={"event_id": event["id"]},
+                          headers=contributor, files={"file": ("carl.jpg", data, "image/jpeg")})
+    assert by_carl.status_code == 201 and by_carl.json()["status"] == "created", by_carl.text
+    assert by_carl.json()["asset"]["original_filename"] == "carl.jpg"
+    # Each is its own item in the review queue, and the same guest again is a duplicate of
+    # their own upload.
+    pending = client.get("/api/v1/assets", headers=host,
+                         params={"event_id": event["id"], "moderation": "pending"}).json()
+    assert len(pending["items"]) == 3
+    again_code, again = _guest_upload(client, token, data, "ben", ben["guest_token"])
+    assert again_code == 200 and again["status"] == "duplicate"
+    assert again["asset"]["id"] == ben["asset"]["id"]

@@ -81,8 +81,14 @@ class Origin:
 
     @property
     def scope(self) -> str:
-        """Exact duplicates are recognised within one event, or within one owner's library."""
-        return f"e{self.event_id}" if self.event_id else f"u{self.owner_id or 0}"
+        """Exact duplicates are recognised within one owner's library, and within one event
+        per uploader: a copy of someone else's upload is the uploader's own asset (their own
+        moderation item), and a duplicate reply is only ever their own earlier upload."""
+        if not self.event_id:
+            return f"u{self.owner_id or 0}"
+        uploader = self.uploaded_by_id or self.owner_id or 0
+        who = f"g{self.guest_id}" if self.guest_id else f"u{uploader}"
+        return f"e{self.event_id}:{who}"
 
 
 def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult:
