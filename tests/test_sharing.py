@@ -505,3 +505,19 @@ def test_a_duplicate_reveals_nothing_of_someone_elses_upload(client: TestClient)
     again_code, again = _guest_upload(client, token, data, "ben", ben["guest_token"])
     assert again_code == 200 and again["status"] == "duplicate"
     assert again["asset"]["id"] == ben["asset"]["id"]
+
+
+def test_disabling_a_user_ends_their_api_keys_for_good(client: TestClient) -> None:
+    """Re-enabling a disabled user brought their API keys back to life; the README says
+    disabling ends them (issue 21, defect 9)."""
+    dora = _user(client, "dora")
+    key = client.post("/api/v1/api-keys", headers=dora,
+                      json={"name": "sync", "scopes": ["read"]}).json()
+    as_key = {"Authorization": f"Bearer {key['secret']}"}
+    assert client.get("/api/v1/assets", headers=as_key).status_code == 200
+    user_id = next(u["id"] for u in client.get("/api/v1/users").json() if u["username"] == "dora")
+    assert client.patch(f"/api/v1/users/{user_id}", json={"is_active": False}).status_code == 200
+    assert client.get("/api/v1/assets", headers=as_key).status_code == 401
+    assert client.patch(f"/api/v1/users/{user_id}", json={"is_active": True}).status_code == 200
+    assert client.get("/api/v1/assets", headers=as_key).status_code == 401
+    assert client.get("/api/v1/assets", headers=dora).status_code == 401  # sessions too

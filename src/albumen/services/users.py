@@ -8,7 +8,16 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
-from albumen.db.models import OWNER, Album, Asset, AuthSession, Event, EventMember, User
+from albumen.db.models import (
+    OWNER,
+    Album,
+    ApiKey,
+    Asset,
+    AuthSession,
+    Event,
+    EventMember,
+    User,
+)
 from albumen.errors import Conflict, InvalidInput, NotFound
 from albumen.runtime import Runtime
 from albumen.security.passwords import hash_password
@@ -89,7 +98,8 @@ def find_user(session: Session, name_or_id: str) -> User:
 
 
 def set_active(rt: Runtime, user_id: int, active: bool, actor: Actor = audit.SYSTEM) -> User:
-    """Disable (or enable) a user; disabling ends every session at once."""
+    """Disable (or enable) a user; disabling ends every session and API key at once, for good
+    (enabling again gives back the account, not the old keys)."""
     with rt.transaction() as session:
         user = get_user(session, user_id)
         if not active and user.is_admin and _active_admins(session) <= 1:
@@ -97,6 +107,7 @@ def set_active(rt: Runtime, user_id: int, active: bool, actor: Actor = audit.SYS
         user.is_active = active
         if not active:
             _revoke_sessions(session, user_id)
+            _revoke_api_keys(session, user_id)
         audit.record(session, actor, "user.enable" if active else "user.disable", "user",
                      user_id)
         session.flush()
@@ -154,4 +165,10 @@ def _active_admins(session: Session) -> int:
 def _revoke_sessions(session: Session, user_id: int) -> None:
     session.execute(update(AuthSession)
                     .where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+                    .values(revoked_at=utcnow()))
+
+
+def _revoke_api_keys(session: Session, user_id: int) -> None:
+    session.execute(update(ApiKey)
+                    .where(ApiKey.user_id == user_id, ApiKey.revoked_at.is_(None))
                     .values(revoked_at=utcnow()))
