@@ -521,3 +521,25 @@ def test_disabling_a_user_ends_their_api_keys_for_good(client: TestClient) -> No
     assert client.patch(f"/api/v1/users/{user_id}", json={"is_active": True}).status_code == 200
     assert client.get("/api/v1/assets", headers=as_key).status_code == 401
     assert client.get("/api/v1/assets", headers=dora).status_code == 401  # sessions too
+
+
+def test_a_disabled_users_links_stop_working(client: TestClient) -> None:
+    """Share links of a disabled user's events and albums kept serving (issue 21, defect 9)."""
+    host = _user(client, "erin")
+    event = client.post("/api/v1/events", headers=host, json={"title": "E"}).json()
+    token = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                        json={"can_upload": True}).json()["token"]
+    album = client.post("/api/v1/albums", headers=host, json={"title": "A"}).json()
+    album_token = client.post(f"/api/v1/albums/{album['id']}/links", headers=host,
+                              json={}).json()["token"]
+    anon = {"Authorization": ""}
+    for t in (token, album_token):
+        assert client.get(f"/api/v1/share/{t}", headers=anon).status_code == 200
+    user_id = next(u["id"] for u in client.get("/api/v1/users").json() if u["username"] == "erin")
+    client.patch(f"/api/v1/users/{user_id}", json={"is_active": False})
+    for t in (token, album_token):
+        assert client.get(f"/api/v1/share/{t}", headers=anon).status_code == 404
+    code, _ = _guest_upload(client, token, images.jpeg(seed=81), "x")
+    assert code == 404
+    client.patch(f"/api/v1/users/{user_id}", json={"is_active": True})
+    assert client.get(f"/api/v1/share/{token}", headers=anon).status_code == 200

@@ -26,6 +26,7 @@ from albumen.db.models import (
     Event,
     Guest,
     ShareLink,
+    User,
 )
 from albumen.errors import Forbidden, InvalidInput, NotFound, RateLimited, Unauthorized
 from albumen.runtime import Runtime
@@ -144,10 +145,18 @@ def open_link(session: Session, token: str, password: str | None = None,
     if (link is None or not same(link.token_hash, digest) or link.revoked_at is not None
             or (link.expires_at is not None and link.expires_at <= now)):
         raise NotFound("this link does not exist, has expired or was revoked")
+    owner_id = None
     if link.event_id is not None:
         event = session.get(Event, link.event_id)
         if event is None or event.archived_at is not None:
             raise NotFound("this link does not exist, has expired or was revoked")
+        owner_id = event.owner_id
+    elif link.album_id is not None:
+        album = session.get(Album, link.album_id)
+        owner_id = album.owner_id if album is not None else None
+    # A disabled (or deleted) user's events and albums are shared no more.
+    if owner_id is None or not session.scalar(select(User.is_active).where(User.id == owner_id)):
+        raise NotFound("this link does not exist, has expired or was revoked")
     if link.password_hash is not None and not (
             password and verify_password(link.password_hash, password)):
         raise Unauthorized("this link needs a password (X-Share-Password header)")
