@@ -543,3 +543,16 @@ def test_a_disabled_users_links_stop_working(client: TestClient) -> None:
     assert code == 404
     client.patch(f"/api/v1/users/{user_id}", json={"is_active": True})
     assert client.get(f"/api/v1/share/{token}", headers=anon).status_code == 200
+
+
+def test_not_found_replies_do_not_name_the_photo(client: TestClient) -> None:
+    """Deleting someone else's comment, or fetching the crop of a face in a photo one may not
+    see, answered "asset N not found": which photo it belongs to (issue 21, defect 9)."""
+    asset = client.post("/api/v1/assets", files={"file": ("p.jpg", images.jpeg(seed=91))}
+                        ).json()["asset"]
+    comment = client.post(f"/api/v1/assets/{asset['id']}/comments", json={"text": "mine"}).json()
+    other = _user(client, "fred")
+    r = client.delete(f"/api/v1/comments/{comment['id']}", headers=other)
+    assert r.status_code == 404 and r.json()["error"]["message"] == (
+        f"comment {comment['id']} not found")
+    assert str(asset["id"]) not in str(r.json()["error"].get("details", {}))

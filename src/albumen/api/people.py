@@ -164,7 +164,10 @@ def _visible_face(session: Any, user_id: int, face_id: int) -> Face:
     face = session.get(Face, face_id)
     if face is None:
         raise NotFound(f"face {face_id} not found")
-    readable_asset(session, user_id, face.asset_id)  # NotFound unless the photo is visible
+    try:
+        readable_asset(session, user_id, face.asset_id)  # not unless the photo is visible
+    except NotFound:  # named as the face: the reply must not say which photo it is in
+        raise NotFound(f"face {face_id} not found") from None
     return face
 
 

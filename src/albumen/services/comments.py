@@ -116,7 +116,10 @@ def delete_comment(rt: Runtime, who: Who, comment_id: int) -> None:
         comment = session.get(Comment, comment_id)
         if comment is None or comment.deleted_at is not None:
             raise NotFound(f"comment {comment_id} not found")
-        _asset(session, who, comment.asset_id)
+        try:
+            _asset(session, who, comment.asset_id)
+        except NotFound:  # named as the comment: not which photo it is on
+            raise NotFound(f"comment {comment_id} not found") from None
         mine = ((who.user_id is not None and comment.user_id == who.user_id)
                 or (who.guest_id is not None and comment.guest_id == who.guest_id))
         if not mine:
