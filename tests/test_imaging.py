@@ -129,6 +129,11 @@ def test_pixel_limit_is_checked_before_decoding(tmp_path: Path) -> None:
     ((3001, 2003), 1000, (1498, 1000)),  # sides not divisible by the factor
     ((1000, 1400), 400, (400, 560)),     # portrait, ratio under the bilinear limit
     ((300, 200), 1440, (300, 200)),      # never upscaled
+    # A long side over 4x the short one is the limit instead (a 65000 x 3800 header made a
+    # 24632 x 1440 preview: issue 21, defect 9), small pictures included.
+    ((6500, 380), 1440, (5760, 337)),
+    ((4000, 200), 250, (1000, 50)),
+    ((200, 4000), 250, (50, 1000)),
 ])
 def test_fit_short_side(size: tuple[int, int], short: int, expected: tuple[int, int]) -> None:
     width, height = size

@@ -28,6 +28,9 @@ THUMBHASH_INPUT = 24
 # Below this ratio a bilinear step would skip source pixels (aliasing): average areas instead.
 BILINEAR_MIN_RATIO = 0.75
 THUMBNAIL_EXT = "webp"
+# Derivatives keep the picture's shape up to this long:short ratio; longer ones are scaled by
+# their long side instead (WebP stops at 16,383 pixels a side, and nobody scrolls 24,000).
+MAX_ASPECT = 4
 
 
 @dataclass
@@ -41,17 +44,20 @@ class Rendition:
 
 
 def fit_short_side(pixels: np.ndarray, short_side: int) -> np.ndarray:
-    """Scale down so the short side is ``short_side`` (never up)."""
+    """Scale down so the short side is ``short_side`` and the long side at most MAX_ASPECT
+    times that (a very long panorama, or a header's claim, cannot make a huge derivative);
+    never up."""
     height, width = pixels.shape[:2]
     current = min(width, height)
-    if current <= short_side:
+    scale = min(short_side / current, MAX_ASPECT * short_side / max(width, height))
+    if scale >= 1:
         return pixels
-    size = (max(1, round(width * short_side / current)),
-            max(1, round(height * short_side / current)))
-    pixels = halve_to(pixels, short_side)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    target = min(size)
+    pixels = halve_to(pixels, target)
     if (pixels.shape[1], pixels.shape[0]) == size:
         return pixels
-    ratio = short_side / min(pixels.shape[:2])
+    ratio = target / min(pixels.shape[:2])
     method = cv2.INTER_LINEAR if ratio >= BILINEAR_MIN_RATIO else cv2.INTER_AREA
     return cv2.resize(pixels, size, interpolation=method)
 
