@@ -271,3 +271,21 @@ def queue_prefix(redis_url: str) -> Iterator[str]:
         client.delete(key)
 
 
+# ---------------------------------------------------------------- real face photos
+
+# The sample images inside insightface's source package (`make test-data`).
+FACES = Path(__file__).resolve().parent.parent / ".venv" / "test-data" / "faces"
+
+
+@pytest.fixture(scope="session")
+def group_photo() -> Any:
+    """t1.jpg: six different people (skipped with the reason when missing; never in CI)."""
+    from PIL import Image
+
+    path = FACES / "t1.jpg"
+    if not path.exists():
+        reason = f"face photos missing ({path}); run `make test-data`"
+        if os.environ.get("CI") == "true":
+            pytest.fail(reason)
+        pytest.skip(reason)
+    return Image.open(path).convert("RGB")

@@ -8,7 +8,6 @@ text is formatted, data-value; these tests read the real page and compare."""
 from __future__ import annotations
 
 import io
-import os
 from collections.abc import Callable
 from datetime import datetime
 from html.parser import HTMLParser
@@ -24,7 +23,6 @@ from tests.conftest import ADMIN_PASSWORD, bearer
 from tests.processes import env_for, run_json
 from tests.test_web_pages import browser
 
-FACES = Path(__file__).resolve().parent.parent / ".venv" / "test-data" / "faces"
 SIGN = "HAPPY BIRTHDAY ANNA"
 LISBON = (38.7223, -9.1393)
 
@@ -112,17 +110,6 @@ def assert_viewer_matches(html: str, doc: dict[str, Any]) -> set[str]:
         for got, want in zip(values, expected, strict=True):
             assert _same(got, want), f"{field}: the viewer shows {got!r}, the JSON has {want!r}"
     return set(shown)
-
-
-@pytest.fixture(scope="module")
-def group_photo() -> Image.Image:
-    path = FACES / "t1.jpg"
-    if not path.exists():
-        reason = f"face photos missing ({path}); run `make test-data`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return Image.open(path).convert("RGB")
 
 
 def _with_sign(photo: Image.Image) -> Image.Image:

@@ -8,7 +8,6 @@ people" are made from it by mirroring, rescaling and re-exposing, as a second ca
 from __future__ import annotations
 
 import io
-import os
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -21,19 +20,6 @@ from PIL import Image, ImageEnhance, ImageOps
 from albumen.ml.faces import SAME_PERSON, FaceModel, distances
 from tests import images
 from tests.conftest import ADMIN_PASSWORD, bearer
-
-FACES = Path(__file__).resolve().parent.parent / ".venv" / "test-data" / "faces"
-
-
-@pytest.fixture(scope="session")
-def group_photo() -> Image.Image:
-    path = FACES / "t1.jpg"
-    if not path.exists():
-        reason = f"face photos missing ({path}); run `make test-data`"
-        if os.environ.get("CI") == "true":
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return Image.open(path).convert("RGB")
 
 
 @pytest.fixture(scope="session")

@@ -8,6 +8,7 @@ Outside CI the tests are skipped, with the reason, when Chromium is not installe
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -19,12 +20,12 @@ from typing import Any
 
 import pytest
 
+from tests.conftest import FACES
 from tests.images import exif_bytes, jpeg
 from tests.processes import env_for, free_port, spawn, wait_for_server, wait_until
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SHOTS = Path(os.environ.get("ALBUMEN_SCREENSHOTS", "test-output/screenshots"))
-FACES = Path(__file__).resolve().parent.parent / ".venv" / "test-data" / "faces"
 PASSWORD = "admin-password-1"
 PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
          "is_mobile": True, "has_touch": True,
@@ -41,14 +42,13 @@ playwright_sync = pytest.importorskip("playwright.sync_api")
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    """A fresh installation (no users yet), served on a free port."""
+@contextlib.contextmanager
+def serving(tmp_path: Path, **env: str) -> Iterator[str]:
+    """A fresh installation (no users yet) with ``env`` settings, served on a free port."""
     port = free_port()
-    env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}",
-                  ALBUMEN_WORKERS="2")
+    settings = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}", **env)
     log = tmp_path / "serve.log"
-    proc = spawn(env, log, "serve", "--port", str(port))
+    proc = spawn(settings, log, "serve", "--port", str(port))
     base = f"http://127.0.0.1:{port}"
     try:
         wait_for_server(proc, f"{base}/health/live", log)
@@ -59,6 +59,12 @@ def server(tmp_path: Path) -> Iterator[str]:
             proc.wait(15)
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    with serving(tmp_path, ALBUMEN_WORKERS="2") as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
@@ -546,22 +552,9 @@ TILES = "https://tiles.example.test"
 @pytest.fixture
 def tiled_server(tmp_path: Path) -> Iterator[str]:
     """Like ``server``, with a tile server configured (answered by the test's browser)."""
-    port = free_port()
-    env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}",
-                  ALBUMEN_WORKERS="1", ALBUMEN_MAP_TILE_URL=TILES + "/{z}/{x}/{y}.png",
-                  ALBUMEN_MAP_TILE_ATTRIBUTION="Test tiles")
-    log = tmp_path / "serve.log"
-    proc = spawn(env, log, "serve", "--port", str(port))
-    base = f"http://127.0.0.1:{port}"
-    try:
-        wait_for_server(proc, f"{base}/health/live", log)
+    with serving(tmp_path, ALBUMEN_WORKERS="1", ALBUMEN_MAP_TILE_URL=TILES + "/{z}/{x}/{y}.png",
+                 ALBUMEN_MAP_TILE_ATTRIBUTION="Test tiles") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(15)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def test_places_map_with_a_tile_server_uses_its_tiles(tiled_server: str, browser: Any) -> None:
