@@ -434,6 +434,64 @@ def test_event_lifecycle(client: TestClient) -> None:
     assert [a["id"] for a in trashed["items"]] == [photo["id"]]  # restorable, not lost
 
 
+def test_album_membership_grants_no_more_than_the_event(client: TestClient) -> None:
+    """A viewer removed from an event loses the event's photos he had put in his album: by
+    id, original, comments, his album and its public link; a photo the host trashes leaves
+    every album and link at once (issue 21, defect 4)."""
+    host, viewer = _user(client, "host"), _user(client, "vic")
+    event = client.post("/api/v1/events", headers=host, json={"title": "Gala"}).json()
+    client.put(f"/api/v1/events/{event['id']}/members", headers=host,
+               json={"username": "vic", "role": "viewer"})
+    kept, trashed = (client.post("/api/v1/assets", headers=host, params={"event_id": event["id"]},
+                                 files={"file": (f"{n}.jpg", images.jpeg(seed=s))}
+                                 ).json()["asset"]["id"] for n, s in (("kept", 81), ("gone", 82)))
+    album = client.post("/api/v1/albums", headers=viewer, json={"title": "Mine"}).json()
+    assert client.post(f"/api/v1/albums/{album['id']}/assets", headers=viewer,
+                       json={"asset_ids": [kept, trashed]}).json()["changed"] == 2
+    token = client.post(f"/api/v1/albums/{album['id']}/links", headers=viewer,
+                        json={"can_download": True}).json()["token"]
+    anon = {"Authorization": ""}
+
+    def album_ids() -> list[int]:
+        return [a["id"] for a in client.get(f"/api/v1/albums/{album['id']}/assets",
+                                            headers=viewer).json()["items"]]
+
+    def link_ids() -> list[int]:
+        client.cookies.clear()
+        return [a["id"] for a in client.get(f"/api/v1/share/{token}/assets",
+                                            headers=anon).json()["items"]]
+
+    assert sorted(album_ids()) == sorted(link_ids()) == sorted([kept, trashed])
+    assert client.delete(f"/api/v1/assets/{trashed}", headers=host).status_code == 200
+    assert album_ids() == link_ids() == [kept]
+    assert client.get(f"/api/v1/share/{token}/assets/{trashed}/original",
+                      headers=anon).status_code == 404
+    assert client.get(f"/api/v1/assets/{trashed}", headers=viewer).status_code == 404
+    trash = client.get("/api/v1/assets", headers=viewer, params={"trashed": True}).json()
+    assert trash["items"] == []  # the event's trash is the host's, not the viewers'
+
+    assert client.delete(f"/api/v1/events/{event['id']}/members/vic",
+                         headers=host).status_code == 204
+    assert client.get(f"/api/v1/assets/{kept}", headers=viewer).status_code == 404
+    assert client.get(f"/api/v1/assets/{kept}/original", headers=viewer).status_code == 404
+    assert client.post(f"/api/v1/assets/{kept}/comments", headers=viewer,
+                       json={"text": "still here?"}).status_code == 404
+    assert album_ids() == [] and link_ids() == []
+    assert client.get(f"/api/v1/share/{token}/assets/{kept}/original",
+                      headers=anon).status_code == 404
+    client.cookies.clear()
+    zipped = client.get(f"/api/v1/share/{token}/download", headers=anon)
+    assert zipped.status_code in (200, 404)
+    if zipped.status_code == 200:
+        with zipfile.ZipFile(io.BytesIO(zipped.content)) as zf:
+            assert zf.namelist() == []
+    assert client.get(f"/api/v1/albums/{album['id']}", headers=viewer).json()["asset_count"] == 0
+    # back in the event, the album shows the photo again (the album kept its place)
+    client.put(f"/api/v1/events/{event['id']}/members", headers=host,
+               json={"username": "vic", "role": "viewer"})
+    assert album_ids() == link_ids() == [kept]
+
+
 def test_guest_cookie_remembers_the_guest(client: TestClient) -> None:
     host = _user(client, "host")
     event = client.post("/api/v1/events", headers=host, json={"title": "Picnic"}).json()

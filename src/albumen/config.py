@@ -120,9 +120,24 @@ class Settings(BaseSettings):
     rejected_retention_days: int = Field(
         default=30, description="rejected guest uploads lose their original after this"
     )
-    login_rate: str = Field(default="10/minute", description="login attempts per account/IP")
+    # Rate limits ("N/second|minute|hour|day"), counted in the database, or in Redis when the
+    # queue is Redis, so all processes of an installation share them (security/ratelimit.py)
+    login_rate: str = Field(default="10/minute", description="failed logins per account")
+    login_address_rate: str = Field(default="20/minute",
+                                    description="failed logins per address, all accounts")
     guest_upload_rate: str = Field(default="60/minute", description="uploads per guest")
-    api_key_rate: str = Field(default="600/minute", description="requests per API key")
+    guest_address_upload_rate: str = Field(
+        default="240/minute", description="guest uploads per address on one link")
+    link_upload_rate: str = Field(default="1200/minute",
+                                  description="guest uploads per link, all addresses")
+    guest_create_rate: str = Field(default="30/minute",
+                                   description="new guests per address (all links)")
+    share_password_rate: str = Field(
+        default="10/minute", description="wrong share-link passwords per link and address")
+    share_password_link_rate: str = Field(
+        default="100/hour", description="wrong share-link passwords per link, all addresses")
+    api_key_rate: str = Field(default="600/minute",
+                              description="requests per API key, in each process")
 
     # Enrichments (AI stages), in the order they run after the core stages
     enrichments: str = Field(default="screening,bursts,places,faces,ocr,dates",

@@ -51,9 +51,17 @@ class Runtime:
 
     @cached_property
     def limiter(self) -> RateLimiter:
+        """Security limits, shared by every process of the installation (database/Redis)."""
         from albumen.security.ratelimit import RateLimiter
 
-        return RateLimiter()
+        return RateLimiter.shared(self.settings)
+
+    @cached_property
+    def local_limiter(self) -> RateLimiter:
+        """Throughput limits of this process alone (no write per request)."""
+        from albumen.security.ratelimit import RateLimiter
+
+        return RateLimiter.local()
 
     @cached_property
     def tracker(self) -> Tracker:

@@ -123,14 +123,17 @@ def setup(body: Credentials, request: Request, rt: RuntimeDep) -> UserOut:
 
 
 def check_login(rt: Runtime, request: Request, username: str, password: str) -> User:
+    """Every try counts against the account and the address before the password is checked
+    (so parallel guesses cannot overshoot); a success clears the account's count and gives
+    back its own hit on the address, whose failures stay counted."""
     ip = client_ip(request) or "?"
-    rate = rt.settings.login_rate
-    rt.limiter.hit(rate, f"login-ip:{ip}", f"login-user:{username.lower()}",
-                   what="login attempts")
+    account, address = f"login-user:{username.lower()}", f"login-ip:{ip}"
+    settings = rt.settings
+    rt.limiter.hit(settings.login_address_rate, address, what="login attempts from here")
+    rt.limiter.hit(settings.login_rate, account, what="login attempts for this account")
     user = auth.authenticate_password(rt, username, password, Actor(ip=ip))
-    # Failures count against the account and the address; a success starts both afresh.
-    rt.limiter.clear(rate, f"login-user:{username.lower()}")
-    rt.limiter.clear(rate, f"login-ip:{ip}")
+    rt.limiter.clear(settings.login_rate, account)
+    rt.limiter.give_back(settings.login_address_rate, address)
     return user
 
 

@@ -49,7 +49,7 @@ def get_principal(request: Request, rt: RuntimeDep,
     if token:
         principal = authenticate_token(rt, token, "token")
         if principal.api_key_id is not None:
-            rt.limiter.hit(rt.settings.api_key_rate, f"key:{principal.api_key_id}",
+            rt.local_limiter.hit(rt.settings.api_key_rate, f"key:{principal.api_key_id}",
                            what="requests with this API key")
     elif cookie := request.cookies.get(SESSION_COOKIE):
         principal = authenticate_token(rt, cookie, "cookie")

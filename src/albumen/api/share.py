@@ -91,16 +91,10 @@ def _cookie(link_id: IdPath) -> str:
 
 
 def _access(rt: Runtime, request: Request, token: str) -> GuestAccess:
-    with rt.session() as session:
-        first = sharing.open_link(session, token, request.headers.get(PASSWORD_HEADER))
-        guest_token = (request.headers.get(GUEST_HEADER)
-                       or request.cookies.get(_cookie(first.link.id)))
-        if not guest_token:
-            return first
-        access = sharing.open_link(session, token, request.headers.get(PASSWORD_HEADER),
-                                   guest_token)
-        session.expunge(access.link)
-        return access
+    access = sharing.enter(rt, token, request.headers.get(PASSWORD_HEADER), client_ip(request))
+    guest_token = (request.headers.get(GUEST_HEADER)
+                   or request.cookies.get(_cookie(access.link.id)))
+    return sharing.as_guest(rt, access, guest_token) if guest_token else access
 
 
 def _track(rt: Runtime, request: Request, access: GuestAccess, kind: str,
@@ -208,18 +202,10 @@ def _no_view(link: Any) -> Any:
 async def upload(token: str, request: Request, rt: RuntimeDep,
                  guest_name: Annotated[str | None, Query(max_length=100)] = None) -> Any:
     access = await run_in_threadpool(_access, rt, request, token)
-    access.require("upload")
-    sharing.check_upload_window(access.link)
+    access, guest_token = await run_in_threadpool(
+        sharing.admit_upload, rt, access, guest_name, client_ip(request))
     link_id = access.link.id
-    guest_token = None
-    if access.guest_id is None:
-        guest_id, guest_token = await run_in_threadpool(
-            sharing.new_guest, rt, link_id, guest_name, client_ip(request))
-        access = GuestAccess(access.link, guest_id)
     assert access.guest_id is not None
-    rt.limiter.hit(rt.settings.guest_upload_rate, f"guest:{access.guest_id}",
-                   what="uploads from you")
-    await run_in_threadpool(sharing.reserve_upload, rt, link_id, access.guest_id)
     try:
         with rt.session() as session:
             dest = sharing.upload_destination(
@@ -356,8 +342,8 @@ def _read_selfie(request: Request, boundary: bytes) -> bytes:
                      "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
 async def selfie_search(token: str, request: Request, rt: RuntimeDep) -> SelfieResult:
     access = await run_in_threadpool(_access, rt, request, token)
-    rt.limiter.hit(rt.settings.guest_upload_rate, f"selfie:{client_ip(request)}",
-                   what="selfie searches")
+    await run_in_threadpool(rt.limiter.hit, rt.settings.guest_upload_rate,
+                            f"selfie:{client_ip(request)}", what="selfie searches")
     boundary = boundary_of(request.headers.get("content-type"))
     data = await run_in_threadpool(_read_selfie, request, boundary)
     matches = await run_in_threadpool(selfie.search, rt, access, data)

@@ -48,3 +48,12 @@ def utcnow() -> datetime:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
+
+
+def upsert(dialect_name: str) -> Any:
+    """The dialect's INSERT, the one with ON CONFLICT … DO UPDATE and RETURNING."""
+    if dialect_name == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:
+        from sqlalchemy.dialects.postgresql import insert
+    return insert

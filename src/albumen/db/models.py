@@ -476,6 +476,16 @@ class Worker(Base):
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+class RateCounter(Base):
+    """One rate-limit window of one key (security/ratelimit.py): all processes count here."""
+
+    __tablename__ = "rate_counters"
+
+    key: Mapped[str] = mapped_column(String(255), primary_key=True)
+    hits: Mapped[int] = mapped_column(Integer)
+    expires_at: Mapped[float] = mapped_column(Float, index=True)  # Unix time
+
+
 # Tables kept in modules of their own; importing them here registers them with the metadata
 # that Alembic and the tests use, and keeps `from albumen.db.models import …` working.
 from albumen.db.engagement import (  # noqa: E402, F401

@@ -2,7 +2,9 @@
 
 - A user sees their own library, the assets of events they are a member of (owners and
   co-hosts see everything there, including uploads waiting for review; contributors and
-  viewers see approved assets plus their own uploads), and the assets of their albums.
+  viewers see approved assets plus their own uploads, never the event's trash). An album
+  grants nothing of its own: it shows what its owner may see now, so a member removed from
+  an event no longer sees (nor shares) the event's photos in their albums.
 - Administrators manage accounts; they do not get to read other people's photos.
 - Guests never come here: share links have their own checks (services/sharing.py).
 """
@@ -49,24 +51,29 @@ def require_event(session: Session, user_id: int, event_id: int, at_least: str =
     return event, role
 
 
-def visible_clause(user_id: int) -> ColumnElement[bool]:
+def visible_clause(user_id: int | ColumnElement[int]) -> ColumnElement[bool]:
     """SQL condition: the user may see this asset."""
     member = select(EventMember.role).where(
         EventMember.event_id == Asset.event_id, EventMember.user_id == user_id
     ).correlate(Asset)
     moderator = exists(member.where(EventMember.role.in_(MODERATORS)))
     participant = exists(member.where(EventMember.role.in_((CONTRIBUTOR, VIEWER))))
-    in_my_album = exists(
-        select(AlbumAsset.asset_id).join(Album, Album.id == AlbumAsset.album_id)
-        .where(AlbumAsset.asset_id == Asset.id, Album.owner_id == user_id).correlate(Asset)
-    )
     return or_(
         Asset.owner_id == user_id,
         and_(Asset.event_id.is_not(None), moderator),
-        and_(Asset.event_id.is_not(None), participant,
+        and_(Asset.event_id.is_not(None), participant, Asset.deleted_at.is_(None),
              or_(Asset.moderation == APPROVED, Asset.uploaded_by_id == user_id)),
-        and_(in_my_album, Asset.moderation == APPROVED),
     )
+
+
+def album_contents(album_id: int) -> ColumnElement[bool]:
+    """SQL condition: the album shows this asset, to its owner and through its links alike:
+    placed in it, and one its owner may see now, approved and out of the trash."""
+    owner = select(Album.owner_id).where(Album.id == album_id).scalar_subquery()
+    placed = exists(select(AlbumAsset.asset_id).where(
+        AlbumAsset.album_id == album_id, AlbumAsset.asset_id == Asset.id).correlate(Asset))
+    return and_(placed, visible_clause(owner), Asset.moderation == APPROVED,
+                Asset.deleted_at.is_(None))
 
 
 def readable_asset(session: Session, user_id: int, asset_id: int) -> Asset:

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import Table, delete, func, insert, select
 from sqlalchemy.orm import Session
 
-from albumen.db.base import utcnow
+from albumen.db.base import upsert, utcnow
 from albumen.db.engagement import (
     ACTIVITY_KINDS,
     DOWNLOAD,
@@ -250,9 +250,4 @@ def _add(session: Session, table: Table, keys: tuple[str, ...], rows: list[dict[
 
 
 def _upsert(session: Session) -> Any:
-    """The dialect's INSERT, the one with ON CONFLICT."""
-    if session.get_bind().dialect.name == "sqlite":
-        from sqlalchemy.dialects.sqlite import insert
-    else:
-        from sqlalchemy.dialects.postgresql import insert
-    return insert
+    return upsert(session.get_bind().dialect.name)

@@ -14,7 +14,7 @@ from albumen.db.models import APPROVED, Album, AlbumAsset, Asset
 from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
 from albumen.services import audit
-from albumen.services.access import visible_clause
+from albumen.services.access import album_contents, visible_clause
 from albumen.services.audit import Actor
 
 
@@ -32,8 +32,8 @@ def _own(session: Session, user_id: int, album_id: int) -> Album:
 
 
 def _count(session: Session, album_id: int) -> int:
-    return session.scalar(select(func.count()).select_from(AlbumAsset)
-                          .where(AlbumAsset.album_id == album_id)) or 0
+    return session.scalar(select(func.count()).select_from(Asset)
+                          .where(album_contents(album_id))) or 0
 
 
 def create_album(rt: Runtime, user_id: int, title: str, description: str | None,

@@ -12,11 +12,16 @@ from sqlalchemy import Select, exists, func, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from albumen.db.base import utcnow
-from albumen.db.models import AlbumAsset, Asset, Derivative, Stack
+from albumen.db.models import Asset, Derivative, Stack
 from albumen.errors import InvalidInput, NotFound
 from albumen.runtime import Runtime
 from albumen.services import audit
-from albumen.services.access import readable_asset, visible_clause, writable_asset
+from albumen.services.access import (
+    album_contents,
+    readable_asset,
+    visible_clause,
+    writable_asset,
+)
 from albumen.services.audit import Actor
 
 MAX_PAGE = 500
@@ -71,8 +76,7 @@ def filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset]
     if f.event_id is not None:
         query = query.where(Asset.event_id == f.event_id)
     if f.album_id is not None:
-        query = query.where(exists(select(AlbumAsset.asset_id).where(
-            AlbumAsset.album_id == f.album_id, AlbumAsset.asset_id == Asset.id)))
+        query = query.where(album_contents(f.album_id))
     if f.stack_id is not None:
         query = query.where(Asset.stack_id == f.stack_id)
     if f.collapse_stacks:

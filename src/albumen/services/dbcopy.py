@@ -8,7 +8,8 @@ copied as their stored text (a JSON ``null`` stays a JSON null, an SQL NULL stay
 
 Three kinds of table are not plain data:
 
-- ``workers`` holds heartbeats of live processes: never copied.
+- ``workers`` holds heartbeats of live processes, ``rate_counters`` rate-limit windows of the
+  last minutes: never copied.
 - ``timeline_counts``, ``upload_counts``, ``event_flag_counts`` and ``moderation_waits`` are
   kept by triggers on ``assets``, ``activity_source_hist`` by the activity writer alongside
   ``activity_sources``; none is copied, and ``finish`` counts them again.
@@ -55,7 +56,7 @@ from albumen.db import (
 )
 from albumen.db.base import Base
 
-EPHEMERAL = frozenset({"workers"})
+EPHEMERAL = frozenset({"workers", "rate_counters"})
 # Kept by database triggers on ``assets`` (db/search_ddl.py) or by the activity writer from
 # ``activity_sources`` (services/activity.py): recounted after a load, never copied.
 DERIVED = frozenset({"timeline_counts", "upload_counts", "event_flag_counts",

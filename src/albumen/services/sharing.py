@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy import ColumnElement, and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
@@ -21,7 +21,6 @@ from albumen.db.models import (
     COHOST,
     PENDING_REVIEW,
     Album,
-    AlbumAsset,
     Asset,
     Event,
     Guest,
@@ -33,7 +32,7 @@ from albumen.runtime import Runtime
 from albumen.security.passwords import hash_password, verify_password
 from albumen.security.secrets import new_token, same, token_hash
 from albumen.services import audit
-from albumen.services.access import require_event
+from albumen.services.access import album_contents, require_event
 from albumen.services.audit import Actor
 
 LINK_FIELDS = ("label", "can_view", "can_upload", "can_download", "expires_at", "max_uploads",
@@ -135,10 +134,9 @@ def revoke_link(rt: Runtime, user_id: int, link_id: int, actor: Actor) -> None:
             audit.record(session, actor, "link.revoke", "share_link", link_id)
 
 
-def open_link(session: Session, token: str, password: str | None = None,
-              guest_token: str | None = None) -> GuestAccess:
-    """Check a link token (and its password); NotFound for anything unusable, so a guess
-    learns nothing. Expired and revoked links stop working at once."""
+def open_link(session: Session, token: str) -> ShareLink:
+    """A usable link by its token; NotFound for anything unusable, so a guess learns nothing.
+    Expired and revoked links, archived events and disabled owners' links stop at once."""
     digest = token_hash(token)
     link = session.scalar(select(ShareLink).where(ShareLink.token_hash == digest))
     now = utcnow()
@@ -157,17 +155,44 @@ def open_link(session: Session, token: str, password: str | None = None,
     # A disabled (or deleted) user's events and albums are shared no more.
     if owner_id is None or not session.scalar(select(User.is_active).where(User.id == owner_id)):
         raise NotFound("this link does not exist, has expired or was revoked")
-    if link.password_hash is not None and not (
-            password and verify_password(link.password_hash, password)):
-        raise Unauthorized("this link needs a password (X-Share-Password header)")
-    guest_id = None
-    if guest_token:
+    return link
+
+
+def enter(rt: Runtime, token: str, password: str | None, ip: str | None) -> GuestAccess:
+    """Open a link as a visitor, checking its password. Wrong passwords count per link and
+    address and per link (shared by all processes): over either, 429 until the window ends,
+    right password or not. The right one costs no attempt (galleries send it with every
+    request); in-flight guesses can pass the check together, at most one per request."""
+    with rt.session() as session:
+        link = open_link(session, token)
+        session.expunge(link)
+    if link.password_hash is not None:
+        settings = rt.settings
+        here, everywhere = f"share-password:{link.id}:{ip or '?'}", f"share-password:{link.id}"
+        rt.limiter.check(settings.share_password_rate, here, what="wrong passwords from here")
+        rt.limiter.check(settings.share_password_link_rate, everywhere,
+                         what="wrong passwords for this link")
+        if not (password and verify_password(link.password_hash, password)):
+            if password:  # a first visit without one is not a guess
+                rt.limiter.count(settings.share_password_rate, here)
+                rt.limiter.count(settings.share_password_link_rate, everywhere)
+            raise Unauthorized("this link needs a password (X-Share-Password header)")
+    return GuestAccess(link, None)
+
+
+def as_guest(rt: Runtime, access: GuestAccess, guest_token: str) -> GuestAccess:
+    """The access of the guest whose token this is (unchanged when it is not this link's)."""
+    with rt.session() as session:
         guest_id = session.scalar(select(Guest.id).where(
-            Guest.token_hash == token_hash(guest_token), Guest.link_id == link.id))
-    return GuestAccess(link, guest_id)
+            Guest.token_hash == token_hash(guest_token), Guest.link_id == access.link.id))
+    return GuestAccess(access.link, guest_id) if guest_id is not None else access
 
 
 def new_guest(rt: Runtime, link_id: int, name: str | None, ip: str | None) -> tuple[int, str]:
+    """A guest row and its token (shown once). New guests are capped per address, so leaving
+    out the guest cookie does not make a fresh guest with fresh limits on every upload."""
+    rt.limiter.hit(rt.settings.guest_create_rate, f"guest-new:{ip or '?'}",
+                   what="new guests from your address (send your X-Guest-Token to go on)")
     token = new_token()
     with rt.transaction() as session:
         guest = Guest(link_id=link_id, token_hash=token_hash(token),
@@ -175,6 +200,30 @@ def new_guest(rt: Runtime, link_id: int, name: str | None, ip: str | None) -> tu
         session.add(guest)
         session.flush()
         return guest.id, token
+
+
+def admit_upload(rt: Runtime, access: GuestAccess, name: str | None, ip: str | None
+                 ) -> tuple[GuestAccess, str | None]:
+    """Let one guest upload begin: the link's window and permission, the rates per link, per
+    address on the link and per guest, a guest made for a first upload, and the link's and
+    guest's upload caps reserved (give it back with release_upload if the file is refused).
+    Returns the guest's access and, for a new guest, their token."""
+    access.require("upload")
+    check_upload_window(access.link)
+    link_id, settings = access.link.id, rt.settings
+    rt.limiter.hit(settings.link_upload_rate, f"upload-link:{link_id}",
+                   what="uploads to this link; the host's limit per minute")
+    rt.limiter.hit(settings.guest_address_upload_rate, f"upload-address:{link_id}:{ip or '?'}",
+                   what="uploads from your address")
+    guest_token = None
+    if access.guest_id is None:
+        guest_id, guest_token = new_guest(rt, link_id, name, ip)
+        access = GuestAccess(access.link, guest_id)
+    assert access.guest_id is not None
+    rt.limiter.hit(settings.guest_upload_rate, f"guest:{access.guest_id}",
+                   what="uploads from you")
+    reserve_upload(rt, link_id, access.guest_id)
+    return access, guest_token
 
 
 def rename_guest(rt: Runtime, guest_id: int, name: str | None) -> None:
@@ -252,9 +301,7 @@ def guest_visible_clause(access: GuestAccess, now: datetime | None = None
     if link.event_id is not None:
         target = Asset.event_id == link.event_id
     else:
-        target = exists(select(AlbumAsset.asset_id).where(
-            AlbumAsset.album_id == link.album_id, AlbumAsset.asset_id == Asset.id
-        ).correlate(Asset))
+        target = album_contents(link.album_id)
     mine = Asset.guest_id == access.guest_id if access.guest_id is not None else None
     revealed = link.reveal_at is None or link.reveal_at <= now
     shown = and_(target, Asset.moderation == APPROVED) if link.can_view and revealed else None

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from sqlalchemy import select
 
 from albumen.api.deps import RuntimeDep
 from albumen.api.events import share_url
-from albumen.db.models import Album, Event, ShareLink
-from albumen.errors import NotFound, Unauthorized
-from albumen.security.secrets import token_hash
+from albumen.db.models import Album, Event
 from albumen.services import sharing
 from albumen.web.render import page
 
@@ -20,16 +17,8 @@ router = APIRouter(include_in_schema=False)
 def _title(rt: RuntimeDep, token: str) -> tuple[str, bool]:
     """The event or album title of a usable link, and whether it asks for a password."""
     with rt.session() as session:
-        try:
-            access = sharing.open_link(session, token)
-            link = access.link
-            locked = False
-        except Unauthorized:  # a password link: it exists and works, the password comes later
-            link = session.scalar(select(ShareLink).where(
-                ShareLink.token_hash == token_hash(token)))
-            locked = True
-        if link is None:
-            raise NotFound("this link does not exist, has expired or was revoked")
+        link = sharing.open_link(session, token)
+        locked = link.password_hash is not None  # the password is asked for on the page
         target = (session.get(Event, link.event_id) if link.event_id
                   else session.get(Album, link.album_id))
         return (target.title if target else "Shared photos"), locked
