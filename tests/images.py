@@ -110,6 +110,40 @@ def png_bomb(width: int = 60000, height: int = 60000) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", idat) + chunk(b"IEND", b"")
 
 
+# PNG colour type and channels for each Pillow mode flat_png writes (bit depth 8; "I;16" 16).
+_PNG_TYPES = {"L": (0, 1), "I;16": (0, 1), "RGB": (2, 3), "P": (3, 1), "LA": (4, 2),
+              "RGBA": (6, 4)}
+
+
+def flat_png(path: Path, width: int, height: int, mode: str = "RGB") -> Path:
+    """A single-colour PNG of any size, written row by row (never the whole image in memory):
+    a 15000 x 15000 one is a few hundred KB on disk and hundreds of MB once decoded."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return (struct.pack(">I", len(data)) + kind + data
+                + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+
+    colour_type, channels = _PNG_TYPES[mode]
+    depth = 16 if mode == "I;16" else 8
+    row = b"\x00" + bytes([90, 140, 200, 255][:channels] * (depth // 8)) * width
+    deflate = zlib.compressobj(9)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as out:
+        out.write(b"\x89PNG\r\n\x1a\n")
+        out.write(chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, depth, colour_type,
+                                             0, 0, 0)))
+        if mode == "P":
+            out.write(chunk(b"PLTE", bytes(i for i in range(256) for _ in range(3))))  # greys
+        rows_per_block = max(1, (8 << 20) // len(row))
+        for top in range(0, height, rows_per_block):
+            data = deflate.compress(row * min(rows_per_block, height - top))
+            if data:
+                out.write(chunk(b"IDAT", data))
+        out.write(chunk(b"IDAT", deflate.flush()))
+        out.write(chunk(b"IEND", b""))
+    return path
+
+
 def write(path: Path, data: bytes) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)

@@ -59,6 +59,9 @@ class Settings(BaseSettings):
     port: int = 8000
     api_processes: int = Field(default=1, ge=1, description="processes `albumen serve` runs "
                                "the API in (each with its own in-process workers, if any)")
+    upload_threads: int = Field(
+        default=8, ge=1, le=256, description="uploads each API process receives at once; more "
+        "wait their turn unread, so the threads other requests run on stay free")
     log_level: str = "INFO"
     log_json: bool = False
     metrics_token: SecretStr | None = Field(
@@ -68,6 +71,9 @@ class Settings(BaseSettings):
     # Ingest limits
     max_upload_bytes: int = 1024 * MiB
     max_image_pixels: int = 250_000_000
+    decode_memory_mb: int = Field(
+        default=1024, ge=16, description="memory image decodes may take at once, per process "
+        "(MB); more wait their turn, one that can never fit is refused")
 
     # Workers and jobs
     in_process_workers: bool = True

@@ -31,9 +31,11 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def __post_init__(self) -> None:
+        from albumen.media.budget import MiB, set_decode_budget
         from albumen.media.imaging import set_pixel_limit
 
         set_pixel_limit(self.settings.max_image_pixels)
+        set_decode_budget(self.settings.decode_memory_mb * MiB)
 
     @property
     def database_url(self) -> str:

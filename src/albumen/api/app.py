@@ -8,9 +8,10 @@ import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+import anyio
 from fastapi import FastAPI, Request
-from starlette.middleware.base import RequestResponseEndpoint
-from starlette.responses import Response
+from starlette.datastructures import MutableHeaders
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from albumen import __version__
 from albumen.api import (
@@ -61,16 +62,46 @@ def web_csp(request: Request) -> str:
             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
-def _secure_headers(request: Request, response: Response) -> None:
+def _secure_headers(request: Request, headers: MutableHeaders) -> None:
     for name, value in _SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
+        headers.setdefault(name, value)
     path = request.url.path
     if path.startswith(("/api/", "/health", "/metrics")):
-        response.headers.setdefault("Content-Security-Policy", _API_CSP)
+        headers.setdefault("Content-Security-Policy", _API_CSP)
     elif not path.startswith(("/docs", "/redoc")):
-        response.headers.setdefault("Content-Security-Policy", web_csp(request))
+        headers.setdefault("Content-Security-Policy", web_csp(request))
     if request.url.scheme == "https":
-        response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+
+
+class RequestContextMiddleware:
+    """The request id (X-Request-ID, and on every log line) and the security headers. Pure
+    ASGI: Starlette's BaseHTTPMiddleware ran each request in a task group of its own and each
+    chunk of an upload through an extra task, a third of the event loop's time under 50
+    concurrent uploads (bench/upload_load.py --profile)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        sent = next((v for k, v in scope["headers"] if k == b"x-request-id"), b"")
+        rid = sent.decode("latin-1")[:64] or uuid.uuid4().hex[:16]
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                headers["X-Request-ID"] = rid
+                _secure_headers(Request(scope), headers)
+            await send(message)
+
+        token = context_id.set(f"req:{rid}")
+        try:
+            await self.app(scope, receive, send_with_headers)
+        finally:
+            context_id.reset(token)
 
 
 def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) -> FastAPI:
@@ -79,6 +110,10 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         runtime = rt or get_runtime()
         runtime.migrate()
         app.state.runtime = runtime
+        # Uploads hold a thread while their bytes arrive (slow phones: seconds); they take
+        # turns for threads of their own, so other requests never queue behind them for the
+        # shared pool (api/assets.py receive_upload; bench/upload_load.py).
+        app.state.upload_threads = anyio.CapacityLimiter(runtime.settings.upload_threads)
         host = None
         settings = runtime.settings
         workers_wanted = settings.in_process_workers if start_workers is None else start_workers
@@ -112,18 +147,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     # /metrics, and the middleware that measures and logs each request: added first, so it
     # runs inside the request id's context below (its access line carries the id).
     metrics.install(app)
-
-    @app.middleware("http")
-    async def request_id(request: Request, call_next: RequestResponseEndpoint) -> Response:
-        rid = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        token = context_id.set(f"req:{rid[:64]}")
-        try:
-            response = await call_next(request)
-        finally:
-            context_id.reset(token)
-        response.headers["X-Request-ID"] = rid[:64]
-        _secure_headers(request, response)
-        return response
+    app.add_middleware(RequestContextMiddleware)
 
     for module in (health, auth, users, assets, albums, events, share, people, clip, search,
                    status, comments, analytics):

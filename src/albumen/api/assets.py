@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
+import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
@@ -71,7 +72,8 @@ async def receive_upload(rt: Runtime, request: Request, dest: dict[str, Any]) ->
         raise TooLarge(f"upload of {int(declared):,} bytes is over the limit of {limit:,} bytes",
                        details={"max_bytes": limit})
     try:
-        return await run_in_threadpool(_receive, rt, request, boundary, dest)
+        return await anyio.to_thread.run_sync(_receive, rt, request, boundary, dest,
+                                              limiter=request.app.state.upload_threads)
     except ClientDisconnect as exc:
         raise InvalidInput("upload interrupted: the client disconnected") from exc
 
@@ -98,20 +100,25 @@ async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
                  event_id: IdQuery = None) -> Any:
     dest = await run_in_threadpool(_destination, rt, principal.user_id, event_id)
     result = await receive_upload(rt, request, dest)
-    with rt.session() as session:
-        if result.outcome != "duplicate":
-            audit.record(session, Actor(principal.user_id, ip=client_ip(request)),
-                         "asset.upload", "asset", result.asset_id, event_id=event_id)
-            session.commit()
-            activity.record(rt, UPLOAD, user_id=principal.user_id, event_id=event_id,
-                            asset_id=result.asset_id, ip=client_ip(request))
-        asset = svc.get_asset(session, result.asset_id)  # type: ignore[arg-type]
-        body = UploadResult(
-            status="duplicate" if result.outcome == "duplicate" else "created",
-            asset=AssetOut.one(session, asset, principal.user_id),
-        )
+    body = await run_in_threadpool(_uploaded, rt, result, principal.user_id, event_id,
+                                   client_ip(request))
     return JSONResponse(body.model_dump(mode="json"),
                         status_code=200 if body.status == "duplicate" else 201)
+
+
+def _uploaded(rt: Runtime, result: IngestResult, user_id: int, event_id: int | None,
+              ip: str | None) -> UploadResult:
+    """Audit and answer a finished upload (database work: off the event loop)."""
+    with rt.session() as session:
+        if result.outcome != "duplicate":
+            audit.record(session, Actor(user_id, ip=ip), "asset.upload", "asset",
+                         result.asset_id, event_id=event_id)
+            session.commit()
+            activity.record(rt, UPLOAD, user_id=user_id, event_id=event_id,
+                            asset_id=result.asset_id, ip=ip)
+        asset = svc.get_asset(session, result.asset_id)  # type: ignore[arg-type]
+        return UploadResult(status="duplicate" if result.outcome == "duplicate" else "created",
+                            asset=AssetOut.one(session, asset, user_id))
 
 
 @router.get("", response_model=AssetPage, responses=ERRORS)

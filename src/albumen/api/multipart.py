@@ -29,15 +29,31 @@ def boundary_of(content_type: str | None) -> bytes:
     return params[b"boundary"]
 
 
-def pull(stream: AsyncIterator[bytes]) -> Iterator[bytes]:
-    """Iterate an async byte stream from a worker thread."""
-    while True:
+PULL_BYTES = 1024 * 1024
+
+
+def pull(stream: AsyncIterator[bytes], batch: int = PULL_BYTES) -> Iterator[bytes]:
+    """Iterate an async byte stream from a worker thread. Each trip into the event loop takes
+    what has arrived up to ``batch`` bytes (a network chunk is often a few KB; one trip per
+    chunk kept the loop busy under many concurrent uploads)."""
+    done = False
+    while not done:
+        chunks, done = anyio.from_thread.run(_gather, stream, batch)
+        yield from chunks
+
+
+async def _gather(stream: AsyncIterator[bytes], batch: int) -> tuple[list[bytes], bool]:
+    chunks: list[bytes] = []
+    size = 0
+    while size < batch:
         try:
-            chunk = anyio.from_thread.run(stream.__anext__)
+            chunk = await stream.__anext__()
         except StopAsyncIteration:
-            return
+            return chunks, True
         if chunk:
-            yield chunk
+            chunks.append(chunk)
+            size += len(chunk)
+    return chunks, False
 
 
 class MultipartReader:

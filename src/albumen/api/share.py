@@ -25,6 +25,7 @@ from albumen.runtime import Runtime
 from albumen.services import activity, downloads, selfie, sharing
 from albumen.services import assets as asset_svc
 from albumen.services.audit import Actor
+from albumen.services.ingest import IngestResult
 from albumen.services.search import engine
 from albumen.services.sharing import GuestAccess
 
@@ -207,33 +208,44 @@ async def upload(token: str, request: Request, rt: RuntimeDep,
     link_id = access.link.id
     assert access.guest_id is not None
     try:
-        with rt.session() as session:
-            dest = sharing.upload_destination(
-                session, access, "screening" in rt.settings.enabled_enrichments)
+        dest = await run_in_threadpool(_destination, rt, access)
         result = await receive_upload(rt, request, dest)
     except Exception:  # refused, interrupted or failed: the reservation is given back
         await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)
         raise
-    if result.outcome == "duplicate":
-        await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)
-    with rt.session() as session:
-        asset = session.get(Asset, result.asset_id)
-        assert asset is not None
-        from albumen.services import audit
-
-        if result.outcome != "duplicate":
-            audit.record(session, Actor(guest_id=access.guest_id, ip=client_ip(request)),
-                         "asset.guest_upload", "asset", asset.id, link_id=link_id)
-            session.commit()
-            _track(rt, request, access, UPLOAD, asset.id)
-        body = GuestUpload(status="duplicate" if result.outcome == "duplicate" else "created",
-                           asset=_guest_asset(token, asset, access),
-                           guest_token=guest_token or "")
+    body = await run_in_threadpool(_uploaded, rt, request, token, access, result,
+                                   guest_token or "")
     response = JSONResponse(body.model_dump(mode="json"),
                             status_code=200 if body.status == "duplicate" else 201)
     if guest_token:
         _set_guest_cookie(response, rt, request, link_id, guest_token)
     return response
+
+
+def _destination(rt: Runtime, access: GuestAccess) -> dict[str, Any]:
+    with rt.session() as session:
+        return sharing.upload_destination(session, access,
+                                          "screening" in rt.settings.enabled_enrichments)
+
+
+def _uploaded(rt: Runtime, request: Request, token: str, access: GuestAccess,
+              result: IngestResult, guest_token: str) -> GuestUpload:
+    """Audit and answer a finished guest upload (database work: off the event loop)."""
+    from albumen.services import audit
+
+    assert access.guest_id is not None
+    if result.outcome == "duplicate":
+        sharing.release_upload(rt, access.link.id, access.guest_id)
+    with rt.session() as session:
+        asset = session.get(Asset, result.asset_id)
+        assert asset is not None
+        if result.outcome != "duplicate":
+            audit.record(session, Actor(guest_id=access.guest_id, ip=client_ip(request)),
+                         "asset.guest_upload", "asset", asset.id, link_id=access.link.id)
+            session.commit()
+            _track(rt, request, access, UPLOAD, asset.id)
+        return GuestUpload(status="duplicate" if result.outcome == "duplicate" else "created",
+                           asset=_guest_asset(token, asset, access), guest_token=guest_token)
 
 
 def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind: str) -> Response:

@@ -18,7 +18,7 @@ import simplejpeg
 import thumbhash
 from PIL import Image
 
-from albumen.media.imaging import halve_to
+from albumen.media.imaging import MAX_ASPECT, halve_to
 
 # OpenCV would otherwise split each resize over every core; workers are our unit of parallelism.
 cv2.setNumThreads(1)
@@ -28,9 +28,6 @@ THUMBHASH_INPUT = 24
 # Below this ratio a bilinear step would skip source pixels (aliasing): average areas instead.
 BILINEAR_MIN_RATIO = 0.75
 THUMBNAIL_EXT = "webp"
-# Derivatives keep the picture's shape up to this long:short ratio; longer ones are scaled by
-# their long side instead (WebP stops at 16,383 pixels a side, and nobody scrolls 24,000).
-MAX_ASPECT = 4
 
 
 @dataclass

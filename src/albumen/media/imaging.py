@@ -7,7 +7,11 @@ import io
 import logging
 import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
@@ -15,12 +19,17 @@ import simplejpeg
 from PIL import Image, ImageCms, UnidentifiedImageError
 
 from albumen.errors import MediaDecodeError, RejectedFile
+from albumen.media import budget
 
 log = logging.getLogger(__name__)
 _registered = threading.Lock()
 _done = False
 _SRGB = ImageCms.createProfile("sRGB")
 DAMAGED = "cannot read the image: its header is damaged or it is not really this format"
+# Derivatives keep the picture's shape up to this long:short ratio; longer ones are scaled by
+# their long side instead (WebP stops at 16,383 pixels a side, and nobody scrolls 24,000).
+# Decoding for them needs no more than that either.
+MAX_ASPECT = 4
 
 
 def register_codecs() -> None:
@@ -74,13 +83,99 @@ def check_header(path: Path, max_pixels: int) -> tuple[int, int]:
     return width, height
 
 
-def open_for_display(path: Path, min_short_side: int, max_pixels: int) -> np.ndarray:
-    """Decode once at the smallest scale that still covers ``min_short_side``: upright, sRGB,
-    as an H x W x 3 (RGB) or H x W x 4 (RGBA, when transparent) array of bytes.
+@dataclass(frozen=True)
+class DecodePlan:
+    """How ``open_for_display`` decodes a file, and the memory that takes at its peak."""
+
+    format: str
+    mode: str
+    size: tuple[int, int]  # of the stored image
+    output: tuple[int, int]  # what the decode hands on (reduced where it can be), not upright
+    nbytes: int  # estimated peak: decoder output and state, bands, working copies
+
+    def describe(self) -> str:
+        return f"{self.size[0]}x{self.size[1]} {self.format} ({self.mode})"
+
+
+# Working copies per pixel of the output, after the decode: the copy into NumPy, orientation
+# and the ICC transform's copies into Pillow and back (RGBA: 4 + 4 + 4 + 4 bytes).
+WORK_BYTES_PER_PIXEL = 16
+# Modes other than RGB are converted and reduced a band of rows of about this size at a time;
+# a band lives as its crop, its conversion and its reduction, and the next one's crop.
+BAND_BYTES = 8 * budget.MiB
+_BANDS_BYTES = 4 * BAND_BYTES
+# Decoder state and the allocator's slack, whatever the size (zlib, libjpeg's row buffers...).
+_FIXED_BYTES = 16 * budget.MiB
+
+
+def decode_plan(path: Path, min_short_side: int, max_long_side: int | None = None) -> DecodePlan:
+    """The plan ``open_for_display`` would follow for ``path``, from its header alone."""
+    register_codecs()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            with Image.open(path) as im:
+                return _plan(im, path, _cover(*im.size, min_short_side, max_long_side))
+    except UnidentifiedImageError as exc:
+        raise MediaDecodeError(DAMAGED) from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise MediaDecodeError(f"cannot read image header: {exc}") from exc
+
+
+def check_decode_budget(path: Path, min_short_side: int,
+                        max_long_side: int | None = None) -> DecodePlan:
+    """Refuse (RejectedFile) a file whose decode for display could never fit in the process's
+    decode budget, before it is stored; MediaDecodeError for a header that cannot be read."""
+    plan = decode_plan(path, min_short_side, max_long_side)
+    capacity = budget.decode_budget().capacity
+    if plan.nbytes > capacity:
+        message, details = _over_budget(plan, capacity)
+        raise RejectedFile(message, details=details)
+    return plan
+
+
+def _over_budget(plan: DecodePlan, capacity: int) -> tuple[str, dict[str, Any]]:
+    """The refusal's message and details."""
+    width, height = plan.size
+    return budget.over_budget_message(plan.describe(), plan.nbytes, capacity), {
+        "width": width, "height": height, "format": plan.format, "mode": plan.mode,
+        "needed_mb": -(-plan.nbytes // budget.MiB), "budget_mb": capacity // budget.MiB}
+
+
+@contextmanager
+def _reserved(plan: DecodePlan) -> Iterator[None]:
+    """Hold the plan's bytes of the decode budget, waiting for them; MediaDecodeError when they
+    could never fit (a file stored before the budget was lowered, say)."""
+    held = budget.decode_budget()
+    try:
+        held.acquire(plan.nbytes)
+    except budget.OverBudget as exc:
+        message, details = _over_budget(plan, exc.capacity)
+        raise MediaDecodeError(message, details=details) from None
+    try:
+        yield
+    finally:
+        held.release(plan.nbytes)
+        if plan.nbytes >= budget.TRIM_AFTER:
+            budget.give_back_freed_memory()
+
+
+def open_for_display(path: Path, min_short_side: int, max_pixels: int, *,
+                     max_long_side: int | None = None) -> np.ndarray:
+    """Decode once at the smallest scale that still covers ``min_short_side`` (and
+    ``max_long_side``, where derivatives stop at a long side): upright, sRGB, as an H x W x 3
+    (RGB) or H x W x 4 (RGBA, when transparent) array of bytes.
 
     JPEGs are decoded by libjpeg-turbo through simplejpeg, DCT-scaled by any of its factors
     (1/8 to 8/8 in eighths), so a 12 MP photo costs a fraction of a full decode; everything
     else, and any JPEG simplejpeg declines (CMYK, arithmetic coding, damage), goes through Pillow.
+    Other formats cannot decode reduced: Pillow decodes them at full size, then the pixels are
+    reduced by exact box averages (converted from palette, grey or 16-bit a band of rows at a
+    time) so that only the decoder's own output is ever full size.
+
+    The decode holds its estimated peak (``decode_plan``) of the process's decode budget while
+    it runs, waiting its turn for it; one that could never fit is a MediaDecodeError naming the
+    size and the budget.
     """
     register_codecs()
     try:
@@ -92,12 +187,18 @@ def open_for_display(path: Path, min_short_side: int, max_pixels: int) -> np.nda
             if width * height > max_pixels:
                 raise MediaDecodeError(
                     f"image has {width}x{height} pixels, over the limit of {max_pixels:,}")
-            if im.format == "JPEG" and im.mode in ("RGB", "L"):
-                pixels = decode_jpeg_scaled(path, width, height, min_short_side)
+            cover = _cover(width, height, min_short_side, max_long_side)
+            plan = _plan(im, path, cover)
+            jpeg = im.format == "JPEG" and im.mode in ("RGB", "L")
+            orientation = _orientation(im) if jpeg else 1
+            icc = im.info.get("icc_profile")
+        # The header's image is closed first: WebP's keeps the whole file and its canvases.
+        with _reserved(plan):
+            if jpeg:
+                pixels = _decode_jpeg(path, cover)
                 if pixels is not None:
-                    return _icc_to_srgb(orient(pixels, _orientation(im)),
-                                        im.info.get("icc_profile"))
-        return _pillow_pixels(path, min_short_side)
+                    return _icc_to_srgb(orient(pixels, orientation), icc)
+            return _pillow_pixels(path, cover)
     except UnidentifiedImageError as exc:
         raise MediaDecodeError(DAMAGED) from exc
     except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
@@ -115,43 +216,159 @@ def _orientation(im: Image.Image) -> int:
     return value if isinstance(value, int) else 1
 
 
-def decode_jpeg_scaled(
-    path: Path, width: int, height: int, min_short_side: int
-) -> np.ndarray | None:
+def _cover(width: int, height: int, min_short_side: int,
+           max_long_side: int | None) -> tuple[int, int]:
+    """The smallest size that still covers what is wanted of a width x height image: its short
+    side scaled to ``min_short_side``, unless its long side reaches ``max_long_side`` first;
+    never more than the image. Integer arithmetic, rounded up."""
+    short, long = min(width, height), max(width, height)
+    if max_long_side is not None and max_long_side * short < min_short_side * long:
+        num, den = max_long_side, long  # a long panorama: its long side is the limit
+    else:
+        num, den = min_short_side, short
+    if num >= den:
+        return width, height
+    return max(1, -(-width * num // den)), max(1, -(-height * num // den))
+
+
+def _reduction(size: tuple[int, int], cover: tuple[int, int]) -> int:
+    """The largest power of two the image can be reduced by and still cover ``cover``."""
+    factor = 1
+    while size[0] // (2 * factor) >= cover[0] and size[1] // (2 * factor) >= cover[1]:
+        factor *= 2
+    return factor
+
+
+def _reduced(size: tuple[int, int], factor: int) -> tuple[int, int]:
+    return -(-size[0] // factor), -(-size[1] // factor)  # Pillow's reduce rounds up
+
+
+def _plan(im: Image.Image, path: Path, cover: tuple[int, int]) -> DecodePlan:
+    width, height = im.size
+    fmt, mode = im.format or "unknown", im.mode
+    file_size = path.stat().st_size
+    if fmt == "JPEG":
+        # An upper bound of both ways it may go: simplejpeg's eighths decode from the whole
+        # file in memory; Pillow's draft scales by 1/2, 1/4 or 1/8 only, 4 bytes a pixel.
+        coefficients = 0
+        if _jpeg_keeps_coefficients(path):
+            sampling = [(h, v) for _, h, v, _ in getattr(im, "layer", [])]
+            coefficients = budget.jpeg_coefficient_bytes(width, height, sampling)
+        scale = _reduction((width, height), cover)
+        decoded = _reduced((width, height), min(scale, 8))
+        output = _reduced(decoded, _reduction(decoded, cover))
+        decoder = coefficients + file_size + decoded[0] * decoded[1] * 4
+        decoder += 0 if mode == "RGB" else _BANDS_BYTES
+    else:
+        output = _reduced((width, height), _reduction((width, height), cover))
+        decoder = (width * height * budget.pixel_bytes(mode)
+                   + budget.decoder_bytes(fmt, width * height, file_size)
+                   + (0 if mode == "RGB" else _BANDS_BYTES))
+    nbytes = _FIXED_BYTES + decoder + output[0] * output[1] * WORK_BYTES_PER_PIXEL
+    return DecodePlan(fmt, mode, (width, height), output, nbytes)
+
+
+_SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 0xCF}
+_SOF_PROGRESSIVE = {0xC2, 0xC6, 0xCA, 0xCE}
+
+
+def _jpeg_keeps_coefficients(path: Path) -> bool:
+    """Whether libjpeg keeps the whole image's DCT coefficients while decoding: progressive
+    JPEGs, and sequential ones whose first scan lacks some components (each in a scan of its
+    own). Read from the markers before the first scan; anything unexpected counts as yes."""
+    with path.open("rb") as fh:
+        if fh.read(2) != b"\xff\xd8":
+            return True
+        components = 0
+        while True:
+            marker = fh.read(2)
+            if len(marker) < 2 or marker[0] != 0xFF:
+                return True
+            while marker[1] == 0xFF:  # fill bytes
+                marker = marker[1:] + fh.read(1)
+                if len(marker) < 2:
+                    return True
+            kind = marker[1]
+            if kind == 0x01 or 0xD0 <= kind <= 0xD7:  # standalone markers
+                continue
+            length = int.from_bytes(fh.read(2), "big")
+            if length < 2:
+                return True
+            if kind in _SOF:
+                if kind in _SOF_PROGRESSIVE:
+                    return True
+                frame = fh.read(length - 2)
+                components = frame[5] if len(frame) > 5 else 0
+            elif kind == 0xDA:  # start of the first scan
+                count = fh.read(1)
+                return not count or count[0] < components
+            elif kind == 0xD9:
+                return True
+            else:
+                fh.seek(length - 2, io.SEEK_CUR)
+
+
+def decode_jpeg_scaled(path: Path, width: int, height: int, min_short_side: int,
+                       max_long_side: int | None = None) -> np.ndarray | None:
     """The JPEG's pixels, DCT-scaled; None when simplejpeg cannot decode it exactly."""
-    landscape = width >= height
-    wanted = min(min_short_side, min(width, height))
+    return _decode_jpeg(path, _cover(width, height, min_short_side, max_long_side))
+
+
+def _decode_jpeg(path: Path, cover: tuple[int, int]) -> np.ndarray | None:
     try:
-        return simplejpeg.decode_jpeg(
-            path.read_bytes(), colorspace="RGB",
-            min_height=wanted if landscape else 0, min_width=0 if landscape else wanted)
+        return simplejpeg.decode_jpeg(path.read_bytes(), colorspace="RGB",
+                                      min_width=cover[0], min_height=cover[1])
     except ValueError as exc:  # Pillow decides (and words the error) for what this declines
         log.debug("simplejpeg declined %s: %s", path.name, exc)
         return None
 
 
-def _pillow_pixels(path: Path, min_short_side: int) -> np.ndarray:
+def _pillow_pixels(path: Path, cover: tuple[int, int]) -> np.ndarray:
     with Image.open(path) as im:
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
-        width, height = im.size
-        if im.format == "JPEG" and min(width, height) > min_short_side:
-            scale = min(width, height) / min_short_side
-            im.draft("RGB", (int(width / scale), int(height / scale)))
+        if im.format == "JPEG" and cover != im.size:
+            im.draft("RGB", cover)  # a size still >= cover
         im.load()
         orientation = _orientation(im)
-        if im.mode in ("RGB", "RGBA"):
-            icc, factor = im.info.get("icc_profile"), 1
-            while min(im.size) // (2 * factor) >= min_short_side:  # im.size: after any draft
-                factor *= 2
-            # Pillow's box reduction is exact 2x2 (4x4, ...) averaging, as halve_to's, and
-            # leaves fewer bytes to copy into NumPy (a 12 MP copy alone costs ~50 ms).
+        # Pillow's box reduction is exact 2x2 (4x4, ...) averaging, as halve_to's, and
+        # leaves fewer bytes to copy into NumPy (a 12 MP copy alone costs ~50 ms).
+        factor = _reduction(im.size, cover)
+        if im.mode == "RGB":
+            icc = im.info.get("icc_profile")
             pixels = np.asarray(im.reduce(factor) if factor > 1 else im)
-        else:  # palette, grey, CMYK, 16-bit: converted (through their profile) at full size
-            pixels, icc = np.asarray(to_srgb(im)), None
+        else:  # transparent, palette, grey, CMYK, 16-bit: converted (through their profile)
+            pixels, icc = _convert_in_bands(im, factor)
     # Orientation and colour cost per pixel (a Display P3 -> sRGB transform of a 12 MP HEIC
     # takes ~240 ms, of the same photo halved ~50 ms): scale first, as the JPEG path does.
-    return _icc_to_srgb(orient(halve_to(pixels, min_short_side), orientation), icc)
+    pixels = orient(pixels, orientation)
+    return _icc_to_srgb(pixels, icc)
+
+
+def _convert_in_bands(im: Image.Image, factor: int) -> tuple[np.ndarray, bytes | None]:
+    """``to_srgb`` and ``reduce(factor)`` of the whole image, done a band of rows at a time
+    (bands a multiple of ``factor`` high, so every box is the one the whole image would use):
+    the conversion to RGB(A) at full size, Pillow's premultiplied copy of an RGBA image and the
+    copy into NumPy never exist. Returns the pixels, and the ICC profile still to apply (RGBA
+    keeps its profile for later, as RGB does; other modes are converted through theirs)."""
+    width, height = im.size
+    rows = max(factor, BAND_BYTES // (4 * width) // factor * factor)
+    keep_icc = im.mode == "RGBA"
+    out: np.ndarray | None = None
+    for top in range(0, height, rows):
+        band = im.crop((0, top, width, min(height, top + rows)))
+        if not keep_icc:
+            band = to_srgb(band)
+        if factor > 1:
+            band = band.reduce(factor)
+        pixels = np.asarray(band)
+        del band
+        if out is None:
+            out_w, out_h = _reduced((width, height), factor)
+            out = np.empty((out_h, out_w, pixels.shape[2]), np.uint8)
+        out[top // factor: top // factor + pixels.shape[0]] = pixels
+    assert out is not None
+    return out, im.info.get("icc_profile") if keep_icc else None
 
 
 def halve_to(pixels: np.ndarray, short_side: int) -> np.ndarray:

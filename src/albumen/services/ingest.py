@@ -33,7 +33,7 @@ from albumen.errors import (
     TooLarge,
     UnsupportedMediaType,
 )
-from albumen.media.imaging import check_header
+from albumen.media.imaging import MAX_ASPECT, check_decode_budget, check_header
 from albumen.media.sniff import SUPPORTED, FileType, sniff
 from albumen.runtime import Runtime
 from albumen.services.filenames import clean_filename
@@ -121,6 +121,10 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
             _check_quota(session, origin.owner_id, staged.size, filename)
         try:
             check_header(staged.path, settings.max_image_pixels)
+            # A file whose decode could never fit in the decode memory budget is refused now,
+            # with its size and the budget, rather than stored to fail in processing.
+            check_decode_budget(staged.path, settings.preview_size,
+                                MAX_ASPECT * settings.preview_size)
         except MediaDecodeError as exc:
             # The container is one we support but its header is damaged: keep the user's
             # bytes; processing records the failure with its reason.

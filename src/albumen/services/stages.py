@@ -140,7 +140,8 @@ class Rendered:
 def render_derivatives(rt: Runtime, asset: Asset, _: dict[str, Any]) -> Rendered:
     settings = rt.settings
     with rt.storage.local_path(asset.storage_key) as path:
-        im = open_for_display(path, settings.preview_size, settings.max_image_pixels)
+        im = open_for_display(path, settings.preview_size, settings.max_image_pixels,
+                              max_long_side=render.MAX_ASPECT * settings.preview_size)
     preview, scaled = render.preview(im, settings.preview_size, settings.preview_quality)
     thumb, thumb_im = render.thumbnail(scaled, settings.thumbnail_size,
                                        settings.thumbnail_quality)
