@@ -73,11 +73,30 @@ def pct(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, round(p / 100 * (len(ordered) - 1)))]
 
 
+def tree(pid: int) -> list[int]:
+    """The process and its descendants (``serve --processes N`` forks its API processes)."""
+    found = [pid]
+    for task in Path(f"/proc/{pid}/task").glob("*"):
+        try:
+            children = (task / "children").read_text().split()
+        except OSError:
+            continue
+        for child in children:
+            found += tree(int(child))
+    return found
+
+
 def cpu_seconds(pid: int) -> tuple[float, float]:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    """User and system CPU seconds of the server's process tree so far."""
     tick = os.sysconf("SC_CLK_TCK")
-    # utime, stime, cutime, cstime (children: none here, workers are threads)
-    return int(fields[11]) / tick, int(fields[12]) / tick
+    user = system = 0.0
+    for p in tree(pid):
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        user, system = user + int(fields[11]) / tick, system + int(fields[12]) / tick
+    return user, system
 
 
 class Server:

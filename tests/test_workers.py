@@ -223,3 +223,32 @@ def test_reconciler_settles_an_asset_whose_worker_died_after_its_last_stage(
     reconcile(rt)
     with rt.session() as session:
         assert session.get(Asset, asset_id).state == "ready"
+
+
+def test_job_threads_yield_the_cpu_to_requests(tmp_path: Path) -> None:
+    """A job thread lowers its own scheduling priority once (requests on other threads keep
+    theirs); jobs run inline on a request's thread leave it alone."""
+    import threading
+
+    from albumen.config import Settings
+    from albumen.jobs.tasks import background_priority
+
+    def niceness_after(settings: Settings) -> tuple[int, int]:
+        seen: list[int] = []
+
+        def job() -> None:
+            tid = threading.get_native_id()
+            background_priority(settings)
+            background_priority(settings)  # once per thread, not once per job
+            seen.append(os.getpriority(os.PRIO_PROCESS, tid))
+
+        thread = threading.Thread(target=job)
+        thread.start()
+        thread.join()
+        return seen[0], os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+
+    here = os.getpriority(os.PRIO_PROCESS, 0)
+    job, caller = niceness_after(Settings(_env_file=None, data_dir=tmp_path, worker_nice=5))
+    assert (job, caller) == (min(19, here + 5), here)
+    inline = Settings(_env_file=None, data_dir=tmp_path, worker_nice=5, queue_immediate=True)
+    assert niceness_after(inline) == (here, here)

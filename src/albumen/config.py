@@ -81,6 +81,9 @@ class Settings(BaseSettings):
     worker_queues: str = Field(default="media,ml",
                                description="queues the in-process workers take jobs from")
     worker_type: Literal["thread", "process"] = "thread"
+    worker_nice: int = Field(
+        default=10, ge=0, le=19, description="how much lower job threads are scheduled than "
+        "requests (Linux niceness; 0: the same): processing yields the CPU to the API")
     import_threads: int = Field(default=2, ge=1, le=64,
                                 description="files `albumen import` stores at once")
     job_lease_seconds: float = 300.0

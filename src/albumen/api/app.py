@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import sys
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -130,6 +131,10 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
             # cyclic collector's full passes, which otherwise stall a request by ~50 ms now
             # and then (bench/search.py: p99 74 -> 18 ms for a 15 ms query).
             gc.freeze()
+            # Requests hop between the event loop and the thread pool several times; with an
+            # upload or a worker thread busy, each hop waited up to the GIL's 5 ms switch
+            # interval. 1 ms: read p99 under 50 uploaders (bench/upload_load.py).
+            sys.setswitchinterval(0.001)
         try:
             yield
         finally:
