@@ -317,3 +317,63 @@ def test_a_restore_into_postgres_with_pgvector_fills_its_vectors(
                 assert conn.scalar(text("SELECT asset_id FROM asset_vectors")) == ids[1]
         finally:
             pgvector._ready.clear()
+
+
+def _tree(root: Path) -> list[str]:
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*")) if root.exists() else []
+
+
+@pytest.mark.slow
+def test_a_tampered_backup_restored_with_the_command_leaves_nothing_behind(
+        tmp_path: Path) -> None:
+    """`albumen restore` of a damaged backup into a new data directory left an empty, migrated
+    albumen.db and a storage folder there (issue 21, defect 8): it now fails with the reason
+    and leaves the directory as it found it: absent, or an installation as it was."""
+    source = installation(tmp_path / "s", f"sqlite:///{tmp_path / 's.db'}")
+    populate(source, tmp_path / "photos")
+    bk = tmp_path / "bk"
+    backup(source, bk, full=True)
+    with gzip.open(bk / "storage.jsonl.gz", "rt") as fh:
+        entries = [json.loads(line) for line in fh]
+    last = [e for e in entries if e["key"].startswith("originals/")][-1]["key"]
+    tampered = bk / "objects" / last
+    data = bytearray(tampered.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    tampered.write_bytes(bytes(data))
+
+    fresh = tmp_path / "fresh"
+    env = env_for(fresh, f"sqlite:///{fresh / 'albumen.db'}")
+    refused = run_cli(env, "restore", str(bk), check=False)
+    assert refused.returncode == 1
+    assert "damaged" in refused.stderr and last in refused.stderr
+    assert not fresh.exists(), _tree(fresh)
+    json_refused = run_cli(env, "restore", str(bk), "--json", check=False)
+    assert json.loads(json_refused.stdout)["error"]["code"] == "damaged_backup"
+    assert not fresh.exists(), _tree(fresh)
+
+    # a database that does not match its checksum: refused before anything is made
+    data[len(data) // 2] ^= 0xFF
+    tampered.write_bytes(bytes(data))
+    packed = bk / DATABASE
+    whole = bytearray(packed.read_bytes())
+    whole[len(whole) // 2] ^= 0xFF
+    packed.write_bytes(bytes(whole))
+    assert run_cli(env, "restore", str(bk), check=False).returncode == 1
+    assert not fresh.exists(), _tree(fresh)
+
+    # an installation that exists (empty, as restore needs): left exactly as it was, though
+    # objects were copied in before the damaged one was found
+    existing = tmp_path / "existing"
+    installation(existing, f"sqlite:///{existing / 'albumen.db'}").storage.check()
+    before = _tree(existing)
+    tables = dump_db(f"sqlite:///{existing / 'albumen.db'}")
+    whole[len(whole) // 2] ^= 0xFF
+    packed.write_bytes(bytes(whole))
+    data[len(data) // 2] ^= 0xFF
+    tampered.write_bytes(bytes(data))
+    failed = run_cli(env_for(existing, f"sqlite:///{existing / 'albumen.db'}"),
+                     "restore", str(bk), check=False)
+    assert failed.returncode == 1 and last in failed.stderr
+    # (SQLite's -wal and -shm files come and go with this process's own connections)
+    assert [p for p in _tree(existing) if not p.endswith(("-wal", "-shm"))] == before
+    assert dump_db(f"sqlite:///{existing / 'albumen.db'}") == tables

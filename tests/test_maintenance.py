@@ -409,6 +409,36 @@ def test_leftovers_stale_temporary_files_go_and_set_aside_originals_come_back(
     assert "leftovers" in maintenance.enabled_tasks(rt)
 
 
+def test_staged_files_of_processes_that_no_longer_run_go_at_once(rt: Runtime) -> None:
+    """A file staged by a process of this machine that was killed (SIGKILL, the OOM killer)
+    is removed at the next run, however fresh; one a live process is writing stays, and so does
+    one of another machine sharing the storage (its processes cannot be seen from here)."""
+    import subprocess
+
+    from albumen.storage.base import temporary_prefix
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    alive = subprocess.Popen(["sleep", "600"])
+    try:
+        ours = temporary_prefix("upload")
+        tmp = rt.storage.tmp
+        killed = tmp / (ours.replace(f"-{os.getpid()}-", f"-{dead.pid}-") + "k1ll3d.part")
+        writing = tmp / (ours.replace(f"-{os.getpid()}-", f"-{alive.pid}-") + "l1v3.part")
+        elsewhere = tmp / f"upload-{dead.pid}-another-machine.0th3r.part"
+        put = tmp / (temporary_prefix("put").replace(f"-{os.getpid()}-", f"-{dead.pid}-")
+                     + "0123abcd.part")
+        for path in (killed, writing, elsewhere, put):
+            path.write_bytes(b"half a file")
+        dry = maintenance.clean_leftovers(rt, dry_run=True)
+        assert sorted(i["name"] for i in dry.items) == sorted([str(killed), str(put)])
+        maintenance.clean_leftovers(rt)
+        assert sorted(p.name for p in tmp.iterdir()) == sorted([writing.name, elsewhere.name])
+    finally:
+        alive.kill()
+        alive.wait()
+
+
 def test_a_set_aside_original_whose_place_was_filled_again_is_removed(
         rt: Runtime, tmp_path: Path) -> None:
     (asset,) = _import(rt, tmp_path / "in", [3])

@@ -15,12 +15,15 @@ from albumen.runtime import Runtime, get_runtime
 JsonOpt = Annotated[bool, typer.Option("--json", help="print one JSON document on stdout")]
 
 
-def runtime() -> Runtime:
+def runtime(migrate: bool = True) -> Runtime:
+    """The process's runtime, logging set up, the database migrated (unless ``migrate`` is
+    False: a command that creates the installation itself, as restore does)."""
     settings = get_settings()
     setup_logging(settings.log_level if settings.log_level != "INFO" else "WARNING",
                   settings.log_json)
     rt = get_runtime()
-    rt.migrate()
+    if migrate:
+        rt.migrate()
     return rt
 
 

@@ -7,12 +7,12 @@ from pathlib import Path
 from typing import Annotated, Any
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from albumen.cli import accounts, ai, analytics, maintenance, models, ops, search
 from albumen.cli.common import JsonOpt, fail, owner, runtime
 from albumen.cli.output import console, err_console, print_json
+from albumen.cli.progress import Steps, exit_status, finding, stop_cleanly_on_sigterm
 from albumen.config import get_settings
 from albumen.errors import AlbumenError
 from albumen.logging import setup_logging
@@ -106,29 +106,50 @@ def import_(
         "--user", "-u", help="whose library (default: the first administrator)")] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Import photos from files and folders; a re-run skips what was already imported."""
-    from albumen.services.importer import import_paths, iter_files
+    """Import photos from files and folders; a re-run skips what was already imported.
+
+    Progress goes to stderr (a bar on a terminal, a line per step elsewhere). Stopped
+    (Ctrl-C, SIGTERM), it keeps what it stored and removes what it was copying."""
+    from albumen.services.importer import ImportReport, import_paths, iter_files
 
     rt = runtime()
     try:
         owner_id = owner(rt, user)
     except AlbumenError as exc:
         fail(exc, as_json)
-    total = sum(1 for _ in iter_files(paths))
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=err_console, disable=as_json,
-                  transient=False) as progress:
-        task = progress.add_task("importing", total=total)
+    report, total = ImportReport(), 0
+    with stop_cleanly_on_sigterm():
+        try:
+            with finding("finding files") as found:
+                for total, _ in enumerate(iter_files(paths), 1):
+                    if total % 500 == 0:
+                        found(total)
+            if not err_console.is_terminal:
+                err_console.print(f"import: {total:,} files in {', '.join(map(str, paths))}",
+                                  markup=False, highlight=False)
+            with Steps("importing" if err_console.is_terminal else "import", total) as steps:
 
-        def advance(result: Any) -> None:
-            progress.advance(task)
-            if result.outcome == "rejected" and not as_json:
-                progress.console.print(f"[yellow]rejected[/yellow] {result.path}: {result.reason}")
+                def advance(result: Any) -> None:
+                    report.results.append(result)
+                    if result.outcome == "rejected":
+                        steps.note(f"rejected {result.path}: {result.reason}")
+                    c = report.counts
+                    steps.advance(f"{c['imported']} imported, {c['duplicate']} duplicates, "
+                                  f"{c['skipped']} skipped, {c['rejected']} rejected")
 
-        report = import_paths(rt, paths, owner_id, on_result=advance)
-    doc: dict[str, Any] = report.to_dict()
-    if wait:
-        doc["processing"] = _wait_for(rt, report.asset_ids, quiet=as_json)
+                import_paths(rt, paths, owner_id, on_result=advance)
+            doc: dict[str, Any] = report.to_dict()
+            if wait:
+                doc["processing"] = _wait_for(rt, report.asset_ids)
+        except KeyboardInterrupt as exc:
+            c = report.counts
+            err_console.print(
+                f"interrupted: {len(report.results):,} of {total:,} files done "
+                f"({c['imported']} imported, {c['duplicate']} duplicates, {c['skipped']} "
+                f"skipped, {c['rejected']} rejected); the files being copied were left out. "
+                "Run the same command again to go on: what was imported is skipped.",
+                markup=False, highlight=False)
+            raise typer.Exit(exit_status(exc)) from None
     if as_json:
         print_json(doc)
     else:
@@ -147,7 +168,7 @@ def import_(
         raise typer.Exit(1)
 
 
-def _wait_for(rt: Runtime, asset_ids: list[int], quiet: bool) -> dict[str, Any]:
+def _wait_for(rt: Runtime, asset_ids: list[int]) -> dict[str, Any]:
     """Wait until the assets are ready or failed; run workers here if none are alive."""
     from sqlalchemy import select
 
@@ -161,9 +182,7 @@ def _wait_for(rt: Runtime, asset_ids: list[int], quiet: bool) -> dict[str, Any]:
         host.start()
     try:
         last_reconcile = time.monotonic()
-        with Progress(TextColumn("processing"), BarColumn(), MofNCompleteColumn(),
-                      TimeElapsedColumn(), console=err_console, disable=quiet) as progress:
-            task = progress.add_task("processing", total=len(asset_ids))
+        with Steps("processing", len(asset_ids)) as steps:
             while True:
                 with rt.session() as session:
                     rows = session.execute(
@@ -171,7 +190,9 @@ def _wait_for(rt: Runtime, asset_ids: list[int], quiet: bool) -> dict[str, Any]:
                                Asset.failure_reason).where(Asset.id.in_(asset_ids))
                     ).all()
                 finished = [r for r in rows if r.state != "processing"]
-                progress.update(task, completed=len(finished))
+                failed = sum(r.state == "failed" for r in finished)
+                steps.advance(f"{len(finished) - failed} ready, {failed} failed",
+                              to=len(finished))
                 if len(finished) == len(rows):
                     break
                 if host is None and time.monotonic() - last_reconcile > 30:

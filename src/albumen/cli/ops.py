@@ -20,6 +20,7 @@ from rich.progress import (
 
 from albumen.cli.common import JsonOpt, fail, runtime
 from albumen.cli.output import console, err_console, print_json
+from albumen.cli.progress import exit_status, stop_cleanly_on_sigterm
 from albumen.errors import AlbumenError
 
 
@@ -77,15 +78,23 @@ def restore(
     src: Annotated[Path, typer.Argument(help="a directory written by `albumen backup`")],
     as_json: JsonOpt = False,
 ) -> None:
-    """Restore a backup into this installation, which must be empty."""
-    from albumen.services.restore import restore as run_restore
+    """Restore a backup into this installation, which must be empty (or not exist yet).
 
-    rt = runtime()
-    try:
-        with _progress(as_json) as progress:
-            doc = run_restore(rt, src, progress=progress)
-    except AlbumenError as exc:
-        fail(exc, as_json)
+    A backup that turns out damaged, or a restore stopped by Ctrl-C or SIGTERM, leaves the
+    installation as it was: what was restored is removed, and so is an installation that
+    the restore itself created."""
+    from albumen.services.restore import restore_installation
+
+    rt = runtime(migrate=False)
+    with stop_cleanly_on_sigterm():
+        try:
+            with _progress(as_json) as progress:
+                doc = restore_installation(rt, src, progress=progress)
+        except AlbumenError as exc:
+            fail(exc, as_json)
+        except KeyboardInterrupt as exc:
+            err_console.print("interrupted: what was restored has been removed again")
+            raise typer.Exit(exit_status(exc)) from None
     if as_json:
         print_json(doc)
     else:

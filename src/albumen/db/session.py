@@ -61,6 +61,15 @@ def engine_for(url: str) -> Engine:
     return engine
 
 
+def forget_engine(url: str) -> None:
+    """Close the pooled connections to ``url`` and forget its engine (before its database
+    file is removed; a later use builds a new one)."""
+    engine = _ENGINES.pop(url, None)
+    if engine is not None:
+        engine.dispose()
+    session_factory.cache_clear()
+
+
 @lru_cache(maxsize=8)
 def session_factory(url: str) -> sessionmaker[Session]:
     return sessionmaker(engine_for(url), expire_on_commit=False)

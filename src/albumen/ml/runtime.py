@@ -106,7 +106,8 @@ class Model(ABC, Generic[In, Out]):
                 except Exception as exc:
                     self.last_error = LoadFailure(f"{type(exc).__name__}: {exc}",
                                                   datetime.now(UTC))
-                    raise
+                    raise ModelLoadError(f"{self.name} could not be loaded: "
+                                         f"{self.last_error.message}") from exc
                 self.loads += 1
                 log.info("model %s loaded in %.2f s", self.name, time.perf_counter() - started)
                 # Watched from the process that loaded it (worker processes each have theirs).
@@ -152,6 +153,12 @@ class Model(ABC, Generic[In, Out]):
                 log.info("model %s unloaded after %.0f s idle", self.name, self.idle_seconds)
                 return True
         return False
+
+
+class ModelLoadError(Exception):
+    """Installed weights that would not load (damaged, half-replaced, out of memory): a
+    problem of the installation, not of the photo, which may pass once it is mended; stages
+    retry it (services/failures.py)."""
 
 
 class ModelUnavailable(AlbumenError):

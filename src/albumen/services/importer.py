@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import os
+import threading
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -14,6 +16,7 @@ from albumen.errors import AlbumenError, RejectedFile
 from albumen.runtime import Runtime
 from albumen.services.ingest import IngestResult, Origin, already_imported, ingest, rejected
 
+log = logging.getLogger(__name__)
 CHUNK = 1024 * 1024
 # Operating-system clutter that is never a photo; skipped without being reported as rejected.
 _JUNK_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini", ".picasa.ini"}
@@ -57,9 +60,16 @@ def iter_files(paths: list[Path]) -> Iterator[Path]:
                 yield Path(dirpath) / name
 
 
-def _chunks(path: Path) -> Iterator[bytes]:
+class ImportStopped(Exception):
+    """The import is being interrupted: the file being read is given up (its staged copy is
+    removed as the ingest's staging context ends)."""
+
+
+def _chunks(path: Path, stop: threading.Event | None = None) -> Iterator[bytes]:
     with open(path, "rb") as fh:
         while chunk := fh.read(CHUNK):
+            if stop is not None and stop.is_set():
+                raise ImportStopped(f"interrupted while reading {path.name}")
             yield chunk
 
 
@@ -72,7 +82,8 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
-def import_file(rt: Runtime, path: Path, owner_id: int | None = None) -> IngestResult:
+def import_file(rt: Runtime, path: Path, owner_id: int | None = None,
+                stop: threading.Event | None = None) -> IngestResult:
     shown = os.fsencode(path).decode("utf-8", "backslashreplace")
     try:
         stat = path.stat()  # of what a link points to: a link to a device is a device
@@ -92,7 +103,7 @@ def import_file(rt: Runtime, path: Path, owner_id: int | None = None) -> IngestR
     origin = Origin("import", os.fsdecode(path.name), abspath, stat.st_size, stat.st_mtime_ns,
                     owner_id)
     try:
-        result = ingest(rt, _chunks(path), origin)
+        result = ingest(rt, _chunks(path, stop), origin)
     except RejectedFile as exc:
         return rejected(path.name, exc, shown)
     except AlbumenError as exc:
@@ -110,23 +121,44 @@ def import_paths(
     on_result: Callable[[IngestResult], None] | None = None,
 ) -> ImportReport:
     """Import every file under ``paths``, ``rt.settings.import_threads`` files at a time (reading,
-    hashing and fsyncing overlap); results come back in the order of the files."""
+    hashing and fsyncing overlap); results come back in the order of the files.
+
+    Interrupted (KeyboardInterrupt, or the CLI's SIGTERM turned into one), the files being
+    read are given up at their next chunk and their staged copies removed; what was already
+    stored stays, and a re-run skips it. Staged files that an earlier import left when it
+    was killed outright are removed first."""
+    remove_abandoned(rt)
     report = ImportReport()
     threads = max(1, rt.settings.import_threads)
     pool = ThreadPoolExecutor(threads, thread_name_prefix="import")
     pending: deque[Future[IngestResult]] = deque()
+    stop = threading.Event()
     try:
         for path in iter_files(paths):
             # A small window of files in flight: a folder of any size is walked lazily, and
-            # an interrupted import (Ctrl-C) stops after the files already being stored.
-            pending.append(pool.submit(import_file, rt, path, owner_id))
+            # an interrupted import stops with the files already being stored.
+            pending.append(pool.submit(import_file, rt, path, owner_id, stop))
             if len(pending) >= 2 * threads:
                 _collect(report, pending.popleft(), on_result)
         while pending:
             _collect(report, pending.popleft(), on_result)
+    except BaseException:
+        stop.set()
+        raise
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
     return report
+
+
+def remove_abandoned(rt: Runtime) -> int:
+    """Remove the temporary files that processes of this machine which no longer run (an
+    import or upload killed mid-file) left in storage's tmp/; returns how many."""
+    removed = 0
+    for leftover in rt.storage.abandoned():
+        rt.storage.remove_leftover(leftover)
+        log.info("removed %s, left by a process that no longer runs", leftover.name)
+        removed += 1
+    return removed
 
 
 def _collect(report: ImportReport, future: Future[IngestResult],

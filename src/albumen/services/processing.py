@@ -27,6 +27,7 @@ from albumen.db.models import (
 )
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
+from albumen.services import failures
 from albumen.services.pipeline import ALL, CORE, ORDER, queue_for
 from albumen.services.search import text_index
 from albumen.services.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS
@@ -37,7 +38,9 @@ BARE = (lazyload(Asset.tags), lazyload(Asset.stack))
 
 
 class RetryableStageError(Exception):
-    """A stage failed for a reason that may pass (I/O, database busy); the queue retries it."""
+    """A stage failed for a reason that may pass (I/O, database busy); the queue retries it.
+    Which failures may pass is decided in services/failures.py: the others fail the stage at
+    once, with their reason."""
 
 
 def process_asset(rt: Runtime, asset_id: int, queue: str = "media") -> str:
@@ -167,18 +170,16 @@ def _run_claimed(rt: Runtime, asset_id: int, stage: str) -> None:
                 update(AssetStage)
                 .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage)
                 .values(state=DONE, error=None, finished_at=utcnow(), lease_until=None))
-    except AlbumenError as exc:  # a verdict on the file itself: retrying cannot help
-        _fail(rt, asset_id, stage, exc.message)
     except Exception as exc:
-        _retry_or_fail(rt, asset_id, stage, exc)
+        _stage_failed(rt, asset_id, stage, exc)
 
 
 def _run_file_stages(rt: Runtime, asset_id: int, stages: list[str],
                      claimed: set[str]) -> str | None:
     """Compute claimed file stages in order, then record them all (done, or failed with the
-    verdict on the file) and the asset's new state in one transaction. Stages settled here leave
-    ``claimed``; an unexpected error stops the run, to be retried (RetryableStageError).
-    Returns the asset's new state (None when nothing could be recorded)."""
+    reason when trying again cannot help) and the asset's new state in one transaction. Stages
+    settled here leave ``claimed``; an error that may pass stops the run, to be retried
+    (RetryableStageError). Returns the asset's new state (None when nothing was recorded)."""
     with rt.session() as session:
         asset = session.get(Asset, asset_id, options=BARE)
     if asset is None:
@@ -191,43 +192,79 @@ def _run_file_stages(rt: Runtime, asset_id: int, stages: list[str],
     for stage in stages:
         try:
             results[stage] = FILE_STAGES[stage].compute(rt, asset, results)
-        except AlbumenError as exc:  # a verdict on the file itself: retrying cannot help
-            log.warning("asset %s: %s failed: %s", asset_id, stage, exc.message)
-            verdicts[stage] = exc.message
         except Exception as exc:
-            error = (stage, exc)
-            break
+            if failures.may_pass(exc):
+                error = (stage, exc)
+                break
+            verdicts[stage] = _verdict(rt, asset_id, stage, exc)
+    recorded: set[str] = set()
     try:
-        with rt.transaction() as session:
-            current = session.get(Asset, asset_id, options=BARE)
-            if current is None:
-                claimed.difference_update(stages)
-                return "missing"
-            with session.no_autoflush:  # the asset's changes go out as one UPDATE
-                for stage, result in results.items():
-                    FILE_STAGES[stage].apply(rt, session, current, result)
-            now = utcnow()
-            if results:
-                session.execute(
-                    update(AssetStage)
-                    .where(AssetStage.asset_id == asset_id, AssetStage.stage.in_(results))
-                    .values(state=DONE, error=None, finished_at=now, lease_until=None))
-            for stage, reason in verdicts.items():
-                session.execute(
-                    update(AssetStage)
-                    .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage)
-                    .values(state=FAILED, error=reason, finished_at=now, lease_until=None,
-                            transient=False))
-            state = _refresh_state(session, asset_id)
-    except Exception as exc:  # nothing was recorded: the whole run is tried again
-        error = (stages[0], exc)
+        try:
+            state = _record_file_stages(rt, asset_id, results, verdicts)
+        except Exception as exc:
+            if failures.may_pass(exc) or not results:
+                raise
+            # One result the database will never take (or a bug in recording it) must not
+            # lose the others: each is recorded on its own, the one that fails fails alone.
+            state = _record_one_by_one(rt, asset_id, results, verdicts, recorded)
+    except Exception as exc:  # what was not recorded is tried again
+        claimed.difference_update(recorded)
+        error = (next((s for s in stages if s not in recorded), stages[0]), exc)
     else:
         claimed.difference_update(results, verdicts)
+    if state == "missing":
+        claimed.difference_update(stages)
+        return state
     if error is not None:
         stage, exc = error
         claimed.discard(stage)
-        _retry_or_fail(rt, asset_id, stage, exc)  # raises RetryableStageError, or fails it
+        _stage_failed(rt, asset_id, stage, exc)  # raises RetryableStageError, or fails it
     return state
+
+
+def _record_file_stages(rt: Runtime, asset_id: int, results: dict[str, object],
+                        verdicts: dict[str, str], refresh: bool = True) -> str | None:
+    """Apply computed results, mark their stages done and the others failed with their
+    verdicts, and (``refresh``) derive the asset's state: one transaction. "missing" when the
+    asset is gone."""
+    with rt.transaction() as session:
+        current = session.get(Asset, asset_id, options=BARE)
+        if current is None:
+            return "missing"
+        with session.no_autoflush:  # the asset's changes go out as one UPDATE
+            for stage, result in results.items():
+                FILE_STAGES[stage].apply(rt, session, current, result)
+        now = utcnow()
+        if results:
+            session.execute(
+                update(AssetStage)
+                .where(AssetStage.asset_id == asset_id, AssetStage.stage.in_(results))
+                .values(state=DONE, error=None, finished_at=now, lease_until=None))
+        for stage, reason in verdicts.items():
+            session.execute(
+                update(AssetStage)
+                .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage)
+                .values(state=FAILED, error=reason, finished_at=now, lease_until=None,
+                        transient=False))
+        return _refresh_state(session, asset_id) if refresh else None
+
+
+def _record_one_by_one(rt: Runtime, asset_id: int, results: dict[str, object],
+                       verdicts: dict[str, str], recorded: set[str]) -> str | None:
+    """Record each result in its own transaction (adding its stage to ``recorded``); one that
+    cannot be recorded for a reason that will not pass becomes its stage's verdict. Then the
+    verdicts and the asset's state."""
+    for stage, result in results.items():
+        try:
+            if _record_file_stages(rt, asset_id, {stage: result}, {},
+                                   refresh=False) == "missing":
+                return "missing"
+            recorded.add(stage)
+        except Exception as exc:
+            if failures.may_pass(exc):
+                raise
+            verdicts[stage] = _verdict(rt, asset_id, stage, exc)
+    return _record_file_stages(rt, asset_id, {}, verdicts)
 
 
 def _ready_for(stage: str) -> ColumnElement[bool]:
@@ -259,34 +296,19 @@ def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> None:
                 asset = session.get(Asset, member, options=BARE)
                 if asset is not None:
                     inputs[member] = spec.prepare(rt, session, asset)
-        except AlbumenError as exc:
-            _fail(rt, member, stage, exc.message)
         except Exception as exc:
             _settle(rt, member, stage, exc)
-    try:
-        outputs = spec.model(rt).predict(list(inputs.values())) if inputs else []
-    except AlbumenError as exc:
-        for member in inputs:
-            _fail(rt, member, stage, exc.message)
-        outputs = []
-        inputs = {}
-    except Exception as exc:
-        for member in inputs:
-            _settle(rt, member, stage, exc)
-        outputs = []
-        inputs = {}
-    for (member, pixels), output in zip(inputs.items(), outputs, strict=True):
+    outputs = _predict(rt, stage, inputs)
+    for member, output in outputs.items():
         try:
             with rt.transaction() as session:
                 asset = session.get(Asset, member, options=BARE)
                 if asset is None:
                     continue
-                spec.store(rt, session, asset, pixels, output)
+                spec.store(rt, session, asset, inputs[member], output)
                 row = session.get(AssetStage, (member, stage))
                 assert row is not None
                 row.state, row.error, row.finished_at, row.lease_until = DONE, None, utcnow(), None
-        except AlbumenError as exc:
-            _fail(rt, member, stage, exc.message)
         except Exception as exc:
             _settle(rt, member, stage, exc)
     for member in batch[1:]:  # their own jobs may have passed this stage already: go on
@@ -294,18 +316,68 @@ def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> None:
         rt.queue.enqueue_asset(member, queue_for(stage))
 
 
-def _settle(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
-    """Record a failed attempt for one member of a batch (retried by the reconciler)."""
+def _predict(rt: Runtime, stage: str, inputs: dict[int, object]) -> dict[int, object]:
+    """The model's outputs for the batch's inputs, by asset. When the batch fails for a reason
+    that will not pass, each input is tried alone: one photo the model cannot take fails
+    its own stage, not its batch's."""
+    if not inputs:
+        return {}
+    model = MODEL_STAGES[stage].model
     try:
-        _retry_or_fail(rt, asset_id, stage, exc)
+        return dict(zip(inputs, model(rt).predict(list(inputs.values())), strict=True))
+    except Exception as exc:
+        if len(inputs) == 1 or failures.may_pass(exc):
+            for member in inputs:
+                _settle(rt, member, stage, exc)
+            return {}
+    outputs: dict[int, object] = {}
+    for member, value in inputs.items():
+        try:
+            outputs[member] = model(rt).predict([value])[0]
+        except Exception as exc:
+            _settle(rt, member, stage, exc)
+    return outputs
+
+
+def _settle(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
+    """Record a failure of one member of a batch (one that may pass is queued again)."""
+    try:
+        _stage_failed(rt, asset_id, stage, exc)
     except RetryableStageError:
         rt.queue.enqueue_asset(asset_id, queue_for(stage))
+
+
+def _stage_failed(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
+    """A stage raised: retried when the error may pass (raises RetryableStageError until its
+    attempts are used up), else failed at once with the reason: trying again would only
+    fail the same way."""
+    if failures.may_pass(exc):
+        _retry_or_fail(rt, asset_id, stage, exc)
+    else:
+        _fail(rt, asset_id, stage, _verdict(rt, asset_id, stage, exc))
+
+
+def _verdict(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> str:
+    """The reason a stage failed for good, logged; an error that is not a verdict on the file
+    (most likely a bug, which the file only made show) with its traceback."""
+    reason = failures.describe(exc, _hidden(rt))
+    if isinstance(exc, AlbumenError):
+        log.warning("asset %s: %s failed: %s", asset_id, stage, reason)
+    else:
+        log.error("asset %s: %s failed with an error that will happen again (not retried): %s",
+                  asset_id, stage, reason, exc_info=exc)
+    return reason
+
+
+def _hidden(rt: Runtime) -> tuple[str, ...]:
+    """Folders of this installation, left out of the reasons shown to users."""
+    root = getattr(rt.storage, "root", None)
+    return (str(root) if root is not None else "", str(rt.settings.data_dir))
 
 
 def _fail(rt: Runtime, asset_id: int, stage: str, reason: str, transient: bool = False) -> None:
     """Give up on a stage: a verdict on the file, or (``transient``) a failure that may pass,
     which scheduled maintenance retries later (services/maintenance.py)."""
-    log.warning("asset %s: %s failed: %s", asset_id, stage, reason)
     with rt.transaction() as session:
         row = session.get(AssetStage, (asset_id, stage))
         if row is not None:
@@ -315,7 +387,7 @@ def _fail(rt: Runtime, asset_id: int, stage: str, reason: str, transient: bool =
 
 
 def _retry_or_fail(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
-    reason = f"{type(exc).__name__}: {exc}"
+    reason = failures.describe(exc)
     with rt.transaction() as session:
         row = session.get(AssetStage, (asset_id, stage))
         attempts = row.attempts if row is not None else 0

@@ -6,7 +6,10 @@ schema revision (an older one is upgraded on a temporary copy; a newer one is re
 the objects are copied in (each checked against its size and SHA-256 before it becomes
 visible), the tables are loaded in one transaction, the derived search data is rebuilt, and
 the result is compared with the manifest. When anything fails, what was restored is removed
-again: the installation is left as empty as it was.
+again: the installation is left as empty as it was. `restore_installation` (what `albumen
+restore` runs) also creates the installation when there is none yet, and when the restore
+fails removes what it created (the database file, the storage and data folders): a failed
+restore into a new data directory leaves no empty installation behind.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from __future__ import annotations
 import gzip
 import json
 import logging
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -21,11 +25,13 @@ import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 from alembic.script import ScriptDirectory
+from sqlalchemy.engine import make_url
 
 from albumen.db.migrate import alembic_config, upgrade
-from albumen.db.session import engine_for
+from albumen.db.session import engine_for, forget_engine
 from albumen.errors import AlbumenError, Conflict, InvalidInput
 from albumen.runtime import Runtime
 from albumen.services import dbcopy
@@ -276,6 +282,7 @@ def restore(rt: Runtime, src: Path, *, progress: Progress | None = None) -> dict
                 dbcopy.delete_all(conn, dbcopy.plan(conn.dialect.name))
             if full:
                 _remove_objects(rt, src, manifest)
+                rt.storage.remove_empty_folders()
             raise
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
@@ -293,3 +300,43 @@ def restore(rt: Runtime, src: Path, *, progress: Progress | None = None) -> dict
                      "ALBUMEN_STORAGE_URL at the storage the backup was taken from)"]
         if missing else [],
     }
+
+
+def restore_installation(rt: Runtime, src: Path, *,
+                         progress: Progress | None = None) -> dict[str, Any]:
+    """Create this installation if it does not exist yet (migrate), then restore ``src`` into
+    it. When the restore fails, or is interrupted, the database file, storage folder and
+    data directory it created are removed as well; an installation that existed is left as it
+    was (``restore`` removes what it restored)."""
+    made = [path for path in _created_by_installing(rt) if not os.path.lexists(path)]
+    try:
+        rt.migrate()
+        return restore(rt, src, progress=progress)
+    except BaseException:
+        forget_engine(rt.database_url)  # SQLite: its journal files go with the connections
+        if made:
+            log.warning("restore failed: removing the installation it created (%s)",
+                        ", ".join(map(str, made)))
+            for path in reversed(made):  # the files, then the folders holding them
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path, ignore_errors=True)
+                elif os.path.lexists(path):
+                    path.unlink()
+        raise
+
+
+def _created_by_installing(rt: Runtime) -> list[Path]:
+    """What making this installation may create on this machine, outermost first: the data
+    directory, the local storage folder, a SQLite database file and its journal files."""
+    settings = rt.settings
+    paths = [settings.data_dir.absolute()]
+    storage = urlparse(settings.effective_storage_url)
+    if storage.scheme == "file":
+        paths.append(Path(unquote(storage.netloc + storage.path)).absolute())
+    database = make_url(rt.database_url)
+    if database.get_backend_name() == "sqlite" and database.database not in (None, "",
+                                                                             ":memory:"):
+        file = Path(database.database).absolute()
+        paths += [file, *(file.with_name(file.name + end) for end in ("-wal", "-shm",
+                                                                        "-journal"))]
+    return paths

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
+import re
+import socket
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from contextlib import AbstractContextManager
@@ -72,6 +75,39 @@ class Leftover:
                 "started": self.started.isoformat()}
 
 
+@functools.cache
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9.-]", "_", socket.gethostname())[:64] or "host"
+
+
+def temporary_prefix(kind: str) -> str:
+    """The start of the name of a temporary file this process writes (``upload``: a staged
+    file, ``put``: a small object on its way): it names the process and the machine, so one
+    left by a process that was killed is known as such (``abandoned``)."""
+    return f"{kind}-{os.getpid()}-{_host()}."
+
+
+_TEMPORARY = re.compile(r"(?:upload|put)-(\d+)-(.+)\.[^.]+\.part")
+
+
+def abandoned(name: str) -> bool:
+    """Whether a temporary file was written by a process of this machine that no longer runs
+    (killed mid-write: SIGKILL, the OOM killer, a power cut), so nothing will finish it."""
+    match = _TEMPORARY.fullmatch(name)
+    if match is None or match[2] != _host():
+        return False
+    pid = int(match[1])
+    if pid == os.getpid():
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, another user's
+        return False
+    return False
+
+
 def old_files(folder: Path, before: datetime) -> Iterator[Leftover]:
     """The files in ``folder`` last written before ``before``."""
     try:
@@ -86,6 +122,9 @@ def old_files(folder: Path, before: datetime) -> Iterator[Leftover]:
         started = datetime.fromtimestamp(stat.st_mtime, UTC)
         if entry.is_file() and started < before:
             yield Leftover("file", entry.path, stat.st_size, started)
+
+
+_FOREVER = datetime.max.replace(tzinfo=UTC)
 
 
 class Storage(ABC):
@@ -131,9 +170,21 @@ class Storage(ABC):
     def keys(self, prefix: str = "") -> Iterator[str]: ...
 
     def leftovers(self, before: datetime) -> list[Leftover]:
-        """What interrupted writes (a killed upload, a crash mid-thumbnail) left behind and
-        last touched before ``before``; never a stored object."""
-        return list(old_files(self.tmp, before))
+        """What interrupted writes (a killed upload, a crash mid-thumbnail) left behind: last
+        touched before ``before``, or written by a process of this machine that no longer
+        runs (whatever their age); never a stored object."""
+        found = {leftover.name: leftover for leftover in self.abandoned()}
+        found.update((leftover.name, leftover) for leftover in old_files(self.tmp, before))
+        return sorted(found.values(), key=lambda leftover: leftover.name)
+
+    def abandoned(self) -> list[Leftover]:
+        """The temporary files of processes of this machine that no longer run."""
+        return [leftover for leftover in old_files(self.tmp, _FOREVER)
+                if abandoned(Path(leftover.name).name)]
+
+    def remove_empty_folders(self) -> None:
+        """Remove the folders that hold no object (where a store has folders at all)."""
+        return None  # an object store has none
 
     def remove_leftover(self, leftover: Leftover) -> None:
         Path(leftover.name).unlink(missing_ok=True)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
-from albumen.storage.base import StagedFile, Storage
+from albumen.storage.base import StagedFile, Storage, temporary_prefix
 
 
 def _fsync_dir(path: Path) -> None:
@@ -25,7 +25,8 @@ def _fsync_dir(path: Path) -> None:
 class LocalStagedFile(StagedFile):
     def __init__(self, tmp_dir: Path) -> None:
         super().__init__()
-        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix="upload-", suffix=".part")
+        fd, name = tempfile.mkstemp(dir=tmp_dir, prefix=temporary_prefix("upload"),
+                                    suffix=".part")
         self._path = Path(name)
         self._file: BinaryIO | None = os.fdopen(fd, "wb")
 
@@ -103,7 +104,7 @@ class LocalStorage(Storage):
         target.parent.mkdir(parents=True, exist_ok=True)
         # Written under tmp/ (same file system: the rename is atomic), where a write cut
         # off midway is found and removed by maintenance (Storage.leftovers).
-        tmp = self.tmp / f"put-{uuid.uuid4().hex}.part"
+        tmp = self.tmp / f"{temporary_prefix('put')}{uuid.uuid4().hex}.part"
         try:
             with open(tmp, "wb") as fh:
                 fh.write(data)
@@ -153,6 +154,15 @@ class LocalStorage(Storage):
                 key = (rel_dir / name).as_posix()
                 if key.startswith(prefix):
                     yield key
+
+    def remove_empty_folders(self) -> None:
+        """Bottom up, every folder under the root that holds no file (tmp/ stays)."""
+        for dirpath, _dirs, _files in os.walk(self.root, topdown=False):
+            folder = Path(dirpath)
+            if folder in (self.root, self.tmp):
+                continue
+            with contextlib.suppress(OSError):  # not empty (or gone): left as it is
+                folder.rmdir()
 
     def check(self) -> None:
         probe = self.tmp / f"ready-{uuid.uuid4().hex}"
