@@ -614,3 +614,39 @@ def test_not_found_replies_do_not_name_the_photo(client: TestClient) -> None:
     assert r.status_code == 404 and r.json()["error"]["message"] == (
         f"comment {comment['id']} not found")
     assert str(asset["id"]) not in str(r.json()["error"].get("details", {}))
+
+
+def test_share_links_can_be_shown_again_to_their_managers(
+        app_client: Callable[..., TestClient], tmp_path: Any) -> None:
+    """A link's address is kept sealed (not readable in the database) and shown again to the
+    event's managers; never to other members; a changed secret makes it unshowable, and the
+    link keeps working (issue 22, item 3)."""
+    from sqlalchemy import text
+
+    from albumen.runtime import get_runtime
+
+    client = app_client()
+    host, cohost, viewer = _user(client, "host"), _user(client, "co"), _user(client, "vi")
+    event = client.post("/api/v1/events", headers=host, json={"title": "Fair"}).json()
+    for name, role in (("co", "cohost"), ("vi", "viewer")):
+        client.put(f"/api/v1/events/{event['id']}/members", headers=host,
+                   json={"username": name, "role": role})
+    made = client.post(f"/api/v1/events/{event['id']}/links", headers=host,
+                       json={"label": "tables", "can_upload": True}).json()
+    for who in (host, cohost):
+        listed = client.get(f"/api/v1/events/{event['id']}/links", headers=who).json()
+        assert [(x["token"], x["url"]) for x in listed] == [(made["token"], made["url"])]
+    assert client.get(f"/api/v1/events/{event['id']}/links", headers=viewer).status_code in (
+        403, 404)
+    rt = get_runtime()
+    key = rt.settings.data_dir / "secret.key"
+    assert key.stat().st_mode & 0o777 == 0o600
+    with rt.session() as session:
+        row = session.execute(text("SELECT * FROM share_links")).mappings().one()
+    assert made["token"] not in " ".join(str(v) for v in row.values())
+
+    other = app_client(secret_key="another-secret-of-this-installation")
+    relisted = other.get(f"/api/v1/events/{event['id']}/links", headers=host).json()
+    assert [(x["token"], x["url"]) for x in relisted] == [(None, None)]
+    still = other.get(f"/api/v1/share/{made['token']}", headers={"Authorization": ""})
+    assert still.status_code == 200

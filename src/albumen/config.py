@@ -64,6 +64,9 @@ class Settings(BaseSettings):
         "wait their turn unread, so the threads other requests run on stay free")
     log_level: str = "INFO"
     log_json: bool = False
+    secret_key: SecretStr | None = Field(
+        default=None, description="seals what albumen shows again (share-link addresses); "
+        "default: <data dir>/secret.key, made at first start; set the same on every machine")
     metrics_token: SecretStr | None = Field(
         default=None, description="bearer token for /metrics and `albumen worker "
                                   "--metrics-port`; unset: loopback callers only")

@@ -22,6 +22,7 @@ from albumen.storage import Storage, storage_for
 if TYPE_CHECKING:
     from albumen.jobs.queue import JobQueue
     from albumen.security.ratelimit import RateLimiter
+    from albumen.security.sealing import Sealer
     from albumen.services.activity import Tracker
 
 
@@ -64,6 +65,13 @@ class Runtime:
         from albumen.security.ratelimit import RateLimiter
 
         return RateLimiter.local()
+
+    @cached_property
+    def sealer(self) -> Sealer:
+        """Seals share-link addresses so their managers can be shown them again."""
+        from albumen.security.sealing import sealer_for
+
+        return sealer_for(self.settings)
 
     @cached_property
     def tracker(self) -> Tracker:

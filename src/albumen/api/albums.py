@@ -122,8 +122,9 @@ def create_link(album_id: IdPath, body: LinkIn, request: Request, principal: Pri
 
 
 @router.get("/{album_id}/links", response_model=list[LinkOut], tags=["share links"])
-def links(album_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[LinkOut]:
-    return [LinkOut.of(x) for x in sharing.list_links(session, principal.user_id,
+def links(album_id: IdPath, request: Request, principal: PrincipalDep, session: SessionDep,
+          rt: RuntimeDep) -> list[LinkOut]:
+    return [LinkOut.of(rt, request, x) for x in sharing.list_links(session, principal.user_id,
                                                        album_id=album_id)]
 
 

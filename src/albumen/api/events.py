@@ -237,15 +237,23 @@ class LinkOut(BaseModel):
     strip_location: bool
     created_at: datetime
     revoked_at: datetime | None
+    token: str | None = Field(description="guests use /s/{token} and /api/v1/share/{token}; "
+                              "shown to the link's managers (null for a link made before "
+                              "albumen kept them, or after its secret key changed)")
+    url: str | None = Field(description="the address to give guests (its QR code: "
+                            "/api/v1/share/{token}/qr.svg, a poster: /s/{token}/poster)")
 
     @classmethod
-    def of(cls, link: ShareLink) -> LinkOut:
-        fields = {k: getattr(link, k) for k in cls.model_fields if k != "has_password"}
-        return cls(**fields, has_password=link.password_hash is not None)
+    def of(cls, rt: Runtime, request: Request, link: ShareLink) -> LinkOut:
+        skip = {"has_password", "token", "url"}
+        fields = {k: getattr(link, k) for k in cls.model_fields if k not in skip}
+        token = sharing.link_token(rt, link)
+        return cls(**fields, has_password=link.password_hash is not None, token=token,
+                   url=share_url(rt, request, token) if token else None)
 
 
 class NewLink(LinkOut):
-    token: str = Field(description="shown once; guests use /api/v1/share/{token}")
+    token: str = Field(description="guests use /s/{token} and /api/v1/share/{token}")
     url: str
 
 
@@ -259,8 +267,8 @@ def _create_link(rt: Runtime, request: Request, principal: Any, actor: Any, body
     values = _aware(body.model_dump(exclude={"password"}))
     link, token = sharing.create_link(rt, principal.user_id, values, actor, event_id=event_id,
                                       album_id=album_id, password=body.password)
-    return NewLink(**LinkOut.of(link).model_dump(), token=token,
-                   url=share_url(rt, request, token))
+    shown = LinkOut.of(rt, request, link).model_dump(exclude={"token", "url"})
+    return NewLink(**shown, token=token, url=share_url(rt, request, token))
 
 
 @router.post("/events/{event_id}/links", response_model=NewLink, status_code=201,
@@ -271,18 +279,21 @@ def create_event_link(event_id: IdPath, body: LinkIn, request: Request, principa
 
 
 @router.get("/events/{event_id}/links", response_model=list[LinkOut], tags=["share links"])
-def event_links(event_id: IdPath, principal: PrincipalDep, session: SessionDep) -> list[LinkOut]:
-    return [LinkOut.of(x) for x in sharing.list_links(session, principal.user_id, event_id)]
+def event_links(event_id: IdPath, request: Request, principal: PrincipalDep,
+                session: SessionDep, rt: RuntimeDep) -> list[LinkOut]:
+    return [LinkOut.of(rt, request, x)
+            for x in sharing.list_links(session, principal.user_id, event_id)]
 
 
 @router.patch("/links/{link_id}", response_model=LinkOut, tags=["share links"])
-def update_link(link_id: IdPath, body: LinkPatch, principal: PrincipalDep, actor: ActorDep,
-                rt: RuntimeDep) -> LinkOut:
+def update_link(link_id: IdPath, body: LinkPatch, request: Request, principal: PrincipalDep,
+                actor: ActorDep, rt: RuntimeDep) -> LinkOut:
     values = _aware(body.model_dump(exclude_unset=True, exclude={"password"}))
     password = body.password if "password" in body.model_fields_set else ...
     sharing.update_link(rt, principal.user_id, link_id, values, actor, password=password)
     with rt.session() as session:
-        return LinkOut.of(sharing.manageable_link(session, principal.user_id, link_id))
+        return LinkOut.of(rt, request,
+                          sharing.manageable_link(session, principal.user_id, link_id))
 
 
 @router.delete("/links/{link_id}", status_code=204, tags=["share links"],

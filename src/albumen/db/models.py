@@ -132,6 +132,9 @@ class ShareLink(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # The token sealed with the installation's secret (security/sealing.py), so the link's
+    # managers can be shown it again; None for links made before.
+    token_sealed: Mapped[str | None] = mapped_column(Text)
     event_id: Mapped[int | None] = mapped_column(
         ForeignKey("events.id", ondelete="CASCADE"), index=True
     )

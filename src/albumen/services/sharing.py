@@ -73,14 +73,16 @@ def _check_values(values: dict[str, Any]) -> None:
 def create_link(rt: Runtime, user_id: int, values: dict[str, Any], actor: Actor,
                 event_id: int | None = None, album_id: int | None = None,
                 password: str | None = None) -> tuple[ShareLink, str]:
-    """A new link; its token is returned once (only its hash is stored)."""
+    """A new link and its token. The token is found again by its hash; it is also kept
+    sealed with the installation's secret, so the link's managers can be shown it again."""
     _check_values(values)
     if album_id is not None and values.get("can_upload"):
         raise InvalidInput("uploads go to events; album links can view and download only")
     token = new_token()
     with rt.transaction() as session:
         _owned_target(session, user_id, event_id, album_id)
-        link = ShareLink(token_hash=token_hash(token), event_id=event_id, album_id=album_id,
+        link = ShareLink(token_hash=token_hash(token), token_sealed=rt.sealer.seal(token),
+                         event_id=event_id, album_id=album_id,
                          created_by=user_id,
                          password_hash=hash_password(password) if password else None,
                          **{k: v for k, v in values.items() if k in LINK_FIELDS})
@@ -90,6 +92,13 @@ def create_link(rt: Runtime, user_id: int, values: dict[str, Any], actor: Actor,
                      album_id=album_id)
         session.expunge(link)
         return link, token
+
+
+def link_token(rt: Runtime, link: ShareLink) -> str | None:
+    """A link's token for its managers (who got the link from manageable_link/list_links);
+    None for a link made before tokens were kept, or sealed under another secret."""
+    token = rt.sealer.open(link.token_sealed)
+    return token if token is not None and same(token_hash(token), link.token_hash) else None
 
 
 def manageable_link(session: Session, user_id: int, link_id: int) -> ShareLink:

@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from albumen.api.deps import RuntimeDep, client_ip
-from albumen.api.events import live_photo
+from albumen.api.events import live_photo, share_url
 from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import VIEW_GALLERY, VIEW_SLIDESHOW
@@ -95,7 +95,11 @@ def event_sharing(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserD
     context = _event(rt, who, event_id, "sharing")
     with rt.session() as session:
         links = sharing.list_links(session, who.user_id, event_id) if context["manages"] else []
-    return page(request, "event_sharing.html", who, **context, links=links, now=utcnow())
+    tokens = {link.id: sharing.link_token(rt, link) for link in links}
+    urls = {i: share_url(rt, request, t) for i, t in tokens.items() if t}
+    unshowable = any(not link.revoked_at and not tokens[link.id] for link in links)
+    return page(request, "event_sharing.html", who, **context, links=links, tokens=tokens,
+                urls=urls, unshowable=unshowable, now=utcnow())
 
 
 @router.get("/events/{event_id}/members", response_class=HTMLResponse)

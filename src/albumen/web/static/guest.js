@@ -208,19 +208,27 @@ $("g-password").addEventListener("submit", (e) => {
 });
 
 $("g-name").addEventListener("change", async () => {
-  if (!info?.guest) return;  // a new guest's name goes with the first upload
+  if (!info?.guest) return;  // a new guest's name goes with their first upload
   try { await call("PUT", "/guest", { name: $("g-name").value || null }); toast("name saved"); }
   catch (err) { toast(err.message, true); }
 });
 
+// A new guest says who they are once, before any file goes: the reply's cookie then goes
+// with every upload, so several photos picked at once are one guest's, not one guest each.
+async function ensureGuest() {
+  if (info?.guest) return;
+  const guest = await call("PUT", "/guest", { name: $("g-name").value || null });
+  info.guest = guest;
+}
+
 const uploader = new Uploader({
   list: $("g-uploads"),
   overall: { root: $("g-overall"), bar: $("g-overall-bar"), text: $("g-overall-text"), retry: $("g-retry") },
-  url: () => `${base}/assets` + ($("g-name").value ? `?guest_name=${encodeURIComponent($("g-name").value)}` : ""),
+  url: () => `${base}/assets`,
   headers,
+  prepare: ensureGuest,
   concurrency: 2,
   onChange: (u) => {
-    if (u.items.some((i) => i.state === "done") && !info.guest) info.guest = { name: $("g-name").value };
     loadMine();
     if (info.can_view && !info.review_required) loadGallery();
   },

@@ -1,12 +1,17 @@
 // Many files at once, a few in flight, a progress bar per file and overall; a failure shows
 // the server's reason and is retried on its own (files that succeeded are never sent again).
+// `prepare` runs once before the first file is sent (a new guest gets their identity first,
+// so files sent side by side are all theirs); when it fails, the files wait for a retry.
 const SHOWABLE = /^image\/(jpeg|png|webp|gif|avif)$/;
 
 export class Uploader {
-  constructor({ list, overall, url, headers = () => ({}), concurrency = 3, onChange = () => {} }) {
-    Object.assign(this, { list, overall, url, headers, concurrency, onChange });
+  constructor({ list, overall, url, headers = () => ({}), concurrency = 3, onChange = () => {},
+                prepare = null }) {
+    Object.assign(this, { list, overall, url, headers, concurrency, onChange, prepare });
     this.items = [];
     this.active = 0;
+    this.ready = !prepare;
+    this.preparing = null;
   }
 
   add(files) {
@@ -52,6 +57,15 @@ export class Uploader {
   retryFailed() { for (const item of this.items) this.retry(item); }
 
   pump() {
+    if (!this.ready) {
+      if (this.preparing || !this.items.some((i) => i.state === "queued")) return;
+      this.preparing = this.prepare().then(() => { this.ready = true; }, (err) => {
+        for (const item of this.items) {
+          if (item.state === "queued") Object.assign(item, { state: "failed", message: err.message });
+        }
+      }).finally(() => { this.preparing = null; this.render(); this.pump(); });
+      return;
+    }
     while (this.active < this.concurrency) {
       const item = this.items.find((i) => i.state === "queued");
       if (!item) break;
