@@ -170,3 +170,36 @@ def test_serve_runs_several_api_processes_on_one_port(tmp_path: Path) -> None:
         server.send_signal(signal.SIGTERM)
         assert server.wait(30) == 0
         assert wait_until(lambda: not any(_alive(pid) for pid in children), 15)
+
+
+def test_api_processes_of_one_serve_share_one_worker_host(tmp_path: Path) -> None:
+    """`serve --processes 2` with in-process workers: one of its processes runs them (the
+    holder of <data dir>/serve-workers.lock), the other serves requests only — one heartbeat,
+    and a photo uploaded through either is processed."""
+    from albumen.jobs.worker import claim_in_process_workers
+
+    env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}")
+    run_cli(env, "users", "create", "admin", "--admin", stdin="admin-password-1\n")
+    port = free_port()
+    log = tmp_path / "serve.log"
+    server = spawn(env, log, "serve", "--port", str(port), "--processes", "2")
+    base = f"http://127.0.0.1:{port}"
+    db = f"sqlite:///{tmp_path / 'albumen.db'}"
+    with _running(server):
+        wait_for_server(server, f"{base}/health/ready", log)
+        token = httpx.post(f"{base}/api/v1/auth/token", data={
+            "username": "admin", "password": "admin-password-1"}).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        for seed in range(4):
+            r = httpx.post(f"{base}/api/v1/assets", headers=auth, files={
+                "file": (f"{seed}.jpg", images.jpeg(320, 240, seed=seed), "image/jpeg")})
+            assert r.status_code == 201, r.text
+        assert wait_until(lambda: _count(db, select(func.count()).select_from(Asset)
+                                         .where(Asset.state == "ready")) == 4, 60)
+        assert _count(db, text("SELECT COUNT(*) FROM workers")) == 1
+        assert claim_in_process_workers(tmp_path / "data") is None  # held by the server
+        server.send_signal(signal.SIGTERM)
+        assert server.wait(30) == 0
+    claim = claim_in_process_workers(tmp_path / "data")  # let go when it stopped
+    assert claim is not None
+    claim.close()

@@ -58,7 +58,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     api_processes: int = Field(default=1, ge=1, description="processes `albumen serve` runs "
-                               "the API in (each with its own in-process workers, if any)")
+                               "the API in (one of them runs the in-process workers, if any)")
     upload_threads: int = Field(
         default=8, ge=1, le=256, description="uploads each API process receives at once; more "
         "wait their turn unread, so the threads other requests run on stay free")

@@ -118,11 +118,17 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         host = None
         settings = runtime.settings
         workers_wanted = settings.in_process_workers if start_workers is None else start_workers
+        claim = None
         if workers_wanted and not settings.queue_immediate:
-            from albumen.jobs.worker import WorkerHost
+            from albumen.jobs.worker import WorkerHost, claim_in_process_workers
 
-            host = WorkerHost(runtime, settings.workers, settings.worker_type)
-            host.start()
+            claim = claim_in_process_workers(settings.data_dir)
+            if claim is None:
+                log.info("in-process workers run in another process of this installation's "
+                         "serve: this one serves requests only")
+            else:
+                host = WorkerHost(runtime, settings.workers, settings.worker_type)
+                host.start()
         if start_workers is not False:  # tests that build many apps skip the warm-up
             from albumen.services.search import vectors
 
@@ -140,6 +146,8 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         finally:
             if host is not None:
                 host.stop(graceful=True)
+            if claim is not None:
+                claim.close()
             runtime.tracker.stop()  # the last few seconds of activity
 
     app = FastAPI(

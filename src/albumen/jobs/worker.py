@@ -6,6 +6,7 @@ hosts one as the whole process and stops gracefully on SIGINT/SIGTERM.
 
 from __future__ import annotations
 
+import fcntl
 import logging
 import os
 import signal
@@ -13,6 +14,8 @@ import socket
 import threading
 import uuid
 from datetime import timedelta
+from pathlib import Path
+from typing import IO
 
 from huey.consumer import Consumer
 from sqlalchemy import delete, func, select
@@ -33,6 +36,21 @@ class _EmbeddedConsumer(Consumer):
 
     def _set_signal_handlers(self) -> None:
         pass
+
+
+def claim_in_process_workers(data_dir: Path) -> IO[str] | None:
+    """One API process of a ``serve`` runs the in-process workers: the one that holds this
+    lock (an flock on ``<data dir>/serve-workers.lock``, let go when the process ends, so a
+    restarted process takes over). The others serve requests only: more API processes add
+    request capacity, not workers and models in memory. None when another holds it."""
+    Path(data_dir).mkdir(parents=True, exist_ok=True)
+    handle = (Path(data_dir) / "serve-workers.lock").open("a")
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        handle.close()
+        return None
+    return handle
 
 
 def parse_queues(text: str) -> tuple[str, ...]:
