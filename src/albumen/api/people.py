@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime, timedelta
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Request, Response
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
-from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
+from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.files import file_response
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.models import Face
 from albumen.errors import NotFound
+from albumen.runtime import Runtime
 from albumen.services import moments, places
 from albumen.services import people as svc
 from albumen.services.access import readable_asset
@@ -60,16 +63,33 @@ class PersonOut(BaseModel):
                    cover=f"/api/v1/faces/{v.cover_face_id}/crop" if v.cover_face_id else None)
 
 
+MERGE = ("when another of your people already has this name (case, spacing and Unicode "
+         "forms aside): true: they are the same person, merge; false: another person of that "
+         "name; left out: 409 `same_name` naming that person")
+
+
 class PersonPatch(BaseModel):
-    name: str | None = Field(default=None, max_length=200)
+    name: str | None = Field(default=None, max_length=200,
+                             description="empty or null: unnamed")
     birth_date: date | None = None
     hidden: bool | None = None
     cover_face_id: Id | None = None
+    merge: StrictBool | None = Field(default=None, description=MERGE + " (this person's "
+                                     "faces join them; the answer is that person)")
 
 
 class NewPerson(BaseModel):
     name: str = Field(min_length=1, max_length=200)
     face_ids: list[Id] = Field(min_length=1, max_length=10000)
+    merge: StrictBool | None = Field(default=None, description=MERGE + " (the faces join "
+                                     "them: 200 with that person instead of 201)")
+
+    @field_validator("name")
+    @classmethod
+    def _not_blank(cls, name: str) -> str:
+        if not name.strip():
+            raise ValueError("a person needs a name")
+        return name
 
 
 class MergeIn(BaseModel):
@@ -96,16 +116,40 @@ class PlaceOut(BaseModel):
     asset_count: int
 
 
-@router.get("/people", response_model=list[PersonOut])
-def list_people(principal: PrincipalDep, session: SessionDep,
-                hidden: bool = False) -> list[PersonOut]:
-    return [PersonOut.of(v) for v in svc.list_people(session, principal.user_id, hidden)]
+@contextmanager
+def _same_name_named(rt: Runtime, user_id: int) -> Iterator[None]:
+    """A 409 ``same_name`` says who has the name: the person as listed, less the photo ids."""
+    try:
+        yield
+    except svc.SameName as exc:
+        with rt.session() as session:
+            match = PersonOut.of(svc.get_person(session, user_id, exc.person_id))
+        exc.details["person"] = match.model_dump(mode="json", exclude={"asset_ids"})
+        raise
+
+
+@router.get("/people", response_model=list[PersonOut],
+            summary="Your people; with q, the named ones whose name starts with it")
+def list_people(principal: PrincipalDep, session: SessionDep, hidden: bool = False,
+                q: Annotated[str | None, Query(min_length=1, max_length=200, description=(
+                    "names (or a word of them) starting with this, case and accents aside; "
+                    "most faces first"))] = None,
+                limit: Annotated[int | None, Query(ge=1, le=1000)] = None) -> list[PersonOut]:
+    return [PersonOut.of(v) for v in svc.list_people(session, principal.user_id, hidden,
+                                                     prefix=q, limit=limit)]
 
 
 @router.post("/people", response_model=PersonOut, status_code=201,
-             summary="Name a new person from faces (e.g. from the unassigned list)")
-def create_person(body: NewPerson, principal: PrincipalDep, rt: RuntimeDep) -> PersonOut:
-    person_id = svc.create_person(rt, principal.user_id, body.name, body.face_ids)
+             responses={200: {"model": PersonOut,
+                              "description": "merged: the faces joined the person of the name"}},
+             summary="Name faces: a new person, or (merge) the one of that name")
+def create_person(body: NewPerson, principal: PrincipalDep, actor: ActorDep, rt: RuntimeDep,
+                  response: Response) -> PersonOut:
+    with _same_name_named(rt, principal.user_id):
+        person_id, new = svc.create_person(rt, principal.user_id, body.name, body.face_ids,
+                                           body.merge, actor)
+    if not new:
+        response.status_code = 200
     with rt.session() as session:
         return PersonOut.of(svc.get_person(session, principal.user_id, person_id))
 
@@ -121,20 +165,25 @@ def get_person(person_id: IdPath, principal: PrincipalDep, session: SessionDep) 
     return PersonOut.of(svc.get_person(session, principal.user_id, person_id))
 
 
-@router.patch("/people/{person_id}", response_model=PersonOut)
+@router.patch("/people/{person_id}", response_model=PersonOut,
+              summary="Rename (or merge by name), birth date, hide, cover face; answers with "
+                      "the person, the one merged into after a merge")
 def update_person(person_id: IdPath, body: PersonPatch, principal: PrincipalDep,
-                  rt: RuntimeDep) -> PersonOut:
-    svc.update_person(rt, principal.user_id, person_id, name=body.name,
-                      birth_date=body.birth_date, hidden=body.hidden,
-                      cover_face_id=body.cover_face_id, fields=body.model_fields_set)
+                  actor: ActorDep, rt: RuntimeDep) -> PersonOut:
+    with _same_name_named(rt, principal.user_id):
+        now = svc.update_person(rt, principal.user_id, person_id, name=body.name,
+                                birth_date=body.birth_date, hidden=body.hidden,
+                                cover_face_id=body.cover_face_id, merge=body.merge,
+                                fields=body.model_fields_set, actor=actor)
     with rt.session() as session:
-        return PersonOut.of(svc.get_person(session, principal.user_id, person_id))
+        return PersonOut.of(svc.get_person(session, principal.user_id, now))
 
 
 @router.post("/people/{person_id}/merge", response_model=Moved,
              summary="Merge other people into this one")
-def merge(person_id: IdPath, body: MergeIn, principal: PrincipalDep, rt: RuntimeDep) -> Moved:
-    return Moved(changed=svc.merge(rt, principal.user_id, person_id, body.person_ids))
+def merge(person_id: IdPath, body: MergeIn, principal: PrincipalDep, actor: ActorDep,
+          rt: RuntimeDep) -> Moved:
+    return Moved(changed=svc.merge(rt, principal.user_id, person_id, body.person_ids, actor))
 
 
 @router.get("/people/{person_id}/faces", response_model=list[FaceOut])

@@ -20,9 +20,11 @@ from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
 from albumen.db.models import AUTO, USER, Asset, Face, Person
-from albumen.errors import InvalidInput, NotFound
+from albumen.errors import Conflict, InvalidInput, NotFound
 from albumen.ml.faces import distances, from_bytes
 from albumen.runtime import Runtime
+from albumen.services import audit, person_names
+from albumen.services.audit import Actor
 from albumen.services.search import text_index
 
 
@@ -204,27 +206,80 @@ def view(session: Session, person: Person) -> PersonView:
     return PersonView(person, count, asset_ids, cover)
 
 
-def list_people(session: Session, owner_id: int | None, include_hidden: bool = False
-                ) -> list[PersonView]:
+def list_people(session: Session, owner_id: int | None, include_hidden: bool = False,
+                prefix: str | None = None, limit: int | None = None) -> list[PersonView]:
+    """The owner's people, named ones first, most faces first; with ``prefix``, only the
+    named ones whose name (or a word of it) starts with it, for suggestions as a name is
+    typed."""
+    if prefix is not None:
+        ids = person_names.starting_with(session, owner_id, prefix, include_hidden)[:limit]
+        return [view(session, p) for p in (session.get(Person, i) for i in ids) if p]
     query = select(Person).where(Person.owner_id == owner_id if owner_id is not None
                                  else Person.owner_id.is_(None))
     if not include_hidden:
         query = query.where(Person.hidden.is_(False))
     views = [view(session, p) for p in session.scalars(query)]
-    return sorted(views, key=lambda v: (v.person.name is None, -v.face_count, v.person.id))
+    return sorted(views, key=lambda v: (v.person.name is None, -v.face_count,
+                                        v.person.id))[:limit]
 
 
 def get_person(session: Session, owner_id: int, person_id: int) -> PersonView:
     return view(session, _own_person(session, owner_id, person_id))
 
 
+class SameName(Conflict):
+    """Someone of the owner's already has the name a person or face is being given: the same
+    person (merge) or another one of that name (keep separate)? The caller says which."""
+
+    code = "same_name"
+
+    def __init__(self, name: str, match: Person, matches: int) -> None:
+        super().__init__(
+            f'you already have a person named "{match.name}": send "merge": true to make '
+            f'them one person, or "merge": false to keep another person named "{name}"',
+            details={"matches": matches})
+        self.person_id = match.id
+
+
+def _same_person(session: Session, owner_id: int, name: str | None, merge: bool | None,
+                 exclude: int | None = None) -> Person | None:
+    """The person a name given with ``merge`` means: None for a new name (or ``merge`` false);
+    the one of that name with the most faces when ``merge`` is true; a question otherwise."""
+    if name is None or merge is False:
+        return None
+    ids = person_names.same_named(session, owner_id, name, exclude)
+    if not ids:
+        return None
+    target = _own_person(session, owner_id, ids[0])
+    if merge is None:
+        raise SameName(name, target, len(ids))
+    return target
+
+
+def _retag_birthdays(rt: Runtime, asset_ids: list[int]) -> None:
+    """Birthday tags follow whose birth date the people in these photos now have."""
+    if asset_ids and "dates" in rt.settings.enabled_enrichments:
+        from albumen.services.processing import reset_stages
+
+        reset_stages(rt, asset_ids, ["dates"])
+        for asset_id in asset_ids:
+            rt.queue.enqueue_asset(asset_id)
+
+
 def update_person(rt: Runtime, owner_id: int, person_id: int, *, name: str | None = None,
                   birth_date: date | None = None, hidden: bool | None = None,
-                  cover_face_id: int | None = None, fields: set[str]) -> None:
+                  cover_face_id: int | None = None, merge: bool | None = None,
+                  fields: set[str], actor: Actor = audit.SYSTEM) -> int:
+    """Change a person. A name another of the owner's people has asks first (``SameName``)
+    unless ``merge`` says: true merges this person into that one, false keeps both.
+    Returns the id of the person this one is now (the other one after a merge)."""
     with rt.transaction() as session:
         person = _own_person(session, owner_id, person_id)
-        if "name" in fields:
-            person.name = (name or "").strip() or None
+        new_name = person_names.clean(name) if "name" in fields else None
+        target = (_same_person(session, owner_id, new_name, merge, exclude=person_id)
+                  if "name" in fields else None)
+        if "name" in fields and target is None:
+            person.name = new_name
         retag = "birth_date" in fields and person.birth_date != birth_date
         if "birth_date" in fields:
             person.birth_date = birth_date
@@ -237,35 +292,56 @@ def update_person(rt: Runtime, owner_id: int, person_id: int, *, name: str | Non
                     raise InvalidInput(f"face {cover_face_id} is not this person's")
             person.cover_face_id = cover_face_id
         person.updated_at = utcnow()
-        if "name" in fields:
-            session.flush()
-            text_index.refresh_people(session, [person_id])
-        asset_ids = sorted(set(session.scalars(
-            select(Face.asset_id).where(Face.person_id == person_id)))) if retag else []
-    if asset_ids and "dates" in rt.settings.enabled_enrichments:
-        from albumen.services.processing import reset_stages
+        if target is not None:
+            asset_ids = _merge_into(session, actor, target, [person])[1]
+            result = target.id
+        else:
+            if "name" in fields:
+                session.flush()
+                text_index.refresh_people(session, [person_id])
+            asset_ids = sorted(set(session.scalars(
+                select(Face.asset_id).where(Face.person_id == person_id)))) if retag else []
+            result = person_id
+    _retag_birthdays(rt, asset_ids)
+    return result
 
-        reset_stages(rt, asset_ids, ["dates"])  # birthday tags follow the new date
-        for asset_id in asset_ids:
-            rt.queue.enqueue_asset(asset_id)
+
+def _merge_into(session: Session, actor: Actor, target: Person, others: list[Person]
+                ) -> tuple[int, list[int]]:
+    """The one merge: the others' faces become the target's (a user's statement), the target
+    keeps its name, birth date, cover and visibility (taking a name or birth date only where
+    it has none), the others are deleted, search learns who is in the photos now, and the
+    audit log records it. Returns the faces moved and the photos to tag for birthdays again."""
+    other_ids = [o.id for o in others]
+    moved = list(session.scalars(select(Face.asset_id).where(Face.person_id.in_(other_ids))))
+    dated = target.birth_date is not None or any(o.birth_date for o in others)
+    for other in others:
+        if target.name is None and other.name:
+            target.name = other.name
+        if target.birth_date is None and other.birth_date:
+            target.birth_date = other.birth_date
+    session.execute(update(Face).where(Face.person_id.in_(other_ids))
+                    .values(person_id=target.id, assigned_by=USER))
+    for other in others:
+        session.delete(other)
+    target.updated_at = utcnow()
+    session.flush()
+    text_index.refresh_people(session, [target.id])
+    audit.record(session, actor, "person.merge", "person", target.id, people=other_ids,
+                 faces=len(moved))
+    return len(moved), sorted(set(moved)) if dated else []
 
 
-def merge(rt: Runtime, owner_id: int, into_id: int, other_ids: list[int]) -> int:
+def merge(rt: Runtime, owner_id: int, into_id: int, other_ids: list[int],
+          actor: Actor = audit.SYSTEM) -> int:
     """Merge people into one (a user's statement: their faces are this person's)."""
     with rt.transaction() as session:
         target = _own_person(session, owner_id, into_id)
-        others = [_own_person(session, owner_id, p) for p in other_ids if p != into_id]
-        moved = session.execute(update(Face).where(Face.person_id.in_([o.id for o in others]))
-                                .values(person_id=target.id, assigned_by=USER)).rowcount
-        for other in others:
-            if target.name is None and other.name:
-                target.name = other.name
-            if target.birth_date is None and other.birth_date:
-                target.birth_date = other.birth_date
-            session.delete(other)
-        session.flush()
-        text_index.refresh_people(session, [target.id])
-        return moved or 0
+        others = [_own_person(session, owner_id, p) for p in dict.fromkeys(other_ids)
+                  if p != into_id]
+        moved, retag = _merge_into(session, actor, target, others)
+    _retag_birthdays(rt, retag)
+    return moved
 
 
 def set_face_person(rt: Runtime, owner_id: int, face_id: int, person_id: int | None) -> None:
@@ -274,26 +350,53 @@ def set_face_person(rt: Runtime, owner_id: int, face_id: int, person_id: int | N
         face = _own_face(session, owner_id, face_id)
         if person_id is not None:
             _own_person(session, owner_id, person_id)
-        old = face.person_id
-        face.person_id, face.assigned_by = person_id, USER
-        if old is not None:
-            session.execute(update(Person).where(Person.id == old, Person.cover_face_id == face_id)
-                            .values(cover_face_id=None))
+        _move_face(session, face, person_id)
         session.flush()
         text_index.refresh(session, [face.asset_id])
 
 
-def create_person(rt: Runtime, owner_id: int, name: str, face_ids: list[int]) -> int:
+def _move_face(session: Session, face: Face, person_id: int | None) -> None:
+    old = face.person_id
+    face.person_id, face.assigned_by = person_id, USER
+    if old is not None and old != person_id:
+        session.execute(update(Person).where(Person.id == old, Person.cover_face_id == face.id)
+                        .values(cover_face_id=None))
+
+
+def create_person(rt: Runtime, owner_id: int, name: str, face_ids: list[int],
+                  merge: bool | None = None, actor: Actor = audit.SYSTEM) -> tuple[int, bool]:
+    """Name faces: a new person of that name, or (a name another of the owner's people has)
+    a question first (``SameName``) unless ``merge`` says: true adds the faces to that
+    person, false makes a second person of the name. Returns the person's id and whether it
+    is new."""
+    clean = person_names.clean(name)
+    if clean is None:
+        raise InvalidInput("a person needs a name")
     with rt.transaction() as session:
-        faces = [_own_face(session, owner_id, f) for f in face_ids]
-        person = Person(owner_id=owner_id, name=name.strip() or None)
-        session.add(person)
-        session.flush()
-        for face in faces:
-            face.person_id, face.assigned_by = person.id, USER
-        session.flush()
-        text_index.refresh_people(session, [person.id])
-        return person.id
+        faces = [_own_face(session, owner_id, f) for f in dict.fromkeys(face_ids)]
+        target = _same_person(session, owner_id, clean, merge)
+        if target is not None:
+            retag = sorted({f.asset_id for f in faces}) if target.birth_date else []
+            for face in faces:
+                _move_face(session, face, target.id)
+            target.updated_at = utcnow()
+            session.flush()
+            text_index.refresh(session, [f.asset_id for f in faces])
+            audit.record(session, actor, "person.merge", "person", target.id, people=[],
+                         faces=len(faces))
+            result = target.id, False
+        else:
+            retag = []
+            person = Person(owner_id=owner_id, name=clean)
+            session.add(person)
+            session.flush()
+            for face in faces:
+                _move_face(session, face, person.id)
+            session.flush()
+            text_index.refresh_people(session, [person.id])
+            result = person.id, True
+    _retag_birthdays(rt, retag)
+    return result
 
 
 def person_faces(session: Session, owner_id: int, person_id: int, limit: int | None = None

@@ -45,7 +45,8 @@ function fill(template, data) {
   return template.replace(/\{(\w+)\}/g, (_, k) => encodeURIComponent(data?.[k] ?? ""));
 }
 
-function after(then, data, el) {
+// What a button or form does once its request succeeded (data-then).
+export function after(then, data, el) {
   if (!then) return;
   if (then === "reload") location.reload();
   else if (then === "remove") el.closest("[data-item]")?.remove();
@@ -107,6 +108,10 @@ document.addEventListener("submit", async (e) => {
     form.dispatchEvent(new CustomEvent("api:done", { detail: data, bubbles: true }));
     after(form.dataset.then, data, form);
   } catch (err) {
+    // A page's module may answer an error itself (naming.js: "same person?"): it cancels this.
+    const shown = form.dispatchEvent(new CustomEvent("api:error", { detail: err, bubbles: true,
+                                                                     cancelable: true }));
+    if (!shown) return;
     if (error) error.textContent = err.message;
     else toast(err.message, true);
   } finally {
