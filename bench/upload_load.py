@@ -9,7 +9,10 @@ the hardening review of issue 21) runs as a subprocess on a fresh data dir seede
 (a) idle        two readers, each sending one request after the other for ``--idle-seconds``:
                 ``GET /api/v1/assets?limit=100`` and ``GET /api/v1/search?q=…`` in turn.
 (b) under load  the same readers while ``--uploaders`` clients upload 2000x1500 JPEGs (about
-                0.9 MB, each one distinct) back to back for ``--seconds``.
+                1 MB, each one distinct) back to back for ``--seconds``. The readers run in a
+                process of their own; the upload clients, which stand for phones on other
+                machines, run at ``--client-nice`` (10) so they do not take the CPU from the
+                server they load on this same machine.
 
 Printed: p50 / p99 / max of reads idle and under load and their ratio, upload p50 / p99 and
 uploads per second, and where the server's CPU went (user and system seconds of the server
@@ -23,12 +26,14 @@ import argparse
 import asyncio
 import io
 import json
+import multiprocessing as mp
 import os
 import socket
 import subprocess
 import sys
 import tempfile
 import time
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -201,12 +206,10 @@ async def measure(url: str, auth: dict[str, str], base: bytes, uploaders: int, s
         await asyncio.sleep(seconds)
         stop.set()
 
-    reads_task = asyncio.ensure_future(readers(url, auth, stop))
     started = time.perf_counter()
     await asyncio.gather(timer(), *(uploader() for _ in range(uploaders)))
     elapsed = time.perf_counter() - started
-    reads = await reads_task
-    return {"reads": reads, "uploads": ups, "codes": codes, "elapsed": elapsed}
+    return {"uploads": ups, "codes": codes, "elapsed": elapsed}
 
 
 async def idle(url: str, auth: dict[str, str], seconds: float) -> list[float]:
@@ -215,6 +218,20 @@ async def idle(url: str, auth: dict[str, str], seconds: float) -> list[float]:
     await asyncio.sleep(seconds)
     stop.set()
     return await task
+
+
+def read_in_process(url: str, auth: dict[str, str], seconds: float
+                    ) -> tuple[mp.process.BaseProcess, Connection]:
+    """Readers in a process of their own, at normal priority: their latencies are the
+    server's, not the upload clients' event loop's (which is busy sending 50 bodies)."""
+    receiver, sender = mp.get_context("fork").Pipe(duplex=False)
+
+    def run() -> None:
+        sender.send(asyncio.run(idle(url, auth, seconds)))
+
+    proc = mp.get_context("fork").Process(target=run, daemon=True)
+    proc.start()
+    return proc, receiver
 
 
 def summary(values: list[float]) -> dict[str, float]:
@@ -237,6 +254,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30)
     parser.add_argument("--idle-seconds", type=float, default=10)
     parser.add_argument("--seed", type=int, default=150)
+    parser.add_argument("--client-nice", type=int, default=10,
+                        help="niceness of the upload clients (0: as the server)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "out")
     parser.add_argument("--profile", action="store_true",
                         help="sample the server with py-spy during (b) (pip install py-spy): "
@@ -253,10 +272,18 @@ def main() -> None:
         try:
             auth = login(server.url)
             asyncio.run(seed(server.url, auth, photo(2, (800, 600)), args.seed))
-            quiet = asyncio.run(idle(server.url, auth, args.idle_seconds))
+            proc, pipe = read_in_process(server.url, auth, args.idle_seconds)
+            quiet = pipe.recv()
+            proc.join()
             user0, sys0 = cpu_seconds(server.proc.pid)
             spy = profiler(server.proc.pid, args.seconds, args.out) if args.profile else None
+            proc, pipe = read_in_process(server.url, auth, args.seconds)
+            # The upload clients stand for phones on other machines: on this one they must
+            # not take the CPU from the server they load (the server keeps its priority).
+            os.nice(args.client_nice)
             loaded = asyncio.run(measure(server.url, auth, base, args.uploaders, args.seconds))
+            loaded["reads"] = pipe.recv()
+            proc.join()
             user1, sys1 = cpu_seconds(server.proc.pid)
             if spy is not None:
                 spy.wait(timeout=60)
@@ -264,6 +291,7 @@ def main() -> None:
             server.stop()
     result = {
         "uploaders": args.uploaders, "seconds": args.seconds, "env": env,
+        "client_nice": args.client_nice,
         "reads_idle": summary(quiet), "reads_under_load": summary(loaded["reads"]),
         "uploads": {**summary(loaded["uploads"]),
                     "per_second": len(loaded["uploads"]) / loaded["elapsed"],
