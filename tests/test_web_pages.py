@@ -374,3 +374,32 @@ def test_web_session_retry_needs_csrf(client: TestClient, rt: Runtime) -> None:
     r = b.post("/api/v1/status/retry", headers={"X-CSRF-Token": token.group(1)},
                json={"asset_ids": [broken]})
     assert r.json() == {"queued": 1} and _state(rt, broken) == "ready"
+
+
+def test_one_password_minimum_everywhere(rt: Runtime) -> None:
+    """Setup, account, admin and share-link forms ask for the minimum the server enforces
+    (security/passwords.py), and say it (issue 22, item 8)."""
+    from albumen.api.app import create_app
+    from albumen.security.passwords import MIN_LENGTH
+
+    with TestClient(create_app(rt, start_workers=False)) as fresh:
+        setup = fresh.get("/setup").text
+        assert setup.count(f'minlength="{MIN_LENGTH}"') == 2
+        assert f"at least {MIN_LENGTH} characters" in setup
+        short = "x" * (MIN_LENGTH - 1)
+        refused = fresh.post("/api/v1/setup", json={"username": "admin", "password": short})
+        assert refused.status_code == 422 and str(MIN_LENGTH) in refused.text
+        assert fresh.post("/api/v1/setup", json={"username": "admin",
+                                                 "password": ADMIN_PASSWORD}).status_code == 201
+        from tests.conftest import bearer
+
+        fresh.headers["Authorization"] = bearer(fresh, "admin", ADMIN_PASSWORD)
+        b = browser(fresh)
+        for path in ("/account", "/admin"):
+            text = b.get(path).text
+            assert f'minlength="{MIN_LENGTH}"' in text, path
+            assert re.findall(r'type="password"[^>]*minlength="(\d+)"', text) == [
+                str(MIN_LENGTH)] * len(re.findall(r'type="password"[^>]*minlength', text)), path
+        event = fresh.post("/api/v1/events", json={"title": "x"}).json()
+        sharing = b.get(f"/events/{event['id']}/sharing").text
+        assert f'minlength="{MIN_LENGTH}"' in sharing

@@ -21,6 +21,8 @@ from albumen.db.base import utcnow
 from albumen.db.engagement import DOWNLOAD_ZIP
 from albumen.db.models import ShareLink
 from albumen.runtime import Runtime
+from albumen.security.passwords import MAX_LENGTH as MAX_PASSWORD
+from albumen.security.passwords import MIN_LENGTH as MIN_PASSWORD
 from albumen.services import activity, downloads, sharing
 from albumen.services import events as svc
 from albumen.services.access import require_event
@@ -193,7 +195,7 @@ class LinkIn(BaseModel):
     can_view: bool = True
     can_upload: bool = False
     can_download: bool = False
-    password: str | None = Field(default=None, min_length=8, max_length=1024)
+    password: str | None = Field(default=None, min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
     expires_at: datetime | None = None
     max_uploads: Count | None = None
     max_uploads_per_guest: Count | None = None

@@ -19,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from albumen import __version__
 from albumen.api.deps import SESSION_COOKIE, RuntimeDep
 from albumen.errors import AlbumenError, Forbidden, Unauthorized
+from albumen.security.passwords import MIN_LENGTH as MIN_PASSWORD
 from albumen.services import places, users
 from albumen.services.auth import Principal, authenticate_token
 
@@ -82,7 +83,8 @@ def iso_utc(value: datetime | None) -> str:
 templates.env.filters.update(bytes=human_bytes, iso_utc=iso_utc, when=when, month_title=month_title,
                              exposure=exposure, urlquote=lambda s: quote(str(s), safe=""))
 templates.env.globals.update(version=__version__, local_time=local_time, in_zone=in_zone,
-                             timedelta=timedelta, place_label=places.label)
+                             timedelta=timedelta, place_label=places.label,
+                             min_password=MIN_PASSWORD)
 
 
 def page_principal(request: Request, rt: RuntimeDep) -> Principal | None:
