@@ -403,3 +403,14 @@ def test_one_password_minimum_everywhere(rt: Runtime) -> None:
         event = fresh.post("/api/v1/events", json={"title": "x"}).json()
         sharing = b.get(f"/events/{event['id']}/sharing").text
         assert f'minlength="{MIN_LENGTH}"' in sharing
+
+
+def test_malformed_page_addresses_get_the_not_found_page(client: TestClient) -> None:
+    b = browser(client)
+    for path in ("/events/abc", "/events/abc/sharing", "/people/9x", "/albums/-1",
+                 "/events/99999999999999999999999"):
+        r = b.get(path)
+        assert r.status_code == 404, path
+        assert "text/html" in r.headers["content-type"] and "not found" in r.text.lower(), path
+    api = client.get("/api/v1/events/abc")  # the API keeps its JSON error
+    assert api.status_code == 422 and api.json()["error"]["code"] == "invalid_input"

@@ -64,7 +64,13 @@ def install_error_handlers(app: FastAPI) -> None:
         return error_response(exc.status_code, exc.code, exc.message, exc.details, headers)
 
     @app.exception_handler(RequestValidationError)
-    async def _validation(_: Request, exc: RequestValidationError) -> JSONResponse:
+    async def _validation(request: Request, exc: RequestValidationError) -> Response:
+        if _html(request):
+            # A page's address with a malformed id (/events/abc) names no page: 404;
+            # other bad values of a page's query get the error page with the reason.
+            in_path = any(e.get("loc", ("",))[0] == "path" for e in exc.errors())
+            return _page(request, 404 if in_path else 400,
+                         "page not found" if in_path else "this address has a bad value")
         problems = [
             {"loc": [str(p) for p in e.get("loc", ())], "message": e.get("msg", "")}
             for e in exc.errors()
