@@ -102,6 +102,14 @@ document.getElementById("toalbum")?.addEventListener("submit", async (e) => {
   } catch (err) { toast(err.message, true); }
 });
 
+// After trashing, the next photo (or the previous one, or the grid when it was the last),
+// not the start page: clearing out a series is Delete, Delete, Delete.
+const trash = document.getElementById("trash");
+trash?.addEventListener("click", () => {
+  const after = [next, prev].find((link) => link && !link.hidden && link.getAttribute("href") !== "#");
+  trash.dataset.then = after ? after.href : back.href;
+}, { capture: true });
+
 document.addEventListener("keydown", (e) => {
   if (e.target.closest("input, textarea, select") || e.ctrlKey || e.metaKey || e.altKey) return;
   const keys = {

@@ -1,0 +1,50 @@
+"""The photo viewer's keys in a real browser (fixtures from tests/test_web_browser.py):
+Delete trashes the photo and goes on to the next one (issue 22, item 8)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
+    browser,
+    photos,
+    serving,
+    setup_admin,
+    watch_errors,
+)
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Iterator[str]:
+    with serving(tmp_path, ALBUMEN_WORKERS="2") as base:
+        yield base
+
+
+def test_delete_in_the_viewer_goes_to_the_next_photo(site: str, browser: Any,  # noqa: F811
+                                                     tmp_path: Path) -> None:
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, site)
+    page.goto(site + "/upload")
+    page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3)])
+    page.get_by_text("3 of 3 uploaded").wait_for(timeout=60_000)
+    page.goto(site + "/")
+    page.locator(".tile a").first.click()
+    page.wait_for_url(re.compile(r"/photos/\d+"))
+    first = page.url
+    following = page.get_attribute("#next", "href")
+    assert following and following != "#"
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.keyboard.press("Delete")
+    page.wait_for_url(lambda url: url != first)
+    assert page.url.split("?")[0].endswith(following.split("?")[0])
+    assert not errors, errors
+    context.close()
