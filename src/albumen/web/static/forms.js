@@ -8,3 +8,9 @@ for (const input of document.querySelectorAll("input[type=datetime-local][data-u
     input.value = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
   }
 }
+
+// A new event's time zone starts as the browser's (the host is usually where the event is).
+for (const input of document.querySelectorAll("input[data-browser-zone]")) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!input.value && zone) input.value = zone;
+}

@@ -1,5 +1,6 @@
-"""The photo viewer's keys in a real browser (fixtures from tests/test_web_browser.py):
-Delete trashes the photo and goes on to the next one (issue 22, item 8)."""
+"""Details of the host's pages in a real browser (fixtures from tests/test_web_browser.py): the
+viewer's Delete trashes the photo and goes on to the next one; a new event starts in the
+browser's time zone (issue 22, item 8)."""
 
 from __future__ import annotations
 
@@ -47,4 +48,20 @@ def test_delete_in_the_viewer_goes_to_the_next_photo(site: str, browser: Any,  #
     page.wait_for_url(lambda url: url != first)
     assert page.url.split("?")[0].endswith(following.split("?")[0])
     assert not errors, errors
+    context.close()
+
+
+def test_a_new_events_time_zone_starts_as_the_browsers(site: str, browser: Any  # noqa: F811
+                                                       ) -> None:
+    context = browser.new_context(timezone_id="Asia/Tokyo")
+    page = context.new_page()
+    setup_admin(page, site)
+    page.goto(site + "/events/new")
+    assert page.input_value("#tz") == "Asia/Tokyo"
+    page.fill("#title", "Hanami")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/events/\d+/sharing$"))
+    event_id = re.search(r"/events/(\d+)/", page.url).group(1)
+    page.goto(f"{site}/events/{event_id}/settings")
+    assert page.input_value("#tz") == "Asia/Tokyo"  # kept, and never overwritten later
     context.close()
