@@ -4,6 +4,7 @@ once stays one guest; a host shows a share link again and sees a new one listed 
 
 from __future__ import annotations
 
+import base64
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -78,6 +79,106 @@ def test_a_guest_picking_several_photos_is_one_guest(site: str, browser: Any,  #
     db.close()
     assert guests == [("Tom",)]
     assert owners == (1, 4)
+    assert not errors and not guest_errors, (errors, guest_errors)
+    host.close()
+    guest_context.close()
+
+
+def _event_link(page: Any, site: str, title: str, *, review: bool = False,
+                download: bool = False) -> str:
+    page.goto(site + "/events/new")
+    page.fill("#title", title)
+    if review:
+        page.check("#review")
+    page.click("button[type=submit]")
+    page.wait_for_url(re.compile(r"/events/\d+/sharing$"))
+    page.fill("#label", "guests")
+    if download:
+        page.check("#can_download")
+    page.click("#newlink button[type=submit]")
+    page.locator("#newlink-result").wait_for()
+    return page.input_value("#newlink-url")
+
+
+def _shown(guest: Any) -> str:
+    return guest.evaluate("document.getElementById('g-lightbox').dataset.asset || ''")
+
+
+def test_guest_gallery_lightbox_steps_downloads_and_takes_drops(site: str, browser: Any,  # noqa: F811
+                                                                 tmp_path: Path) -> None:
+    host = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = host.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, site)
+    link = _event_link(page, site, "Lia's party", download=True)
+
+    guest_context = browser.new_context(viewport={"width": 1024, "height": 800},
+                                        accept_downloads=True)
+    guest = guest_context.new_page()
+    guest_errors = watch_errors(guest)
+    guest.goto(link)
+    guest.get_by_role("heading", name="Lia's party").wait_for()
+    # Before anyone uploads: a friendly word in the gallery and in "Your uploads".
+    guest.get_by_text("No photos shared yet — be the first: upload yours above").wait_for()
+    guest.locator("#g-mine-empty").wait_for()
+
+    # Two photos picked, a third dropped on the upload card (which shows it takes the drop).
+    picked = photos(tmp_path, 3, prefix="lia")
+    guest.set_input_files("#g-files", [str(p) for p in picked[:2]])
+    guest.get_by_text("2 of 2 uploaded").wait_for(timeout=90_000)
+    drop = guest.evaluate_handle(
+        """([name, b64]) => {
+            const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+            const dt = new DataTransfer();
+            dt.items.add(new File([bytes], name, { type: "image/jpeg" }));
+            return dt;
+        }""", [picked[2].name, base64.b64encode(picked[2].read_bytes()).decode()])
+    guest.dispatch_event("#g-drop", "dragover", {"dataTransfer": drop})
+    assert "over" in guest.get_attribute("#g-drop", "class")
+    guest.dispatch_event("#g-drop", "drop", {"dataTransfer": drop})
+    assert "over" not in guest.get_attribute("#g-drop", "class")
+    guest.get_by_text("3 of 3 uploaded").wait_for(timeout=90_000)
+    wait_js(guest, "document.querySelectorAll('#g-gallery-grid .tile').length === 3", timeout=60)
+    assert guest.locator("#g-gallery-empty").is_hidden()
+    assert guest.locator("#g-mine-empty").is_hidden()
+    assert guest.locator("#g-mine-grid .tile").count() == 3
+
+    # The first photo in the lightbox; next, previous and the arrow keys step through the gallery.
+    guest.locator("#g-gallery-grid .tile a.open").first.click()
+    wait_js(guest, "document.getElementById('g-lightbox').open")
+    first = _shown(guest)
+    assert first and guest.locator("#g-prev").is_disabled()
+    guest.get_by_role("button", name="Next photo").click()
+    second = _shown(guest)
+    assert second not in ("", first)
+    assert guest.inner_text("#g-count") == "2 of 3"
+    guest.get_by_role("button", name="Previous photo").click()
+    assert _shown(guest) == first
+    guest.keyboard.press("ArrowRight")
+    assert _shown(guest) == second
+    guest.keyboard.press("ArrowRight")
+    third = _shown(guest)
+    assert third not in ("", first, second) and guest.locator("#g-next").is_disabled()
+    assert guest.evaluate("document.getElementById('g-lightbox').contains(document.activeElement)")
+    guest.keyboard.press("ArrowLeft")
+    assert _shown(guest) == second
+
+    # Downloads are on: the original of the shown photo.
+    with guest.expect_download() as download:
+        guest.click("#g-save")
+    assert download.value.suggested_filename.endswith(".jpg")
+    assert Path(download.value.path()).stat().st_size > 1000
+    guest.keyboard.press("Escape")
+    wait_js(guest, "!document.getElementById('g-lightbox').open")
+
+    # With review on, the guest's own photo waits for review and the gallery says so.
+    review_link = _event_link(page, site, "Quiet dinner", review=True)
+    guest.goto(review_link)
+    guest.get_by_role("heading", name="Quiet dinner").wait_for()
+    guest.set_input_files("#g-files", str(picked[0]))
+    guest.get_by_text("1 of 1 uploaded").wait_for(timeout=60_000)
+    guest.locator("#g-mine-grid .tile", has_text="waiting for review").wait_for()
+    assert "approve them" in guest.inner_text("#g-gallery-empty")
     assert not errors and not guest_errors, (errors, guest_errors)
     host.close()
     guest_context.close()

@@ -1,7 +1,7 @@
 // A guest's page from a share link: upload with a name, "my uploads", the gallery when the
 // link allows, and selfie search. Talks to /api/v1/share/{token}; no account, no CSRF (the
 // guest's identity is an HttpOnly cookie the API sets on the first upload).
-import { Uploader } from "/static/uploader.js";
+import { Uploader, dropTarget } from "/static/uploader.js";
 import { placeholders, toast } from "/static/app.js";
 
 const root = document.getElementById("guest");
@@ -41,7 +41,12 @@ function image(img, url) {
     .then((b) => { if (b) img.src = URL.createObjectURL(b); });
 }
 
-function tile(asset, { badge = null, onRemove = null } = {}) {
+// The photos each grid shows, in order: the lightbox steps through the one it was opened from.
+const lists = { mine: [], gallery: [], selfie: [] };
+const box = $("g-lightbox");
+let boxList = "gallery";
+
+function tile(asset, { from = "gallery", badge = null, onRemove = null } = {}) {
   const div = document.createElement("div");
   div.className = "tile";
   if (asset.thumbhash) div.dataset.th = asset.thumbhash;
@@ -55,11 +60,9 @@ function tile(asset, { badge = null, onRemove = null } = {}) {
   open.append(img);
   open.addEventListener("click", (e) => {
     e.preventDefault();
-    const box = $("g-lightbox");
-    image(box.querySelector("img"), asset.links.preview);
-    box.dataset.asset = asset.id;
-    box.showModal();
-    loadTalk(asset.id);
+    boxList = from;
+    show(asset);
+    if (!box.open) box.showModal();
   });
   div.append(open);
   if (badge) {
@@ -80,6 +83,80 @@ function tile(asset, { badge = null, onRemove = null } = {}) {
   }
   return div;
 }
+
+// The lightbox: one photo, previous/next within its grid (buttons, arrow keys, a swipe),
+// the original to download when the link allows it. A modal <dialog> keeps focus inside and
+// closes on Esc.
+function show(asset) {
+  const img = box.querySelector("img");
+  img.alt = `Photo ${asset.original_filename}`;
+  image(img, asset.links.preview);
+  box.dataset.asset = asset.id;
+  const list = lists[boxList];
+  const at = list.findIndex((a) => a.id === asset.id);
+  $("g-prev").disabled = at <= 0;
+  $("g-next").disabled = at < 0 || at >= list.length - 1;
+  for (const id of ["g-prev", "g-next"]) $(id).hidden = list.length < 2;
+  $("g-count").textContent = list.length > 1 && at >= 0 ? `${at + 1} of ${list.length}` : "";
+  const save = $("g-save");
+  save.hidden = !asset.links.original;
+  if (asset.links.original) {
+    save.href = asset.links.original;
+    save.download = asset.original_filename;
+    save.setAttribute("aria-label", `Download ${asset.original_filename}`);
+  }
+  loadTalk(asset.id);
+}
+
+function step(by) {
+  const list = lists[boxList];
+  const at = list.findIndex((a) => String(a.id) === box.dataset.asset);
+  const next = list[at + by];
+  if (at < 0 || !next) return;
+  show(next);
+  // a disabled button loses focus to the body: keep it on the other one, inside the dialog
+  if (document.activeElement?.disabled) (by > 0 ? $("g-prev") : $("g-next")).focus();
+}
+
+$("g-prev").addEventListener("click", () => step(-1));
+$("g-next").addEventListener("click", () => step(1));
+box.addEventListener("keydown", (e) => {
+  if (e.target.closest("input, textarea") || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (e.key === "ArrowLeft") { e.preventDefault(); step(-1); }
+  else if (e.key === "ArrowRight") { e.preventDefault(); step(1); }
+});
+let touchAt = null;
+$("g-stage").addEventListener("touchstart", (e) => {
+  touchAt = e.touches.length === 1 ? [e.touches[0].clientX, e.touches[0].clientY] : null;
+}, { passive: true });
+$("g-stage").addEventListener("touchend", (e) => {
+  if (!touchAt) return;
+  const dx = e.changedTouches[0].clientX - touchAt[0];
+  const dy = e.changedTouches[0].clientY - touchAt[1];
+  touchAt = null;
+  if (Math.abs(dx) > 50 && Math.abs(dx) > 1.5 * Math.abs(dy)) step(dx < 0 ? 1 : -1);
+});
+box.addEventListener("close", () => { delete box.dataset.asset; });
+
+// With a share password the original comes through fetch (the header must go along) and is
+// saved from a blob; otherwise the link downloads it directly.
+$("g-save").addEventListener("click", async (e) => {
+  if (!sessionStorage.getItem(pwKey)) return;
+  e.preventDefault();
+  const save = e.currentTarget;
+  try {
+    const res = await fetch(save.href, { headers: headers(), credentials: "same-origin" });
+    if (!res.ok) throw new Error(`download failed (${res.status})`);
+    const url = URL.createObjectURL(await res.blob());
+    const a = document.createElement("a");
+    a.href = url;
+    a.download = save.download || "photo";
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60_000);
+  } catch (err) { toast(err.message, true); }
+});
 
 // Reactions and comments in the lightbox, when the event lets guests talk.
 async function loadTalk(assetId) {
@@ -125,13 +202,15 @@ $("g-comment-form").addEventListener("submit", async (e) => {
   } catch (err) { toast(err.message, true); }
 });
 
-const MODERATION = { pending: ["waiting for approval", "warn"], rejected: ["not shown", "bad"],
+const MODERATION = { pending: ["waiting for review", "warn"], rejected: ["not shown", "bad"],
                      approved: ["shared", "ok"] };
 
 async function loadMine() {
   const page = await call("GET", "/assets?mine=true&limit=200");
   const grid = $("g-mine-grid");
+  lists.mine = page.items;
   grid.replaceChildren(...page.items.map((a) => tile(a, {
+    from: "mine",
     badge: MODERATION[a.moderation] || null,
     onRemove: async (asset, el) => {
       if (!confirm("Remove this photo?")) return;
@@ -139,7 +218,12 @@ async function loadMine() {
       catch (err) { toast(err.message, true); }
     },
   })));
-  $("g-mine").hidden = page.items.length === 0;
+  const pending = page.items.filter((a) => a.moderation === "pending").length;
+  $("g-mine-note").hidden = pending === 0;
+  $("g-mine-note").textContent = pending === 0 ? "" : `${pending} photo${pending === 1 ? "" : "s"} `
+    + "waiting for approval: the hosts look at them before everyone sees them.";
+  $("g-mine").hidden = page.items.length === 0 && !info?.can_upload;
+  $("g-mine-empty").hidden = page.items.length > 0;
   placeholders(grid);
 }
 
@@ -148,10 +232,23 @@ async function loadGallery(more = false) {
   const page = await call("GET", `/assets?limit=60${more && galleryCursor ? `&cursor=${encodeURIComponent(galleryCursor)}` : ""}`);
   const grid = $("g-gallery-grid");
   const tiles = page.items.map((a) => tile(a));
+  lists.gallery = more ? [...lists.gallery, ...page.items] : page.items;
   if (more) grid.append(...tiles); else grid.replaceChildren(...tiles);
   galleryCursor = page.next_cursor;
+  const empty = $("g-gallery-empty");
+  empty.hidden = lists.gallery.length > 0;
+  empty.textContent = !empty.hidden ? emptyGallery() : "";
   $("g-more").hidden = !galleryCursor;
   placeholders(grid);
+}
+
+function emptyGallery() {
+  if (info.reveal_at && new Date(info.reveal_at) > new Date()) return "Nothing to see yet: come back when the photos are revealed.";
+  if (info.can_upload) {
+    return "No photos shared yet — be the first: upload yours above"
+      + (info.review_required ? " (the hosts approve them before they appear here)." : ".");
+  }
+  return "No photos here yet — come back soon.";
 }
 
 function describeWindow() {
@@ -183,6 +280,7 @@ async function start() {
   if (info.can_upload) {
     $("g-upload").hidden = false;
     $("g-review").hidden = !info.review_required;
+    $("g-drophint").hidden = matchMedia("(pointer: coarse)").matches;
   }
   if (info.can_view) {
     $("g-gallery").hidden = false;
@@ -236,6 +334,21 @@ const uploader = new Uploader({
 for (const id of ["g-files", "g-camera"]) {
   $(id).addEventListener("change", (e) => { uploader.add([...e.target.files]); e.target.value = ""; });
 }
+// Files dropped on the upload card go up like picked ones; anything but a photo is left out.
+const PHOTO = /^image\//;
+dropTarget($("g-drop"), (files) => {
+  if (!info?.can_upload) return;
+  const ok = files.filter((f) => PHOTO.test(f.type) || /\.(heic|heif)$/i.test(f.name));
+  if (ok.length < files.length) toast(`${files.length - ok.length} file(s) left out: photos only`, true);
+  if (ok.length) uploader.add(ok);
+});
+// a drop that misses the card must not open the file in place of the page
+for (const kind of ["dragover", "drop"]) {
+  window.addEventListener(kind, (e) => {
+    e.preventDefault();
+    if (kind === "dragover" && e.dataTransfer && !e.target.closest?.("#g-drop")) e.dataTransfer.dropEffect = "none";
+  });
+}
 $("g-retry").addEventListener("click", () => uploader.retryFailed());
 $("g-more").addEventListener("click", () => loadGallery(true));
 
@@ -252,7 +365,8 @@ $("g-selfie-file").addEventListener("change", async (e) => {
     const data = await res.json();
     if (!res.ok) throw new Error(data?.error?.message || "selfie search failed");
     status.textContent = data.items.length ? `Found you in ${data.items.length} photo(s).` : "No photos of you yet.";
-    $("g-selfie-grid").replaceChildren(...data.items.map((a) => tile(a)));
+    lists.selfie = data.items;
+    $("g-selfie-grid").replaceChildren(...data.items.map((a) => tile(a, { from: "selfie" })));
     placeholders($("g-selfie-grid"));
   } catch (err) {
     status.textContent = err.message;
