@@ -207,6 +207,9 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
     page.locator(".upload.failed", has_text="holiday-2.jpg").get_by_role(
         "button", name="Retry").click()
     page.get_by_text("3 of 4 uploaded, 1 failed").wait_for(timeout=60_000)
+    # A file refused for what it is gets no Retry: sending it again cannot succeed.
+    assert refused.get_by_role("button", name="Retry").is_hidden()
+    assert page.locator("#retry-all").is_hidden()
     # Only the failed file went again; the ones that succeeded were sent once.
     assert sorted(sent) == sorted(["holiday-1.jpg", "holiday-2.jpg", "holiday-2.jpg",
                                    "holiday-3.jpg", "notes.jpg"]), sent

@@ -47,7 +47,7 @@ export class Uploader {
   }
 
   retry(item) {
-    if (item.state !== "failed") return;
+    if (item.state !== "failed" || item.final) return;
     item.state = "queued";
     item.loaded = 0;
     this.pump();
@@ -80,12 +80,15 @@ export class Uploader {
     xhr.open("POST", this.url(item.file));
     for (const [k, v] of Object.entries(this.headers())) xhr.setRequestHeader(k, v);
     xhr.upload.onprogress = (e) => { item.loaded = e.loaded / (e.total || 1); this.render(); };
-    const finish = (ok, message, response) => {
+    const finish = (ok, message, response, status = 0) => {
       this.active -= 1;
       item.state = ok ? "done" : "failed";
       item.loaded = ok ? 1 : 0;
       item.message = message;
       item.response = response;
+      // Refused for what the file is (type, size, damage) or what the link allows: sending
+      // it again cannot succeed, so no Retry. Network errors, 5xx, 408 and 429 may pass.
+      item.final = !ok && status >= 400 && status < 500 && status !== 408 && status !== 429;
       this.render();
       this.pump();
       this.onChange(this);
@@ -95,7 +98,7 @@ export class Uploader {
       try { body = JSON.parse(xhr.responseText); } catch { body = null; }
       if (xhr.status === 201) finish(true, "uploaded", body);
       else if (xhr.status === 200 && body?.status === "duplicate") finish(true, "already uploaded (duplicate)", body);
-      else finish(false, body?.error?.message || `failed (HTTP ${xhr.status})`, body);
+      else finish(false, body?.error?.message || `failed (HTTP ${xhr.status})`, body, xhr.status);
     };
     xhr.onerror = () => finish(false, "network error: check the connection and retry");
     const form = new FormData();
@@ -104,7 +107,7 @@ export class Uploader {
   }
 
   render() {
-    let sum = 0, done = 0, failed = 0;
+    let sum = 0, done = 0, failed = 0, retryable = 0;
     for (const item of this.items) {
       const li = item.el;
       li.classList.toggle("done", item.state === "done");
@@ -114,18 +117,19 @@ export class Uploader {
         item.state === "sending" ? `uploading… ${Math.round(item.loaded * 100)}%` :
         item.state === "queued" ? "waiting…" : item.message;
       const retry = li.querySelector("button");
-      retry.hidden = item.state !== "failed";
+      retry.hidden = item.state !== "failed" || item.final;
       retry.onclick = () => this.retry(item);
       sum += item.state === "done" ? 1 : item.loaded;
       done += item.state === "done";
       failed += item.state === "failed";
+      retryable += item.state === "failed" && !item.final;
     }
     if (!this.overall) return;
     const n = this.items.length;
     this.overall.root.hidden = n === 0;
     this.overall.bar.value = n ? sum / n : 0;
     this.overall.text.textContent = `${done} of ${n} uploaded` + (failed ? `, ${failed} failed` : "");
-    if (this.overall.retry) this.overall.retry.hidden = failed === 0;
+    if (this.overall.retry) this.overall.retry.hidden = retryable === 0;
   }
 }
 
