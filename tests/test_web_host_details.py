@@ -16,6 +16,7 @@ from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
     photos,
     serving,
     setup_admin,
+    wait_js,
     watch_errors,
 )
 
@@ -64,4 +65,52 @@ def test_a_new_events_time_zone_starts_as_the_browsers(site: str, browser: Any  
     event_id = re.search(r"/events/(\d+)/", page.url).group(1)
     page.goto(f"{site}/events/{event_id}/settings")
     assert page.input_value("#tz") == "Asia/Tokyo"  # kept, and never overwritten later
+    context.close()
+
+
+def test_an_album_made_from_search_results_and_shared(site: str, browser: Any,  # noqa: F811
+                                                      tmp_path: Path) -> None:
+    """Select photos in search results → "New album…" → the album holds them; the album page
+    makes a share link, lists it at once and shows it again; its visitor sees the photos
+    (issue 22, item 6)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, site)
+    page.goto(site + "/upload")
+    page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3, prefix="trip")])
+    page.get_by_text("3 of 3 uploaded").wait_for(timeout=60_000)
+    page.goto(site + "/search?q=trip")
+    tiles = page.locator(".grid .tile")
+    tiles.first.wait_for()
+    assert tiles.count() == 3
+    for i in range(2):
+        tiles.nth(i).locator("button.select").click()
+    page.get_by_text("2 selected").wait_for()
+    page.select_option("#bulk-album", "new")
+    page.once("dialog", lambda dialog: dialog.accept("Trip highlights"))
+    page.locator('.selectionbar [data-bulk="album"]').click()
+    page.get_by_text('added to "Trip highlights" (2 new)').wait_for()
+
+    page.goto(site + "/albums")
+    page.get_by_text("Trip highlights").click()
+    page.wait_for_url(re.compile(r"/albums/\d+$"))
+    assert page.locator(".grid .tile").count() == 2
+    page.fill("#label", "family")
+    page.check("#can_download")
+    page.click("#newlink button[type=submit]")
+    page.locator("#newlink-result").wait_for()
+    link = page.input_value("#newlink-url")
+    page.locator("#links tr[data-link]", has_text="family").wait_for()
+    page.reload()
+    page.get_by_role("button", name="Show link & QR").click()
+    assert page.input_value("#newlink-url") == link
+
+    visitor = browser.new_context()
+    guest = visitor.new_page()
+    guest.goto(link)
+    guest.get_by_role("heading", name="Trip highlights").wait_for()
+    wait_js(guest, "document.querySelectorAll('#g-gallery-grid .tile').length === 2")
+    assert not errors, errors
+    visitor.close()
     context.close()

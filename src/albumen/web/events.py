@@ -9,16 +9,18 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from albumen.api.deps import RuntimeDep, client_ip
-from albumen.api.events import live_photo, share_url
+from albumen.api.events import live_photo
 from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import VIEW_GALLERY, VIEW_SLIDESHOW
 from albumen.db.models import COHOST, OWNER, PENDING_REVIEW
 from albumen.services import activity, sharing
+from albumen.services import albums as album_svc
 from albumen.services import assets as asset_svc
 from albumen.services import events as svc
 from albumen.services.search import engine
 from albumen.web.library import PAGE, _more, timeline_chunk
+from albumen.web.links import links_context
 from albumen.web.render import UserDep, page
 
 router = APIRouter(include_in_schema=False)
@@ -66,7 +68,8 @@ def event_photos(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDe
                     ip=client_ip(request))
     with rt.session() as session:
         chunk = timeline_chunk(rt, session, who.user_id, None, None, event_id)
-    return page(request, "event_photos.html", who, **context, **chunk)
+        mine = album_svc.list_albums(session, who.user_id)
+    return page(request, "event_photos.html", who, **context, **chunk, albums=mine)
 
 
 @router.get("/events/{event_id}/moderation", response_class=HTMLResponse)
@@ -95,11 +98,8 @@ def event_sharing(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserD
     context = _event(rt, who, event_id, "sharing")
     with rt.session() as session:
         links = sharing.list_links(session, who.user_id, event_id) if context["manages"] else []
-    tokens = {link.id: sharing.link_token(rt, link) for link in links}
-    urls = {i: share_url(rt, request, t) for i, t in tokens.items() if t}
-    unshowable = any(not link.revoked_at and not tokens[link.id] for link in links)
-    return page(request, "event_sharing.html", who, **context, links=links, tokens=tokens,
-                urls=urls, unshowable=unshowable, now=utcnow())
+    return page(request, "event_sharing.html", who, **context,
+                **links_context(rt, request, links), now=utcnow())
 
 
 @router.get("/events/{event_id}/members", response_class=HTMLResponse)

@@ -13,13 +13,15 @@ from sqlalchemy.orm import Session
 
 from albumen.api.deps import RuntimeDep
 from albumen.api.types import IdPath
+from albumen.db.base import utcnow
 from albumen.db.engagement import SEARCH
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
-from albumen.services import activity, albums, asset_view, comments
+from albumen.services import activity, albums, asset_view, comments, sharing
 from albumen.services import assets as asset_svc
 from albumen.services.search import collections, engine, language, timeline
 from albumen.services.search.query import FACETS, SearchQuery
+from albumen.web.links import links_context
 from albumen.web.render import UserDep, page
 
 router = APIRouter(include_in_schema=False)
@@ -128,6 +130,7 @@ def search(request: Request, rt: RuntimeDep, who: UserDep, q: Text = None,
         return page(request, "cells.part.html", who, **context)
     with rt.session() as session:
         context["collections"] = _collections(session, who.user_id)
+        context["albums"] = albums.list_albums(session, who.user_id)
     return page(request, "search.html", who, title="Search", nav="search",
                 help=language.HELP, **context)
 
@@ -193,11 +196,14 @@ def album(album_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
         view = albums.get_album(session, who.user_id, album_id)
         result = engine.browse(
             session, asset_svc.AssetFilter(viewer=who.user_id, album_id=album_id), PAGE, cursor)
+        others = [a for a in albums.list_albums(session, who.user_id) if a.album.id != album_id]
+        links = sharing.list_links(session, who.user_id, album_id=album_id)
     more = _more(f"/albums/{album_id}", cursor=result.next_cursor) if result.next_cursor else None
     if cursor:
         return page(request, "cells.part.html", who, cells=result.items, more=more)
     return page(request, "album.html", who, title=view.album.title, nav="albums", album=view,
-                cells=result.items, more=more)
+                cells=result.items, more=more, albums=others,
+                **links_context(rt, request, links), now=utcnow())
 
 
 @router.get("/trash", response_class=HTMLResponse)

@@ -212,8 +212,17 @@ document.addEventListener("click", async (e) => {
     if (action === "album") {
       const select = btn.closest(".selectionbar").querySelector("select[name=album]");
       if (!select?.value) return toast("choose an album first", true);
-      const r = await api("POST", `/api/v1/albums/${select.value}/assets`, { asset_ids: ids });
-      toast(`added to the album (${r.changed} new)`);
+      let album = select.value, title = select.selectedOptions[0].textContent;
+      if (album === "new") {  // an album made from the selection
+        title = (prompt(`Name of the new album (${ids.length} photo(s))`) || "").trim();
+        if (!title) return;
+        const made = await api("POST", "/api/v1/albums", { title });
+        album = String(made.id);
+        select.querySelector("option[value=new]").before(new Option(title, album));
+        select.value = album;
+      }
+      const r = await api("POST", `/api/v1/albums/${album}/assets`, { asset_ids: ids });
+      toast(`added to "${title}" (${r.changed} new)`);
       clearSelection();
     }
   } catch (err) {
