@@ -294,3 +294,24 @@ def test_insights_reports_and_comments_pages(web: TestClient) -> None:
     listing = web.get("/reports").text
     assert "Gala — event report" in listing and "Open PDF" in listing
     assert 'hx-trigger="every 2s"' not in listing  # nothing left to wait for
+
+
+def test_moderation_shows_near_duplicates_as_thumbnails(web: TestClient, rt: Runtime) -> None:
+    """A near-duplicate flag shows the photos it resembles as thumbnails that open them, not
+    as "#115" (issue 22, item 8)."""
+    token = setup(web)
+    h = {"X-CSRF-Token": token, "Accept": "application/json"}
+    event = web.post("/api/v1/events", json={"title": "Fair", "review_required": True},
+                     headers=h).json()
+    first = upload(web, token, "a.jpg", 1, "2024:01:05 10:00:00", event["id"])
+    second = upload(web, token, "b.jpg", 2, "2024:01:05 10:00:05", event["id"])
+    flags = [{"flag": "near_duplicate", "asset_ids": [first],
+              "reason": f"near-duplicate of #{first}"}]
+    with rt.transaction() as session:
+        session.execute(update(Asset).where(Asset.id == second).values(
+            moderation="pending", screening={"flags": flags}))
+    page = web.get(f"/events/{event['id']}/moderation").text
+    assert f'<a href="/photos/{first}" title="Open the photo it resembles"><img src="/api/v1/' \
+           f'assets/{first}/thumbnail"' in page
+    assert f"near-duplicate of #{first}" not in page
+    assert "looks like 1 photo already here" in page
