@@ -315,3 +315,20 @@ def test_moderation_shows_near_duplicates_as_thumbnails(web: TestClient, rt: Run
            f'assets/{first}/thumbnail"' in page
     assert f"near-duplicate of #{first}" not in page
     assert "looks like 1 photo already here" in page
+
+
+def test_undated_photos_say_so(web: TestClient) -> None:
+    """A photo without a date is filed under when it was added, and says so in the grid and
+    the viewer (issue 22, item 8)."""
+    token = setup(web)
+    dated = upload(web, token, "dated.jpg", 1, "2024:01:05 10:00:00")
+    r = web.post("/api/v1/assets", files={"file": ("undated.jpg", jpeg(320, 240, seed=9),
+                                                   "image/jpeg")},
+                 headers={"X-CSRF-Token": token, "Accept": "application/json"})
+    undated = r.json()["asset"]["id"]
+    grid = web.get("/").text
+    tiles = {int(m[0]): m[1] for m in re.findall(
+        r'<div class="tile" data-id="(\d+)"(.*?)</div>', grid, flags=re.S)}
+    assert "no date" in tiles[undated] and "no date" not in tiles[dated]
+    assert "the photo carries no date" in web.get(f"/photos/{undated}").text
+    assert "the photo carries no date" not in web.get(f"/photos/{dated}").text
