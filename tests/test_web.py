@@ -332,3 +332,20 @@ def test_undated_photos_say_so(web: TestClient) -> None:
     assert "no date" in tiles[undated] and "no date" not in tiles[dated]
     assert "the photo carries no date" in web.get(f"/photos/{undated}").text
     assert "the photo carries no date" not in web.get(f"/photos/{dated}").text
+
+
+def test_similar_photos_are_offered_only_with_clip(web: TestClient, rt: Runtime) -> None:
+    """Without a CLIP embedding the viewer says how to get "similar photos" instead of a link
+    to a search that can only fail; with one, the link (issue 22, item 8)."""
+    import numpy as np
+
+    from albumen.services import clip
+
+    token = setup(web)
+    photo = upload(web, token, "a.jpg", 1, "2024:01:05 10:00:00")
+    page = web.get(f"/photos/{photo}").text
+    assert f"similar:{photo}" not in page and "albumen models install clip" in page
+    with rt.transaction() as session:
+        clip.store_embedding(session, photo, np.ones(512, dtype=np.float32) / np.sqrt(512))
+    page = web.get(f"/photos/{photo}").text
+    assert f'href="/search?q=similar:{photo}"' in page and "models install clip" not in page

@@ -71,6 +71,11 @@ def zero_shot(rt: Runtime, vector: np.ndarray, threshold: float, top: int = 5
     return [(VOCABULARY[i], round(float(probs[i]), 4)) for i in order if probs[i] >= threshold]
 
 
+def has_embedding(session: Session, asset_id: int) -> bool:
+    """Whether "similar photos" can be asked of this photo (its CLIP embedding is stored)."""
+    return session.get(AssetEmbedding, (asset_id, MODEL_KEY)) is not None
+
+
 def image_vector(session: Session, asset_id: int) -> np.ndarray:
     row = session.get(AssetEmbedding, (asset_id, MODEL_KEY))
     if row is None:

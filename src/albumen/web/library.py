@@ -17,7 +17,7 @@ from albumen.db.base import utcnow
 from albumen.db.engagement import SEARCH
 from albumen.errors import AlbumenError
 from albumen.runtime import Runtime
-from albumen.services import activity, albums, asset_view, comments, sharing
+from albumen.services import activity, albums, asset_view, clip, comments, sharing
 from albumen.services import assets as asset_svc
 from albumen.services.search import collections, engine, language, timeline
 from albumen.services.search.query import FACETS, SearchQuery
@@ -97,7 +97,9 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
         someone = comments.Who(user_id=who.user_id)
         notes = comments.list_comments(session, someone, asset_id)
         reacted = comments.reactions(session, someone, asset_id)
-        return page(request, "viewer.html", who, title=asset.title or asset.original_filename,
+        similar = clip.has_embedding(session, asset_id)
+        return page(request, "viewer.html", who, similar=similar,
+                    title=asset.title or asset.original_filename,
                     asset=asset, place=facts.place, faces=facts.faces, text=facts.text,
                     tags=facts.tags,
                     newer=newer, older=older, mine=mine, albums=album_list, notes=notes,
