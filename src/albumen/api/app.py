@@ -47,7 +47,7 @@ _SECURITY_HEADERS = {
     "Cross-Origin-Opener-Policy": "same-origin",
     "Permissions-Policy": "camera=(self), geolocation=(), microphone=()",
 }
-# The interactive docs load their own scripts; everything else is JSON or images.
+# The API answers JSON, images and files: nothing in them may run or load anything.
 _API_CSP = "default-src 'none'; frame-ancestors 'none'"
 
 
@@ -63,13 +63,27 @@ def web_csp(request: Request) -> str:
             "frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
 
 
+# The API docs (web/api_docs.py): scripts and styles from albumen only; Swagger UI sets no
+# inline styles but ReDoc's styled-components inject <style> elements, and ReDoc builds its
+# search index in a worker made from a blob of its own bundled code.
+_DOCS_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+             "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+_REDOC_CSP = ("default-src 'self'; script-src 'self'; worker-src blob:; "
+              "style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; "
+              "frame-ancestors 'none'; base-uri 'none'; form-action 'none'")
+
+
 def _secure_headers(request: Request, headers: MutableHeaders) -> None:
     for name, value in _SECURITY_HEADERS.items():
         headers.setdefault(name, value)
     path = request.url.path
     if path.startswith(("/api/", "/health", "/metrics")):
         headers.setdefault("Content-Security-Policy", _API_CSP)
-    elif not path.startswith(("/docs", "/redoc")):
+    elif path == "/docs" or path.startswith("/docs/"):
+        headers.setdefault("Content-Security-Policy", _DOCS_CSP)
+    elif path == "/redoc":
+        headers.setdefault("Content-Security-Policy", _REDOC_CSP)
+    else:
         headers.setdefault("Content-Security-Policy", web_csp(request))
     if request.url.scheme == "https":
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
@@ -155,6 +169,9 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         version=__version__,
         description="Self-hosted photo platform: ingest, on-device AI, sharing, search.",
         lifespan=lifespan,
+        # /docs and /redoc are albumen's own pages (web/api_docs.py), from vendored assets:
+        # FastAPI's load Swagger UI and ReDoc from a CDN, and run an inline script.
+        docs_url=None, redoc_url=None,
     )
     install_error_handlers(app)
     # /metrics, and the middleware that measures and logs each request: added first, so it

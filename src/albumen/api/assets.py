@@ -212,10 +212,12 @@ def show(asset_id: IdPath, session: SessionDep, principal: PrincipalDep, rt: Run
 
 
 @router.get("/{asset_id}/text", response_model=AssetText, responses=ERRORS,
-            summary="All the text found in the asset, line by line with boxes")
+            summary="All the text found in the asset, line by line with boxes (and what the "
+                    "reader returned that does not count as text, with why)")
 def text(asset_id: IdPath, session: SessionDep, principal: PrincipalDep) -> AssetText:
     asset = svc.get_asset(session, asset_id, principal.user_id)
-    return AssetText.of(asset_id, asset_view.gather_one(session, asset, principal.user_id))
+    return AssetText.of(asset_id, asset_view.gather_one(session, asset, principal.user_id),
+                        asset_view.dropped_lines(session, asset_id))
 
 
 @router.get("/{asset_id}/original", responses=ERRORS,

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
 from albumen.db.models import Asset
+from albumen.db.models import AssetText as DbAssetText
 from albumen.services import asset_view, places
 from albumen.services import assets as assets_svc
 
@@ -212,14 +213,25 @@ class TextLineOut(BaseModel):
     box: list[list[float]] = Field(description="four corners, relative to the image (0..1)")
 
 
+class DroppedLineOut(TextLineOut):
+    reason: str = Field(description="why it does not count as text (too small, unsure, "
+                                    "symbols only, repeated character, ...)")
+
+
 class AssetText(BaseModel):
     asset_id: int = Field(description="the asset")
     text: str = Field(description="the whole text found, line by line in reading order")
     lines: list[TextLineOut] = Field(description="each line with where it is")
+    dropped: list[DroppedLineOut] = Field(
+        description="what the reader also returned that does not count as text (a face or "
+                    "a pattern read as letters), with why; not in text, search or has:text")
 
     @classmethod
-    def of(cls, asset_id: int, facts: asset_view.AssetFacts) -> AssetText:
-        return cls(asset_id=asset_id, text=facts.text, lines=_lines(facts))
+    def of(cls, asset_id: int, facts: asset_view.AssetFacts,
+           dropped: list[DbAssetText]) -> AssetText:
+        return cls(asset_id=asset_id, text=facts.text, lines=_lines(facts),
+                   dropped=[DroppedLineOut(text=t.text, confidence=t.confidence, box=t.box,
+                                           reason=t.dropped or "") for t in dropped])
 
 
 class DuplicateOut(BaseModel):

@@ -304,7 +304,7 @@ class Asset(Base):
 
     # A one-sentence description from the optional vision-language model.
     caption: Mapped[str | None] = mapped_column(Text)
-    # Text found in the photo (OCR), one line per found line, for search.
+    # Text found in the photo (OCR), one line per kept line, for search and has:text.
     ocr_text: Mapped[str | None] = mapped_column(Text)
     # Screening: nudity score and labels, quality measures, and the flags raised from them.
     screening: Mapped[dict[str, Any] | None] = mapped_column(JSON)
@@ -348,7 +348,9 @@ class Stack(Base):
 
 
 class AssetText(Base):
-    """A line of text found in a photo, with where it is and how sure the reader was."""
+    """A line the reader returned for a photo, with where it is and how sure the reader was.
+    Every line is kept as read; those that do not count as text (ml/ocr_filter.py) carry
+    why, and only the others are the photo's text (``Asset.ocr_text``, search, the viewer)."""
 
     __tablename__ = "asset_texts"
 
@@ -357,6 +359,7 @@ class AssetText(Base):
     text: Mapped[str] = mapped_column(Text)
     confidence: Mapped[float] = mapped_column(Float)
     box: Mapped[list[list[float]]] = mapped_column(JSON)  # four corners, relative (0..1)
+    dropped: Mapped[str | None] = mapped_column(Text)  # why it is not text; None: it is
 
 
 class AssetSource(Base):

@@ -1,9 +1,11 @@
-"""Text in photos with RapidOCR (PP-OCR detection + recognition ONNX models inside the wheel)."""
+"""Text in photos with RapidOCR (PP-OCR detection + recognition ONNX models inside the wheel).
+
+Every line the reader returns is kept with, where it does not count as text, why not
+(``ml/ocr_filter.py``): the raw reading stays, so a better filter can be run over it again."""
 
 from __future__ import annotations
 
 import importlib.util
-import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from albumen.ml import ocr_filter
 from albumen.ml.runtime import Availability, Model, installed_version, package_dir
 
 
@@ -19,6 +22,7 @@ class TextLine:
     text: str
     confidence: float
     box: list[list[float]]  # four corners, relative to the image (0..1)
+    dropped: str | None = None  # why this reading is not text (ocr_filter); None: it is
 
 
 class OcrModel(Model[np.ndarray, list[TextLine]]):
@@ -50,15 +54,21 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
     def _load(self) -> Any:
         from rapidocr import RapidOCR
 
-        logging.getLogger("RapidOCR").setLevel(logging.WARNING)
         cuda = "CUDAExecutionProvider" in self.providers
-        return RapidOCR(params={"EngineConfig.onnxruntime.use_cuda": cuda})
+        # Errors only: it warns "the text detection result is empty" for every photo without
+        # text, on a handler of its own.
+        return RapidOCR(params={"EngineConfig.onnxruntime.use_cuda": cuda,
+                                "Global.log_level": "error"})
 
     def _predict(self, state: Any, batch: Sequence[np.ndarray]) -> list[list[TextLine]]:
+        """Each image's lines (RGB pixels in, as everywhere in albumen), judged."""
         out = []
         for image in batch:
             height, width = image.shape[:2]
-            result = state(image)
+            # RapidOCR takes an array as OpenCV's BGR (it converts only files and PIL images).
+            rgb = image.ndim == 3 and image.shape[2] == 3
+            bgr = np.ascontiguousarray(image[..., ::-1]) if rgb else image
+            result = state(bgr)
             lines = []
             for text, score, box in zip(result.txts or (), result.scores or (),
                                         result.boxes if result.boxes is not None else (),
@@ -68,5 +78,7 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
                 corners = [[round(float(x) / width, 5), round(float(y) / height, 5)]
                            for x, y in box]
                 lines.append(TextLine(str(text).strip(), round(float(score), 4), corners))
+            for line, reason in zip(lines, ocr_filter.judge(lines, width, height), strict=True):
+                line.dropped = reason
             out.append(lines)
         return out

@@ -1,7 +1,8 @@
 """What is known about an asset beyond its own row, gathered for a page of assets at once:
-the place's names, the people in it, the text found in it (in reading order) and, for one
-asset, its near-duplicates. The API's JSON, `albumen assets show/list --json` and the photo
-viewer read the same facts from here, so they cannot drift apart."""
+the place's names, the people in it, the text found in it (the lines the OCR filter kept, in
+reading order) and, for one asset, its near-duplicates. The API's JSON, `albumen assets
+show/list --json` and the photo viewer read the same facts from here, so they cannot drift
+apart."""
 
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ class AssetFacts:
     place: Place | None = None
     # Every face in the photo, with who it is where the viewer may know (their own library).
     faces: list[tuple[Face, Person | None]] = field(default_factory=list)
-    lines: list[AssetText] = field(default_factory=list)  # reading order
+    lines: list[AssetText] = field(default_factory=list)  # the text (kept lines), reading order
     tags: list[AssetTag] = field(default_factory=list)  # see tag_order
 
     @property
@@ -68,7 +69,8 @@ def gather(session: Session, assets: Sequence[Asset], viewer: int | None
                                            else None))  # type: ignore[arg-type]
 
     by_asset: dict[int, list[AssetText]] = defaultdict(list)
-    for line in session.scalars(select(AssetText).where(AssetText.asset_id.in_(ids))):
+    for line in session.scalars(select(AssetText).where(AssetText.asset_id.in_(ids),
+                                                        AssetText.dropped.is_(None))):
         by_asset[line.asset_id].append(line)
     for asset_id, lines in by_asset.items():
         facts[asset_id].lines = reading_order(lines)
@@ -77,3 +79,9 @@ def gather(session: Session, assets: Sequence[Asset], viewer: int | None
 
 def gather_one(session: Session, asset: Asset, viewer: int | None) -> AssetFacts:
     return gather(session, [asset], viewer)[asset.id]
+
+
+def dropped_lines(session: Session, asset_id: int) -> list[AssetText]:
+    """What the reader returned that does not count as text (each with why), reading order."""
+    return reading_order(list(session.scalars(select(AssetText).where(
+        AssetText.asset_id == asset_id, AssetText.dropped.is_not(None)))))

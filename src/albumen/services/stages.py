@@ -277,12 +277,13 @@ def _same_place(faces: list[Face], box: tuple[float, float, float, float]) -> Fa
 
 def store_text(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
                lines: list[TextLine]) -> None:
-    """Text in the photo (signs, banners, documents, cakes), read on the preview."""
+    """Text in the photo (signs, banners, documents, cakes), read on the preview: every line
+    as read, and as the photo's text only those the filter kept."""
     session.execute(delete(AssetText).where(AssetText.asset_id == asset.id))
     for line in lines:
         session.add(AssetText(asset_id=asset.id, text=line.text, confidence=line.confidence,
-                              box=line.box))
-    asset.ocr_text = "\n".join(line.text for line in lines) or None
+                              box=line.box, dropped=line.dropped))
+    asset.ocr_text = "\n".join(line.text for line in lines if line.dropped is None) or None
 
 
 def store_screening(rt: Runtime, session: Session, asset: Asset, pixels: np.ndarray,
