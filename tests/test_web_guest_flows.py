@@ -7,17 +7,16 @@ from __future__ import annotations
 import base64
 import re
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
+from tests.test_web_browser import (  # noqa: F401  (browser, server: fixtures)
     PHONE,
     browser,
     photos,
-    serving,
+    server,
     setup_admin,
     wait_js,
     watch_errors,
@@ -26,19 +25,14 @@ from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[str]:
-    with serving(tmp_path, ALBUMEN_WORKERS="2") as base:
-        yield base
 
-
-def test_a_guest_picking_several_photos_is_one_guest(site: str, browser: Any,  # noqa: F811
+def test_a_guest_picking_several_photos_is_one_guest(server: str, browser: Any,  # noqa: F811
                                                      tmp_path: Path) -> None:
     host = browser.new_context(viewport={"width": 1280, "height": 860})
     page = host.new_page()
     errors = watch_errors(page)
-    setup_admin(page, site)
-    page.goto(site + "/events/new")
+    setup_admin(page, server)
+    page.goto(server + "/events/new")
     page.fill("#title", "Tom's birthday")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/events/\d+/sharing$"))
@@ -84,9 +78,9 @@ def test_a_guest_picking_several_photos_is_one_guest(site: str, browser: Any,  #
     guest_context.close()
 
 
-def _event_link(page: Any, site: str, title: str, *, review: bool = False,
+def _event_link(page: Any, server: str, title: str, *, review: bool = False,  # noqa: F811
                 download: bool = False) -> str:
-    page.goto(site + "/events/new")
+    page.goto(server + "/events/new")
     page.fill("#title", title)
     if review:
         page.check("#review")
@@ -104,13 +98,13 @@ def _shown(guest: Any) -> str:
     return guest.evaluate("document.getElementById('g-lightbox').dataset.asset || ''")
 
 
-def test_guest_gallery_lightbox_steps_downloads_and_takes_drops(site: str, browser: Any,  # noqa: F811
+def test_guest_gallery_lightbox_steps_downloads_and_takes_drops(server: str, browser: Any,  # noqa: F811
                                                                  tmp_path: Path) -> None:
     host = browser.new_context(viewport={"width": 1280, "height": 860})
     page = host.new_page()
     errors = watch_errors(page)
-    setup_admin(page, site)
-    link = _event_link(page, site, "Lia's party", download=True)
+    setup_admin(page, server)
+    link = _event_link(page, server, "Lia's party", download=True)
 
     guest_context = browser.new_context(viewport={"width": 1024, "height": 800},
                                         accept_downloads=True)
@@ -172,7 +166,7 @@ def test_guest_gallery_lightbox_steps_downloads_and_takes_drops(site: str, brows
     wait_js(guest, "!document.getElementById('g-lightbox').open")
 
     # With review on, the guest's own photo waits for review and the gallery says so.
-    review_link = _event_link(page, site, "Quiet dinner", review=True)
+    review_link = _event_link(page, server, "Quiet dinner", review=True)
     guest.goto(review_link)
     guest.get_by_role("heading", name="Quiet dinner").wait_for()
     guest.set_input_files("#g-files", str(picked[0]))

@@ -5,16 +5,15 @@ browser's time zone (issue 22, item 8)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
+from tests.test_web_browser import (  # noqa: F401  (browser, server: fixtures)
     browser,
     photos,
-    serving,
+    server,
     setup_admin,
     wait_js,
     watch_errors,
@@ -23,22 +22,17 @@ from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Iterator[str]:
-    with serving(tmp_path, ALBUMEN_WORKERS="2") as base:
-        yield base
 
-
-def test_delete_in_the_viewer_goes_to_the_next_photo(site: str, browser: Any,  # noqa: F811
+def test_delete_in_the_viewer_goes_to_the_next_photo(server: str, browser: Any,  # noqa: F811
                                                      tmp_path: Path) -> None:
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     errors = watch_errors(page)
-    setup_admin(page, site)
-    page.goto(site + "/upload")
+    setup_admin(page, server)
+    page.goto(server + "/upload")
     page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3)])
     page.get_by_text("3 of 3 uploaded").wait_for(timeout=60_000)
-    page.goto(site + "/")
+    page.goto(server + "/")
     page.locator(".tile a").first.click()
     page.wait_for_url(re.compile(r"/photos/\d+"))
     first = page.url
@@ -52,23 +46,23 @@ def test_delete_in_the_viewer_goes_to_the_next_photo(site: str, browser: Any,  #
     context.close()
 
 
-def test_a_new_events_time_zone_starts_as_the_browsers(site: str, browser: Any  # noqa: F811
+def test_a_new_events_time_zone_starts_as_the_browsers(server: str, browser: Any  # noqa: F811
                                                        ) -> None:
     context = browser.new_context(timezone_id="Asia/Tokyo")
     page = context.new_page()
-    setup_admin(page, site)
-    page.goto(site + "/events/new")
+    setup_admin(page, server)
+    page.goto(server + "/events/new")
     assert page.input_value("#tz") == "Asia/Tokyo"
     page.fill("#title", "Hanami")
     page.click("button[type=submit]")
     page.wait_for_url(re.compile(r"/events/\d+/sharing$"))
     event_id = re.search(r"/events/(\d+)/", page.url).group(1)
-    page.goto(f"{site}/events/{event_id}/settings")
+    page.goto(f"{server}/events/{event_id}/settings")
     assert page.input_value("#tz") == "Asia/Tokyo"  # kept, and never overwritten later
     context.close()
 
 
-def test_an_album_made_from_search_results_and_shared(site: str, browser: Any,  # noqa: F811
+def test_an_album_made_from_search_results_and_shared(server: str, browser: Any,  # noqa: F811
                                                       tmp_path: Path) -> None:
     """Select photos in search results → "New album…" → the album holds them; the album page
     makes a share link, lists it at once and shows it again; its visitor sees the photos
@@ -76,11 +70,11 @@ def test_an_album_made_from_search_results_and_shared(site: str, browser: Any,  
     context = browser.new_context(viewport={"width": 1280, "height": 860})
     page = context.new_page()
     errors = watch_errors(page)
-    setup_admin(page, site)
-    page.goto(site + "/upload")
+    setup_admin(page, server)
+    page.goto(server + "/upload")
     page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3, prefix="trip")])
     page.get_by_text("3 of 3 uploaded").wait_for(timeout=60_000)
-    page.goto(site + "/search?q=trip")
+    page.goto(server + "/search?q=trip")
     tiles = page.locator(".grid .tile")
     tiles.first.wait_for()
     assert tiles.count() == 3
@@ -92,7 +86,7 @@ def test_an_album_made_from_search_results_and_shared(site: str, browser: Any,  
     page.locator('.selectionbar [data-bulk="album"]').click()
     page.get_by_text('added to "Trip highlights" (2 new)').wait_for()
 
-    page.goto(site + "/albums")
+    page.goto(server + "/albums")
     page.get_by_text("Trip highlights").click()
     page.wait_for_url(re.compile(r"/albums/\d+$"))
     assert page.locator(".grid .tile").count() == 2
