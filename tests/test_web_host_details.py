@@ -108,3 +108,24 @@ def test_an_album_made_from_search_results_and_shared(server: str, browser: Any,
     assert not errors, errors
     visitor.close()
     context.close()
+
+
+def test_an_admin_sets_a_quota_in_gb(server: str, browser: Any) -> None:  # noqa: F811
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, server)
+    page.goto(server + "/admin")
+    page.fill("#nu-name", "member")
+    page.fill("#nu-pass", "member-password-1")
+    page.click(".newuser button[type=submit]")
+    row = page.locator('tr[data-user="member"]')
+    row.wait_for()
+    row.locator("summary", has_text="Manage").click()
+    row.locator('input[name="quota_bytes"]').fill("2.5")
+    row.get_by_role("button", name="Save").click()
+    page.get_by_text("of 2.5 GB").wait_for()
+    users = page.evaluate("fetch('/api/v1/users').then(r => r.json())")
+    assert next(u for u in users if u["username"] == "member")["quota_bytes"] == 2_684_354_560
+    assert not errors, errors
+    context.close()

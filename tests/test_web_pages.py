@@ -414,3 +414,29 @@ def test_malformed_page_addresses_get_the_not_found_page(client: TestClient) -> 
         assert "text/html" in r.headers["content-type"] and "not found" in r.text.lower(), path
     api = client.get("/api/v1/events/abc")  # the API keeps its JSON error
     assert api.status_code == 422 and api.json()["error"]["code"] == "invalid_input"
+
+
+def test_admin_manages_roles_quotas_passwords_and_reads_the_audit_log(client: TestClient
+                                                                       ) -> None:
+    """The admin page's forms for another user (role, quota in GB, a new password) are the
+    API's requests, and the latest audit entries are listed (issue 22, item 8)."""
+    make_user(client, "member")
+    member_id = next(u["id"] for u in client.get("/api/v1/users").json()
+                     if u["username"] == "member")
+    b = browser(client)
+    text = b.get("/admin").text
+    assert f'data-api="PATCH /api/v1/users/{member_id}" data-then="reload" data-done="saved"' \
+        in text
+    assert f'id="adm-{member_id}" name="is_admin"' in text
+    assert 'name="quota_bytes" type="number" min="0" step="0.1" data-scale="1073741824"' in text
+    assert f'data-api="POST /api/v1/users/{member_id}/password"' in text
+    assert 'id="adm-1"' not in text  # no demoting yourself from the page
+    # What those forms send works: role, quota, password (and the old password stops).
+    assert client.patch(f"/api/v1/users/{member_id}", json={
+        "is_admin": True, "quota_bytes": 2_684_354_560}).status_code == 200
+    assert client.post(f"/api/v1/users/{member_id}/password",
+                       json={"password": "a-new-password-9"}).status_code == 204
+    text = b.get("/admin").text
+    assert f'id="quota-{member_id}" name="quota_bytes"' in text and 'value="2.5"' in text
+    audit_rows = re.findall(r"<code>([a-z_.]+)</code>", text.split('id="audit"')[1])
+    assert {"user.create", "user.role", "user.password"} <= set(audit_rows), audit_rows

@@ -8,13 +8,14 @@ from fastapi.responses import HTMLResponse, Response
 
 from albumen.api.deps import RuntimeDep
 from albumen.db.models import DONE, FAILED, PENDING, RUNNING
-from albumen.services import users
+from albumen.services import audit, users
 from albumen.services.models_status import list_models
 from albumen.services.status import processing_status, storage_use
 from albumen.web.render import AdminPageDep, page
 
 router = APIRouter(include_in_schema=False)
 STAGE_STATES = (PENDING, RUNNING, DONE, FAILED)
+AUDIT_SHOWN = 50
 
 
 @router.get("/admin", response_class=HTMLResponse)
@@ -22,7 +23,9 @@ def admin(request: Request, rt: RuntimeDep, who: AdminPageDep) -> Response:
     with rt.session() as session:
         accounts = [(u, users.storage_used(session, u.id)) for u in users.list_users(session)]
         storage = storage_use(session)
+        recent = audit.query(session, limit=AUDIT_SHOWN)
     status = processing_status(rt)
     return page(request, "admin.html", who, title="Administration", nav="admin",
                 accounts=accounts, storage=storage, status=status, stage_states=STAGE_STATES,
+                audit=recent, names={u.id: u.username for u, _ in accounts},
                 models=list_models(rt, full=True))

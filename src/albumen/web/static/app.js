@@ -82,7 +82,10 @@ export function formJson(form) {
     let v;
     if (el.type === "checkbox") v = el.checked;
     else if (el.type === "radio") { if (!el.checked) continue; v = el.value; }
-    else if (el.type === "number") v = el.value === "" ? null : Number(el.value);
+    else if (el.type === "number") {  // data-scale: shown in larger units (GB), sent in base ones
+      v = el.value === "" ? null : Number(el.value);
+      if (v !== null && el.dataset.scale) v = Math.round(v * Number(el.dataset.scale));
+    }
     else if (el.type === "datetime-local") v = el.value ? new Date(el.value).toISOString() : null;
     else if ("list" in el.dataset) v = el.value.split(",").map((s) => s.trim()).filter(Boolean);
     else v = el.value === "" && !el.required ? null : el.value;
