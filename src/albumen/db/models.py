@@ -470,28 +470,6 @@ class AssetTag(Base):
     tag: Mapped[Tag] = relationship(lazy="joined")
 
 
-class Worker(Base):
-    """A live worker process; heartbeats let the CLI and reconciler see who is working."""
-
-    __tablename__ = "workers"
-
-    id: Mapped[str] = mapped_column(String(64), primary_key=True)
-    hostname: Mapped[str] = mapped_column(String(255))
-    pid: Mapped[int] = mapped_column(Integer)
-    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
-class RateCounter(Base):
-    """One rate-limit window of one key (security/ratelimit.py): all processes count here."""
-
-    __tablename__ = "rate_counters"
-
-    key: Mapped[str] = mapped_column(String(255), primary_key=True)
-    hits: Mapped[int] = mapped_column(Integer)
-    expires_at: Mapped[float] = mapped_column(Float, index=True)  # Unix time
-
-
 # Tables kept in modules of their own; importing them here registers them with the metadata
 # that Alembic and the tests use, and keeps `from albumen.db.models import …` working.
 from albumen.db.engagement import (  # noqa: E402, F401
@@ -506,9 +484,11 @@ from albumen.db.engagement import (  # noqa: E402, F401
     UploadCount,
 )
 from albumen.db.faces import AUTO, USER, Face, Person  # noqa: E402, F401
+from albumen.db.ratelimits import RateCounter  # noqa: E402, F401
 from albumen.db.search_tables import (  # noqa: E402, F401
     AssetEmbedding,
     SavedSearch,
     SearchDoc,
     TimelineCount,
 )
+from albumen.db.workers import Worker  # noqa: E402, F401

@@ -19,7 +19,7 @@ from sqlalchemy import case, delete, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from albumen.db.base import upsert
-from albumen.db.models import RateCounter
+from albumen.db.ratelimits import RateCounter
 from albumen.db.session import engine_for
 from albumen.errors import RateLimited
 
