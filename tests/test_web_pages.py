@@ -279,13 +279,16 @@ def test_duplicates_page(client: TestClient, rt: Runtime) -> None:
     assert "Nothing to review" in b.get("/duplicates").text
 
 
-def _fail(rt: Runtime, asset_id: int) -> None:
+def _fail(rt: Runtime, asset_id: int, transient: bool = False) -> None:
+    """Leave the asset as processing leaves one whose derivatives stage failed: for good (a
+    verdict on the file), or ``transient`` (it may pass: the worker died, storage was away)."""
     from albumen.db.models import ASSET_FAILED, FAILED, Asset, AssetStage
 
     with rt.transaction() as session:
         session.execute(update(AssetStage).where(AssetStage.asset_id == asset_id,
                                                  AssetStage.stage == "derivatives")
-                        .values(state=FAILED, error="decoder crashed", attempts=3))
+                        .values(state=FAILED, error="decoder crashed", attempts=3,
+                                transient=transient))
         session.execute(update(Asset).where(Asset.id == asset_id).values(
             state=ASSET_FAILED, failure_reason="derivatives: decoder crashed"))
 
@@ -313,8 +316,7 @@ def test_admin_page(client: TestClient, rt: Runtime) -> None:
     assert f'data-api="PATCH /api/v1/users/{member_id}"' in text
     assert {"is_active": False} in data_bodies(text)
     assert "broken.jpg" in text and "derivatives: decoder crashed" in text
-    assert {"asset_ids": [broken]} in data_bodies(text)
-    assert "Retry all failed" in text
+    assert "Cannot be processed" in text
     assert re.search(r"<span class=\"muted\">Photos</span><b>2</b>", text)
     assert re.search(r"Originals</span><b>\d+(\.\d)? KB</b>", text)
     assert '<td>derivatives</td>' in text
@@ -362,6 +364,36 @@ def test_retry_failed_processing(client: TestClient, rt: Runtime) -> None:
     status = client.get("/api/v1/status").json()
     assert status["assets"]["failed"] == 0 and status["failures"] == []
     assert client.post("/api/v1/status/retry", json={"asset_ids": [0]}).status_code == 422
+
+
+def test_retry_offered_only_where_it_can_help(client: TestClient, rt: Runtime) -> None:
+    """A file processing refused for good fails again however often it runs: the admin page
+    gives its reason and no Retry; a failure that may pass (the worker died) gets Retry, and
+    "Retry all failed" retries those only."""
+    doomed = upload(client, images.jpeg(seed=43), "doomed.jpg")
+    passing = upload(client, images.jpeg(seed=44), "passing.jpg")
+    _fail(rt, doomed)
+    _fail(rt, passing, transient=True)
+    failures = {f["asset_id"]: f for f in client.get("/api/v1/status").json()["failures"]}
+    assert failures[doomed]["may_pass"] is False and failures[passing]["may_pass"] is True
+
+    text = browser(client).get("/admin").text
+    bodies = data_bodies(text)
+    assert {"asset_ids": [passing]} in bodies
+    assert {"asset_ids": [doomed]} not in bodies
+    assert "Cannot be processed" in text and "albumen reprocess --failed" in text
+    assert {"may_pass_only": True} in bodies  # the "Retry all failed" button
+
+    r = client.post("/api/v1/status/retry", json={"may_pass_only": True})
+    assert r.json() == {"queued": 1}
+    assert _state(rt, passing) == "ready" and _state(rt, doomed) == "failed"
+    # Only refusals are left: no "Retry all failed"; asking by id still runs it (an upgrade).
+    text = browser(client).get("/admin").text
+    assert "Retry all failed" not in text
+    assert client.post("/api/v1/status/retry", json={"may_pass_only": True}).json() == {
+        "queued": 0}
+    assert client.post("/api/v1/status/retry", json={"asset_ids": [doomed]}).json() == {
+        "queued": 1}
 
 
 def test_web_session_retry_needs_csrf(client: TestClient, rt: Runtime) -> None:

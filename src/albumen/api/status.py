@@ -19,6 +19,11 @@ class RetryIn(BaseModel):
     asset_ids: list[Id] | None = Field(
         default=None, max_length=10000,
         description="the assets to process again (all their stages); empty: every failed one")
+    may_pass_only: bool = Field(
+        default=False,
+        description="with no asset_ids: only the failed assets whose failures may pass (the "
+                    "worker died, storage or the database was away); a file refused for good "
+                    "fails again until albumen changes")
 
 
 class Queued(BaseModel):
@@ -42,7 +47,7 @@ def retry(_: AdminDep, rt: RuntimeDep, body: RetryIn | None = None) -> Queued:
     ids = body.asset_ids if body is not None else None
     if not ids:
         with rt.session() as session:
-            ids = failed_asset_ids(session)
+            ids = failed_asset_ids(session, may_pass_only=body is not None and body.may_pass_only)
     if not ids:
         return Queued(queued=0)
     reset_stages(rt, ids, None)

@@ -4,11 +4,20 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
 from albumen.db.models import ASSET_FAILED, FAILED, Asset, AssetStage, Derivative
 from albumen.runtime import Runtime
+from albumen.services.pipeline import CORE
+
+
+def _may_pass() -> ColumnElement[bool]:
+    """Whether a failed asset's failures may all pass (each failed core stage is transient:
+    the worker died, the database or storage was away). A stage refused for good fails again
+    for the same bytes and code, however often it runs (services/failures.py)."""
+    return ~exists().where(AssetStage.asset_id == Asset.id, AssetStage.state == FAILED,
+                           AssetStage.stage.in_(CORE), AssetStage.transient.is_(False))
 
 
 def processing_status(rt: Runtime, failure_limit: int = 50,
@@ -36,7 +45,8 @@ def processing_status(rt: Runtime, failure_limit: int = 50,
             select(func.count()).select_from(Asset).where(Asset.deleted_at.is_not(None), *mine)
         )
         failed_rows = session.execute(
-            select(Asset.id, Asset.original_filename, Asset.failure_reason)
+            select(Asset.id, Asset.original_filename, Asset.failure_reason,
+                   _may_pass().label("may_pass"))
             .where(Asset.state == ASSET_FAILED, Asset.deleted_at.is_(None), *mine)
             .order_by(Asset.id.desc())
             .limit(failure_limit)
@@ -55,7 +65,8 @@ def processing_status(rt: Runtime, failure_limit: int = 50,
         "queue": {"depth": sum(depths.values()), "queues": depths},
         "workers": {"live": live_workers(rt)},
         "failures": [
-            {"asset_id": r.id, "filename": r.original_filename, "reason": r.failure_reason}
+            {"asset_id": r.id, "filename": r.original_filename, "reason": r.failure_reason,
+             "may_pass": bool(r.may_pass)}
             for r in failed_rows
         ],
     }
@@ -73,8 +84,10 @@ def storage_use(session: Session) -> dict[str, int]:
             "total": int(originals or 0) + int(derivatives or 0)}
 
 
-def failed_asset_ids(session: Session) -> list[int]:
-    """Every asset whose processing failed (a core stage failed for good), trash left out."""
-    return list(session.scalars(select(Asset.id).where(Asset.state == ASSET_FAILED,
-                                                       Asset.deleted_at.is_(None))
-                                .order_by(Asset.id)))
+def failed_asset_ids(session: Session, may_pass_only: bool = False) -> list[int]:
+    """Every asset whose processing failed (a core stage gave up), trash left out; with
+    ``may_pass_only``, those whose failures may pass only."""
+    query = select(Asset.id).where(Asset.state == ASSET_FAILED, Asset.deleted_at.is_(None))
+    if may_pass_only:
+        query = query.where(_may_pass())
+    return list(session.scalars(query.order_by(Asset.id)))
