@@ -8,6 +8,7 @@ Memory is checked deterministically: the estimate, the budget's own accounting, 
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 import tracemalloc
@@ -286,3 +287,48 @@ def test_the_issues_png_is_processed_under_the_default_budget(
         preview = session.get(Derivative, (asset.id, "preview"))
         assert preview is not None and (preview.width, preview.height) == (1440, 1440)
     assert decode_budget().in_use == 0
+
+
+def test_a_selfie_is_decoded_within_the_budget(
+        app_client: Callable[..., TestClient], tmp_path: Path) -> None:
+    """A guest's selfie (under the selfie limits: 49 MP, a few KB) decodes through the same
+    budget as uploads: one that could never fit is refused naming size and budget, and
+    nothing stays reserved."""
+    client = app_client(decode_memory_mb=64)
+    event = client.post("/api/v1/events", json={"title": "Party"}).json()
+    link = client.post(f"/api/v1/events/{event['id']}/links", json={"can_view": True}).json()
+    selfie = images.flat_png(tmp_path / "me.png", 7000, 7000, "LA").read_bytes()
+    r = client.post(f"/api/v1/share/{link['token']}/selfie-search",
+                    files={"file": ("me.png", selfie, "image/png")},
+                    headers={"Authorization": ""})
+    assert r.status_code == 422, r.text
+    assert r.json()["error"]["code"] == "rejected_file"
+    message = r.json()["error"]["message"]
+    assert "7000x7000 PNG (LA)" in message, message
+    assert "over the decode memory budget of 64 MB" in message
+    assert decode_budget().in_use == 0
+
+
+def test_a_location_free_heic_is_reencoded_within_the_budget() -> None:
+    """A HEIC download without location is a JPEG re-encoded from the full-size decode: it
+    holds that of the budget while it runs, and one that could never fit is refused."""
+    from albumen.media.imaging import as_plain_jpeg, register_codecs
+
+    register_codecs()
+    buf = io.BytesIO()
+    try:
+        images.photo(1200, 800).save(buf, "HEIF", exif=images.exif_bytes(gps=(1.0, 2.0)))
+    except (KeyError, OSError, ValueError) as exc:  # pragma: no cover - codec missing
+        pytest.skip(f"no HEIF encoder: {exc}")
+    set_decode_budget(4 * MiB)
+    with pytest.raises(MediaDecodeError) as refused:
+        as_plain_jpeg(buf.getvalue())
+    assert "1200x800 HEIF (RGB)" in refused.value.message
+    assert "over the decode memory budget of 4 MB" in refused.value.message
+    set_decode_budget(256 * MiB)
+    budget = decode_budget()
+    budget.reset_peak()
+    with Image.open(io.BytesIO(as_plain_jpeg(buf.getvalue()))) as jpeg:
+        assert (jpeg.format, jpeg.size) == ("JPEG", (1200, 800))
+        assert not jpeg.getexif().get_ifd(0x8825)  # no GPS
+    assert budget.peak >= 1200 * 800 * 3 and budget.in_use == 0

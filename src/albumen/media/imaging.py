@@ -16,7 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 import simplejpeg
-from PIL import Image, ImageCms, UnidentifiedImageError
+from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 
 from albumen.errors import MediaDecodeError, RejectedFile
 from albumen.media import budget
@@ -30,6 +30,15 @@ DAMAGED = "cannot read the image: its header is damaged or it is not really this
 # their long side instead (WebP stops at 16,383 pixels a side, and nobody scrolls 24,000).
 # Decoding for them needs no more than that either.
 MAX_ASPECT = 4
+
+
+# A file to decode: its path, or its bytes in memory (a selfie, never written anywhere).
+Source = Path | bytes
+
+
+def _image_input(source: Source) -> Path | io.BytesIO:
+    """What Image.open takes: a path (Pillow opens and closes the file) or the bytes' view."""
+    return io.BytesIO(source) if isinstance(source, bytes) else source
 
 
 def register_codecs() -> None:
@@ -160,7 +169,7 @@ def _reserved(plan: DecodePlan) -> Iterator[None]:
             budget.give_back_freed_memory()
 
 
-def open_for_display(path: Path, min_short_side: int, max_pixels: int, *,
+def open_for_display(path: Source, min_short_side: int, max_pixels: int, *,
                      max_long_side: int | None = None) -> np.ndarray:
     """Decode once at the smallest scale that still covers ``min_short_side`` (and
     ``max_long_side``, where derivatives stop at a long side): upright, sRGB, as an H x W x 3
@@ -181,7 +190,7 @@ def open_for_display(path: Path, min_short_side: int, max_pixels: int, *,
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            im = Image.open(path)
+            im = Image.open(_image_input(path))
         with im:
             width, height = im.size
             if width * height > max_pixels:
@@ -243,10 +252,10 @@ def _reduced(size: tuple[int, int], factor: int) -> tuple[int, int]:
     return -(-size[0] // factor), -(-size[1] // factor)  # Pillow's reduce rounds up
 
 
-def _plan(im: Image.Image, path: Path, cover: tuple[int, int]) -> DecodePlan:
+def _plan(im: Image.Image, path: Source, cover: tuple[int, int]) -> DecodePlan:
     width, height = im.size
     fmt, mode = im.format or "unknown", im.mode
-    file_size = path.stat().st_size
+    file_size = len(path) if isinstance(path, bytes) else path.stat().st_size
     if fmt == "JPEG":
         # An upper bound of both ways it may go: simplejpeg's eighths decode from the whole
         # file in memory; Pillow's draft scales by 1/2, 1/4 or 1/8 only, 4 bytes a pixel.
@@ -272,11 +281,11 @@ _SOF = {0xC0, 0xC1, 0xC2, 0xC3, 0xC5, 0xC6, 0xC7, 0xC9, 0xCA, 0xCB, 0xCD, 0xCE, 
 _SOF_PROGRESSIVE = {0xC2, 0xC6, 0xCA, 0xCE}
 
 
-def _jpeg_keeps_coefficients(path: Path) -> bool:
+def _jpeg_keeps_coefficients(path: Source) -> bool:
     """Whether libjpeg keeps the whole image's DCT coefficients while decoding: progressive
     JPEGs, and sequential ones whose first scan lacks some components (each in a scan of its
     own). Read from the markers before the first scan; anything unexpected counts as yes."""
-    with path.open("rb") as fh:
+    with io.BytesIO(path) if isinstance(path, bytes) else path.open("rb") as fh:
         if fh.read(2) != b"\xff\xd8":
             return True
         components = 0
@@ -314,17 +323,18 @@ def decode_jpeg_scaled(path: Path, width: int, height: int, min_short_side: int,
     return _decode_jpeg(path, _cover(width, height, min_short_side, max_long_side))
 
 
-def _decode_jpeg(path: Path, cover: tuple[int, int]) -> np.ndarray | None:
+def _decode_jpeg(path: Source, cover: tuple[int, int]) -> np.ndarray | None:
     try:
-        return simplejpeg.decode_jpeg(path.read_bytes(), colorspace="RGB",
+        data = path if isinstance(path, bytes) else path.read_bytes()
+        return simplejpeg.decode_jpeg(data, colorspace="RGB",
                                       min_width=cover[0], min_height=cover[1])
     except ValueError as exc:  # Pillow decides (and words the error) for what this declines
-        log.debug("simplejpeg declined %s: %s", path.name, exc)
+        log.debug("simplejpeg declined %s: %s", getattr(path, "name", "a JPEG"), exc)
         return None
 
 
-def _pillow_pixels(path: Path, cover: tuple[int, int]) -> np.ndarray:
-    with Image.open(path) as im:
+def _pillow_pixels(path: Source, cover: tuple[int, int]) -> np.ndarray:
+    with Image.open(_image_input(path)) as im:
         if getattr(im, "n_frames", 1) > 1:
             im.seek(0)
         if im.format == "JPEG" and cover != im.size:
@@ -422,6 +432,34 @@ def _transform_to_srgb(icc: bytes, mode: str) -> ImageCms.ImageCmsTransform | No
     except (ImageCms.PyCMSError, OSError, ValueError) as exc:
         log.debug("ignoring unusable ICC profile: %s", exc)
         return None
+
+
+def as_plain_jpeg(data: bytes, quality: int = 95) -> bytes:
+    """The image re-encoded as a JPEG of the same pixels, upright and with its colour profile
+    but no other metadata (a HEIC or AVIF whose metadata cannot be rewritten in place). It
+    decodes at full size, so it holds that of the decode budget: the decode, its upright RGB
+    copy and the encoder's rows; MediaDecodeError when that could never fit."""
+    register_codecs()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))
+        with im:
+            width, height = im.size
+            pixels = width * height
+            nbytes = (_FIXED_BYTES + pixels * (budget.pixel_bytes(im.mode) + 2 * 3)
+                      + budget.decoder_bytes(im.format or "unknown", pixels, len(data)))
+            plan = DecodePlan(im.format or "unknown", im.mode, im.size, im.size, nbytes)
+            with _reserved(plan):
+                upright = ImageOps.exif_transpose(im).convert("RGB")
+                out = io.BytesIO()
+                upright.save(out, "JPEG", quality=quality,
+                             icc_profile=im.info.get("icc_profile"))
+                return out.getvalue()
+    except UnidentifiedImageError as exc:
+        raise MediaDecodeError(DAMAGED) from exc
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError) as exc:
+        raise MediaDecodeError(f"cannot decode image: {exc}") from exc
 
 
 def to_srgb(im: Image.Image) -> Image.Image:

@@ -3,14 +3,12 @@ original bytes (location removed when the link asks for it), safe unique filenam
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 
-from PIL import Image, ImageOps
 from sqlalchemy import select
 
 from albumen.db.models import Asset
-from albumen.media.imaging import register_codecs
+from albumen.media.imaging import as_plain_jpeg
 from albumen.media.strip import StripUnsupported, strip_location
 from albumen.runtime import Runtime
 from albumen.services.assets import AssetFilter, filtered
@@ -62,13 +60,4 @@ def location_free(rt: Runtime, key: str) -> tuple[bytes, str | None]:
     try:
         return strip_location(data), None
     except StripUnsupported:
-        return _as_plain_jpeg(data), "image/jpeg"
-
-
-def _as_plain_jpeg(data: bytes) -> bytes:
-    register_codecs()
-    with Image.open(io.BytesIO(data)) as im:
-        upright = ImageOps.exif_transpose(im).convert("RGB")
-        out = io.BytesIO()
-        upright.save(out, "JPEG", quality=95, icc_profile=im.info.get("icc_profile"))
-        return out.getvalue()
+        return as_plain_jpeg(data), "image/jpeg"

@@ -7,15 +7,14 @@ logged or turned into an asset. Only what the guest's link may see is searched.
 from __future__ import annotations
 
 import io
-import warnings
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 from albumen.db.models import Asset, Event
-from albumen.errors import Forbidden, InvalidInput, RejectedFile
-from albumen.media.imaging import register_codecs
+from albumen.errors import Forbidden, InvalidInput, MediaDecodeError, RejectedFile
+from albumen.media.imaging import open_for_display, register_codecs
 from albumen.ml import models
 from albumen.runtime import Runtime
 from albumen.services.search import engine
@@ -33,18 +32,24 @@ class Match:
 
 
 def _pixels(data: bytes, long_side: int) -> np.ndarray:
-    register_codecs()
+    """The selfie upright, in sRGB, its long side at most ``long_side``: decoded reduced
+    where the format allows, within the process's decode budget (as uploads are)."""
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            im = Image.open(io.BytesIO(data))
-            if im.width * im.height > MAX_SELFIE_PIXELS:
-                raise RejectedFile("the selfie is too large to decode safely")
-            im.draft("RGB", (long_side, long_side))
-            im = ImageOps.exif_transpose(im).convert("RGB")
+        with Image.open(io.BytesIO(data)) as im:  # the header only
+            width, height = im.size
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError,
-            Image.DecompressionBombWarning, Image.DecompressionBombError) as exc:
+            Image.DecompressionBombError) as exc:
         raise InvalidInput(f"the selfie is not a readable image: {exc}") from exc
+    if width * height > MAX_SELFIE_PIXELS:
+        raise RejectedFile(f"the selfie has {width}x{height} pixels, over the limit of "
+                           f"{MAX_SELFIE_PIXELS:,}")
+    try:
+        pixels = open_for_display(data, long_side, MAX_SELFIE_PIXELS, max_long_side=long_side)
+    except MediaDecodeError as exc:
+        if "budget_mb" in exc.details:
+            raise RejectedFile(exc.message, details=exc.details) from exc
+        raise InvalidInput(f"the selfie is not a readable image: {exc.message}") from exc
+    im = Image.fromarray(pixels[:, :, :3])
     im.thumbnail((long_side, long_side), Image.Resampling.BILINEAR)
     return np.asarray(im)
 
@@ -60,7 +65,9 @@ def search(rt: Runtime, access: GuestAccess, selfie: bytes, limit: int = 200) ->
     if len(selfie) > MAX_SELFIE_BYTES:
         raise RejectedFile(f"the selfie is over {MAX_SELFIE_BYTES // (1024 * 1024)} MB")
     settings = rt.settings
-    found = models.faces(settings).predict_one(_pixels(selfie, settings.face_detect_size))
+    register_codecs()
+    pixels = _pixels(selfie, settings.face_detect_size)
+    found = models.faces(settings).predict_one(pixels)
     if not found:
         raise InvalidInput("no face found in the selfie; try one facing the camera, in good "
                            "light")
