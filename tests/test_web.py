@@ -3,10 +3,12 @@ edits and the live slideshow feed they use (the browser flows are in test_web_br
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -145,6 +147,47 @@ def test_timeline_pages_months_and_continues_where_it_stopped(
     # March continues (no second header), then December 2023 under its own.
     assert re.findall(r'<h2>([A-Za-z]+ \d{4})</h2>', second) == ["December 2023"]
     assert second.count('class="tile"') == 2 and "hx-get" not in second
+
+
+def test_timeline_scrubber_months_and_chunks_up_to_a_month(
+        web: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The date scrubber's rail lists the months with their counts (none for one month); a
+    chunk can stop before a month (``until``: the months a jump skipped over), and one from a
+    month that is gone starts at the next older one."""
+    from albumen.web import library
+
+    token = setup(web)
+    upload(web, token, "a.jpg", 1, "2024:05:01 09:00:00")
+    assert 'class="scrubber"' not in web.get("/").text
+    for i, taken in enumerate(["2024:03:10 12:00:00", "2024:03:11 12:00:00",
+                               "2023:12:24 20:00:00", "2022:08:02 08:00:00"]):
+        upload(web, token, f"p{i}.jpg", i + 2, taken)
+    first = web.get("/").text
+    rail = re.search(r'<div class="scrubber".*?</div>', first, re.S).group(0)
+    assert re.findall(r'data-month="([\d-]+)" data-count="(\d+)"', rail) == [
+        ("2024-05", "1"), ("2024-03", "2"), ("2023-12", "1"), ("2022-08", "1")]
+    assert re.findall(r'class="scrub-year">(\d+)<', rail) == ["2024", "2023", "2022"]
+    assert 'aria-valuetext="May 2024"' in rail and "/static/scrubber.js" in first
+
+    monkeypatch.setattr(library, "PAGE", 1)
+    gap = web.get("/timeline/more", params={"month": "2024-03", "until": "2023-12"}).text
+    assert re.findall(r'<h2>([A-Za-z]+ \d{4})</h2>', gap) == ["March 2024"]
+    more = html.unescape(re.search(r'hx-get="([^"]+)"', gap).group(1))
+    assert "until=2023-12" in more and "cursor=" in more
+    rest = web.get(more).text  # March's other photo, and not into December
+    assert rest.count('class="tile"') == 1 and "<h2>" not in rest and "hx-get" not in rest
+    gone = web.get("/timeline/more", params={"month": "2024-01"}).text
+    assert re.findall(r'<h2>([A-Za-z]+ \d{4})</h2>', gone) == ["December 2023"]
+    assert web.get("/timeline/more", params={"until": "2024-1"}).status_code == 400
+
+    # An event's photos page has the same rail.
+    h = {"X-CSRF-Token": token, "Accept": "application/json"}
+    event = web.post("/api/v1/events", json={"title": "Trip"}, headers=h).json()["id"]
+    upload(web, token, "e1.jpg", 20, "2024:06:01 10:00:00", event)
+    upload(web, token, "e2.jpg", 21, "2023:06:01 10:00:00", event)
+    photos = web.get(f"/events/{event}").text
+    assert re.findall(r'data-month="([\d-]+)"', photos) == ["2024-06", "2023-06"]
+    assert "/static/scrubber.js" in photos
 
 
 def test_viewer_shows_details_and_neighbours(web: TestClient, rt: Runtime) -> None:
@@ -334,18 +377,29 @@ def test_undated_photos_say_so(web: TestClient) -> None:
     assert "the photo carries no date" not in web.get(f"/photos/{dated}").text
 
 
-def test_similar_photos_are_offered_only_with_clip(web: TestClient, rt: Runtime) -> None:
-    """Without a CLIP embedding the viewer says how to get "similar photos" instead of a link
-    to a search that can only fail; with one, the link (issue 22, item 8)."""
+def test_similar_photos_are_offered_where_either_way_can_answer(web: TestClient, rt: Runtime,
+                                                                tmp_path: Path) -> None:
+    """"Similar photos" is offered whenever it can be answered: by appearance without CLIP
+    (saying so, and how to install CLIP), by CLIP once the model and the photo's embedding
+    are there; a photo with nothing to compare by gets no link (issue 22, item 8)."""
     import numpy as np
 
+    from albumen.ml.clip import install
+    from albumen.ml.models import clip_path
     from albumen.services import clip
+    from tests.test_clip import make_export
 
     token = setup(web)
     photo = upload(web, token, "a.jpg", 1, "2024:01:05 10:00:00")
+    bare = upload(web, token, "b.jpg", 2, "2024:01:05 10:00:00")
+    link = f'href="/search?q=similar:{photo}"'
     page = web.get(f"/photos/{photo}").text
-    assert f"similar:{photo}" not in page and "albumen models install clip" in page
+    assert link in page and "by appearance" in page and "albumen models install PATH" in page
+    with rt.transaction() as session:  # no hash, nobody recognised: nothing to compare by
+        session.execute(update(Asset).where(Asset.id == bare).values(phash=None))
+    assert f"similar:{bare}" not in web.get(f"/photos/{bare}").text
+    install(make_export(tmp_path / "export"), clip_path(rt.settings))
     with rt.transaction() as session:
-        clip.store_embedding(session, photo, np.ones(512, dtype=np.float32) / np.sqrt(512))
+        clip.store_embedding(session, photo, np.ones(3, dtype=np.float32) / np.sqrt(3))
     page = web.get(f"/photos/{photo}").text
-    assert f'href="/search?q=similar:{photo}"' in page and "models install clip" not in page
+    assert link in page and "by appearance" not in page and "models install" not in page

@@ -1,5 +1,6 @@
 """/api/v1/clip/search and /api/v1/assets/{id}/similar: text-to-image and image-to-image
-similarity with the operator's CLIP model (409 "model_unavailable" when none is installed)."""
+similarity with the operator's CLIP model (409 "model_unavailable" when none is installed).
+Without it, ``similar:ID`` in /api/v1/search ranks by appearance instead."""
 
 from __future__ import annotations
 
@@ -47,5 +48,5 @@ def search(principal: PrincipalDep, rt: RuntimeDep, session: SessionDep,
             summary="Photos that look like this one (CLIP), best first")
 def similar(asset_id: IdPath, principal: PrincipalDep, rt: RuntimeDep, session: SessionDep,
             limit: Annotated[int, Query(ge=1, le=500)] = 50) -> Ranked:
-    query = SearchQuery(viewer=principal.user_id, similar_to=asset_id)
+    query = SearchQuery(viewer=principal.user_id, similar_to=asset_id, clip_only=True)
     return _ranked(session, engine.search(rt, session, query, limit), principal.user_id)

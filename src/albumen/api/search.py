@@ -103,10 +103,24 @@ class Facet(BaseModel):
                               "(a search with very many matches); the order holds")
 
 
+def _ranked_by() -> Any:
+    return Field(default=None, description="how similar: or smart: results are ranked: clip "
+                 "(by content), or appearance (perceptual hash and the people in them: "
+                 "similar: where CLIP cannot answer); null for other searches")
+
+
+def _note() -> Any:
+    return Field(default=None, description="what to read the results with, e.g. that similar "
+                 "photos were found by appearance as no CLIP model is installed, and how to "
+                 "install one; null when there is nothing to say")
+
+
 class SearchPage(BaseModel):
     items: list[Hit]
     next_cursor: str | None
     facets: dict[str, list[Facet]] = {}
+    ranked_by: str | None = _ranked_by()
+    note: str | None = _note()
 
     @classmethod
     def of(cls, session: Session, results: engine.Results, viewer: int | None) -> SearchPage:
@@ -114,7 +128,8 @@ class SearchPage(BaseModel):
         return cls(items=[Hit(score=h.score, asset=out)
                           for h, out in zip(results.items, outs, strict=True)],
                    next_cursor=results.next_cursor,
-                   facets={k: [Facet(**f) for f in v] for k, v in results.facets.items()})
+                   facets={k: [Facet(**f) for f in v] for k, v in results.facets.items()},
+                   ranked_by=results.ranked_by, note=results.note)
 
 
 class GridItem(BaseModel):
@@ -139,6 +154,8 @@ class GridPage(BaseModel):
     items: list[GridItem]
     next_cursor: str | None
     facets: dict[str, list[Facet]] = {}
+    ranked_by: str | None = _ranked_by()
+    note: str | None = _note()
 
     @classmethod
     def of(cls, results: engine.Results) -> GridPage:
@@ -148,7 +165,8 @@ class GridPage(BaseModel):
             row["local_date"] = row.pop("local_at").date().isoformat()
             items.append(GridItem(**row, score=hit.score))
         return cls(items=items, next_cursor=results.next_cursor,
-                   facets={k: [Facet(**f) for f in v] for k, v in results.facets.items()})
+                   facets={k: [Facet(**f) for f in v] for k, v in results.facets.items()},
+                   ranked_by=results.ranked_by, note=results.note)
 
 
 def _facets(value: str | None) -> tuple[str, ...]:

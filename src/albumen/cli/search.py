@@ -27,6 +27,8 @@ def _print_page(doc: dict[str, Any]) -> None:
         table.add_row(str(a["id"]), a["original_filename"], taken, a["camera_model"] or "",
                       score)
     console.print(table)
+    if doc.get("note"):
+        console.print(doc["note"], markup=False)
     for name, values in doc.get("facets", {}).items():
         console.print(f"[bold]{name}[/bold]: " + ", ".join(
             f"{v['value']} ({v['count']})" for v in values))

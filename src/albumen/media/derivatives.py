@@ -106,3 +106,10 @@ def perceptual_hash(im: Image.Image) -> int:
 
 def hamming(a: int, b: int) -> int:
     return ((a ^ b) & ((1 << 64) - 1)).bit_count()
+
+
+def hammings(hashes: np.ndarray, target: int) -> np.ndarray:
+    """``hamming`` of ``target`` against each of ``hashes`` (int64 phashes as stored), at
+    once: one popcount per row."""
+    unsigned = np.asarray(hashes, dtype=np.int64).view(np.uint64)
+    return np.bitwise_count(unsigned ^ np.array([target], dtype=np.int64).view(np.uint64))

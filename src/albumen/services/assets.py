@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from albumen.db.base import utcnow
 from albumen.db.models import Asset, Derivative, Stack
 from albumen.errors import InvalidInput, NotFound
+from albumen.media.derivatives import hammings
 from albumen.runtime import Runtime
 from albumen.services import audit
 from albumen.services.access import (
@@ -181,9 +182,8 @@ def near_duplicates(
     if not rows:
         return []
     ids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-    hashes = np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)).view(np.uint64)
-    target = np.array([asset.phash], dtype=np.int64).view(np.uint64)
-    distances = np.bitwise_count(hashes ^ target)
+    distances = hammings(np.fromiter((r[1] for r in rows), dtype=np.int64, count=len(rows)),
+                         asset.phash)
     hits = np.nonzero(distances <= max_distance)[0]
     hits = hits[np.argsort(distances[hits], kind="stable")]
     wanted = ids[hits].tolist()

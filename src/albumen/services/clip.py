@@ -29,6 +29,10 @@ VOCABULARY = (
     "christmas tree", "halloween", "graduation", "office", "computer", "book", "indoor",
     "outdoor", "black and white photo", "red", "green", "blue",
 )
+# How an operator turns CLIP on (README, "AI models"): the search page, the viewer and the
+# API's errors say it where a feature needs it.
+ENABLE = ("install an OpenCLIP ViT-B-32 ONNX export with `albumen models install PATH`, add "
+          "clip to ALBUMEN_ENRICHMENTS and run `albumen reprocess --stage clip`")
 _cache_lock = threading.Lock()
 _vocab_cache: dict[tuple[int, tuple[str, ...]], np.ndarray] = {}
 
@@ -41,7 +45,8 @@ def require(rt: Runtime) -> ClipModel:
     model = model_for(rt)
     available = model.availability()
     if not available.ok:
-        raise ModelUnavailable(f"CLIP is not available: {available.reason}")
+        raise ModelUnavailable(f"CLIP is not available: {available.reason}. To enable it: "
+                               f"{ENABLE}.", details={"model": MODEL_KEY, "enable": ENABLE})
     return model
 
 

@@ -16,10 +16,12 @@ from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import SEARCH
 from albumen.errors import AlbumenError
+from albumen.ml.runtime import ModelUnavailable
 from albumen.runtime import Runtime
 from albumen.services import activity, albums, asset_view, clip, comments, sharing
 from albumen.services import assets as asset_svc
 from albumen.services.search import collections, engine, language, timeline
+from albumen.services.search import similar as similar_photos
 from albumen.services.search.query import FACETS, SearchQuery
 from albumen.web.links import links_context
 from albumen.web.render import UserDep, page
@@ -38,33 +40,33 @@ def _more(path: str, **params: Any) -> str:
 
 def timeline_chunk(rt: Runtime, session: Session, viewer: int, month: str | None,
                    cursor: str | None, event_id: int | None = None,
-                   base: str = "/timeline/more") -> dict[str, Any]:
+                   base: str = "/timeline/more", until: str | None = None) -> dict[str, Any]:
     """One infinite-scroll step of a month-bucketed grid: about PAGE cells from ``month`` at
-    ``cursor`` on (running into the following months when one is short), each month under
-    its header, and where the next step loads from."""
+    ``cursor`` on (running into the following months when one is short, but not into
+    ``until`` or older: the date scrubber's jumps leave such gaps), each month under its
+    header, and where the next step loads from."""
     months = timeline.buckets(session, viewer, event_id)
+    order = [b for b in months if until is None or b.month > until]
+    if month is not None:  # from that month on, or the next older one should it be gone
+        start = next((i for i, b in enumerate(order) if b.month <= month), len(order))
+        if start < len(order) and order[start].month != month:
+            cursor = None
+        order = order[start:]
     sections: list[tuple[Any, list[Any]]] = []
-    more = None
-    if months:
-        order = [b.month for b in months]
-        month = month if month in order else order[0]
-        room = PAGE
-        while True:
-            result = timeline.bucket(rt, session, viewer, month, event_id, limit=room,
-                                     cursor=cursor)
-            header = months[order.index(month)] if cursor is None else None
-            sections.append((header, [h.asset for h in result.items]))
-            room -= len(result.items)
-            if result.next_cursor:
-                more = _more(base, month=month, cursor=result.next_cursor, event=event_id)
-                break
-            following = order.index(month) + 1
-            if following == len(order):
-                break
-            month, cursor = order[following], None
-            if room <= 0:
-                more = _more(base, month=month, event=event_id)
-                break
+    more, room = None, PAGE
+    for b in order:
+        if room <= 0:
+            more = _more(base, month=b.month, event=event_id, until=until)
+            break
+        result = timeline.bucket(rt, session, viewer, b.month, event_id, limit=room,
+                                 cursor=cursor)
+        sections.append((b if cursor is None else None, [h.asset for h in result.items]))
+        room -= len(result.items)
+        if result.next_cursor:
+            more = _more(base, month=b.month, cursor=result.next_cursor, event=event_id,
+                         until=until)
+            break
+        cursor = None
     return {"sections": sections, "more": more, "months": months}
 
 
@@ -80,9 +82,10 @@ def library(request: Request, rt: RuntimeDep, who: UserDep) -> Response:
 
 @router.get("/timeline/more", response_class=HTMLResponse)
 def timeline_more(request: Request, rt: RuntimeDep, who: UserDep, month: Month = None,
-                  cursor: Cursor = None, event: int | None = None) -> Response:
+                  cursor: Cursor = None, event: int | None = None, until: Month = None
+                  ) -> Response:
     with rt.session() as session:
-        chunk = timeline_chunk(rt, session, who.user_id, month, cursor, event)
+        chunk = timeline_chunk(rt, session, who.user_id, month, cursor, event, until=until)
     return page(request, "cells.part.html", who, **chunk)
 
 
@@ -97,8 +100,10 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
         someone = comments.Who(user_id=who.user_id)
         notes = comments.list_comments(session, someone, asset_id)
         reacted = comments.reactions(session, someone, asset_id)
-        similar = clip.has_embedding(session, asset_id)
+        similar = similar_photos.method(rt, session, asset)
         return page(request, "viewer.html", who, similar=similar,
+                    clip_missing=not clip.model_for(rt).availability().ok,
+                    enable_clip=clip.ENABLE,
                     title=asset.title or asset.original_filename,
                     asset=asset, place=facts.place, faces=facts.faces, text=facts.text,
                     tags=facts.tags,
@@ -115,7 +120,8 @@ def _parse(q: str | None, viewer: int) -> SearchQuery:
 @router.get("/search", response_class=HTMLResponse)
 def search(request: Request, rt: RuntimeDep, who: UserDep, q: Text = None,
            cursor: Cursor = None) -> Response:
-    context: dict[str, Any] = {"q": q or "", "cells": [], "more": None, "error": None}
+    context: dict[str, Any] = {"q": q or "", "cells": [], "more": None, "error": None,
+                               "note": None, "needs_clip": False}
     if q and q.strip():
         if cursor is None:
             activity.record(rt, SEARCH, user_id=who.user_id, detail={"q": q[:200]})
@@ -124,8 +130,11 @@ def search(request: Request, rt: RuntimeDep, who: UserDep, q: Text = None,
                 result = engine.search(rt, session, _parse(q, who.user_id), PAGE, cursor,
                                        view="grid")
             context["cells"] = [h.asset for h in result.items]
+            context["note"] = result.note
             if result.next_cursor:
                 context["more"] = _more("/search", q=q, cursor=result.next_cursor)
+        except ModelUnavailable:  # smart: without a CLIP model: say how to get one
+            context["needs_clip"] = True
         except AlbumenError as exc:
             context["error"] = exc.message
     if cursor:  # the next page of an infinite scroll
@@ -133,8 +142,10 @@ def search(request: Request, rt: RuntimeDep, who: UserDep, q: Text = None,
     with rt.session() as session:
         context["collections"] = _collections(session, who.user_id)
         context["albums"] = albums.list_albums(session, who.user_id)
+    content_search = clip.model_for(rt).availability().ok
     return page(request, "search.html", who, title="Search", nav="search",
-                help=language.HELP, **context)
+                help=language.help_text(content_search), content_search=content_search,
+                enable_clip=clip.ENABLE, **context)
 
 
 def _collections(session: Session, viewer: int) -> list[Any]:

@@ -52,6 +52,9 @@ class Results:
     items: list[Hit]
     next_cursor: str | None
     facets: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    # How a similar:/smart: search was ranked ("clip", "appearance"), and what to tell of it.
+    ranked_by: str | None = None
+    note: str | None = None
 
 
 # --- conditions -----------------------------------------------------------------------------
@@ -395,8 +398,11 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
         vector = np.asarray(q.vector, dtype=np.float32)
     elif q.similar_to is not None:
         from albumen.services.assets import get_asset
+        from albumen.services.search import similar
 
-        get_asset(session, q.similar_to, q.viewer)
+        asset = get_asset(session, q.similar_to, q.viewer)
+        if not q.clip_only and similar.method(rt, session, asset) != similar.CLIP:
+            return _by_appearance(rt, session, q, asset, limit, cursor, view)
         clip.require(rt)
         vector = clip.image_vector(session, q.similar_to)
     else:
@@ -418,7 +424,23 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
     next_cursor = (_encode(["s", depth + limit, page[-1].score, page[-1].asset_id])
                    if more else None)
     return Results([Hit(assets[r.asset_id], r.score) for r in page if r.asset_id in assets],
-                   next_cursor)
+                   next_cursor, ranked_by=clip.MODEL_KEY)
+
+
+def _by_appearance(rt: Runtime, session: Session, q: SearchQuery, asset: Asset, limit: int,
+                   cursor: str | None, view: str) -> Results:
+    """``similar:`` without CLIP: perceptual hash and shared people (search.similar)."""
+    from albumen.services.search import similar
+
+    ranked = similar.rank(session, q, similar.subject(session, asset))
+    if cursor:
+        last_score, last_id = _decode(cursor, "a")
+        ranked = [r for r in ranked if (r[1], r[0]) < (last_score, last_id)]
+    page = ranked[:limit]
+    assets = _hydrate(session, [i for i, _ in page], view)
+    next_cursor = (_encode(["a", page[-1][1], page[-1][0]]) if len(ranked) > limit else None)
+    return Results([Hit(assets[i], s) for i, s in page if i in assets], next_cursor,
+                   ranked_by=similar.APPEARANCE, note=similar.note(rt))
 
 
 def _face_vector(session: Session, q: SearchQuery) -> Any:

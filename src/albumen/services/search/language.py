@@ -27,11 +27,17 @@ KEYS = {
 }
 # Filters whose value is an id, and the query field each sets.
 ID_KEYS = {"event": "event_id", "album": "album_id", "similar": "similar_to", "face": "face_like"}
-HELP = ("person:, after:, before:, date:, camera:, lens:, place:, near:LAT,LON,KM, tag:, "
-        "has:text|gps|faces, is:favorite|photo|video|trashed, rating:N, event:ID, album:ID, "
-        "owner:NAME, state:processing|ready|failed, similar:ASSET_ID, face:FACE_ID, "
-        "smart:\"text\", "
-        "sort:date|oldest|relevance, mode:any (people)")
+FILTERS = ("person:", "after:", "before:", "date:", "camera:", "lens:", "place:",
+           "near:LAT,LON,KM", "tag:", "has:text|gps|faces", "is:favorite|photo|video|trashed",
+           "rating:N", "event:ID", "album:ID", "owner:NAME", "state:processing|ready|failed",
+           "similar:ASSET_ID", "face:FACE_ID", 'smart:"text"', "sort:date|oldest|relevance",
+           "mode:any (people)")
+HELP = ", ".join(FILTERS)
+
+
+def help_text(content_search: bool) -> str:
+    """The filters to offer: smart: only where a CLIP model can answer it."""
+    return ", ".join(f for f in FILTERS if content_search or not f.startswith("smart:"))
 
 
 class QuerySyntaxError(InvalidInput):

@@ -48,6 +48,9 @@ class SearchQuery(AssetFilter):
     # Semantic: a text for CLIP, or an asset whose look to match ("more like this").
     semantic: str | None = None
     similar_to: int | None = None
+    # Rank similar_to by CLIP or not at all (the CLIP endpoints: 409 without the model),
+    # never by appearance (search.similar). Not in the language.
+    clip_only: bool = False
     # An embedding already at hand (a caller with its own CLIP vector); not in the language.
     vector: Any = None
     # A face embedding (e.g. from a selfie): photos with a face closer than face_distance,
