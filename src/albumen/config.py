@@ -60,8 +60,9 @@ class Settings(BaseSettings):
     api_processes: int = Field(default=1, ge=1, description="processes `albumen serve` runs "
                                "the API in (one of them runs the in-process workers, if any)")
     upload_threads: int = Field(
-        default=8, ge=1, le=256, description="uploads each API process receives at once; more "
-        "wait their turn unread, so the threads other requests run on stay free")
+        default=2, ge=1, le=256, description="uploads each API process receives at once; more "
+        "wait their turn unread, so the threads other requests run on stay free (each one "
+        "takes the interpreter lock from reads: bench/upload_load.py)")
     log_level: str = "INFO"
     log_json: bool = False
     secret_key: SecretStr | None = Field(
