@@ -187,7 +187,7 @@ def generate(db_path: Path, data: Path, seed: int = 11) -> None:
                    [(int(rng.integers(1, ASSETS + 1)), int(rng.integers(1, GUESTS + 1)),
                      "guest", texts[i % 8], float(rng.uniform(-1, 1)), str(now))
                     for i in range(20_000)])
-    # what services/comments.py counts as reactions and comments are made
+    # what events/comments.py counts as reactions and comments are made
     db.execute("INSERT OR IGNORE INTO asset_engagement (asset_id, event_id, views, downloads) "
                "SELECT asset_id, 1, 0, 0 FROM reactions UNION SELECT asset_id, 1, 0, 0 "
                "FROM comments")
@@ -253,8 +253,8 @@ def main() -> None:
                        "ALBUMEN_DATABASE_URL": f"sqlite:///{args.db}",
                        "ALBUMEN_QUEUE_IMMEDIATE": "true", "ALBUMEN_IN_PROCESS_WORKERS": "false"})
     from albumen.config import get_settings
+    from albumen.insights import analytics, charts, highlights
     from albumen.runtime import Runtime
-    from albumen.services import analytics, charts, highlights
 
     rt = Runtime(get_settings())
     print(f"\n{'query':<28}{'p50 ms':>9}{'p95 ms':>9}   naive p50 ms   ratio")
@@ -301,7 +301,7 @@ def main() -> None:
 def _report(rt) -> None:
     from sqlalchemy import text
 
-    from albumen.services import reports
+    from albumen.insights import reports
 
     with rt.transaction() as s:
         s.execute(text("DELETE FROM reports"))
@@ -317,10 +317,10 @@ def _report(rt) -> None:
 def _tracking(rt, n: int) -> None:
     from fastapi.testclient import TestClient
 
+    from albumen.accounts import auth
+    from albumen.accounts.audit import Actor
     from albumen.api.app import create_app
     from albumen.db.models import User
-    from albumen.services import auth
-    from albumen.services.audit import Actor
 
     with rt.session() as s:
         user = s.get(User, 1)

@@ -133,9 +133,9 @@ def _render(pixels: Any, settings: Any) -> tuple[int, int]:
 def child(mode: str, data_dir: Path, budget_mb: int, paths: list[Path],
           asset_ids: list[int]) -> dict[str, Any]:
     from albumen.config import Settings
-    from albumen.jobs.memory import keep_image_buffers
+    from albumen.library.processing import process_asset, reset_stages
     from albumen.runtime import Runtime, set_runtime
-    from albumen.services.processing import process_asset, reset_stages
+    from albumen.worker.memory import keep_image_buffers
 
     keep_image_buffers()  # as every worker does when it starts
     settings = Settings(_env_file=None, data_dir=data_dir, enrichments="",  # type: ignore[call-arg]
@@ -195,8 +195,8 @@ def child(mode: str, data_dir: Path, budget_mb: int, paths: list[Path],
 def ingest_all(data_dir: Path, files: dict[str, list[Path]]) -> dict[str, list[int]]:
     """Store every file as an asset (the budget raised: the point is to process them)."""
     from albumen.config import Settings
+    from albumen.library.ingest import Origin, ingest
     from albumen.runtime import Runtime, set_runtime
-    from albumen.services.ingest import Origin, ingest
 
     rt = Runtime(Settings(_env_file=None, data_dir=data_dir, enrichments="",  # type: ignore[call-arg]
                           backup_interval_hours=0, decode_memory_mb=1 << 20))

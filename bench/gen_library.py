@@ -29,8 +29,8 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from albumen.db import search_ddl  # noqa: E402
 from albumen.db.migrate import upgrade  # noqa: E402
-from albumen.services.clip import VOCABULARY  # noqa: E402
-from albumen.services.search.text_index import document_words  # noqa: E402
+from albumen.search.clip import VOCABULARY  # noqa: E402
+from albumen.search.text_index import document_words  # noqa: E402
 
 CHUNK = 50_000
 YEARS = 15

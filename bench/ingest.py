@@ -418,8 +418,8 @@ def fresh_runtime(prefix: str) -> Iterator[Any]:
 def measure_pipeline(
     key: str, label: str, paths: list[Path], workers: int, worker_type: str
 ) -> PipelineRun:
-    from albumen.jobs.worker import WorkerHost
-    from albumen.services.importer import import_paths
+    from albumen.library.importer import import_paths
+    from albumen.worker.host import WorkerHost
 
     run = PipelineRun(label, workers, worker_type, len(paths))
     alongside = key.startswith("alongside")

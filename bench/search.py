@@ -35,8 +35,8 @@ sys.path.insert(0, str(ROOT / "src"))
 from albumen.api.search import GridPage, SearchPage  # noqa: E402
 from albumen.config import Settings  # noqa: E402
 from albumen.runtime import Runtime  # noqa: E402
-from albumen.services.search import engine, language, text_index, timeline  # noqa: E402
-from albumen.services.search.query import SearchQuery  # noqa: E402
+from albumen.search import engine, language, text_index, timeline  # noqa: E402
+from albumen.search.query import SearchQuery  # noqa: E402
 
 VIEWER = 1
 
@@ -175,7 +175,7 @@ class NaiveVectors:
         from sqlalchemy import select
 
         from albumen.db.models import AssetEmbedding
-        from albumen.services.search.vectors import Ranked
+        from albumen.vectors.index import Ranked
 
         sub = (allowed if prefilter is None else prefilter).subquery()
         rows = session.execute(select(AssetEmbedding.asset_id, AssetEmbedding.vector).where(
@@ -218,8 +218,8 @@ def main() -> None:
     rt = runtime(args.db)
     t = time.perf_counter()
     with rt.session() as session:  # the vector index loads on first use (at start in serve)
-        from albumen.services import clip
-        from albumen.services.search import vectors
+        from albumen.search import clip
+        from albumen.vectors import index as vectors
 
         vectors.index_for(rt.settings.effective_database_url, clip.MODEL_KEY).refresh(session)
     print(f"vector index load: {time.perf_counter() - t:.1f} s")
@@ -259,7 +259,7 @@ def main() -> None:
               f"p50 {pct(times, 50):.0f} ms (not in the mix: asked for with facets=)")
     if args.no_naive:
         return
-    from albumen.services.search import vectors as vec_module
+    from albumen.vectors import index as vec_module
 
     naive_db = naive_copy(args.db, workdir)
     naive_rt = runtime(naive_db)

@@ -33,11 +33,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from albumen.config import Settings  # noqa: E402
 from albumen.db.models import Asset, Face  # noqa: E402
+from albumen.library.assets import near_duplicates  # noqa: E402
 from albumen.runtime import Runtime  # noqa: E402
-from albumen.services.assets import near_duplicates  # noqa: E402
-from albumen.services.search import engine, language  # noqa: E402
-from albumen.services.search.query import SearchQuery  # noqa: E402
-from albumen.services.search.similar import ALIKE  # noqa: E402
+from albumen.search import engine, language  # noqa: E402
+from albumen.search.query import SearchQuery  # noqa: E402
+from albumen.search.similar import ALIKE  # noqa: E402
 
 VIEWER = 1
 
@@ -137,7 +137,7 @@ def report(name: str, rt: Runtime, reps: int) -> None:
 def copy_to_postgres(source: str, admin_url: str) -> str:
     from albumen.db.migrate import upgrade
     from albumen.db.session import engine_for
-    from albumen.services import dbcopy
+    from albumen.operations import dbcopy
 
     name = f"albumen_bench_similar_{int(time.time())}"
     with create_engine(admin_url, isolation_level="AUTOCOMMIT").connect() as conn:

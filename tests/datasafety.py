@@ -32,9 +32,9 @@ from albumen.db.models import (
     User,
 )
 from albumen.db.session import _ENGINES, engine_for
+from albumen.library.importer import import_paths
 from albumen.runtime import Runtime, set_runtime
-from albumen.services.importer import import_paths
-from albumen.services.search import text_index
+from albumen.search import text_index
 from albumen.storage import Storage
 from albumen.storage.base import face_crop_key
 from tests import images

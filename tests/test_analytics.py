@@ -14,8 +14,8 @@ from sqlalchemy import func, select, update
 
 from albumen.db.engagement import UPLOAD, VIEW_ASSET, VIEW_GALLERY, Activity
 from albumen.db.models import Asset
+from albumen.insights import activity, analytics
 from albumen.runtime import Runtime
-from albumen.services import activity, analytics
 from tests import images
 from tests.conftest import bearer
 
@@ -441,7 +441,7 @@ def test_event_report_and_contact_sheet_pdfs(client: TestClient, rt: Runtime,
 def test_report_permissions_and_a_lost_worker(client: TestClient, rt: Runtime,
                                               party: dict[str, Any]) -> None:
     from albumen.db.engagement import Report
-    from albumen.jobs.reconciler import reconcile
+    from albumen.operations.reconciler import reconcile
 
     eid = party["event"]["id"]
     assert client.post("/api/v1/reports", headers=party["contributor"],
@@ -482,7 +482,7 @@ def test_upload_counts_follow_the_assets_table(rt: Runtime) -> None:
 
     from albumen.db.engagement import UploadCount
     from albumen.db.models import Event, User
-    from albumen.services.analytics import _epoch_quantum
+    from albumen.insights.analytics import _epoch_quantum
 
     with rt.transaction() as session:
         owner = User(username="o", password_hash="x")
@@ -527,9 +527,9 @@ def test_upload_counts_follow_the_assets_table(rt: Runtime) -> None:
 
 def _owner_and_events(rt: Runtime) -> tuple[int, tuple[int, ...]]:
     """A user owning two events made through the service."""
+    from albumen.accounts.audit import Actor
     from albumen.db.models import User
-    from albumen.services import events
-    from albumen.services.audit import Actor
+    from albumen.events import service as events
 
     with rt.transaction() as session:
         owner = User(username="o", password_hash="x")
@@ -562,10 +562,10 @@ def test_flag_counts_follow_the_assets_table(rt: Runtime) -> None:
     and an event deleted; the moderation panel reads them; a recount agrees."""
     from sqlalchemy import delete
 
+    from albumen.accounts.audit import Actor
     from albumen.db import search_ddl
-    from albumen.services import assets as asset_service
-    from albumen.services import events
-    from albumen.services.audit import Actor
+    from albumen.events import service as events
+    from albumen.library import assets as asset_service
 
     def screened(*flags: str | None) -> dict[str, Any]:
         return {"sharpness": 50.0, "flags": [{"reason": "x"} if f is None else
@@ -701,12 +701,12 @@ def test_moderation_waits_follow_the_assets_table(rt: Runtime) -> None:
     trash, deletion for good and a deleted event; the counts by state agree with the assets."""
     from sqlalchemy import delete
 
+    from albumen.accounts.audit import Actor
     from albumen.db import search_ddl
     from albumen.db.engagement import ModerationWait
     from albumen.db.models import Guest, ShareLink
-    from albumen.services import assets as asset_service
-    from albumen.services import events
-    from albumen.services.audit import Actor
+    from albumen.events import service as events
+    from albumen.library import assets as asset_service
 
     def truth(event_id: int) -> tuple[dict[str, int], float | None]:
         """The states and the median as the dashboard computed them from the assets."""

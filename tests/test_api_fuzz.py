@@ -21,8 +21,8 @@ pytestmark = pytest.mark.slow
 def _admin_key(client: TestClient) -> str:
     """A fresh admin API key (made through the service: a fuzzed request may have ended the
     admin's sessions or revoked the previous key)."""
-    from albumen.services.audit import SYSTEM
-    from albumen.services.auth import SCOPES, Principal, create_api_key
+    from albumen.accounts.audit import SYSTEM
+    from albumen.accounts.auth import SCOPES, Principal, create_api_key
 
     rt = client.app.state.runtime  # type: ignore[attr-defined]
     admin = Principal(1, "admin", True, "token", frozenset(SCOPES))

@@ -18,8 +18,8 @@ from albumen.db.migrate import alembic_config
 from albumen.db.models import Album, Asset, AssetEmbedding, AuditEntry, User
 from albumen.db.session import engine_for
 from albumen.errors import Conflict, InvalidInput
-from albumen.runtime import Runtime
-from albumen.services.backup import (
+from albumen.library.importer import import_paths
+from albumen.operations.backup import (
     DATABASE,
     MANIFEST,
     backup,
@@ -27,9 +27,10 @@ from albumen.services.backup import (
     head_revision,
     scheduled_backup,
 )
-from albumen.services.importer import import_paths
-from albumen.services.restore import DamagedBackup, restore
-from albumen.services.search import pgvector, text_index
+from albumen.operations.restore import DamagedBackup, restore
+from albumen.runtime import Runtime
+from albumen.search import text_index
+from albumen.vectors import pgvector
 from tests import images
 from tests.datasafety import (
     current,

@@ -17,7 +17,7 @@ from fastapi.testclient import TestClient
 from onnx import TensorProto, helper, numpy_helper
 from PIL import Image
 
-from albumen.services import clip as clip_service
+from albumen.search import clip as clip_service
 from tests.processes import env_for, run_cli, run_json
 
 CONTEXT = 8

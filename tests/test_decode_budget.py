@@ -23,6 +23,8 @@ from sqlalchemy import select
 
 from albumen.db.models import Asset, Derivative
 from albumen.errors import MediaDecodeError, RejectedFile
+from albumen.library.importer import import_paths
+from albumen.library.processing import process_asset, reset_stages
 from albumen.media.budget import (
     DEFAULT_BUDGET,
     MemoryBudget,
@@ -38,8 +40,6 @@ from albumen.media.imaging import (
     to_srgb,
 )
 from albumen.runtime import Runtime, set_runtime
-from albumen.services.importer import import_paths
-from albumen.services.processing import process_asset, reset_stages
 from tests import images
 from tests.conftest import make_settings
 

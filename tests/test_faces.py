@@ -296,8 +296,8 @@ def test_moments_split_by_time_and_place(app_client: Callable[..., TestClient]) 
 def test_model_stages_run_in_batches(app_client: Callable[..., TestClient],
                                      group_photo: Image.Image) -> None:
     """Photos waiting for the same AI stage share one model call (ml_batch_size at a time)."""
+    from albumen.library.processing import process_asset, reset_stages
     from albumen.ml import models
-    from albumen.services.processing import process_asset, reset_stages
 
     c = app_client(enrichments="", face_min_faces=3, ml_batch_size=4)
     rt = c.app.state.runtime  # type: ignore[attr-defined]
@@ -326,7 +326,7 @@ def test_small_faces_get_an_upsampled_pass(group_photo: Image.Image) -> None:
 
 def test_periodic_recluster_keeps_decisions(ai_client: TestClient,
                                             group_photo: Image.Image) -> None:
-    from albumen.jobs.worker import recluster_all
+    from albumen.worker.host import recluster_all
 
     c = ai_client
     for i, photo in enumerate([group_photo, *_variants(group_photo)]):

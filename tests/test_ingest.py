@@ -10,10 +10,10 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from albumen.db.models import Asset, AssetSource, AssetStage, Derivative
+from albumen.library import assets as asset_svc
+from albumen.library.importer import import_paths
+from albumen.library.processing import process_asset, reset_stages, run_stage
 from albumen.runtime import Runtime
-from albumen.services import assets as asset_svc
-from albumen.services.importer import import_paths
-from albumen.services.processing import process_asset, reset_stages, run_stage
 from tests import images
 
 
@@ -211,7 +211,7 @@ def test_damaged_image_is_kept_and_marked_failed(rt: Runtime, tmp_path: Path,
 
 
 def test_hostile_filenames_are_made_safe(rt: Runtime, tmp_path: Path) -> None:
-    from albumen.services.ingest import Origin, ingest
+    from albumen.library.ingest import Origin, ingest
 
     data = images.jpeg(seed=11)
     for raw, expected in [
@@ -260,7 +260,7 @@ def test_job_stopped_by_a_passing_error_gives_back_the_stages_it_claimed(
     """A job claims an asset's plain stages at once; when one fails for a reason that may pass
     (here the original is briefly unreadable), the stages it did not reach are pending again at
     once, so the retry runs them without waiting for their lease to run out."""
-    from albumen.services.processing import RetryableStageError
+    from albumen.library.processing import RetryableStageError
 
     asset_id = import_paths(rt, [images.write(tmp_path / "a.jpg", images.jpeg(seed=3))]
                             ).asset_ids[0]
@@ -286,7 +286,7 @@ def test_a_passing_error_in_a_later_stage_keeps_what_the_earlier_ones_found(
     """An asset's file stages are computed in one job and recorded together: when one fails for
     a reason that may pass (here its derivatives cannot be written), the stages before it are
     recorded as done, the failing one waits for its retry, and the ones after it are given back."""
-    from albumen.services.processing import RetryableStageError
+    from albumen.library.processing import RetryableStageError
     from albumen.storage.base import derivative_key
 
     photo = images.write(tmp_path / "a.jpg", images.jpeg(exif=images.exif_bytes()))
@@ -320,7 +320,7 @@ def test_a_passing_error_in_a_later_stage_keeps_what_the_earlier_ones_found(
 def test_a_lost_derivative_is_queued_again_once(rt: Runtime, tmp_path: Path) -> None:
     """Repair on read queues the derivatives stage only when it is done: requests arriving
     while it is already waiting (or failed for good) change nothing."""
-    from albumen.services.processing import requeue_done_stage
+    from albumen.library.processing import requeue_done_stage
 
     asset_id = import_paths(rt, [images.write(tmp_path / "a.jpg", images.jpeg(seed=21))]
                             ).asset_ids[0]

@@ -14,15 +14,15 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, select, update
 
+from albumen.accounts.audit import SYSTEM
+from albumen.accounts.users import create_user
 from albumen.db.base import utcnow
 from albumen.db.engagement import Activity
 from albumen.db.models import Asset, AssetStage, AuthSession, Derivative, Face, ShareLink
+from albumen.events.sharing import create_link
+from albumen.library.importer import import_paths
+from albumen.operations import maintenance
 from albumen.runtime import Runtime, set_runtime
-from albumen.services import maintenance
-from albumen.services.audit import SYSTEM
-from albumen.services.importer import import_paths
-from albumen.services.sharing import create_link
-from albumen.services.users import create_user
 from albumen.storage.base import derivative_key, face_crop_key, original_key
 from albumen.storage.local import LocalStorage
 from albumen.storage.s3 import S3Storage
@@ -101,7 +101,7 @@ def test_trash_days_zero_keeps_the_trash(rt: Runtime, tmp_path: Path) -> None:
 
 
 def test_expired_links_are_revoked_and_expired_logins_deleted(rt: Runtime) -> None:
-    from albumen.services.events import create_event
+    from albumen.events.service import create_event
 
     owner = create_user(rt, "host", "password-host-1").id
     event = create_event(rt, owner, {"title": "Party"}, SYSTEM)
@@ -217,7 +217,7 @@ def test_cli_dry_run_lists_then_run_changes(tmp_path: Path, db_url: str) -> None
 
 
 def test_scheduled_backups_are_made_when_due_and_pruned(rt: Runtime, tmp_path: Path) -> None:
-    from albumen.services.backup import complete_backups
+    from albumen.operations.backup import complete_backups
 
     _import(rt, tmp_path / "in", [1])
     rt.settings.backup_interval_hours, rt.settings.backup_keep = 24, 2

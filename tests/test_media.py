@@ -8,9 +8,9 @@ from pathlib import Path
 import pyexiv2
 import pytest
 
+from albumen.library.filenames import clean_filename
 from albumen.media.metadata import parse_tags, read_metadata
 from albumen.media.sniff import FileType, sniff
-from albumen.services.filenames import clean_filename
 from tests import images
 
 

@@ -19,10 +19,10 @@ from prometheus_client.parser import text_string_to_metric_families
 from sqlalchemy import func, select
 
 from albumen.db.models import Asset, AssetStage
+from albumen.library.status import storage_use
 from albumen.logging import setup_logging
 from albumen.observability import access_denied, install_job_metrics, metrics_token
 from albumen.runtime import Runtime
-from albumen.services.status import storage_use
 from tests import images
 
 ASSET_ROUTE = "/api/v1/assets/{asset_id}"

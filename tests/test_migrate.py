@@ -14,13 +14,13 @@ from sqlalchemy import inspect
 from albumen.db.models import Asset, User
 from albumen.db.session import engine_for
 from albumen.errors import Conflict, InvalidInput
+from albumen.library.importer import import_paths
+from albumen.operations.backup import backup
+from albumen.operations.restore import restore
+from albumen.operations.transfer import MARKER, migrate_installation
+from albumen.operations.verify import verify
 from albumen.runtime import Runtime
-from albumen.services.backup import backup
-from albumen.services.importer import import_paths
-from albumen.services.restore import restore
-from albumen.services.search import text_index
-from albumen.services.transfer import MARKER, migrate_installation
-from albumen.services.verify import verify
+from albumen.search import text_index
 from tests import images
 from tests.conftest import s3_settings
 from tests.datasafety import (

@@ -153,7 +153,7 @@ def test_migration_judges_the_lines_already_read(app_client: Callable[..., TestC
     from sqlalchemy import text
 
     from albumen.db.migrate import alembic_config, upgrade
-    from albumen.jobs.reconciler import reconcile
+    from albumen.operations.reconciler import reconcile
     from albumen.runtime import get_runtime
     from tests import text_scenes
 

@@ -14,8 +14,10 @@ from sqlalchemy import create_engine, text, update
 from albumen.db.base import utcnow
 from albumen.db.models import Asset
 from albumen.runtime import Runtime, set_runtime
-from albumen.services.search import engine, pgvector, vectors
-from albumen.services.search.query import SearchQuery
+from albumen.search import engine
+from albumen.search.query import SearchQuery
+from albumen.vectors import index as vectors
+from albumen.vectors import pgvector
 from tests.conftest import IN_CI, make_settings
 from tests.test_search import _assets, _embed
 

@@ -19,10 +19,11 @@ from sqlalchemy.exc import OperationalError, StatementError
 
 from albumen.db.models import Asset, AssetStage, Derivative
 from albumen.errors import MediaDecodeError, RejectedFile, ServiceUnavailable
+from albumen.library import failures
+from albumen.library.importer import import_paths
+from albumen.library.processing import process_asset, reset_stages
+from albumen.operations import maintenance
 from albumen.runtime import Runtime, set_runtime
-from albumen.services import failures, maintenance
-from albumen.services.importer import import_paths
-from albumen.services.processing import process_asset, reset_stages
 from tests import images
 from tests.conftest import make_settings
 

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from albumen.config import Settings
 from albumen.db.models import Asset, AssetStage
 from albumen.jobs.queue import make_queue
-from albumen.jobs.worker import parse_queues
+from albumen.worker.host import parse_queues
 from tests import images
 from tests.processes import env_for, run_cli, run_json, spawn, wait_until
 from tests.test_workers import _count, _states

@@ -176,7 +176,7 @@ def test_api_processes_of_one_serve_share_one_worker_host(tmp_path: Path) -> Non
     """`serve --processes 2` with in-process workers: one of its processes runs them (the
     holder of <data dir>/serve-workers.lock), the other serves requests only — one heartbeat,
     and a photo uploaded through either is processed."""
-    from albumen.jobs.worker import claim_in_process_workers
+    from albumen.worker.host import claim_in_process_workers
 
     env = env_for(tmp_path / "data", f"sqlite:///{tmp_path / 'albumen.db'}")
     run_cli(env, "users", "create", "admin", "--admin", stdin="admin-password-1\n")

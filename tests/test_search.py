@@ -15,10 +15,11 @@ from sqlalchemy import select, update
 
 from albumen.db.base import utcnow
 from albumen.db.models import Asset, AssetEmbedding, Face, Person
+from albumen.library.stages import set_tags
 from albumen.runtime import Runtime, get_runtime
-from albumen.services.search import engine, language, text_index, vectors
-from albumen.services.search.query import SearchQuery
-from albumen.services.stages import set_tags
+from albumen.search import engine, language, text_index
+from albumen.search.query import SearchQuery
+from albumen.vectors import index as vectors
 from tests import images
 from tests.processes import env_for, run_json
 
@@ -192,7 +193,7 @@ def test_timeline_buckets_follow_every_change(lib: tuple[TestClient, dict[str, i
     assert c.get("/api/v1/timeline/2023-13").status_code == 422
     # The counts equal a count of the assets themselves, month by month.
     with get_runtime().session() as session:
-        from albumen.services.search import timeline
+        from albumen.search import timeline
 
         admin = session.scalar(select(Asset.owner_id).limit(1))
         kept = timeline.buckets(session, admin)
@@ -249,7 +250,7 @@ def test_facets_of_very_many_matches_are_estimated_from_a_fixed_sample(
         lib: tuple[TestClient, dict[str, int]], monkeypatch: pytest.MonkeyPatch) -> None:
     """Beyond EXACT matches the counts come from the matches among SAMPLE ids drawn at
     random, scaled up (a million photos: 0.2 s instead of 10 s). Made small here."""
-    from albumen.services.search import facets as facet_service
+    from albumen.search import facets as facet_service
 
     c, _ = lib
     params = {"q": "", "facets": "years,cameras,places,people"}
@@ -350,7 +351,7 @@ def _embed(rt: Runtime, asset_ids: list[int], dim: int = 64, seed: int = 0) -> n
     rng = np.random.default_rng(seed)
     matrix = rng.normal(size=(len(asset_ids), dim)).astype(np.float32)
     matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
-    from albumen.services import clip
+    from albumen.search import clip
 
     with rt.transaction() as session:
         for asset_id, vector in zip(asset_ids, matrix, strict=True):

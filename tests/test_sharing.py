@@ -293,7 +293,7 @@ def test_quota_and_rejected_uploads_are_purged(client: TestClient, rt: Runtime) 
     client.post(f"/api/v1/events/{event['id']}/moderation", headers=host,
                 json={"asset_ids": [asset_id], "decision": "reject"})
     from albumen.db.models import Asset
-    from albumen.services.maintenance import purge_rejected
+    from albumen.operations.maintenance import purge_rejected
 
     assert purge_rejected(rt, older_than=timedelta(days=1)).count == 0  # not old enough
     later = utcnow() + timedelta(days=31)
@@ -369,7 +369,7 @@ def test_purging_a_rejected_copy_keeps_shared_bytes(client: TestClient, rt: Runt
     assert a["status"] == b["status"] == "created" and a["asset"]["id"] != b["asset"]["id"]
     client.post(f"/api/v1/events/{ev_a}/moderation", headers=host,
                 json={"asset_ids": [a["asset"]["id"]], "decision": "reject"})
-    from albumen.services.maintenance import purge_rejected
+    from albumen.operations.maintenance import purge_rejected
 
     assert purge_rejected(rt, now=utcnow() + timedelta(days=365)).count == 1
     kept = client.get(f"/api/v1/assets/{b['asset']['id']}/original", headers=host)

@@ -206,7 +206,7 @@ def test_with_clip_installed_an_unembedded_photo_falls_back(
 
     from albumen.ml.clip import install
     from albumen.ml.models import clip_path
-    from albumen.services import clip
+    from albumen.search import clip
     from tests.test_clip import make_export
 
     c = app_client()

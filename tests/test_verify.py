@@ -12,8 +12,8 @@ import pytest
 from sqlalchemy import select
 
 from albumen.db.models import Asset, Derivative
+from albumen.operations.verify import verify
 from albumen.runtime import Runtime
-from albumen.services.verify import verify
 from albumen.storage.base import original_key
 from tests import images
 from tests.datasafety import local_file, populate

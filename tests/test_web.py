@@ -386,7 +386,7 @@ def test_similar_photos_are_offered_where_either_way_can_answer(web: TestClient,
 
     from albumen.ml.clip import install
     from albumen.ml.models import clip_path
-    from albumen.services import clip
+    from albumen.search import clip
     from tests.test_clip import make_export
 
     token = setup(web)

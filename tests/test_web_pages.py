@@ -47,7 +47,7 @@ def add_person(rt: Runtime, owner: int, name: str | None, asset_ids: list[int]
                ) -> tuple[int, list[int]]:
     """A person with one face in each photo (the tests run without the face model)."""
     from albumen.db.models import Face, Person
-    from albumen.services.search import text_index
+    from albumen.search import text_index
     from albumen.storage.base import face_crop_key
 
     with rt.transaction() as session:

@@ -1,5 +1,5 @@
 """Workers keep freed image buffers for the next photo instead of giving them back to the kernel
-(albumen.jobs.memory). Checked with glibc's own accounting in fresh processes."""
+(albumen.worker.memory). Checked with glibc's own accounting in fresh processes."""
 
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ libc = ctypes.CDLL(None)
 libc.mallinfo2.restype = MallInfo2
 tuned = False
 if sys.argv[1] == "tuned":
-    from albumen.jobs.memory import keep_image_buffers
+    from albumen.worker.memory import keep_image_buffers
     tuned = keep_image_buffers()
 buffer = np.ones(20 << 20, np.uint8)  # about a 12 MP photo decoded at half scale, twice over
 mapped = libc.mallinfo2().hblkhd

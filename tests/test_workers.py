@@ -211,8 +211,8 @@ def test_reconciler_settles_an_asset_whose_worker_died_after_its_last_stage(
         rt: Runtime, tmp_path: Path) -> None:
     """A worker killed between committing an asset's last stage and updating the asset's state
     left it "processing" for ever (nothing was pending, so nothing was queued again)."""
-    from albumen.jobs.reconciler import reconcile
-    from albumen.services.importer import import_paths
+    from albumen.library.importer import import_paths
+    from albumen.operations.reconciler import reconcile
 
     images.write(tmp_path / "in" / "a.jpg", images.jpeg(seed=5))
     report = import_paths(rt, [tmp_path / "in"], None)

@@ -14,14 +14,14 @@ import pytest
 from PIL import Image
 
 from albumen.errors import MediaDecodeError
-from albumen.media.strip import StripUnsupported, has_location, strip_location
-from albumen.services.zipstream import (
+from albumen.events.zipstream import (
     MAX_NAME_BYTES,
     ZipMember,
     safe_unique_names,
     zip_size,
     zip_stream,
 )
+from albumen.media.strip import StripUnsupported, has_location, strip_location
 from tests import images
 
 XMP_PLACES = """<x:xmpmeta xmlns:x="adobe:ns:meta/">

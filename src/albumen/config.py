@@ -211,7 +211,7 @@ class Settings(BaseSettings):
 
     @property
     def enabled_enrichments(self) -> tuple[str, ...]:
-        from albumen.services.pipeline import ENRICHMENTS
+        from albumen.pipeline import ENRICHMENTS
 
         wanted = [e.strip() for e in self.enrichments.split(",") if e.strip()]
         unknown = sorted(set(wanted) - set(ENRICHMENTS))

@@ -241,8 +241,8 @@ def _database_families(rt: Runtime) -> Iterable[Metric]:
     from sqlalchemy import func, select
 
     from albumen.db.models import Asset, AssetStage
-    from albumen.jobs.worker import live_workers
-    from albumen.services.status import storage_use
+    from albumen.library.status import storage_use
+    from albumen.worker.host import live_workers
 
     with rt.session() as session:
         by_state = session.execute(

@@ -20,10 +20,10 @@ from albumen.db.session import session_factory
 from albumen.storage import Storage, storage_for
 
 if TYPE_CHECKING:
+    from albumen.insights.activity import Tracker
     from albumen.jobs.queue import JobQueue
     from albumen.security.ratelimit import RateLimiter
     from albumen.security.sealing import Sealer
-    from albumen.services.activity import Tracker
 
 
 @dataclass
@@ -75,8 +75,8 @@ class Runtime:
 
     @cached_property
     def tracker(self) -> Tracker:
-        """The activity log's buffered writer (services/activity.py)."""
-        from albumen.services.activity import Tracker
+        """The activity log's buffered writer (insights/activity.py)."""
+        from albumen.insights.activity import Tracker
 
         return Tracker(self)
 
@@ -104,7 +104,7 @@ class Runtime:
             upgrade(self.database_url)
             if self.database_url.startswith("postgresql"):
                 from albumen.db.session import engine_for
-                from albumen.services.search import pgvector
+                from albumen.vectors import pgvector
 
                 with engine_for(self.database_url).begin() as conn:
                     pgvector.install(conn, self.settings.pgvector)

@@ -16,10 +16,11 @@ from albumen.api.schemas import AssetOut, AssetPage
 from albumen.api.share import _ids, _zip_response
 from albumen.api.types import Id, IdPath
 from albumen.db.engagement import DOWNLOAD_ZIP
-from albumen.services import activity, downloads, sharing
-from albumen.services import albums as svc
-from albumen.services import assets as asset_svc
-from albumen.services.search import engine
+from albumen.events import downloads, sharing
+from albumen.insights import activity
+from albumen.library import albums as svc
+from albumen.library import assets as asset_svc
+from albumen.search import engine
 
 router = APIRouter(prefix="/api/v1/albums", tags=["albums"], responses=ERRORS)
 

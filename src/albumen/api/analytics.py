@@ -13,8 +13,8 @@ from pydantic import BaseModel, Field
 from albumen.api.deps import ActorDep, AdminDep, PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.types import Id, IdPath, IdQuery
-from albumen.services import analytics as svc
-from albumen.services import charts, exports, highlights, reports
+from albumen.insights import analytics as svc
+from albumen.insights import charts, exports, highlights, reports
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=ERRORS)
 

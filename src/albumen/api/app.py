@@ -134,7 +134,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         workers_wanted = settings.in_process_workers if start_workers is None else start_workers
         claim = None
         if workers_wanted and not settings.queue_immediate:
-            from albumen.jobs.worker import WorkerHost, claim_in_process_workers
+            from albumen.worker.host import WorkerHost, claim_in_process_workers
 
             claim = claim_in_process_workers(settings.data_dir)
             if claim is None:
@@ -144,7 +144,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
                 host = WorkerHost(runtime, settings.workers, settings.worker_type)
                 host.start()
         if start_workers is not False:  # tests that build many apps skip the warm-up
-            from albumen.services.search import vectors
+            from albumen.vectors import index as vectors
 
             vectors.warm_up(runtime)
             # Everything loaded at start lives as long as the process: keep it out of the

@@ -12,6 +12,8 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool
 from starlette.requests import ClientDisconnect
 
+from albumen.accounts import audit
+from albumen.accounts.audit import Actor
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
 from albumen.api.files import derivative_response, file_response
@@ -29,13 +31,13 @@ from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
 from albumen.errors import InvalidInput, NotFound, TooLarge
+from albumen.events.access import require_event
+from albumen.insights import activity
+from albumen.library import asset_view, duplicates
+from albumen.library import assets as svc
+from albumen.library.ingest import IngestResult, Origin, ingest
 from albumen.runtime import Runtime
-from albumen.services import activity, asset_view, audit, duplicates
-from albumen.services import assets as svc
-from albumen.services.access import require_event
-from albumen.services.audit import Actor
-from albumen.services.ingest import IngestResult, Origin, ingest
-from albumen.services.search import engine
+from albumen.search import engine
 
 router = APIRouter(prefix="/api/v1/assets", tags=["assets"], responses=ERRORS)
 
@@ -196,7 +198,7 @@ def download(principal: PrincipalDep, rt: RuntimeDep, request: Request,
                                        description="comma-separated asset ids")]
              ) -> StreamingResponse:
     from albumen.api.share import _ids, _zip_response
-    from albumen.services import downloads
+    from albumen.events import downloads
 
     f = svc.AssetFilter(viewer=principal.user_id)
     activity.record(rt, DOWNLOAD_ZIP, user_id=principal.user_id, ip=client_ip(request))

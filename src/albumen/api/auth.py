@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Request, Response
 from fastapi.security import OAuth2PasswordRequestForm
 from pydantic import BaseModel, Field
 
+from albumen.accounts import auth, users
+from albumen.accounts.audit import Actor
 from albumen.api.deps import (
     SESSION_COOKIE,
     ActorDep,
@@ -23,8 +25,6 @@ from albumen.db.models import ApiKey, User
 from albumen.errors import Unauthorized
 from albumen.runtime import Runtime
 from albumen.security.passwords import verify_password
-from albumen.services import auth, users
-from albumen.services.audit import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["auth"], responses=ERRORS)
 

@@ -14,8 +14,8 @@ from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.schemas import AssetOut
 from albumen.api.types import IdPath
-from albumen.services.search import engine
-from albumen.services.search.query import SearchQuery
+from albumen.search import engine
+from albumen.search.query import SearchQuery
 
 router = APIRouter(prefix="/api/v1", tags=["clip"], responses=ERRORS)
 

@@ -14,7 +14,7 @@ from albumen.api.errors import ERRORS
 from albumen.api.share import _access
 from albumen.api.types import IdPath
 from albumen.db.engagement import Comment
-from albumen.services import comments as svc
+from albumen.events import comments as svc
 
 router = APIRouter(prefix="/api/v1", tags=["comments"], responses=ERRORS)
 guest_router = APIRouter(prefix="/api/v1/share/{token}", tags=["guests"], responses=ERRORS)

@@ -9,11 +9,11 @@ from fastapi import Depends, Request
 from fastapi.security import OAuth2PasswordBearer
 from sqlalchemy.orm import Session
 
+from albumen.accounts.audit import Actor
+from albumen.accounts.auth import Principal, authenticate_token
 from albumen.errors import Forbidden, Unauthorized
 from albumen.runtime import Runtime
 from albumen.security.secrets import same
-from albumen.services.audit import Actor
-from albumen.services.auth import Principal, authenticate_token
 
 SESSION_COOKIE = "albumen_session"
 CSRF_HEADER = "x-csrf-token"

@@ -20,13 +20,14 @@ from albumen.api.types import Count, Id, IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import DOWNLOAD_ZIP
 from albumen.db.models import ShareLink
+from albumen.events import downloads, sharing
+from albumen.events import service as svc
+from albumen.events.access import require_event
+from albumen.insights import activity
+from albumen.library.assets import AssetFilter
 from albumen.runtime import Runtime
 from albumen.security.passwords import MAX_LENGTH as MAX_PASSWORD
 from albumen.security.passwords import MIN_LENGTH as MIN_PASSWORD
-from albumen.services import activity, downloads, sharing
-from albumen.services import events as svc
-from albumen.services.access import require_event
-from albumen.services.assets import AssetFilter
 
 router = APIRouter(prefix="/api/v1", tags=["events"], responses=ERRORS)
 

@@ -16,9 +16,9 @@ from fastapi.responses import FileResponse, RedirectResponse, StreamingResponse
 from sqlalchemy.orm import Session
 
 from albumen.errors import StoredFileMissing
+from albumen.library import assets as asset_svc
+from albumen.library.processing import requeue_done_stage
 from albumen.runtime import Runtime
-from albumen.services import assets as asset_svc
-from albumen.services.processing import requeue_done_stage
 from albumen.storage.base import content_disposition
 
 log = logging.getLogger(__name__)

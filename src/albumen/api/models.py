@@ -11,7 +11,7 @@ from fastapi import APIRouter
 
 from albumen.api.deps import PrincipalDep, RuntimeDep
 from albumen.api.errors import ERRORS
-from albumen.services.models_status import ModelsOut, list_models
+from albumen.operations.models_status import ModelsOut, list_models
 
 router = APIRouter(prefix="/api/v1", tags=["models"], responses=ERRORS)
 

@@ -16,10 +16,10 @@ from albumen.api.files import file_response
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.models import Face
 from albumen.errors import NotFound
+from albumen.events.access import readable_asset
+from albumen.library import moments, places
+from albumen.people import service as svc
 from albumen.runtime import Runtime
-from albumen.services import moments, places
-from albumen.services import people as svc
-from albumen.services.access import readable_asset
 
 router = APIRouter(prefix="/api/v1", tags=["people"], responses=ERRORS)
 

@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from albumen.db.models import Asset
 from albumen.db.models import AssetText as DbAssetText
-from albumen.services import asset_view, places
-from albumen.services import assets as assets_svc
+from albumen.library import asset_view, places
+from albumen.library import assets as assets_svc
 
 
 class ErrorBody(BaseModel):

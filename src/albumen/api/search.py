@@ -16,10 +16,10 @@ from albumen.api.errors import ERRORS
 from albumen.api.schemas import AssetOut
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.engagement import SEARCH
-from albumen.services import activity
-from albumen.services.assets import MAX_PAGE
-from albumen.services.search import collections, engine, language, timeline
-from albumen.services.search.query import FACETS, SORTS, Near, SearchQuery
+from albumen.insights import activity
+from albumen.library.assets import MAX_PAGE
+from albumen.search import collections, engine, language, timeline
+from albumen.search.query import FACETS, SORTS, Near, SearchQuery
 
 router = APIRouter(prefix="/api/v1", tags=["search"], responses=ERRORS)
 Limit = Annotated[int, Query(ge=1, le=MAX_PAGE)]

@@ -12,6 +12,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
+from albumen.accounts.audit import Actor
 from albumen.api.assets import receive_upload
 from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.errors import ERRORS
@@ -21,13 +22,14 @@ from albumen.api.types import MAX_ID, IdPath
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET, VIEW_GALLERY
 from albumen.db.models import Album, Asset, Event, Guest
 from albumen.errors import InvalidInput, TooLarge
+from albumen.events import downloads, sharing
+from albumen.events.sharing import GuestAccess
+from albumen.insights import activity
+from albumen.library import assets as asset_svc
+from albumen.library.ingest import IngestResult
+from albumen.people import selfie
 from albumen.runtime import Runtime
-from albumen.services import activity, downloads, selfie, sharing
-from albumen.services import assets as asset_svc
-from albumen.services.audit import Actor
-from albumen.services.ingest import IngestResult
-from albumen.services.search import engine
-from albumen.services.sharing import GuestAccess
+from albumen.search import engine
 
 router = APIRouter(prefix="/api/v1/share/{token}", tags=["guests"], responses=ERRORS)
 GUEST_HEADER = "x-guest-token"
@@ -231,7 +233,7 @@ def _destination(rt: Runtime, access: GuestAccess) -> dict[str, Any]:
 def _uploaded(rt: Runtime, request: Request, token: str, access: GuestAccess,
               result: IngestResult, guest_token: str) -> GuestUpload:
     """Audit and answer a finished guest upload (database work: off the event loop)."""
-    from albumen.services import audit
+    from albumen.accounts import audit
 
     assert access.guest_id is not None
     if result.outcome == "duplicate":

@@ -10,7 +10,7 @@ from pydantic import BaseModel, Field
 from albumen.api.deps import AdminDep, PrincipalDep, RuntimeDep
 from albumen.api.errors import ERRORS
 from albumen.api.types import Id
-from albumen.services.status import failed_asset_ids, processing_status
+from albumen.library.status import failed_asset_ids, processing_status
 
 router = APIRouter(prefix="/api/v1", tags=["status"])
 
@@ -41,8 +41,8 @@ def status(rt: RuntimeDep, principal: PrincipalDep) -> dict[str, Any]:
                      "(administrators)")
 def retry(_: AdminDep, rt: RuntimeDep, body: RetryIn | None = None) -> Queued:
     # The same as `albumen reprocess --failed`: reset the stages, then queue what is pending.
-    from albumen.jobs.reconciler import reconcile
-    from albumen.services.processing import reset_stages
+    from albumen.library.processing import reset_stages
+    from albumen.operations.reconciler import reconcile
 
     ids = body.asset_ids if body is not None else None
     if not ids:

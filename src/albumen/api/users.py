@@ -8,12 +8,12 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 
+from albumen.accounts import audit, users
+from albumen.accounts.audit import Actor
 from albumen.api.auth import Credentials, UserOut
 from albumen.api.deps import AdminDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
 from albumen.api.types import Bytes, IdPath, IdQuery
-from albumen.services import audit, users
-from albumen.services.audit import Actor
 
 router = APIRouter(prefix="/api/v1", tags=["users"], responses=ERRORS)
 

@@ -38,7 +38,7 @@ def users_create(
     as_json: JsonOpt = False,
 ) -> None:
     """Create a user; the password is read from stdin when it is not a terminal."""
-    from albumen.services.users import create_user
+    from albumen.accounts.users import create_user
 
     rt = runtime()
     try:
@@ -55,7 +55,7 @@ def users_create(
 @users_app.command("list")
 def users_list(as_json: JsonOpt = False) -> None:
     """List users with their role, state and storage use."""
-    from albumen.services.users import list_users, storage_used
+    from albumen.accounts.users import list_users, storage_used
 
     rt = runtime()
     with rt.session() as session:
@@ -73,7 +73,7 @@ def users_list(as_json: JsonOpt = False) -> None:
 
 
 def _set_active(username: str, active: bool) -> None:
-    from albumen.services.users import find_user, set_active
+    from albumen.accounts.users import find_user, set_active
 
     rt = runtime()
     try:
@@ -100,7 +100,7 @@ def users_enable(username: str) -> None:
 @users_app.command("reset-password")
 def users_reset_password(username: str) -> None:
     """Set a new password (read from stdin when it is not a terminal); ends their sessions."""
-    from albumen.services.users import find_user, set_password
+    from albumen.accounts.users import find_user, set_password
 
     rt = runtime()
     try:
@@ -126,9 +126,9 @@ def events_list(
     """List events with their owner, moderation counts and share links."""
     from sqlalchemy import select
 
+    from albumen.accounts.users import find_user
     from albumen.db.models import Event, EventMember, ShareLink, User
-    from albumen.services.events import moderation_counts
-    from albumen.services.users import find_user
+    from albumen.events.service import moderation_counts
 
     rt = runtime()
     with rt.session() as session:
@@ -170,9 +170,9 @@ def events_list(
 @events_app.command("revoke-link")
 def events_revoke_link(link_id: int) -> None:
     """Revoke a share link at once (an operator's emergency brake)."""
+    from albumen.accounts import audit
     from albumen.db.base import utcnow
     from albumen.db.models import ShareLink
-    from albumen.services import audit
 
     rt = runtime()
     with rt.transaction() as session:

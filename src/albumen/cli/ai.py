@@ -21,7 +21,7 @@ places_app = typer.Typer(help="Places photos were taken", no_args_is_help=True)
 def people_list(user: UserOpt = None, hidden: Annotated[bool, typer.Option(
         "--hidden", help="include hidden people")] = False, as_json: JsonOpt = False) -> None:
     """People with their face and asset counts and asset ids."""
-    from albumen.services.people import list_people
+    from albumen.people.service import list_people
 
     rt = runtime()
     try:
@@ -47,7 +47,7 @@ def people_list(user: UserOpt = None, hidden: Annotated[bool, typer.Option(
 @people_app.command("recluster")
 def people_recluster(user: UserOpt = None, as_json: JsonOpt = False) -> None:
     """Cluster a library's faces again (what users decided stays)."""
-    from albumen.services.people import recluster
+    from albumen.people.service import recluster
 
     rt = runtime()
     try:

@@ -31,7 +31,7 @@ def _run(as_json: bool, compute: Any) -> Any:
 def event(event_id: Annotated[int, typer.Argument(help="event id")],
           as_json: JsonOpt = False) -> None:
     """An event's totals, peak hours, top contributors and most viewed photos."""
-    from albumen.services.analytics import event_dashboard
+    from albumen.insights.analytics import event_dashboard
 
     doc = _run(as_json, lambda s: event_dashboard(s, None, event_id))
     if as_json:
@@ -54,7 +54,7 @@ def event(event_id: Annotated[int, typer.Argument(help="event id")],
 def anomalies(event_id: Annotated[int, typer.Argument(help="event id")],
               as_json: JsonOpt = False) -> None:
     """Upload or view spikes from one link or address, with the reason."""
-    from albumen.services.analytics import anomalies as find
+    from albumen.insights.analytics import anomalies as find
 
     doc = _run(as_json, lambda s: find(s, None, event_id))
     if not as_json:
@@ -68,7 +68,7 @@ def anomalies(event_id: Annotated[int, typer.Argument(help="event id")],
 def instance(hours: Annotated[int, typer.Option(min=1, help="the window for throughput")] = 24,
              as_json: JsonOpt = False) -> None:
     """Growth, storage by user, processing throughput, failures and latency."""
-    from albumen.services.analytics import instance_dashboard
+    from albumen.insights.analytics import instance_dashboard
 
     doc = _run(as_json, lambda s: instance_dashboard(s, hours=hours))
     if as_json:

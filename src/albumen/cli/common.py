@@ -40,8 +40,8 @@ def owner(rt: Runtime, user: str | None) -> int | None:
     it)."""
     from sqlalchemy import select
 
+    from albumen.accounts.users import find_user
     from albumen.db.models import User
-    from albumen.services.users import find_user
 
     with rt.session() as session:
         if user:

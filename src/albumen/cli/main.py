@@ -81,7 +81,7 @@ def worker(
         help="address of the metrics server (0.0.0.0: every interface)")] = "127.0.0.1",
 ) -> None:
     """Run a standalone worker until SIGINT/SIGTERM (finishes current jobs first)."""
-    from albumen.jobs.worker import WorkerHost, parse_queues
+    from albumen.worker.host import WorkerHost, parse_queues
 
     settings = get_settings()
     setup_logging(settings.log_level, settings.log_json)
@@ -110,7 +110,7 @@ def import_(
 
     Progress goes to stderr (a bar on a terminal, a line per step elsewhere). Stopped
     (Ctrl-C, SIGTERM), it keeps what it stored and removes what it was copying."""
-    from albumen.services.importer import ImportReport, import_paths, iter_files
+    from albumen.library.importer import ImportReport, import_paths, iter_files
 
     rt = runtime()
     try:
@@ -173,8 +173,8 @@ def _wait_for(rt: Runtime, asset_ids: list[int]) -> dict[str, Any]:
     from sqlalchemy import select
 
     from albumen.db.models import Asset
-    from albumen.jobs.reconciler import reconcile
-    from albumen.jobs.worker import WorkerHost, live_workers
+    from albumen.operations.reconciler import reconcile
+    from albumen.worker.host import WorkerHost, live_workers
 
     host = None
     if asset_ids and not rt.settings.queue_immediate and live_workers(rt) == 0:
@@ -219,8 +219,8 @@ def assets_list(
 ) -> None:
     """List assets, newest first."""
     from albumen.api.schemas import AssetOut
-    from albumen.services.assets import AssetFilter
-    from albumen.services.search.engine import browse
+    from albumen.library.assets import AssetFilter
+    from albumen.search.engine import browse
 
     rt = runtime()
     with rt.session() as session:
@@ -248,7 +248,7 @@ def assets_list(
 def assets_show(asset_id: int, as_json: JsonOpt = False) -> None:
     """Show one asset with its metadata, sources and processing stages."""
     from albumen.api.schemas import AssetDetail
-    from albumen.services.assets import get_asset
+    from albumen.library.assets import get_asset
 
     rt = runtime()
     with rt.session() as session:
@@ -275,7 +275,7 @@ def assets_show(asset_id: int, as_json: JsonOpt = False) -> None:
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
     """Counts of assets by processing state, queue depth, workers and failures."""
-    from albumen.services.status import processing_status
+    from albumen.library.status import processing_status
 
     rt = runtime()
     doc = processing_status(rt)
@@ -300,10 +300,10 @@ def reprocess(
     as_json: JsonOpt = False,
 ) -> None:
     """Re-run processing stages (all assets, or only failed ones) through the queue."""
-    from albumen.jobs.reconciler import reconcile
-    from albumen.services.pipeline import ALL
-    from albumen.services.processing import reset_stages
-    from albumen.services.status import failed_asset_ids
+    from albumen.library.processing import reset_stages
+    from albumen.library.status import failed_asset_ids
+    from albumen.operations.reconciler import reconcile
+    from albumen.pipeline import ALL
 
     unknown = set(stage or []) - set(ALL)
     if unknown:

@@ -18,7 +18,7 @@ DryRun = Annotated[bool, typer.Option("--dry-run", help="list what would change;
 
 
 def _report(names: list[str] | None, dry_run: bool, as_json: bool) -> None:
-    from albumen.services import maintenance
+    from albumen.operations import maintenance
 
     results = maintenance.run(runtime(), names, dry_run=dry_run)
     if as_json:
@@ -43,7 +43,7 @@ def _command(name: str, help_text: str) -> None:
 
 
 def _register() -> None:
-    from albumen.services.maintenance import TASKS
+    from albumen.operations.maintenance import TASKS
 
     for name, task in TASKS.items():
         _command(name, " ".join((task.__doc__ or name).split("\n\n")[0].split()))

@@ -20,7 +20,7 @@ models_app = typer.Typer(help="On-device models (and the caption endpoint)", no_
 def models_list(as_json: JsonOpt = False) -> None:
     """Each model: what it does, its stages, installed here or why not, loaded (in this
     process), version, size and the last error (the same listing as GET /api/v1/models)."""
-    from albumen.services.models_status import list_models
+    from albumen.operations.models_status import list_models
 
     listing = list_models(runtime(), full=True)
     if as_json:

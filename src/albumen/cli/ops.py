@@ -1,5 +1,5 @@
 """albumen backup, restore, migrate, verify: data safety for operators (thin wrappers over
-services/backup.py, restore.py, transfer.py, verify.py)."""
+operations/backup.py, restore.py, transfer.py, verify.py)."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def backup(
     """Back up the database and the list of stored objects (--full: the objects too).
 
     The database snapshot is consistent while albumen runs."""
-    from albumen.services.backup import backup as run_backup
+    from albumen.operations.backup import backup as run_backup
 
     rt = runtime()
     try:
@@ -83,7 +83,7 @@ def restore(
     A backup that turns out damaged, or a restore stopped by Ctrl-C or SIGTERM, leaves the
     installation as it was: what was restored is removed, and so is an installation that
     the restore itself created."""
-    from albumen.services.restore import restore_installation
+    from albumen.operations.restore import restore_installation
 
     rt = runtime(migrate=False)
     with stop_cleanly_on_sigterm():
@@ -115,7 +115,7 @@ def migrate(
     """Copy this installation to a new database and storage.
 
     The source is only read; run it again after an interruption to continue."""
-    from albumen.services.transfer import migrate_installation
+    from albumen.operations.transfer import migrate_installation
 
     rt = runtime()
     try:
@@ -153,7 +153,7 @@ def verify(
 
     Finds corrupt or missing originals, orphaned files, missing thumbnails and previews;
     exits 1 when problems remain."""
-    from albumen.services.verify import verify as run_verify
+    from albumen.operations.verify import verify as run_verify
 
     rt = runtime()
     with _progress(as_json) as progress:

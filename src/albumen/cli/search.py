@@ -56,8 +56,8 @@ def search(
     as_json: JsonOpt = False,
 ) -> None:
     """Search your library with the query language (photos you may see, best first)."""
-    from albumen.services.search import engine, language
-    from albumen.services.search.query import SearchQuery
+    from albumen.search import engine, language
+    from albumen.search.query import SearchQuery
 
     rt = runtime()
     try:
@@ -84,7 +84,7 @@ def timeline(
     as_json: JsonOpt = False,
 ) -> None:
     """Months with photos and their counts; with a month, that month's photos."""
-    from albumen.services.search import timeline as svc
+    from albumen.search import timeline as svc
 
     rt = runtime()
     try:

@@ -145,7 +145,7 @@ class ActivitySourceHistogram(Base):
     """How many hours of ``activity_sources`` had each count, per event, kind and kind of
     source (``prefix``: "l:" links, "i:" addresses): the median busy hour for anomalies read
     from a few hundred rows, not from every source-hour. Kept with ``activity_sources`` by
-    the activity writer (services/activity.py); rows whose ``hours`` reach 0 are deleted."""
+    the activity writer (insights/activity.py); rows whose ``hours`` reach 0 are deleted."""
 
     __tablename__ = "activity_source_hist"
 
@@ -195,7 +195,7 @@ class ActivityActor(Base):
 
 class AssetEngagement(Base):
     """Views, downloads, reactions and comments per photo, for "most viewed", "most liked"
-    and the highlights (kept by services/activity.py and services/comments.py)."""
+    and the highlights (kept by insights/activity.py and events/comments.py)."""
 
     __tablename__ = "asset_engagement"
     # (event, likes, comments): the most liked, and the event's totals read from the index.

@@ -387,7 +387,7 @@ SQLITE_TRIGGERS = ("timeline_ai", "timeline_ad", "timeline_au", "search_docs_ai"
 # --- counts kept by the activity writer, not by triggers -----------------------------------
 
 def recount_source_histogram(conn: Connection) -> None:
-    """``activity_source_hist`` from ``activity_sources`` (services/activity.py keeps it as it
+    """``activity_source_hist`` from ``activity_sources`` (insights/activity.py keeps it as it
     writes; after a bulk load or a copy it is counted again here)."""
     _run(conn, [
         "DELETE FROM activity_source_hist",

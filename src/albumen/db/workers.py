@@ -1,4 +1,4 @@
-"""Heartbeats of live worker processes (jobs/worker.py; never copied by backups)."""
+"""Heartbeats of live worker processes (worker/host.py; never copied by backups)."""
 
 from __future__ import annotations
 

@@ -6,7 +6,7 @@ Two named queues, so ML work can run on other machines:
 - ``ml``: the stages that run a model (screening, faces, OCR, CLIP, captions).
 A job carries an asset id and its queue only; the stages' state is in the database. A worker
 that consumes both queues runs an asset's stages in one go; one that consumes only one queue
-hands the asset over when it reaches a stage of the other (services/processing.py).
+hands the asset over when it reaches a stage of the other (library/processing.py).
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from huey import Huey, RedisHuey, SqliteHuey
 from albumen.config import Settings
 from albumen.jobs import tasks
 from albumen.observability import install_job_metrics
-from albumen.services.pipeline import QUEUES
+from albumen.pipeline import QUEUES
 
 # Retries of a job that raised (a database that was busy, storage that was away): 5 s, 10 s,
 # 20 s. Stage failures that retrying cannot help are recorded in the database instead.

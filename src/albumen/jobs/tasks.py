@@ -34,8 +34,8 @@ def background_priority(settings: Settings) -> None:
 
 
 def build_report(report_id: int) -> str:
+    from albumen.insights.reports import build
     from albumen.runtime import get_runtime
-    from albumen.services.reports import build
 
     rt = get_runtime()
     background_priority(rt.settings)
@@ -47,8 +47,8 @@ def build_report(report_id: int) -> str:
 
 
 def process_asset(asset_id: int, queue: str = "media") -> str:
+    from albumen.library.processing import process_asset as run
     from albumen.runtime import get_runtime
-    from albumen.services.processing import process_asset as run
 
     rt = get_runtime()
     background_priority(rt.settings)

@@ -188,7 +188,7 @@ def _malloc_trim() -> Callable[[int], int] | None:
 def give_back_freed_memory() -> bool:
     """Return the free pages of every malloc arena to the kernel (glibc's ``malloc_trim``);
     False where there is no such call. Pillow allocates images in 16 MiB blocks, under the
-    workers' mmap threshold (jobs/memory.py), so a full-size decode's memory stays in the
+    workers' mmap threshold (worker/memory.py), so a full-size decode's memory stays in the
     arena of the thread that made it; the next large decode, on another worker thread, would
     otherwise add its own on top, and the process keep the sum."""
     trim = _malloc_trim()

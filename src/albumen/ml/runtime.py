@@ -3,7 +3,7 @@
 A model is cheap to construct (nothing is read until first use), loads once per process under
 a lock, predicts in batches, and unloads after ``idle_seconds`` without use (the next call
 simply loads it again). Models say honestly whether they can run here (`availability`), and
-what they are made of (`distributions`, `weight_files`, `version`: services/models_status.py
+what they are made of (`distributions`, `weight_files`, `version`: operations/models_status.py
 lists them).
 Inference runs in workers, never on the request path (selfie search, a query, is the one
 exception and goes through the same loaded model).
@@ -158,7 +158,7 @@ class Model(ABC, Generic[In, Out]):
 class ModelLoadError(Exception):
     """Installed weights that would not load (damaged, half-replaced, out of memory): a
     problem of the installation, not of the photo, which may pass once it is mended; stages
-    retry it (services/failures.py)."""
+    retry it (library/failures.py)."""
 
 
 class ModelUnavailable(AlbumenError):

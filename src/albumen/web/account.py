@@ -8,12 +8,12 @@ from urllib.parse import urlsplit
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from albumen.accounts import auth, users
+from albumen.accounts.audit import Actor
 from albumen.api.auth import check_login, start_web_session
 from albumen.api.deps import RuntimeDep, client_ip
 from albumen.db.models import User
 from albumen.errors import AlbumenError
-from albumen.services import auth, users
-from albumen.services.audit import Actor
 from albumen.web.render import MaybeUserDep, UserDep, page
 
 router = APIRouter(include_in_schema=False)

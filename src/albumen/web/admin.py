@@ -6,11 +6,11 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from albumen.accounts import audit, users
 from albumen.api.deps import RuntimeDep
 from albumen.db.models import DONE, FAILED, PENDING, RUNNING
-from albumen.services import audit, users
-from albumen.services.models_status import list_models
-from albumen.services.status import processing_status, storage_use
+from albumen.library.status import processing_status, storage_use
+from albumen.operations.models_status import list_models
 from albumen.web.render import AdminPageDep, page
 
 router = APIRouter(include_in_schema=False)

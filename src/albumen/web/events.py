@@ -14,11 +14,12 @@ from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import VIEW_GALLERY, VIEW_SLIDESHOW
 from albumen.db.models import COHOST, OWNER, PENDING_REVIEW
-from albumen.services import activity, sharing
-from albumen.services import albums as album_svc
-from albumen.services import assets as asset_svc
-from albumen.services import events as svc
-from albumen.services.search import engine
+from albumen.events import service as svc
+from albumen.events import sharing
+from albumen.insights import activity
+from albumen.library import albums as album_svc
+from albumen.library import assets as asset_svc
+from albumen.search import engine
 from albumen.web.library import PAGE, _more, timeline_chunk
 from albumen.web.links import links_context
 from albumen.web.render import UserDep, page
@@ -132,7 +133,7 @@ def slideshow(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
 
 @router.get("/events/{event_id}/insights", response_class=HTMLResponse)
 def insights(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> Response:
-    from albumen.services import analytics, highlights
+    from albumen.insights import analytics, highlights
 
     context = _event(rt, who, event_id, "insights")
     if not context["manages"]:

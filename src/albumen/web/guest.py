@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 from albumen.api.deps import RuntimeDep
 from albumen.api.events import share_url
 from albumen.db.models import Album, Event
-from albumen.services import sharing
+from albumen.events import sharing
 from albumen.web.render import page
 
 router = APIRouter(include_in_schema=False)

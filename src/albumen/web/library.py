@@ -16,13 +16,15 @@ from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import SEARCH
 from albumen.errors import AlbumenError
+from albumen.events import comments, sharing
+from albumen.insights import activity
+from albumen.library import albums, asset_view
+from albumen.library import assets as asset_svc
 from albumen.ml.runtime import ModelUnavailable
 from albumen.runtime import Runtime
-from albumen.services import activity, albums, asset_view, clip, comments, sharing
-from albumen.services import assets as asset_svc
-from albumen.services.search import collections, engine, language, timeline
-from albumen.services.search import similar as similar_photos
-from albumen.services.search.query import FACETS, SearchQuery
+from albumen.search import clip, collections, engine, language, timeline
+from albumen.search import similar as similar_photos
+from albumen.search.query import FACETS, SearchQuery
 from albumen.web.links import links_context
 from albumen.web.render import UserDep, page
 
@@ -178,7 +180,7 @@ def search_facets(request: Request, rt: RuntimeDep, who: UserDep, q: Text = None
 @router.get("/upload", response_class=HTMLResponse)
 def upload(request: Request, rt: RuntimeDep, who: UserDep, event: int | None = None
            ) -> Response:
-    from albumen.services import events
+    from albumen.events import service as events
 
     with rt.session() as session:
         mine = [v for v in events.list_events(session, who.user_id)

@@ -9,8 +9,8 @@ from fastapi import Request
 
 from albumen.api.events import share_url
 from albumen.db.models import ShareLink
+from albumen.events import sharing
 from albumen.runtime import Runtime
-from albumen.services import sharing
 
 
 def links_context(rt: Runtime, request: Request, links: list[ShareLink]) -> dict[str, Any]:

@@ -9,10 +9,10 @@ from fastapi.responses import HTMLResponse, Response
 
 from albumen.api.deps import RuntimeDep
 from albumen.api.types import IdPath
-from albumen.services import duplicates, places
-from albumen.services import people as svc
-from albumen.services.search import engine
-from albumen.services.search.query import SearchQuery
+from albumen.library import duplicates, places
+from albumen.people import service as svc
+from albumen.search import engine
+from albumen.search.query import SearchQuery
 from albumen.web.library import PAGE, _more
 from albumen.web.render import UserDep, page
 

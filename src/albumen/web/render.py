@@ -17,11 +17,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.templating import Jinja2Templates
 
 from albumen import __version__
+from albumen.accounts import users
+from albumen.accounts.auth import Principal, authenticate_token
 from albumen.api.deps import SESSION_COOKIE, RuntimeDep
 from albumen.errors import AlbumenError, Forbidden, Unauthorized
+from albumen.library import places
 from albumen.security.passwords import MIN_LENGTH as MIN_PASSWORD
-from albumen.services import places, users
-from albumen.services.auth import Principal, authenticate_token
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=HERE / "templates")

@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from albumen.api.deps import RuntimeDep
-from albumen.services import reports
+from albumen.insights import reports
 from albumen.web.render import UserDep, page
 
 router = APIRouter(include_in_schema=False)

@@ -1,0 +1,93 @@
+"""Processing status: counts by state, queue depth, workers and the failures with reasons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, exists, func, select
+from sqlalchemy.orm import Session
+
+from albumen.db.models import ASSET_FAILED, FAILED, Asset, AssetStage, Derivative
+from albumen.pipeline import CORE
+from albumen.runtime import Runtime
+
+
+def _may_pass() -> ColumnElement[bool]:
+    """Whether a failed asset's failures may all pass (each failed core stage is transient:
+    the worker died, the database or storage was away). A stage refused for good fails again
+    for the same bytes and code, however often it runs (library/failures.py)."""
+    return ~exists().where(AssetStage.asset_id == Asset.id, AssetStage.state == FAILED,
+                           AssetStage.stage.in_(CORE), AssetStage.transient.is_(False))
+
+
+def processing_status(rt: Runtime, failure_limit: int = 50,
+                      owner_id: int | None = None) -> dict[str, Any]:
+    """Instance-wide (operators, administrators), or one owner's assets only."""
+    from albumen.worker.host import live_workers
+
+    mine = [Asset.owner_id == owner_id] if owner_id is not None else []
+    with rt.session() as session:
+        by_state = dict(
+            session.execute(
+                select(Asset.state, func.count())
+                .where(Asset.deleted_at.is_(None), *mine)
+                .group_by(Asset.state)
+            ).all()
+        )
+        stages: dict[str, dict[str, int]] = {}
+        stage_query = select(AssetStage.stage, AssetStage.state, func.count()).group_by(
+            AssetStage.stage, AssetStage.state)
+        if owner_id is not None:
+            stage_query = stage_query.join(Asset, Asset.id == AssetStage.asset_id).where(*mine)
+        for stage, state, count in session.execute(stage_query):
+            stages.setdefault(stage, {})[state] = count
+        trashed = session.scalar(
+            select(func.count()).select_from(Asset).where(Asset.deleted_at.is_not(None), *mine)
+        )
+        failed_rows = session.execute(
+            select(Asset.id, Asset.original_filename, Asset.failure_reason,
+                   _may_pass().label("may_pass"))
+            .where(Asset.state == ASSET_FAILED, Asset.deleted_at.is_(None), *mine)
+            .order_by(Asset.id.desc())
+            .limit(failure_limit)
+        ).all()
+        failed_query = select(func.count()).select_from(AssetStage).where(
+            AssetStage.state == FAILED)
+        if owner_id is not None:
+            failed_query = failed_query.join(Asset, Asset.id == AssetStage.asset_id).where(*mine)
+        failed_stages = session.scalar(failed_query)
+    counts = {state: int(by_state.get(state, 0)) for state in ("processing", "ready", "failed")}
+    depths = rt.queue.depths()
+    return {
+        "assets": {**counts, "total": sum(counts.values()), "trashed": int(trashed or 0)},
+        "stages": stages,
+        "failed_stages": int(failed_stages or 0),
+        "queue": {"depth": sum(depths.values()), "queues": depths},
+        "workers": {"live": live_workers(rt)},
+        "failures": [
+            {"asset_id": r.id, "filename": r.original_filename, "reason": r.failure_reason,
+             "may_pass": bool(r.may_pass)}
+            for r in failed_rows
+        ],
+    }
+
+
+def storage_use(session: Session) -> dict[str, int]:
+    """Bytes stored for the whole instance: originals (each stored file once, however many
+    assets share it; purged ones are gone) and derivatives (thumbnails, previews)."""
+    stored = (select(Asset.storage_key, func.max(Asset.size).label("size"))
+              .where(Asset.purged_at.is_(None)).group_by(Asset.storage_key).subquery())
+    originals = session.scalar(select(func.coalesce(func.sum(stored.c.size), 0)))
+    derivatives = session.scalar(select(func.coalesce(func.sum(Derivative.size), 0)))
+    # PostgreSQL sums BIGINT as NUMERIC
+    return {"originals": int(originals or 0), "derivatives": int(derivatives or 0),
+            "total": int(originals or 0) + int(derivatives or 0)}
+
+
+def failed_asset_ids(session: Session, may_pass_only: bool = False) -> list[int]:
+    """Every asset whose processing failed (a core stage gave up), trash left out; with
+    ``may_pass_only``, those whose failures may pass only."""
+    query = select(Asset.id).where(Asset.state == ASSET_FAILED, Asset.deleted_at.is_(None))
+    if may_pass_only:
+        query = query.where(_may_pass())
+    return list(session.scalars(query.order_by(Asset.id)))

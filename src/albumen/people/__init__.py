@@ -1,0 +1,1 @@
+"""People: faces grouped into persons, their names, and guests' selfie search."""

@@ -1,0 +1,1 @@
+"""The worker process: runs the queue's jobs, heartbeats, guards its memory."""
