@@ -48,12 +48,14 @@ test-data: $(TEST_DATA)/faces/.done
 test: $(TEST_STAMP) test-data
 	$(BIN)/ruff check src tests scripts tools $(wildcard bench)
 	$(BIN)/deptry src
+	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=10
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts tools $(wildcard bench)
 	$(BIN)/ruff format --check src tests scripts tools $(wildcard bench)
 	$(BIN)/deptry src
+	$(BIN)/lint-imports --no-logo
 
 # The README's pictures of the library and the guest upload page, made by the browser tests.
 screenshots: $(TEST_STAMP) test-data

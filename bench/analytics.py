@@ -321,6 +321,7 @@ def _tracking(rt, n: int) -> None:
     from albumen.accounts.audit import Actor
     from albumen.api.app import create_app
     from albumen.db.models import User
+    from albumen.insights import activity
 
     with rt.session() as s:
         user = s.get(User, 1)
@@ -338,7 +339,7 @@ def _tracking(rt, n: int) -> None:
                                                                    1))
             rt.settings.tracking = True
             results[kind] = (statistics.median(on), statistics.median(off))
-        rt.tracker.flush()
+        activity.tracker(rt).flush()
     print("\ntracking cost per request (median; on and off alternate request by request):")
     for kind, (on, off) in results.items():
         over = (on / off - 1) * 100

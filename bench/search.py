@@ -175,7 +175,7 @@ class NaiveVectors:
         from sqlalchemy import select
 
         from albumen.db.models import AssetEmbedding
-        from albumen.vectors.index import Ranked
+        from albumen.vectors.base import Ranked
 
         sub = (allowed if prefilter is None else prefilter).subquery()
         rows = session.execute(select(AssetEmbedding.asset_id, AssetEmbedding.vector).where(

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from albumen.db.engagement import UPLOAD, VIEW_ASSET, VIEW_GALLERY, Activity
 from albumen.db.models import Asset
 from albumen.insights import activity, analytics
+from albumen.insights.activity import tracker
 from albumen.runtime import Runtime
 from tests import images
 from tests.conftest import bearer
@@ -78,7 +79,7 @@ def party(client: TestClient, rt: Runtime) -> dict[str, Any]:
         for asset_id, at in times.items():
             session.execute(update(Asset).where(Asset.id == asset_id)
                             .values(created_at=_at(at)))
-    rt.tracker.flush()
+    tracker(rt).flush()
     with rt.transaction() as session:  # the uploads' own log rows are not part of this story
         session.execute(Activity.__table__.delete())
     return {"event": event, "link": link, "host": host, "cohost": cohost,
@@ -90,9 +91,9 @@ def _views(rt: Runtime, party: dict[str, Any], log: list[tuple[str, int, int | N
            ) -> None:
     """A generated log: (UTC time, asset, guest id or None, ip) views."""
     for at, asset_id, guest_id, ip in log:
-        rt.tracker.record(VIEW_ASSET, at=_at(at), asset_id=asset_id, guest_id=guest_id,
+        tracker(rt).record(VIEW_ASSET, at=_at(at), asset_id=asset_id, guest_id=guest_id,
                           event_id=party["event"]["id"], link_id=party["link"]["id"], ip=ip)
-    rt.tracker.flush()
+    tracker(rt).flush()
 
 
 def test_event_dashboard_from_a_known_log(client: TestClient, rt: Runtime,
@@ -106,9 +107,9 @@ def test_event_dashboard_from_a_known_log(client: TestClient, rt: Runtime,
         ("2024-06-02T03:30", b, None, "10.0.0.9"), ("2024-06-02T14:00", c, 102, "10.0.0.2"),
         ("2024-06-01T20:00", a, None, "10.0.0.9"),
     ])
-    rt.tracker.record(VIEW_GALLERY, at=_at("2024-06-01T20:00"), guest_id=104,
+    tracker(rt).record(VIEW_GALLERY, at=_at("2024-06-01T20:00"), guest_id=104,
                       event_id=party["event"]["id"])
-    rt.tracker.flush()
+    tracker(rt).flush()
     r = client.get(f"/api/v1/analytics/events/{party['event']['id']}", headers=party["cohost"])
     assert r.status_code == 200, r.text
     doc = r.json()
@@ -161,12 +162,12 @@ def test_anomalies_name_the_link_and_the_address(client: TestClient, rt: Runtime
     # Normal hours: 2 uploads an hour over 10 hours; then 45 in one hour through one address.
     for hour in range(10):
         for minute in (5, 35):
-            rt.tracker.record(UPLOAD, at=_at(f"2024-06-01T{hour + 10:02d}:{minute:02d}"),
+            tracker(rt).record(UPLOAD, at=_at(f"2024-06-01T{hour + 10:02d}:{minute:02d}"),
                               event_id=eid, link_id=link, ip=f"10.1.0.{hour}")
     for i in range(45):
-        rt.tracker.record(UPLOAD, at=_at("2024-06-01T22:00") + timedelta(seconds=60 * i),
+        tracker(rt).record(UPLOAD, at=_at("2024-06-01T22:00") + timedelta(seconds=60 * i),
                           event_id=eid, link_id=link, ip="203.0.113.7")
-    rt.tracker.flush()
+    tracker(rt).flush()
     found = client.get(f"/api/v1/analytics/events/{eid}/anomalies",
                        headers=party["host"]).json()
     by_source = {a["source"]: a for a in found}
@@ -217,7 +218,7 @@ def test_requests_are_tracked_and_tracking_can_be_off(client: TestClient, rt: Ru
     client.get(f"/api/v1/share/{token}/assets", headers={"Authorization": ""})
     client.get(f"/api/v1/share/{token}/assets/{a}/preview", headers={"Authorization": ""})
     client.get("/api/v1/search?q=maria", headers=party["host"])
-    rt.tracker.flush()
+    tracker(rt).flush()
     with rt.session() as session:
         rows = session.execute(select(Activity.kind, Activity.asset_id, Activity.event_id,
                                       Activity.link_id).order_by(Activity.id)).all()
@@ -228,7 +229,7 @@ def test_requests_are_tracked_and_tracking_can_be_off(client: TestClient, rt: Ru
     rt.settings.tracking = False
     try:
         client.get(f"/api/v1/assets/{a}/preview", headers=party["host"])
-        assert rt.tracker.flush() == 0
+        assert tracker(rt).flush() == 0
     finally:
         rt.settings.tracking = True
 
@@ -236,8 +237,8 @@ def test_requests_are_tracked_and_tracking_can_be_off(client: TestClient, rt: Ru
 def test_activity_retention(rt: Runtime) -> None:
     now = datetime.now(UTC)
     for days in (1, 399, 401, 800):
-        rt.tracker.record(VIEW_GALLERY, at=now - timedelta(days=days))
-    rt.tracker.flush()
+        tracker(rt).record(VIEW_GALLERY, at=now - timedelta(days=days))
+    tracker(rt).flush()
     assert activity.purge(rt, now) == 2
     with rt.session() as session:
         assert session.scalar(select(func.count()).select_from(Activity)) == 2
@@ -668,12 +669,12 @@ def test_source_histogram_follows_activity_sources(rt: Runtime) -> None:
             for i in range(hour + write + 1):
                 at = start + timedelta(hours=hour, minutes=i % 60)
                 for event_id in event_ids[:2]:
-                    rt.tracker.record(UPLOAD if i % 3 else VIEW_ASSET, at=at, event_id=event_id,
+                    tracker(rt).record(UPLOAD if i % 3 else VIEW_ASSET, at=at, event_id=event_id,
                                       link_id=1 + i % 2, ip=f"10.0.{hour % 3}.{i % 4}")
-        rt.tracker.record(VIEW_ASSET, at=start, event_id=event_ids[0], ip="10.9.9.9")  # no link
+        tracker(rt).record(VIEW_ASSET, at=start, event_id=event_ids[0], ip="10.9.9.9")  # no link
         # The only source-hour of a third event: its bucket moves up, the one it left goes.
-        rt.tracker.record(UPLOAD, at=start, event_id=event_ids[2], ip="10.9.9.8")
-        rt.tracker.flush()
+        tracker(rt).record(UPLOAD, at=start, event_id=event_ids[2], ip="10.9.9.8")
+        tracker(rt).flush()
         truth, kept = histograms()
         assert kept == truth and sum(kept.values()) > 20
         assert {k: v for k, v in kept.items() if k[0] == event_ids[2]} == {
@@ -681,9 +682,9 @@ def test_source_histogram_follows_activity_sources(rt: Runtime) -> None:
     # The log's retention is over: the log goes, the per-hour rollups and their histogram stay.
     assert activity.purge(rt, datetime.now(UTC) + timedelta(days=3650)) > 0
     for i in range(40):  # a spike, written after the purge
-        rt.tracker.record(UPLOAD, at=start + timedelta(hours=3, seconds=i),
+        tracker(rt).record(UPLOAD, at=start + timedelta(hours=3, seconds=i),
                           event_id=event_ids[0], link_id=1, ip="203.0.113.5")
-    rt.tracker.flush()
+    tracker(rt).flush()
     truth, kept = histograms()
     assert kept == truth
     with rt.session() as session:

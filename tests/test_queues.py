@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from albumen.config import Settings
 from albumen.db.models import Asset, AssetStage
-from albumen.jobs.queue import make_queue
+from albumen.runtime import Runtime
 from albumen.worker.host import parse_queues
 from tests import images
 from tests.processes import env_for, run_cli, run_json, spawn, wait_until
@@ -21,8 +21,8 @@ from tests.test_workers import _count, _states
 
 
 def test_redis_queue_depth_per_queue(tmp_path: Path, redis_url: str, queue_prefix: str) -> None:
-    queue = make_queue(Settings(data_dir=tmp_path, queue_url=redis_url,
-                                queue_prefix=queue_prefix))
+    queue = Runtime(Settings(data_dir=tmp_path, queue_url=redis_url,
+                             queue_prefix=queue_prefix)).queue
     queue.check()
     assert queue.depths() == {"media": 0, "ml": 0}
     queue.enqueue_asset(1)
@@ -31,14 +31,14 @@ def test_redis_queue_depth_per_queue(tmp_path: Path, redis_url: str, queue_prefi
     queue.enqueue_report(9)  # reports go to the media queue
     assert queue.depths() == {"media": 2, "ml": 2}
     assert queue.depth() == 4
-    other = make_queue(Settings(data_dir=tmp_path, queue_url=redis_url,
-                                queue_prefix=queue_prefix + "-other"))
+    other = Runtime(Settings(data_dir=tmp_path, queue_url=redis_url,
+                             queue_prefix=queue_prefix + "-other")).queue
     assert other.depth() == 0  # another installation sharing the Redis
 
 
 def test_bad_queue_configuration_is_named(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="amqp://x"):
-        make_queue(Settings(data_dir=tmp_path, queue_url="amqp://x"))
+        _ = Runtime(Settings(data_dir=tmp_path, queue_url="amqp://x")).queue
     with pytest.raises(ValueError, match="gpu"):
         parse_queues("media,gpu")
     assert parse_queues(" ml , media,ml") == ("ml", "media")

@@ -9,6 +9,8 @@ from typing import Literal
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from albumen.pipeline import ENRICHMENTS
+
 MiB = 1024 * 1024
 
 
@@ -211,8 +213,6 @@ class Settings(BaseSettings):
 
     @property
     def enabled_enrichments(self) -> tuple[str, ...]:
-        from albumen.pipeline import ENRICHMENTS
-
         wanted = [e.strip() for e in self.enrichments.split(",") if e.strip()]
         unknown = sorted(set(wanted) - set(ENRICHMENTS))
         if unknown:

@@ -3,8 +3,8 @@
 - HTTP metrics (api/metrics.py records them) and job metrics (``install_job_metrics``) are
   process-wide objects in prometheus_client's default registry.
 - What lives in the database (assets by state, stages by stage and state, bytes stored, live
-  workers) and the queue depths are read when Prometheus scrapes, by ``RuntimeCollector``,
-  through a cache whose lifetime grows with the cost of the queries.
+  workers: operations/metrics.py) and the queue depths are read when Prometheus scrapes, by
+  ``RuntimeCollector``, through a cache whose lifetime grows with the cost of the queries.
 - The API serves everything at ``/metrics``; a standalone worker serves its job metrics with
   ``start_metrics_server()`` (multi-process aware: Huey's process workers are forked children).
 
@@ -174,8 +174,10 @@ class RuntimeCollector(Collector):
     background thread reads the new one, so only the very first scrape waits for the queries.
     """
 
-    def __init__(self, runtime: Callable[[], Runtime], min_ttl: float = 10.0) -> None:
+    def __init__(self, runtime: Callable[[], Runtime],
+                 database: Callable[[Runtime], Iterable[Metric]], min_ttl: float = 10.0) -> None:
         self._runtime = runtime
+        self._families = database  # operations/metrics.py
         self.min_ttl = min_ttl
         self._lock = threading.Lock()  # guards the fields below
         self._read_lock = threading.Lock()  # one reading of the database at a time
@@ -220,7 +222,7 @@ class RuntimeCollector(Collector):
                     return self._cached
             start = time.perf_counter()
             try:
-                families = list(_database_families(rt))
+                families = list(self._families(rt))
             except Exception as exc:
                 log.warning("metrics: database figures unavailable: %s", exc)
                 families = []
@@ -235,48 +237,6 @@ class RuntimeCollector(Collector):
                 self._expires = time.monotonic() + max(self.min_ttl, 20 * took)
                 self._refreshing = False
             return answer
-
-
-def _database_families(rt: Runtime) -> Iterable[Metric]:
-    from sqlalchemy import func, select
-
-    from albumen.db.models import Asset, AssetStage
-    from albumen.library.status import storage_use
-    from albumen.worker.host import live_workers
-
-    with rt.session() as session:
-        by_state = session.execute(
-            select(Asset.state, func.count()).where(Asset.deleted_at.is_(None))
-            .group_by(Asset.state)).all()
-        trashed = session.scalar(
-            select(func.count()).select_from(Asset).where(Asset.deleted_at.is_not(None)))
-        stages = session.execute(
-            select(AssetStage.stage, AssetStage.state, func.count())
-            .group_by(AssetStage.stage, AssetStage.state)).all()
-        stored = storage_use(session)
-    assets = GaugeMetricFamily("albumen_assets", "Assets (not in the trash) by processing state",
-                               labels=["state"])
-    counts = {"processing": 0, "ready": 0, "failed": 0}
-    counts.update({state: int(n) for state, n in by_state})
-    for state, n in sorted(counts.items()):
-        assets.add_metric([state], n)
-    yield assets
-    yield GaugeMetricFamily("albumen_assets_trashed", "Assets in the trash",
-                            value=int(trashed or 0))
-    stage_family = GaugeMetricFamily("albumen_asset_stages",
-                                     "Processing stages of assets, by stage and state",
-                                     labels=["stage", "state"])
-    for stage, state, n in sorted(stages):
-        stage_family.add_metric([stage, state], int(n))
-    yield stage_family
-    storage = GaugeMetricFamily("albumen_storage_bytes",
-                                "Bytes stored: originals (each file once) and derivatives",
-                                labels=["kind"])
-    for kind in ("originals", "derivatives"):
-        storage.add_metric([kind], stored[kind])
-    yield storage
-    yield GaugeMetricFamily("albumen_workers_live", "Worker hosts with a recent heartbeat",
-                            value=live_workers(rt))
 
 
 class _Registry:

@@ -7,7 +7,10 @@ configuration (``ALBUMEN_ENRICHMENTS``).
 
 from __future__ import annotations
 
-from albumen.config import Settings
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from albumen.config import Settings
 
 CORE = ("metadata", "derivatives", "phash")
 # Screening first: guest uploads wait for it before anyone sees them.

@@ -7,20 +7,28 @@ the workers and the tests.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
 
 from albumen.config import Settings, get_settings
 from albumen.db.session import session_factory
+from albumen.db.workers import count_live
+from albumen.jobs.tasks import Job
 from albumen.storage import Storage, storage_for
 
+T = TypeVar("T")
+# The queue's jobs, by name (jobs/queue.py): what each runs, as function(runtime, *args).
+JOBS = {
+    "process_asset": Job("albumen.library.processing:process_asset", "asset"),
+    "build_report": Job("albumen.insights.reports:build", "report"),
+}
+
 if TYPE_CHECKING:
-    from albumen.insights.activity import Tracker
     from albumen.jobs.queue import JobQueue
     from albumen.security.ratelimit import RateLimiter
     from albumen.security.sealing import Sealer
@@ -30,6 +38,7 @@ if TYPE_CHECKING:
 class Runtime:
     settings: Settings
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    _owned: dict[Any, Any] = field(default_factory=dict, repr=False)
 
     def __post_init__(self) -> None:
         from albumen.media.budget import MiB, set_decode_budget
@@ -50,7 +59,7 @@ class Runtime:
     def queue(self) -> JobQueue:
         from albumen.jobs.queue import make_queue
 
-        return make_queue(self.settings)
+        return make_queue(self.settings, JOBS, lambda: self)
 
     @cached_property
     def limiter(self) -> RateLimiter:
@@ -73,12 +82,24 @@ class Runtime:
 
         return sealer_for(self.settings)
 
-    @cached_property
-    def tracker(self) -> Tracker:
-        """The activity log's buffered writer (insights/activity.py)."""
-        from albumen.insights.activity import Tracker
+    def own(self, kind: Callable[[Runtime], T]) -> T:
+        """The one ``kind(runtime)`` this runtime holds, made on first use: what a service keeps
+        per runtime (the activity log's buffered writer, insights/activity.py)."""
+        with self._lock:
+            found = self._owned.get(kind)
+            if found is None:
+                found = self._owned[kind] = kind(self)
+            return found
 
-        return Tracker(self)
+    def owned(self, kind: Callable[[Runtime], T]) -> T | None:
+        """The ``kind`` this runtime holds, if one was made."""
+        with self._lock:
+            return self._owned.get(kind)
+
+    def live_workers(self) -> int:
+        """Worker hosts whose heartbeat is recent (within three heartbeats)."""
+        with self.session() as session:
+            return count_live(session, self.settings.worker_heartbeat_seconds * 3)
 
     def session(self) -> Session:
         return session_factory(self.database_url)()

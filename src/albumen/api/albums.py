@@ -9,14 +9,13 @@ from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from albumen.api.common import parse_ids, slug, zip_response
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
-from albumen.api.events import LinkIn, LinkOut, NewLink, _create_link, _slug
 from albumen.api.schemas import AssetOut, AssetPage
-from albumen.api.share import _ids, _zip_response
 from albumen.api.types import Id, IdPath
 from albumen.db.engagement import DOWNLOAD_ZIP
-from albumen.events import downloads, sharing
+from albumen.events import downloads
 from albumen.insights import activity
 from albumen.library import albums as svc
 from albumen.library import assets as asset_svc
@@ -115,20 +114,6 @@ def remove(album_id: IdPath, body: AssetIds, principal: PrincipalDep, actor: Act
                                              actor))
 
 
-@router.post("/{album_id}/links", response_model=NewLink, status_code=201,
-             tags=["share links"])
-def create_link(album_id: IdPath, body: LinkIn, request: Request, principal: PrincipalDep,
-                actor: ActorDep, rt: RuntimeDep) -> NewLink:
-    return _create_link(rt, request, principal, actor, body, None, album_id)
-
-
-@router.get("/{album_id}/links", response_model=list[LinkOut], tags=["share links"])
-def links(album_id: IdPath, request: Request, principal: PrincipalDep, session: SessionDep,
-          rt: RuntimeDep) -> list[LinkOut]:
-    return [LinkOut.of(rt, request, x) for x in sharing.list_links(session, principal.user_id,
-                                                       album_id=album_id)]
-
-
 @router.get("/{album_id}/download", response_class=StreamingResponse,
             summary="ZIP of the album (streamed originals)")
 def download(album_id: IdPath, principal: PrincipalDep, rt: RuntimeDep, request: Request,
@@ -138,4 +123,4 @@ def download(album_id: IdPath, principal: PrincipalDep, rt: RuntimeDep, request:
     activity.record(rt, DOWNLOAD_ZIP, user_id=principal.user_id, ip=client_ip(request),
                     detail={"album_id": album_id})
     f = asset_svc.AssetFilter(album_id=album_id)
-    return _zip_response(downloads.archive(rt, f, _ids(ids)), f"{_slug(title)}.zip")
+    return zip_response(downloads.archive(rt, f, parse_ids(ids)), f"{slug(title)}.zip")

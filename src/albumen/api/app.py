@@ -24,6 +24,7 @@ from albumen.api import (
     comments,
     events,
     health,
+    links,
     metrics,
     models,
     people,
@@ -33,6 +34,7 @@ from albumen.api import (
     users,
 )
 from albumen.api.errors import install_error_handlers
+from albumen.insights.activity import Tracker
 from albumen.logging import context_id
 from albumen.runtime import Runtime, get_runtime
 
@@ -144,7 +146,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
                 host = WorkerHost(runtime, settings.workers, settings.worker_type)
                 host.start()
         if start_workers is not False:  # tests that build many apps skip the warm-up
-            from albumen.vectors import index as vectors
+            from albumen import vectors
 
             vectors.warm_up(runtime)
             # Everything loaded at start lives as long as the process: keep it out of the
@@ -162,7 +164,9 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
                 host.stop(graceful=True)
             if claim is not None:
                 claim.close()
-            runtime.tracker.stop()  # the last few seconds of activity
+            writer = runtime.owned(Tracker)
+            if writer is not None:
+                writer.stop()  # the last few seconds of activity
 
     app = FastAPI(
         title="albumen",
@@ -179,7 +183,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     metrics.install(app)
     app.add_middleware(RequestContextMiddleware)
 
-    for module in (health, auth, users, assets, albums, events, share, people, clip, search,
+    for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
                    status, comments, analytics):
         app.include_router(module.router)
     app.include_router(comments.guest_router)

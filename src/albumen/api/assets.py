@@ -5,19 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-import anyio.to_thread
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool
-from starlette.requests import ClientDisconnect
 
 from albumen.accounts import audit
 from albumen.accounts.audit import Actor
+from albumen.api.common import parse_ids, receive_upload, zip_response
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
 from albumen.api.files import derivative_response, file_response
-from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.schemas import (
     AssetDetail,
     AssetOut,
@@ -30,12 +28,12 @@ from albumen.api.schemas import (
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
-from albumen.errors import InvalidInput, NotFound, TooLarge
+from albumen.errors import InvalidInput, NotFound
 from albumen.events.access import require_event
 from albumen.insights import activity
 from albumen.library import asset_view, duplicates
 from albumen.library import assets as svc
-from albumen.library.ingest import IngestResult, Origin, ingest
+from albumen.library.ingest import IngestResult
 from albumen.runtime import Runtime
 from albumen.search import engine
 
@@ -55,29 +53,6 @@ _UPLOAD_BODY = {
         },
     }
 }
-_MULTIPART_OVERHEAD = 64 * 1024
-
-
-def _receive(rt: Runtime, request: Request, boundary: bytes, dest: dict[str, Any]
-             ) -> IngestResult:
-    reader = MultipartReader(pull(request.stream()), boundary)
-    filename = reader.next_file("file")
-    return ingest(rt, reader.file_chunks(), Origin("upload", filename, **dest))  # type: ignore[arg-type]
-
-
-async def receive_upload(rt: Runtime, request: Request, dest: dict[str, Any]) -> IngestResult:
-    """Stream one multipart upload into ingest (shared by user and guest uploads)."""
-    boundary = boundary_of(request.headers.get("content-type"))
-    declared = request.headers.get("content-length")
-    limit = rt.settings.max_upload_bytes
-    if declared and declared.isdigit() and int(declared) > limit + _MULTIPART_OVERHEAD:
-        raise TooLarge(f"upload of {int(declared):,} bytes is over the limit of {limit:,} bytes",
-                       details={"max_bytes": limit})
-    try:
-        return await anyio.to_thread.run_sync(_receive, rt, request, boundary, dest,
-                                              limiter=request.app.state.upload_threads)
-    except ClientDisconnect as exc:
-        raise InvalidInput("upload interrupted: the client disconnected") from exc
 
 
 def _destination(rt: Runtime, user_id: int, event_id: int | None) -> dict[str, Any]:
@@ -197,12 +172,11 @@ def download(principal: PrincipalDep, rt: RuntimeDep, request: Request,
              ids: Annotated[str, Query(min_length=1, max_length=100000,
                                        description="comma-separated asset ids")]
              ) -> StreamingResponse:
-    from albumen.api.share import _ids, _zip_response
     from albumen.events import downloads
 
     f = svc.AssetFilter(viewer=principal.user_id)
     activity.record(rt, DOWNLOAD_ZIP, user_id=principal.user_id, ip=client_ip(request))
-    return _zip_response(downloads.archive(rt, f, _ids(ids)), "photos.zip")
+    return zip_response(downloads.archive(rt, f, parse_ids(ids)), "photos.zip")
 
 
 @router.get("/{asset_id}", response_model=AssetDetail, responses=ERRORS)

@@ -9,9 +9,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Request, Response
 from pydantic import BaseModel, Field
 
+from albumen.api.common import guest_access
 from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
-from albumen.api.share import _access
 from albumen.api.types import IdPath
 from albumen.db.engagement import Comment
 from albumen.events import comments as svc
@@ -94,7 +94,7 @@ def unreact(asset_id: IdPath, kind: Kind, request: Request, principal: Principal
 # --- guests ---------------------------------------------------------------------------------
 
 def _guest(rt: RuntimeDep, request: Request, token: str) -> svc.Who:
-    return svc.Who(guest=_access(rt, request, token), ip=client_ip(request))
+    return svc.Who(guest=guest_access(rt, request, token), ip=client_ip(request))
 
 
 @guest_router.get("/assets/{asset_id}/comments", response_model=list[CommentOut])

@@ -14,20 +14,17 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
+from albumen.api.common import aware, live_photo, parse_ids, slug, zip_response
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
 from albumen.api.errors import ERRORS
-from albumen.api.types import Count, Id, IdPath
+from albumen.api.types import Id, IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import DOWNLOAD_ZIP
-from albumen.db.models import ShareLink
-from albumen.events import downloads, sharing
+from albumen.events import downloads
 from albumen.events import service as svc
 from albumen.events.access import require_event
 from albumen.insights import activity
 from albumen.library.assets import AssetFilter
-from albumen.runtime import Runtime
-from albumen.security.passwords import MAX_LENGTH as MAX_PASSWORD
-from albumen.security.passwords import MIN_LENGTH as MIN_PASSWORD
 
 router = APIRouter(prefix="/api/v1", tags=["events"], responses=ERRORS)
 
@@ -108,19 +105,10 @@ class Decided(BaseModel):
     changed: int
 
 
-def _aware(values: dict[str, Any]) -> dict[str, Any]:
-    from albumen.errors import InvalidInput
-
-    for key, value in values.items():
-        if isinstance(value, datetime) and value.tzinfo is None:
-            raise InvalidInput(f"{key} needs a time zone (e.g. 2026-06-01T18:00:00Z)")
-    return values
-
-
 @router.post("/events", response_model=EventOut, status_code=201)
 def create_event(body: EventIn, principal: PrincipalDep, actor: ActorDep,
                  rt: RuntimeDep) -> EventOut:
-    event_id = svc.create_event(rt, principal.user_id, _aware(body.model_dump()), actor)
+    event_id = svc.create_event(rt, principal.user_id, aware(body.model_dump()), actor)
     with rt.session() as session:
         return EventOut.of(svc.get_event(session, principal.user_id, event_id))
 
@@ -139,7 +127,7 @@ def get_event(event_id: IdPath, principal: PrincipalDep, session: SessionDep) ->
 @router.patch("/events/{event_id}", response_model=EventOut)
 def update_event(event_id: IdPath, body: EventPatch, principal: PrincipalDep, actor: ActorDep,
                  rt: RuntimeDep) -> EventOut:
-    values = _aware(body.model_dump(exclude_unset=True))
+    values = aware(body.model_dump(exclude_unset=True))
     archived = values.pop("archived", None)
     if values:
         svc.update_event(rt, principal.user_id, event_id, values, actor)
@@ -191,144 +179,6 @@ def moderate(event_id: IdPath, body: Decision, principal: PrincipalDep, actor: A
 # --- share links -------------------------------------------------------------------------
 
 
-class LinkIn(BaseModel):
-    label: str | None = Field(default=None, max_length=200)
-    can_view: bool = True
-    can_upload: bool = False
-    can_download: bool = False
-    password: str | None = Field(default=None, min_length=MIN_PASSWORD, max_length=MAX_PASSWORD)
-    expires_at: datetime | None = None
-    max_uploads: Count | None = None
-    max_uploads_per_guest: Count | None = None
-    upload_opens_at: datetime | None = None
-    upload_closes_at: datetime | None = None
-    reveal_at: datetime | None = None
-    strip_location: bool = False
-
-
-class LinkPatch(BaseModel):
-    label: str | None = Field(default=None, max_length=200)
-    can_view: bool | None = None
-    can_upload: bool | None = None
-    can_download: bool | None = None
-    password: str | None = Field(default=None, max_length=1024)
-    expires_at: datetime | None = None
-    max_uploads: Count | None = None
-    max_uploads_per_guest: Count | None = None
-    upload_opens_at: datetime | None = None
-    upload_closes_at: datetime | None = None
-    reveal_at: datetime | None = None
-    strip_location: bool | None = None
-
-
-class LinkOut(BaseModel):
-    id: int
-    event_id: int | None
-    album_id: int | None
-    label: str | None
-    can_view: bool
-    can_upload: bool
-    can_download: bool
-    has_password: bool
-    expires_at: datetime | None
-    max_uploads: int | None
-    max_uploads_per_guest: int | None
-    upload_count: int
-    upload_opens_at: datetime | None
-    upload_closes_at: datetime | None
-    reveal_at: datetime | None
-    strip_location: bool
-    created_at: datetime
-    revoked_at: datetime | None
-    token: str | None = Field(description="guests use /s/{token} and /api/v1/share/{token}; "
-                              "shown to the link's managers (null for a link made before "
-                              "albumen kept them, or after its secret key changed)")
-    url: str | None = Field(description="the address to give guests (its QR code: "
-                            "/api/v1/share/{token}/qr.svg, a poster: /s/{token}/poster)")
-
-    @classmethod
-    def of(cls, rt: Runtime, request: Request, link: ShareLink) -> LinkOut:
-        skip = {"has_password", "token", "url"}
-        fields = {k: getattr(link, k) for k in cls.model_fields if k not in skip}
-        token = sharing.link_token(rt, link)
-        return cls(**fields, has_password=link.password_hash is not None, token=token,
-                   url=share_url(rt, request, token) if token else None)
-
-
-class NewLink(LinkOut):
-    token: str = Field(description="guests use /s/{token} and /api/v1/share/{token}")
-    url: str
-
-
-def share_url(rt: Runtime, request: Request, token: str) -> str:
-    base = rt.settings.public_url or str(request.base_url)
-    return f"{base.rstrip('/')}/s/{token}"
-
-
-def _create_link(rt: Runtime, request: Request, principal: Any, actor: Any, body: LinkIn,
-                 event_id: int | None, album_id: int | None) -> NewLink:
-    values = _aware(body.model_dump(exclude={"password"}))
-    link, token = sharing.create_link(rt, principal.user_id, values, actor, event_id=event_id,
-                                      album_id=album_id, password=body.password)
-    shown = LinkOut.of(rt, request, link).model_dump(exclude={"token", "url"})
-    return NewLink(**shown, token=token, url=share_url(rt, request, token))
-
-
-@router.post("/events/{event_id}/links", response_model=NewLink, status_code=201,
-             tags=["share links"])
-def create_event_link(event_id: IdPath, body: LinkIn, request: Request, principal: PrincipalDep,
-                      actor: ActorDep, rt: RuntimeDep) -> NewLink:
-    return _create_link(rt, request, principal, actor, body, event_id, None)
-
-
-@router.get("/events/{event_id}/links", response_model=list[LinkOut], tags=["share links"])
-def event_links(event_id: IdPath, request: Request, principal: PrincipalDep,
-                session: SessionDep, rt: RuntimeDep) -> list[LinkOut]:
-    return [LinkOut.of(rt, request, x)
-            for x in sharing.list_links(session, principal.user_id, event_id)]
-
-
-@router.patch("/links/{link_id}", response_model=LinkOut, tags=["share links"])
-def update_link(link_id: IdPath, body: LinkPatch, request: Request, principal: PrincipalDep,
-                actor: ActorDep, rt: RuntimeDep) -> LinkOut:
-    values = _aware(body.model_dump(exclude_unset=True, exclude={"password"}))
-    password = body.password if "password" in body.model_fields_set else ...
-    sharing.update_link(rt, principal.user_id, link_id, values, actor, password=password)
-    with rt.session() as session:
-        return LinkOut.of(rt, request,
-                          sharing.manageable_link(session, principal.user_id, link_id))
-
-
-@router.delete("/links/{link_id}", status_code=204, tags=["share links"],
-               summary="Revoke a link: it stops working at once")
-def revoke_link(link_id: IdPath, principal: PrincipalDep, actor: ActorDep,
-                rt: RuntimeDep) -> Response:
-    sharing.revoke_link(rt, principal.user_id, link_id, actor)
-    return Response(status_code=204)
-
-
-class LivePhoto(BaseModel):
-    id: int
-    preview: str
-    thumbhash: str | None
-    width: int | None
-    height: int | None
-    by: str | None = Field(description="the guest's name or the member's username")
-
-
-def live_photo(session: Any, asset: Any) -> dict[str, Any]:
-    from albumen.db.models import Guest, User
-
-    by = None
-    if asset.guest_id and (guest := session.get(Guest, asset.guest_id)):
-        by = guest.name
-    elif asset.uploaded_by_id and (user := session.get(User, asset.uploaded_by_id)):
-        by = user.display_name or user.username
-    return LivePhoto(id=asset.id, preview=f"/api/v1/assets/{asset.id}/preview",
-                     thumbhash=asset.thumbhash, width=asset.width, height=asset.height,
-                     by=by).model_dump()
-
-
 LIVE_LOOKBACK = timedelta(seconds=30)  # a change committed late still has its turn
 
 
@@ -346,7 +196,7 @@ async def live(event_id: IdPath, request: Request, principal: PrincipalDep, rt: 
     with rt.session() as session:
         require_event(session, principal.user_id, event_id)
     resume = request.headers.get("last-event-id")
-    start = _aware({"since": since})["since"] if since else None
+    start = aware({"since": since})["since"] if since else None
     if resume:
         try:
             start = datetime.fromisoformat(resume)
@@ -393,10 +243,6 @@ def download_event(event_id: IdPath, principal: PrincipalDep, rt: RuntimeDep,
     activity.record(rt, DOWNLOAD_ZIP, user_id=principal.user_id, event_id=event_id,
                     ip=client_ip(request))
     f = AssetFilter(event_id=event_id, viewer=principal.user_id, moderation="approved")
-    from albumen.api.share import _ids, _zip_response
-
-    return _zip_response(downloads.archive(rt, f, _ids(ids)), f"{_slug(title)}.zip")
+    return zip_response(downloads.archive(rt, f, parse_ids(ids)), f"{slug(title)}.zip")
 
 
-def _slug(title: str) -> str:
-    return "".join(c if c.isalnum() or c in "-_" else "-" for c in title)[:80] or "event"

@@ -24,6 +24,7 @@ from albumen.observability import (
     metrics_token,
     observe_request,
 )
+from albumen.operations.metrics import database_families
 
 router = APIRouter(include_in_schema=False)
 access_log = logging.getLogger("albumen.access")
@@ -49,7 +50,7 @@ def metrics(request: Request) -> Response:
 
 def install(app: Any) -> None:
     """The /metrics route, its collector of the app's runtime, and the request middleware."""
-    app.state.metrics_collector = RuntimeCollector(lambda: app.state.runtime)
+    app.state.metrics_collector = RuntimeCollector(lambda: app.state.runtime, database_families)
     app.include_router(router)
     app.add_middleware(RequestMetricsMiddleware)
 

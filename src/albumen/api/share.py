@@ -13,15 +13,22 @@ from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from albumen.accounts.audit import Actor
-from albumen.api.assets import receive_upload
+from albumen.api.common import (
+    guest_access,
+    guest_cookie,
+    parse_ids,
+    receive_upload,
+    share_url,
+    zip_response,
+)
 from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.errors import ERRORS
 from albumen.api.files import derivative_response, file_response
 from albumen.api.multipart import MultipartReader, boundary_of, pull
-from albumen.api.types import MAX_ID, IdPath
+from albumen.api.types import IdPath
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET, VIEW_GALLERY
 from albumen.db.models import Album, Asset, Event, Guest
-from albumen.errors import InvalidInput, TooLarge
+from albumen.errors import TooLarge
 from albumen.events import downloads, sharing
 from albumen.events.sharing import GuestAccess
 from albumen.insights import activity
@@ -32,8 +39,6 @@ from albumen.runtime import Runtime
 from albumen.search import engine
 
 router = APIRouter(prefix="/api/v1/share/{token}", tags=["guests"], responses=ERRORS)
-GUEST_HEADER = "x-guest-token"
-PASSWORD_HEADER = "x-share-password"
 
 
 class GuestOut(BaseModel):
@@ -89,17 +94,6 @@ class GuestUpload(BaseModel):
     guest_token: str
 
 
-def _cookie(link_id: IdPath) -> str:
-    return f"albumen_guest_{link_id}"
-
-
-def _access(rt: Runtime, request: Request, token: str) -> GuestAccess:
-    access = sharing.enter(rt, token, request.headers.get(PASSWORD_HEADER), client_ip(request))
-    guest_token = (request.headers.get(GUEST_HEADER)
-                   or request.cookies.get(_cookie(access.link.id)))
-    return sharing.as_guest(rt, access, guest_token) if guest_token else access
-
-
 def _track(rt: Runtime, request: Request, access: GuestAccess, kind: str,
            asset_id: int | None = None) -> None:
     activity.record(rt, kind, guest_id=access.guest_id, event_id=access.link.event_id,
@@ -122,13 +116,13 @@ def _set_guest_cookie(response: Response, rt: Runtime, request: Request, link_id
                       guest_token: str) -> None:
     from albumen.api.auth import secure_cookies
 
-    response.set_cookie(_cookie(link_id), guest_token, max_age=180 * 86400, httponly=True,
+    response.set_cookie(guest_cookie(link_id), guest_token, max_age=180 * 86400, httponly=True,
                         samesite="lax", secure=secure_cookies(rt, request), path="/")
 
 
 @router.get("", response_model=ShareInfo, summary="What this link shows and allows")
 def info(token: str, request: Request, rt: RuntimeDep) -> ShareInfo:
-    access = _access(rt, request, token)
+    access = guest_access(rt, request, token)
     link = access.link
     with rt.session() as session:
         target: Event | Album | None = (session.get(Event, link.event_id) if link.event_id
@@ -153,7 +147,7 @@ def info(token: str, request: Request, rt: RuntimeDep) -> ShareInfo:
 @router.put("/guest", response_model=GuestOut, summary="Say who you are (optional name)")
 def guest(token: str, body: GuestIn, request: Request, response: Response,
           rt: RuntimeDep) -> GuestOut:
-    access = _access(rt, request, token)
+    access = guest_access(rt, request, token)
     if access.guest_id is None:
         guest_id, guest_token = sharing.new_guest(rt, access.link.id, body.name,
                                                   client_ip(request))
@@ -173,7 +167,7 @@ def guest(token: str, body: GuestIn, request: Request, response: Response,
 def list_assets(token: str, request: Request, rt: RuntimeDep, mine: bool = False,
                 limit: Annotated[int, Query(ge=1, le=asset_svc.MAX_PAGE)] = 100,
                 cursor: Annotated[str | None, Query(max_length=200)] = None) -> GuestPage:
-    access = _access(rt, request, token)
+    access = guest_access(rt, request, token)
     if not mine and cursor is None:
         _track(rt, request, access, VIEW_GALLERY)
     if mine and access.guest_id is None:
@@ -204,7 +198,7 @@ def _no_view(link: Any) -> Any:
                      "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
 async def upload(token: str, request: Request, rt: RuntimeDep,
                  guest_name: Annotated[str | None, Query(max_length=100)] = None) -> Any:
-    access = await run_in_threadpool(_access, rt, request, token)
+    access = await run_in_threadpool(guest_access, rt, request, token)
     access, guest_token = await run_in_threadpool(
         sharing.admit_upload, rt, access, guest_name, client_ip(request))
     link_id = access.link.id
@@ -251,7 +245,7 @@ def _uploaded(rt: Runtime, request: Request, token: str, access: GuestAccess,
 
 
 def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind: str) -> Response:
-    access = _access(rt, request, token)
+    access = guest_access(rt, request, token)
     with rt.session() as session:
         asset = sharing.guest_asset(session, access, asset_id)
         if kind == "original":
@@ -288,7 +282,7 @@ def original(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> 
 @router.delete("/assets/{asset_id}", status_code=204,
                summary="Delete one of your own uploads (for a while after uploading)")
 def delete(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
-    access = _access(rt, request, token)
+    access = guest_access(rt, request, token)
     sharing.guest_delete(rt, access, asset_id,
                          Actor(guest_id=access.guest_id, ip=client_ip(request)))
     return Response(status_code=204)
@@ -300,31 +294,13 @@ def download(token: str, request: Request, rt: RuntimeDep,
              ids: Annotated[str | None, Query(max_length=100000,
                                               description="comma-separated asset ids")] = None
              ) -> StreamingResponse:
-    access = _access(rt, request, token)
+    access = guest_access(rt, request, token)
     access.require("download")
-    selection = _ids(ids)
+    selection = parse_ids(ids)
     _track(rt, request, access, DOWNLOAD_ZIP)
     stream = downloads.archive(rt, asset_svc.AssetFilter(guest=access), selection,
                                strip=access.link.strip_location)
-    return _zip_response(stream, "photos.zip")
-
-
-def _ids(ids: str | None) -> list[int] | None:
-    if ids is None:
-        return None
-    try:
-        values = [int(x) for x in ids.split(",") if x.strip()]
-    except ValueError as exc:
-        raise InvalidInput("ids must be comma-separated integers") from exc
-    if any(not 1 <= v <= MAX_ID for v in values):
-        raise InvalidInput(f"ids must be between 1 and {MAX_ID}")
-    return values
-
-
-def _zip_response(stream: Any, filename: str) -> StreamingResponse:
-    return StreamingResponse(stream, media_type="application/zip", headers={
-        "Content-Disposition": f'attachment; filename="{filename}"',
-        "Cache-Control": "private, no-store"})
+    return zip_response(stream, "photos.zip")
 
 
 class SelfieMatch(GuestAsset):
@@ -355,7 +331,7 @@ def _read_selfie(request: Request, boundary: bytes) -> bytes:
                      "type": "object", "required": ["file"],
                      "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
 async def selfie_search(token: str, request: Request, rt: RuntimeDep) -> SelfieResult:
-    access = await run_in_threadpool(_access, rt, request, token)
+    access = await run_in_threadpool(guest_access, rt, request, token)
     await run_in_threadpool(rt.limiter.hit, rt.settings.guest_upload_rate,
                             f"selfie:{client_ip(request)}", what="selfie searches")
     boundary = boundary_of(request.headers.get("content-type"))
@@ -370,9 +346,7 @@ async def selfie_search(token: str, request: Request, rt: RuntimeDep) -> SelfieR
             responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}})
 def qr_code(token: str, fmt: Literal["png", "svg"], request: Request, rt: RuntimeDep,
             scale: Annotated[int, Query(ge=1, le=40)] = 8) -> Response:
-    _access(rt, request, token)
-    from albumen.api.events import share_url
-
+    guest_access(rt, request, token)
     qr = segno.make(share_url(rt, request, token), error="m")
     buf = io.BytesIO()
     qr.save(buf, kind=fmt, scale=scale, border=4)

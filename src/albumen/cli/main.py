@@ -174,10 +174,10 @@ def _wait_for(rt: Runtime, asset_ids: list[int]) -> dict[str, Any]:
 
     from albumen.db.models import Asset
     from albumen.operations.reconciler import reconcile
-    from albumen.worker.host import WorkerHost, live_workers
+    from albumen.worker.host import WorkerHost
 
     host = None
-    if asset_ids and not rt.settings.queue_immediate and live_workers(rt) == 0:
+    if asset_ids and not rt.settings.queue_immediate and rt.live_workers() == 0:
         host = WorkerHost(rt, rt.settings.workers, "thread")
         host.start()
     try:

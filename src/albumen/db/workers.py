@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import Integer, String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import Integer, String, func, select
+from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from albumen.db.base import Base, UTCDateTime, utcnow
 
@@ -20,3 +20,10 @@ class Worker(Base):
     pid: Mapped[int] = mapped_column(Integer)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_seen: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def count_live(session: Session, within_seconds: float) -> int:
+    """Workers whose last heartbeat is at most ``within_seconds`` old."""
+    return session.scalar(
+        select(func.count()).select_from(Worker)
+        .where(Worker.last_seen > utcnow() - timedelta(seconds=within_seconds))) or 0

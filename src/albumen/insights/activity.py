@@ -120,8 +120,13 @@ class Tracker:
         self.flush()
 
 
+def tracker(rt: Runtime) -> Tracker:
+    """The runtime's one buffered writer of the activity log."""
+    return rt.own(Tracker)
+
+
 def record(rt: Runtime, kind: str, **fields: Any) -> None:
-    rt.tracker.record(kind, **fields)
+    tracker(rt).record(kind, **fields)
 
 
 def retention_cutoff(rt: Runtime, now: datetime | None = None) -> datetime | None:

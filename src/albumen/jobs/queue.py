@@ -7,17 +7,22 @@ Two named queues, so ML work can run on other machines:
 A job carries an asset id and its queue only; the stages' state is in the database. A worker
 that consumes both queues runs an asset's stages in one go; one that consumes only one queue
 hands the asset over when it reaches a stage of the other (library/processing.py).
+
+The queue knows its jobs by name only (``jobs``: name -> Job, wired by the runtime), and runs
+each on the runtime that owns it: it depends on nothing above it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from huey import Huey, RedisHuey, SqliteHuey
 
 from albumen.config import Settings
-from albumen.jobs import tasks
+from albumen.jobs.tasks import Job
 from albumen.observability import install_job_metrics
 from albumen.pipeline import QUEUES
 
@@ -29,19 +34,25 @@ RETRIES, RETRY_DELAY, RETRY_BACKOFF = 3, 5, 2.0
 class JobQueue:
     """The queues and the tasks declared on them."""
 
-    def __init__(self, hueys: dict[str, Huey]) -> None:
+    def __init__(self, hueys: dict[str, Huey], jobs: Mapping[str, Job],
+                 owner: Callable[[], Any]) -> None:
         self.hueys = hueys
         self.consuming: set[str] = set()  # the queues this process's workers take jobs from
         for name, huey in hueys.items():
             install_job_metrics(huey, queue=name)
-        self._process_asset = {
-            name: huey.task(name="process_asset", retries=RETRIES, retry_delay=RETRY_DELAY,
-                            retry_backoff=RETRY_BACKOFF)(tasks.process_asset)
-            for name, huey in hueys.items()
-        }
-        self._build_report = hueys["media"].task(
-            name="build_report", retries=RETRIES, retry_delay=RETRY_DELAY,
-            retry_backoff=RETRY_BACKOFF)(tasks.build_report)
+
+        def declare(huey: Huey, name: str) -> Any:
+            job = jobs[name]
+
+            def run(*args: Any) -> Any:
+                return job(owner(), *args)
+
+            return huey.task(name=name, retries=RETRIES, retry_delay=RETRY_DELAY,
+                             retry_backoff=RETRY_BACKOFF)(run)
+
+        self._process_asset = {name: declare(huey, "process_asset")
+                               for name, huey in hueys.items()}
+        self._build_report = declare(hueys["media"], "build_report")
 
     @property
     def immediate(self) -> bool:
@@ -69,7 +80,9 @@ class JobQueue:
         self.depths()
 
 
-def make_queue(settings: Settings) -> JobQueue:
+def make_queue(settings: Settings, jobs: Mapping[str, Job], owner: Callable[[], Any]
+               ) -> JobQueue:
+    """The queues of ``settings``, whose jobs run on ``owner()`` (the runtime)."""
     url = settings.effective_queue_url
     scheme = urlparse(url).scheme
     common = {"results": False, "immediate": settings.queue_immediate}
@@ -78,11 +91,12 @@ def make_queue(settings: Settings) -> JobQueue:
         path.parent.mkdir(parents=True, exist_ok=True)
         # One file, one table: Huey keeps each queue's messages apart by the queue's name.
         return JobQueue({name: SqliteHuey(f"{settings.queue_prefix}.{name}", filename=str(path),
-                                          timeout=30, **common) for name in QUEUES})
+                                          timeout=30, **common) for name in QUEUES},
+                        jobs, owner)
     if scheme in ("redis", "rediss", "unix"):
         from redis import ConnectionPool
 
         pool = ConnectionPool.from_url(url)
         return JobQueue({name: RedisHuey(f"{settings.queue_prefix}.{name}", connection_pool=pool,
-                                         **common) for name in QUEUES})
+                                         **common) for name in QUEUES}, jobs, owner)
     raise ValueError(f"unsupported queue URL {url!r} (sqlite:///path or redis://host:port/db)")

@@ -1,11 +1,16 @@
-"""Task bodies. Tasks carry ids only; their state lives in the database."""
+"""What a job runs: a service function named by the runtime, on a lowered priority, with its
+log context. Jobs carry ids only; their state lives in the database."""
 
 from __future__ import annotations
 
+import functools
+import importlib
 import logging
 import os
 import threading
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from albumen.logging import context_id
 
@@ -33,27 +38,25 @@ def background_priority(settings: Settings) -> None:
         log.debug("job thread priority left as it is: %s", exc)
 
 
-def build_report(report_id: int) -> str:
-    from albumen.insights.reports import build
-    from albumen.runtime import get_runtime
+@dataclass(frozen=True)
+class Job:
+    """What a job of the queue runs, named so that the queue imports none of it:
+    ``handler`` is "module:function", called as function(runtime, *args); ``label`` names the
+    job in log lines ("job:asset:42")."""
 
-    rt = get_runtime()
-    background_priority(rt.settings)
-    token = context_id.set(f"job:report:{report_id}")
-    try:
-        return build(rt, report_id)
-    finally:
-        context_id.reset(token)
+    handler: str
+    label: str
+
+    def __call__(self, runtime: Any, *args: Any) -> Any:
+        background_priority(runtime.settings)
+        token = context_id.set(f"job:{self.label}:{args[0]}" if args else f"job:{self.label}")
+        try:
+            return _resolve(self.handler)(runtime, *args)
+        finally:
+            context_id.reset(token)
 
 
-def process_asset(asset_id: int, queue: str = "media") -> str:
-    from albumen.library.processing import process_asset as run
-    from albumen.runtime import get_runtime
-
-    rt = get_runtime()
-    background_priority(rt.settings)
-    token = context_id.set(f"job:asset:{asset_id}")
-    try:
-        return run(rt, asset_id, queue)
-    finally:
-        context_id.reset(token)
+@functools.cache
+def _resolve(handler: str) -> Callable[..., Any]:
+    module, _, name = handler.partition(":")
+    return getattr(importlib.import_module(module), name)

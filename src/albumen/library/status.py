@@ -23,8 +23,6 @@ def _may_pass() -> ColumnElement[bool]:
 def processing_status(rt: Runtime, failure_limit: int = 50,
                       owner_id: int | None = None) -> dict[str, Any]:
     """Instance-wide (operators, administrators), or one owner's assets only."""
-    from albumen.worker.host import live_workers
-
     mine = [Asset.owner_id == owner_id] if owner_id is not None else []
     with rt.session() as session:
         by_state = dict(
@@ -63,7 +61,7 @@ def processing_status(rt: Runtime, failure_limit: int = 50,
         "stages": stages,
         "failed_stages": int(failed_stages or 0),
         "queue": {"depth": sum(depths.values()), "queues": depths},
-        "workers": {"live": live_workers(rt)},
+        "workers": {"live": rt.live_workers()},
         "failures": [
             {"asset_id": r.id, "filename": r.original_filename, "reason": r.failure_reason,
              "may_pass": bool(r.may_pass)}

@@ -225,8 +225,6 @@ def _last_failure(session: Session, stage: str) -> StageError | None:
 
 
 def _process(rt: Runtime) -> ProcessInfo:
-    from albumen.worker.host import live_workers
-
     queue = rt.queue
     if queue.immediate:
         here = list(QUEUES)
@@ -235,7 +233,7 @@ def _process(rt: Runtime) -> ProcessInfo:
     else:  # forked process workers load their own models
         here = []
     return ProcessInfo(hostname=socket.gethostname(), pid=os.getpid(), runs_jobs=here,
-                       live_workers=live_workers(rt))
+                       live_workers=rt.live_workers())
 
 
 def _without_credentials(url: str) -> str:

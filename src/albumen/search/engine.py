@@ -29,14 +29,13 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, defer, selectinload
 
+from albumen import vectors
 from albumen.db.models import Asset, AssetTag, Face, Person, Place, Tag, User
 from albumen.errors import InvalidInput, NotFound
 from albumen.library.assets import MAX_PAGE, AssetFilter, Page, filtered
 from albumen.runtime import Runtime
 from albumen.search import clip, text_index
 from albumen.search.query import FACETS, SearchQuery
-from albumen.vectors import index as vectors
-from albumen.vectors import pgvector
 
 KM_PER_DEGREE = 111.195
 WINDOW = 20_000  # timeline rows scanned in order before the filters' own indexes take over
@@ -412,8 +411,7 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
     if cursor:
         depth, last_score, last_id = _decode(cursor, "s")
         after = (last_score, last_id)
-    index = (pgvector.PgVectorIndex(clip.MODEL_KEY) if pgvector.enabled(session)
-             else vectors.index_for(rt.settings.effective_database_url, clip.MODEL_KEY))
+    index = vectors.ranker(session, rt.settings.effective_database_url, clip.MODEL_KEY)
     ranked = index.rank(session, vector, matching(session, q, Asset.id, correlated=True),
                         depth + limit + 1, exclude=q.similar_to,
                         prefilter=matching(session, q, Asset.id))

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 from albumen.db.models import Asset, Face, Person, Place
 from albumen.search.engine import matching
 from albumen.search.query import SearchQuery
-from albumen.vectors.index import among, fetch_ids
+from albumen.vectors.base import among, fetch_ids
 
 FACET_SIZE = 10
 EXACT = 20_000  # matches counted exactly up to this many

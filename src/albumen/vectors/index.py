@@ -19,7 +19,6 @@ Filters and ranking work together, never "top k, then filter":
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 import threading
@@ -30,22 +29,16 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import (
-    BigInteger,
-    ColumnElement,
     Select,
-    any_,
-    bindparam,
     func,
-    literal_column,
     select,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
-from albumen.db.models import Asset, AssetEmbedding
+from albumen.db.models import AssetEmbedding
+from albumen.vectors.base import PREFILTER, Ranked, among, fetch_ids
 
 log = logging.getLogger(__name__)
-PREFILTER = 50_000  # a filter with at most this many matches is applied first
 COARSE = 20_000  # candidates picked by sign bits and ordered by the 4-bit codes
 # Exact re-scoring of RERANK x wanted candidates in the 4-bit order, at least MIN_POOL
 # (bench/search.py prints the recall against an exact scan).
@@ -124,12 +117,6 @@ def _one_blas_thread() -> Any:
 
         _blas = ThreadpoolController()
     return _blas.limit(limits=1, user_api="blas")
-
-
-@dataclass
-class Ranked:
-    asset_id: int
-    score: float
 
 
 class VectorIndex:
@@ -299,27 +286,6 @@ def _coded(rows: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return ids, sign_codes(matrix), fine_codes(matrix)
 
 
-def among(dialect: str, ids: list[int]) -> ColumnElement[bool]:
-    """``assets.id`` is one of ``ids``, as one bound parameter (not one per id: expanding
-    thousands of them costs more than the lookups)."""
-    if dialect == "sqlite":
-        values = select(literal_column("value")).select_from(
-            func.json_each(bindparam("ids", json.dumps(ids), unique=True)))
-        return Asset.id.in_(values)
-    return Asset.id == any_(bindparam("ids", ids, type_=ARRAY(BigInteger), unique=True))
-
-
-def fetch_ids(session: Session, query: Select[tuple[int]]) -> list[int]:
-    """The ids a select of ids returns, read straight from the driver's cursor: tens of
-    thousands of rows for a prefilter, where building a Row for each would cost more than
-    the query (5x, measured at 50k rows on SQLite)."""
-    result = session.connection().execute(query)
-    try:
-        return [row[0] for row in result.cursor.fetchall()]
-    finally:
-        result.close()
-
-
 def _hamming(codes: np.ndarray, code: np.ndarray) -> np.ndarray:
     """Bits that differ from ``code`` for every column of ``codes`` (words x n): word by word
     over contiguous rows, several times faster than over n x words."""
@@ -365,22 +331,3 @@ _indexes_lock = threading.Lock()
 def index_for(database_url: str, model: str) -> VectorIndex:
     with _indexes_lock:
         return _indexes.setdefault((database_url, model), VectorIndex(model))
-
-
-def warm_up(rt: Any, model: str = "clip") -> threading.Thread:
-    """Load the index in the background at start (seconds per million embeddings), so the
-    first semantic search does not wait for it."""
-    def load() -> None:
-        from albumen.vectors import pgvector
-
-        try:
-            with rt.session() as session:
-                if pgvector.enabled(session):
-                    return  # PostgreSQL ranks; nothing to hold in memory
-                index_for(rt.settings.effective_database_url, model).refresh(session)
-        except Exception:  # a search will try again and report
-            log.exception("loading the vector index failed")
-
-    thread = threading.Thread(target=load, name="vector-index-warm-up", daemon=True)
-    thread.start()
-    return thread

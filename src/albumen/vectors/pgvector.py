@@ -1,14 +1,14 @@
 """pgvector on PostgreSQL: the embeddings also kept as ``vector`` values with an HNSW index.
 
 Used when the server has the extension (``ALBUMEN_PGVECTOR=auto``); without it, PostgreSQL uses
-the embedded index (vectors.py) like SQLite does. ``asset_vectors`` is derived data: made at
+the embedded index (index.py) like SQLite does. ``asset_vectors`` is derived data: made at
 start by ``install``, back-filled from ``asset_embeddings`` there, kept current by
 ``store`` when a stage writes an embedding, and removed with its asset (ON DELETE CASCADE).
 
 pgvector 0.6 (the version the pip-installable server ships) has no iterative index scans: an
 HNSW search with a WHERE clause filters the ``ef_search`` nearest and may come back short. So
 filters and ranking are combined here as in the embedded index — never "top k, then filter":
-- a selective filter (at most ``vectors.PREFILTER`` matches) is ranked exactly over its matches;
+- a selective filter (at most ``PREFILTER`` matches) is ranked exactly over its matches;
 - a broad one goes through the index with a wide ``ef_search``, and when the filtered index
   scan comes back short, the page is completed by an exact scan of the filter's matches.
 """
@@ -37,8 +37,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 from sqlalchemy.types import UserDefinedType
 
-from albumen.vectors import index as vectors
-from albumen.vectors.index import Ranked
+from albumen.vectors.base import PREFILTER, Ranked, fetch_ids
 
 log = logging.getLogger(__name__)
 DIM = 512  # CLIP ViT-B/32; embeddings of other sizes stay with the embedded index
@@ -158,8 +157,8 @@ class PgVectorIndex:
         query = select(_vectors.c.asset_id, (-distance).label("score")).where(
             _vectors.c.model == self.model).limit(pool)
         if ids_filter is not None:
-            matched = vectors.fetch_ids(session, ids_filter.limit(vectors.PREFILTER + 1))
-            if len(matched) <= vectors.PREFILTER:
+            matched = fetch_ids(session, ids_filter.limit(PREFILTER + 1))
+            if len(matched) <= PREFILTER:
                 ids = cast(bindparam("ids", list(matched)), ARRAY(BigInteger()))
                 rows = _exact(session, query.where(_vectors.c.asset_id == any_(ids)), distance)
                 return _ranked(rows, exclude, want)

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
+from albumen.api.common import live_photo
 from albumen.api.deps import RuntimeDep, client_ip
-from albumen.api.events import live_photo
 from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import VIEW_GALLERY, VIEW_SLIDESHOW

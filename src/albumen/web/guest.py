@@ -5,8 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from albumen.api.common import share_url
 from albumen.api.deps import RuntimeDep
-from albumen.api.events import share_url
 from albumen.db.models import Album, Event
 from albumen.events import sharing
 from albumen.web.render import page

@@ -1,5 +1,5 @@
 """What the share-links list of a page needs: each link's token and address for its managers
-(services/sharing.link_token), and whether some cannot be shown again."""
+(events/sharing.link_token), and whether some cannot be shown again."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from fastapi import Request
 
-from albumen.api.events import share_url
+from albumen.api.common import share_url
 from albumen.db.models import ShareLink
 from albumen.events import sharing
 from albumen.runtime import Runtime

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import IO
 
 from huey.consumer import Consumer
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, select
 
 from albumen.db.base import utcnow
 from albumen.db.models import Worker
@@ -178,12 +178,3 @@ def recluster_all(rt: Runtime) -> None:
     for owner in owners:
         result = recluster(rt, owner, s.face_cluster_distance, s.face_min_faces)
         log.info("re-clustered faces of user %s: %s", owner, result)
-
-
-def live_workers(rt: Runtime, within_seconds: float | None = None) -> int:
-    window = within_seconds or rt.settings.worker_heartbeat_seconds * 3
-    with rt.session() as session:
-        return session.scalar(
-            select(func.count()).select_from(Worker)
-            .where(Worker.last_seen > utcnow() - timedelta(seconds=window))
-        ) or 0
