@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError, StatementError
 
 from albumen.db.models import Asset, AssetStage, Derivative
 from albumen.errors import MediaDecodeError, RejectedFile, ServiceUnavailable
-from albumen.library import failures
+from albumen.library import failures, stages
 from albumen.library.importer import import_paths
 from albumen.library.processing import process_asset, reset_stages
 from albumen.operations import maintenance
@@ -108,6 +108,7 @@ def test_stages_reading_a_damaged_derivative_fail_once_and_the_others_still_run(
             derivative = session.get(Derivative, (asset_id, kind))
             assert derivative is not None
             (storage / derivative.storage_key).write_bytes(b"\x00rotten\x00" * 500)
+    stages.DECODED.clear()  # as a worker that did not just decode this preview finds it
     again = ["phash", *ENRICHMENTS.split(",")]
     reset_stages(rt, [asset_id], again)
 
@@ -211,3 +212,46 @@ def test_which_failures_may_pass(tmp_path: Path) -> None:
     reason = failures.describe(will_happen_again["unserialisable"])
     assert reason.startswith("TypeError: Object of type object is not JSON serializable")
     assert "INSERT" not in reason
+
+
+def _odd_photos(folder: Path) -> list[Path]:
+    """Photos whose pixels are unusual for a model: a 1 x 10000 strip and a 10000 x 1 one,
+    1 x 1, CMYK, 16-bit grey, RGBA with transparent corners, palette, and greyscale."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [images.flat_png(folder / "strip-wide.png", 10000, 1),
+             images.flat_png(folder / "strip-tall.png", 1, 10000),
+             images.flat_png(folder / "dot.png", 1, 1),
+             images.flat_png(folder / "grey16.png", 900, 700, mode="I;16")]
+    base = images.photo(900, 700, seed=3)
+    base.convert("CMYK").save(folder / "cmyk.jpg", "JPEG", quality=90)
+    rgba = base.convert("RGBA")
+    rgba.putalpha(Image.new("L", base.size, 0).resize(base.size))
+    rgba.paste((0, 0, 0, 0), (0, 0, 200, 200))
+    rgba.save(folder / "alpha.png")
+    base.convert("P", palette=Image.Palette.ADAPTIVE).save(folder / "palette.png")
+    base.convert("L").save(folder / "grey.jpg", "JPEG", quality=90)
+    return [*paths, folder / "cmyk.jpg", folder / "alpha.png", folder / "palette.png",
+            folder / "grey.jpg"]
+
+
+def test_odd_photos_go_through_every_model_stage(rich_rt: Runtime, tmp_path: Path) -> None:
+    """Strips, a single pixel, CMYK, 16-bit, alpha, palette and grey photos, imported together
+    (the model stages take them in one batch): every model stage settles each one, none
+    waits to be retried, and what fails says why, alone: the other stages and photos go on
+    (issue 24, bad input)."""
+    rt = rich_rt
+    paths = _odd_photos(tmp_path / "odd")
+    report = import_paths(rt, paths)
+    assert len(report.asset_ids) == len(paths), report
+    for path, asset_id in zip(paths, report.asset_ids, strict=True):
+        rows = _stages(rt, asset_id)
+        states = {stage: row.state for stage, row in rows.items()}
+        assert set(states.values()) <= {"done", "failed"}, (path.name, states)
+        for stage, row in rows.items():
+            if row.state == "failed":
+                assert row.error and not row.transient, (path.name, stage, row.error)
+        if states["derivatives"] == "done":  # a photo with a preview: the models all ran
+            assert all(states[s] == "done" for s in ("screening", "faces", "ocr", "bursts")), (
+                path.name, {s: (r.state, r.error) for s, r in rows.items()})
+        else:  # refused by the core stages, with the reason; no model stage hangs on it
+            assert rows["derivatives"].error, path.name

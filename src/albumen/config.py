@@ -171,8 +171,16 @@ class Settings(BaseSettings):
     model_idle_seconds: float = Field(default=600.0, description="unload a model after this")
     ml_batch_size: int = Field(default=8, ge=1, le=64,
                                description="photos per model call in the AI stages")
+    ml_threads: int = Field(default=0, ge=0, le=256,
+                            description="cores each ONNX model call runs on (0: this machine's "
+                                        "cores shared among the workers)")
+    ocr_gate_size: int = Field(default=480, ge=0, le=4096,
+                               description="long side of the quick look for text before a photo "
+                                           "is read in full (0: read every photo in full)")
     face_detector: Literal["hog", "cnn"] = "hog"
     face_detect_size: int = Field(default=1600, description="long side for face detection")
+    face_detect_gray: bool = Field(default=True,
+                                   description="HOG face detection on the grey image (faster)")
     face_upsample: int = Field(default=0, ge=0, le=2, description="detector upsampling passes")
     face_cluster_distance: float = Field(default=0.5, description="same person below this")
     face_min_faces: int = Field(default=3, ge=1, description="faces needed to make a person")

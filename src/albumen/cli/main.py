@@ -274,8 +274,9 @@ def assets_show(asset_id: int, as_json: JsonOpt = False) -> None:
 
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
-    """Counts of assets by processing state, queue depth, workers and failures."""
-    from albumen.library.status import processing_status
+    """Counts of assets by processing state, queue depth, workers, each stage's pace and time
+    left, and failures."""
+    from albumen.library.status import format_duration, processing_status
 
     rt = runtime()
     doc = processing_status(rt)
@@ -288,6 +289,16 @@ def status(as_json: JsonOpt = False) -> None:
     per_queue = ", ".join(f"{name} {n}" for name, n in doc["queue"]["queues"].items())
     console.print(f"queue depth: {doc['queue']['depth']} ({per_queue}); "
                   f"live workers: {doc['workers']['live']}")
+    progress = doc["progress"]
+    for stage, row in progress["stages"].items():
+        if not row["waiting"] and not row["per_second"]:
+            continue
+        pace = f"{row['per_second']:.2f} photos/s" if row["per_second"] else "no pace yet"
+        left = f", {format_duration(row['eta_seconds'])} left" if row["waiting"] else ""
+        console.print(f"  {stage}: {row['waiting']:,} waiting, {pace}{left}")
+    if any(row["waiting"] for row in progress["stages"].values()):
+        console.print(f"time left: {format_duration(progress['eta_seconds'])} (at the pace of "
+                      f"the last {progress['window_seconds'] // 60} minutes)")
     for failure in doc["failures"]:
         console.print(f"[red]failed[/red] asset {failure['asset_id']} {failure['filename']}: "
                       f"{failure['reason']}")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC
@@ -216,12 +218,50 @@ def places_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     asset.place_id = place.id
 
 
+class _Decoded:
+    """The previews decoded last in this process, by asset and preview version: the model
+    stages of a photo (screening, bursts, faces, OCR, CLIP) read its pixels once, not once
+    each. Read-only arrays, so no stage can change what the next one sees."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._pixels: OrderedDict[tuple[int, str | None], np.ndarray] = OrderedDict()
+        self.hits = self.misses = 0
+
+    def get(self, rt: Runtime, preview: Derivative) -> np.ndarray:
+        key = (preview.asset_id, preview.etag)
+        with self._lock:
+            pixels = self._pixels.get(key)
+            if pixels is not None:
+                self._pixels.move_to_end(key)
+                self.hits += 1
+                return pixels
+            self.misses += 1
+        with rt.storage.open(preview.storage_key) as fh, Image.open(fh) as im:
+            pixels = np.asarray(im.convert("RGB"))
+        pixels.setflags(write=False)
+        with self._lock:
+            self._pixels[key] = pixels
+            while len(self._pixels) > self.size:
+                self._pixels.popitem(last=False)
+        return pixels
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pixels.clear()
+
+
+# A batch of photos goes through each model stage in turn: the cache holds one batch (about
+# 8 MB a 1440 px preview).
+DECODED = _Decoded(size=8)
+
+
 def _preview_pixels(rt: Runtime, session: Session, asset: Asset) -> np.ndarray:
     preview = session.get(Derivative, (asset.id, "preview"))
     if preview is None:
         raise MediaDecodeError("no preview to analyse (the derivatives stage did not complete)")
-    with rt.storage.open(preview.storage_key) as fh, Image.open(fh) as im:
-        return np.asarray(im.convert("RGB"))
+    return DECODED.get(rt, preview)
 
 
 def store_faces(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,

@@ -1,14 +1,26 @@
-"""Processing status: counts by state, queue depth, workers and the failures with reasons."""
+"""Processing status: counts by state, queue depth, workers, the failures with reasons, and
+each stage's pace and time left."""
 
 from __future__ import annotations
 
+from datetime import UTC, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, exists, func, select
 from sqlalchemy.orm import Session
 
-from albumen.db.models import ASSET_FAILED, FAILED, Asset, AssetStage, Derivative
-from albumen.pipeline import CORE
+from albumen.db.base import utcnow
+from albumen.db.models import (
+    ASSET_FAILED,
+    DONE,
+    FAILED,
+    PENDING,
+    RUNNING,
+    Asset,
+    AssetStage,
+    Derivative,
+)
+from albumen.pipeline import CORE, ORDER
 from albumen.runtime import Runtime
 
 
@@ -54,6 +66,7 @@ def processing_status(rt: Runtime, failure_limit: int = 50,
         if owner_id is not None:
             failed_query = failed_query.join(Asset, Asset.id == AssetStage.asset_id).where(*mine)
         failed_stages = session.scalar(failed_query)
+        progress = _progress(session, stages, mine)
     counts = {state: int(by_state.get(state, 0)) for state in ("processing", "ready", "failed")}
     depths = rt.queue.depths()
     return {
@@ -62,12 +75,61 @@ def processing_status(rt: Runtime, failure_limit: int = 50,
         "failed_stages": int(failed_stages or 0),
         "queue": {"depth": sum(depths.values()), "queues": depths},
         "workers": {"live": rt.live_workers()},
+        "progress": progress,
         "failures": [
             {"asset_id": r.id, "filename": r.original_filename, "reason": r.failure_reason,
              "may_pass": bool(r.may_pass)}
             for r in failed_rows
         ],
     }
+
+
+PACE_WINDOW = timedelta(minutes=5)
+PACE_MIN_SPAN = 10.0  # seconds: a pace from a moment's work would promise too much
+
+
+def _progress(session: Session, stages: dict[str, dict[str, int]],
+              mine: list[ColumnElement[bool]]) -> dict[str, Any]:
+    """Each stage's photos waiting, photos a second over the last minutes (the stages that
+    settled, done or failed, since then), and the time left at that pace; the whole queue's
+    time left is its slowest stage's (a photo goes through all of them)."""
+    now = utcnow()
+    query = (select(AssetStage.stage, func.count(), func.min(AssetStage.finished_at))
+             .where(AssetStage.finished_at >= now - PACE_WINDOW,
+                    AssetStage.state.in_((DONE, FAILED)))
+             .group_by(AssetStage.stage))
+    if mine:
+        query = query.join(Asset, Asset.id == AssetStage.asset_id).where(*mine)
+    recent = {stage: (count, first) for stage, count, first in session.execute(query)}
+    rows: dict[str, dict[str, Any]] = {}
+    for stage in sorted(set(stages) | set(recent), key=lambda s: ORDER.get(s, 99)):
+        waiting = stages.get(stage, {}).get(PENDING, 0) + stages.get(stage, {}).get(RUNNING, 0)
+        settled, first = recent.get(stage, (0, None))
+        pace = None
+        if settled and first is not None:
+            first = first if first.tzinfo else first.replace(tzinfo=UTC)
+            span = max(PACE_MIN_SPAN, (now - first).total_seconds())
+            pace = round(settled / span, 3)
+        eta = round(waiting / pace) if pace and waiting else (0 if not waiting else None)
+        rows[stage] = {"waiting": waiting, "per_second": pace, "eta_seconds": eta}
+    busy = [row["eta_seconds"] for row in rows.values() if row["waiting"]]
+    eta_all = None if any(e is None for e in busy) else max(busy, default=0)
+    return {"window_seconds": int(PACE_WINDOW.total_seconds()), "stages": rows,
+            "eta_seconds": eta_all,
+            "finishes_at": (now + timedelta(seconds=eta_all)).isoformat()
+            if eta_all else None}
+
+
+def format_duration(seconds: float | None) -> str:
+    """"2 h 05 min", "4 min", "40 s"; "unknown" when there is no pace yet."""
+    if seconds is None:
+        return "unknown"
+    if seconds < 60:
+        return f"{int(seconds)} s"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"{minutes} min"
+    return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
 def storage_use(session: Session) -> dict[str, int]:

@@ -62,10 +62,11 @@ class ClipModel(Model[Any, np.ndarray]):
     thread_safe = True  # ONNX Runtime sessions may be called from several threads
 
     def __init__(self, path: Path, providers: Sequence[str] = ("CPUExecutionProvider",),
-                 idle_seconds: float = 600.0) -> None:
+                 threads: int = 0, idle_seconds: float = 600.0) -> None:
         super().__init__(idle_seconds)
         self.path = path
         self.providers = list(providers)
+        self.threads = threads
 
     def availability(self) -> Availability:
         for package in ("onnxruntime", "tokenizers"):
@@ -98,8 +99,10 @@ class ClipModel(Model[Any, np.ndarray]):
         config_file = self.path / "config.json"
         config = json.loads(config_file.read_text()) if config_file.exists() else {}
         return {
-            "visual": onnx_session(str(self.path / "visual/model.onnx"), self.providers),
-            "textual": onnx_session(str(self.path / "textual/model.onnx"), self.providers),
+            "visual": onnx_session(str(self.path / "visual/model.onnx"), self.providers,
+                                   self.threads),
+            "textual": onnx_session(str(self.path / "textual/model.onnx"), self.providers,
+                                    self.threads),
             "tokenizer": Tokenizer.from_file(str(self.path / "textual/tokenizer.json")),
             "size": int(config.get("image_size", 224)),
             "context": int(config.get("context_length", 77)),

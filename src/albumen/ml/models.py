@@ -3,6 +3,7 @@ used), so every worker thread shares one loaded copy of each."""
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Hashable
 from pathlib import Path
@@ -32,10 +33,20 @@ def _providers(settings: Settings) -> list[str]:
     return [p.strip() for p in settings.ml_providers.split(",") if p.strip()]
 
 
+def threads(s: Settings) -> int:
+    """Cores for one ONNX model call: the configured number, else this machine's cores shared
+    among the workers (two workers on two cores each get one: with ONNX Runtime's default,
+    every call takes every core and two workers only take turns)."""
+    if s.ml_threads:
+        return s.ml_threads
+    return max(1, len(os.sched_getaffinity(0)) // max(1, s.workers))
+
+
 def faces(s: Settings) -> FaceModel:
-    return _once(("faces", s.face_detector, s.face_detect_size, s.face_upsample),
+    return _once(("faces", s.face_detector, s.face_detect_size, s.face_upsample,
+                  s.face_detect_gray),
                  lambda: FaceModel(s.face_detector, s.face_detect_size, s.face_upsample,
-                                   idle_seconds=s.model_idle_seconds))
+                                   gray=s.face_detect_gray, idle_seconds=s.model_idle_seconds))
 
 
 def places(s: Settings) -> PlaceModel:
@@ -43,13 +54,15 @@ def places(s: Settings) -> PlaceModel:
 
 
 def ocr(s: Settings) -> OcrModel:
-    return _once(("ocr", s.ml_providers),
-                 lambda: OcrModel(_providers(s), idle_seconds=s.model_idle_seconds))
+    return _once(("ocr", s.ml_providers, s.ocr_gate_size, threads(s)),
+                 lambda: OcrModel(_providers(s), gate_size=s.ocr_gate_size, threads=threads(s),
+                                  idle_seconds=s.model_idle_seconds))
 
 
 def screening(s: Settings) -> ScreeningModel:
-    return _once(("screening", s.ml_providers),
-                 lambda: ScreeningModel(_providers(s), idle_seconds=s.model_idle_seconds))
+    return _once(("screening", s.ml_providers, threads(s)),
+                 lambda: ScreeningModel(_providers(s), threads=threads(s),
+                                        idle_seconds=s.model_idle_seconds))
 
 
 def clip_path(s: Settings) -> Path:
@@ -57,8 +70,8 @@ def clip_path(s: Settings) -> Path:
 
 
 def clip(s: Settings) -> ClipModel:
-    return _once(("clip", str(clip_path(s)), s.ml_providers),
-                 lambda: ClipModel(clip_path(s), _providers(s),
+    return _once(("clip", str(clip_path(s)), s.ml_providers, threads(s)),
+                 lambda: ClipModel(clip_path(s), _providers(s), threads=threads(s),
                                    idle_seconds=s.model_idle_seconds))
 
 

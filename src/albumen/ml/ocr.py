@@ -1,5 +1,10 @@
 """Text in photos with RapidOCR (PP-OCR detection + recognition ONNX models inside the wheel).
 
+Most photos hold no text, and reading costs most where there is none to find: detection on the
+whole preview. So a photo is first looked at small (``gate_size`` on its long side, a tenth of
+the pixels): only when text shows there is it read in full, exactly as without the look
+(decisions.md, "Text is looked for small first").
+
 Every line the reader returns is kept with, where it does not count as text, why not
 (``ml/ocr_filter.py``): the raw reading stays, so a better filter can be run over it again."""
 
@@ -31,10 +36,14 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
     distributions = ("rapidocr", "onnxruntime")
 
     def __init__(self, providers: Sequence[str] = ("CPUExecutionProvider",),
-                 min_confidence: float = 0.5, idle_seconds: float = 600.0) -> None:
+                 min_confidence: float = 0.5, gate_size: int = 480, threads: int = 0,
+                 idle_seconds: float = 600.0) -> None:
         super().__init__(idle_seconds)
         self.providers = tuple(providers)
         self.min_confidence = min_confidence
+        self.gate_size = gate_size  # 0: every photo read in full
+        self.threads = threads
+        self.gated = 0  # photos the small look found without text (not read in full)
 
     def availability(self) -> Availability:
         for package in ("rapidocr", "onnxruntime"):
@@ -57,8 +66,26 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
         cuda = "CUDAExecutionProvider" in self.providers
         # Errors only: it warns "the text detection result is empty" for every photo without
         # text, on a handler of its own.
-        return RapidOCR(params={"EngineConfig.onnxruntime.use_cuda": cuda,
-                                "Global.log_level": "error"})
+        params: dict[str, Any] = {"EngineConfig.onnxruntime.use_cuda": cuda,
+                                  "Global.log_level": "error"}
+        if self.threads:
+            params["EngineConfig.onnxruntime.intra_op_num_threads"] = self.threads
+            params["EngineConfig.onnxruntime.inter_op_num_threads"] = 1
+        return RapidOCR(params=params)
+
+    def _shows_text(self, state: Any, bgr: np.ndarray) -> bool:
+        """Whether text detection finds anything on the photo made small (its long side
+        ``gate_size``); the detector's own sizing is put back for the full reading."""
+        if not self.gate_size or max(bgr.shape[:2]) <= self.gate_size:
+            return True
+        detector = state._load_det_model()
+        sizing = detector.limit_side_len, detector.limit_type
+        detector.limit_side_len, detector.limit_type = self.gate_size, "max"
+        try:
+            found = detector(bgr)
+        finally:
+            detector.limit_side_len, detector.limit_type = sizing
+        return found.boxes is not None and len(found.boxes) > 0
 
     def _predict(self, state: Any, batch: Sequence[np.ndarray]) -> list[list[TextLine]]:
         """Each image's lines (RGB pixels in, as everywhere in albumen), judged."""
@@ -68,6 +95,10 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
             # RapidOCR takes an array as OpenCV's BGR (it converts only files and PIL images).
             rgb = image.ndim == 3 and image.shape[2] == 3
             bgr = np.ascontiguousarray(image[..., ::-1]) if rgb else image
+            if not self._shows_text(state, bgr):
+                self.gated += 1
+                out.append([])
+                continue
             result = state(bgr)
             lines = []
             for text, score, box in zip(result.txts or (), result.scores or (),

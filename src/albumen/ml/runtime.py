@@ -191,13 +191,17 @@ def existing(paths: Sequence[Path]) -> list[Path]:
     return [p for p in paths if p.is_file()]
 
 
-def onnx_session(path: str, providers: Sequence[str]) -> Any:
-    """An ONNX Runtime session on the configured execution providers that exist here
-    (CPU is always the last resort)."""
+def onnx_session(path: str, providers: Sequence[str], threads: int = 0) -> Any:
+    """An ONNX Runtime session on the configured execution providers that exist here (CPU is
+    always the last resort), running each call on ``threads`` cores (0: ONNX Runtime's
+    default, every core: right for one worker alone, a fight when several share the cores)."""
     import onnxruntime as ort
 
     present = set(ort.get_available_providers())
     chosen = [p for p in providers if p in present] or ["CPUExecutionProvider"]
     options = ort.SessionOptions()
     options.log_severity_level = 3
+    if threads:
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
     return ort.InferenceSession(path, sess_options=options, providers=chosen)

@@ -10,7 +10,14 @@ from typing import Any
 
 import numpy as np
 
-from albumen.ml.runtime import Availability, Model, existing, installed_version, package_dir
+from albumen.ml.runtime import (
+    Availability,
+    Model,
+    existing,
+    installed_version,
+    onnx_session,
+    package_dir,
+)
 
 # The detector's classes that make a photo need a human look before guests see it.
 EXPLICIT = frozenset({"FEMALE_BREAST_EXPOSED", "FEMALE_GENITALIA_EXPOSED",
@@ -30,10 +37,11 @@ class ScreeningModel(Model[np.ndarray, Nudity]):
                "wait for a moderator")
     distributions = ("nudenet", "onnxruntime")
 
-    def __init__(self, providers: Sequence[str] = ("CPUExecutionProvider",),
+    def __init__(self, providers: Sequence[str] = ("CPUExecutionProvider",), threads: int = 0,
                  idle_seconds: float = 600.0) -> None:
         super().__init__(idle_seconds)
         self.providers = list(providers)
+        self.threads = threads
 
     def availability(self) -> Availability:
         for package in ("nudenet", "onnxruntime"):
@@ -56,7 +64,12 @@ class ScreeningModel(Model[np.ndarray, Nudity]):
         from nudenet import NudeDetector
 
         path = self._weights()
-        return NudeDetector(model_path=str(path) if path else None, providers=self.providers)
+        detector = NudeDetector(model_path=str(path) if path else None)
+        if path is not None:
+            # Its own session ignores the providers it is given and takes every core: ours
+            # runs on the configured providers with this worker's share of the cores.
+            detector.onnx_session = onnx_session(str(path), self.providers, self.threads)
+        return detector
 
     def _predict(self, state: Any, batch: Sequence[np.ndarray]) -> list[Nudity]:
         out = []

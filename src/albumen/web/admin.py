@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, Response
 from albumen.accounts import audit, users
 from albumen.api.deps import RuntimeDep
 from albumen.db.models import DONE, FAILED, PENDING, RUNNING
-from albumen.library.status import processing_status, storage_use
+from albumen.library.status import format_duration, processing_status, storage_use
 from albumen.operations.models_status import list_models
 from albumen.web.render import AdminPageDep, page
 
@@ -28,4 +28,4 @@ def admin(request: Request, rt: RuntimeDep, who: AdminPageDep) -> Response:
     return page(request, "admin.html", who, title="Administration", nav="admin",
                 accounts=accounts, storage=storage, status=status, stage_states=STAGE_STATES,
                 audit=recent, names={u.id: u.username for u, _ in accounts},
-                models=list_models(rt, full=True))
+                models=list_models(rt, full=True), duration=format_duration)

@@ -205,8 +205,18 @@ $("g-comment-form").addEventListener("submit", async (e) => {
 const MODERATION = { pending: ["waiting for review", "warn"], rejected: ["not shown", "bad"],
                      approved: ["shared", "ok"] };
 
+// Uploads finish close together and each reloads the lists: a reply that was overtaken by a
+// newer request is dropped, so an older, shorter list never replaces a newer one.
+const asked = { mine: 0, gallery: 0 };
+async function newest(list, path) {
+  const turn = ++asked[list];
+  const page = await call("GET", path);
+  return turn === asked[list] ? page : null;
+}
+
 async function loadMine() {
-  const page = await call("GET", "/assets?mine=true&limit=200");
+  const page = await newest("mine", "/assets?mine=true&limit=200");
+  if (!page) return;
   const grid = $("g-mine-grid");
   lists.mine = page.items;
   grid.replaceChildren(...page.items.map((a) => tile(a, {
@@ -229,7 +239,8 @@ async function loadMine() {
 
 let galleryCursor = null;
 async function loadGallery(more = false) {
-  const page = await call("GET", `/assets?limit=60${more && galleryCursor ? `&cursor=${encodeURIComponent(galleryCursor)}` : ""}`);
+  const page = await newest("gallery", `/assets?limit=60${more && galleryCursor ? `&cursor=${encodeURIComponent(galleryCursor)}` : ""}`);
+  if (!page) return;
   const grid = $("g-gallery-grid");
   const tiles = page.items.map((a) => tile(a));
   lists.gallery = more ? [...lists.gallery, ...page.items] : page.items;
