@@ -179,8 +179,9 @@ class Settings(BaseSettings):
                                            "is read in full (0: read every photo in full)")
     face_detector: Literal["hog", "cnn"] = "hog"
     face_detect_size: int = Field(default=1600, description="long side for face detection")
-    face_detect_gray: bool = Field(default=True,
-                                   description="HOG face detection on the grey image (faster)")
+    face_detect_gray: bool = Field(
+        default=False, description="HOG face detection on the grey image: a quarter faster, "
+                                   "misses a few of the smallest faces (bench/enrich.py)")
     face_upsample: int = Field(default=0, ge=0, le=2, description="detector upsampling passes")
     face_cluster_distance: float = Field(default=0.5, description="same person below this")
     face_min_faces: int = Field(default=3, ge=1, description="faces needed to make a person")

@@ -44,13 +44,14 @@ class FaceModel(Model[np.ndarray, list[DetectedFace]]):
     distributions = ("dlib-bin", "dlib", "face_recognition_models")
 
     def __init__(self, detector: str = "hog", detect_size: int = 1600, upsample: int = 0,
-                 gray: bool = True, crop_size: int = 160, idle_seconds: float = 600.0) -> None:
+                 gray: bool = False, crop_size: int = 160, idle_seconds: float = 600.0) -> None:
         super().__init__(idle_seconds)
         if detector not in ("hog", "cnn"):
             raise ValueError("face detector must be 'hog' or 'cnn'")
         self.detector, self.detect_size, self.upsample = detector, detect_size, upsample
-        # HOG on the grey image: one gradient per pixel instead of the strongest of three,
-        # a third less time for the same faces (bench/enrich.py); the CNN wants colour.
+        # HOG on the grey image: one gradient per pixel instead of the strongest of three, a
+        # quarter less time, but a few of the smallest faces missed and some boxes sized
+        # otherwise (bench/enrich.py): an option, not the default. The CNN wants colour.
         self.gray = gray and detector == "hog"
         self.crop_size = crop_size
 

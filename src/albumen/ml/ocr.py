@@ -1,9 +1,10 @@
 """Text in photos with RapidOCR (PP-OCR detection + recognition ONNX models inside the wheel).
 
 Most photos hold no text, and reading costs most where there is none to find: detection on the
-whole preview. So a photo is first looked at small (``gate_size`` on its long side, a tenth of
-the pixels): only when text shows there is it read in full, exactly as without the look
-(decisions.md, "Text is looked for small first").
+whole preview. So a photo is first looked at small (``gate_size`` on its long side, a sixteenth
+of the pixels) and the lines found there read: only when one of them counts as text is the
+photo read in full, exactly as without the look (decisions.md, "Text is looked for small
+first").
 
 Every line the reader returns is kept with, where it does not count as text, why not
 (``ml/ocr_filter.py``): the raw reading stays, so a better filter can be run over it again."""
@@ -74,18 +75,44 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
         return RapidOCR(params=params)
 
     def _shows_text(self, state: Any, bgr: np.ndarray) -> bool:
-        """Whether text detection finds anything on the photo made small (its long side
-        ``gate_size``); the detector's own sizing is put back for the full reading."""
+        """Whether the photo made small (its long side ``gate_size``) shows text: detection
+        there, then the lines it found read on the photo itself, and judged as every reading
+        is (shapes, foliage and fences are found as lines, then read as "8" or "口")."""
         if not self.gate_size or max(bgr.shape[:2]) <= self.gate_size:
             return True
+        # RapidOCR's steps, run one by one (rapidocr 3.x: main.RapidOCR's methods)
         detector = state._load_det_model()
         sizing = detector.limit_side_len, detector.limit_type
         detector.limit_side_len, detector.limit_type = self.gate_size, "max"
         try:
-            found = detector(bgr)
+            found = detector(bgr)  # boxes in the photo's own pixels
         finally:
             detector.limit_side_len, detector.limit_type = sizing
-        return found.boxes is not None and len(found.boxes) > 0
+        if found.boxes is None or len(found.boxes) == 0:
+            return False
+        from rapidocr.main import RapidOCRError
+
+        try:
+            crops, _ = state.cls_and_rotate(state.crop_text_regions(bgr, found.boxes))
+            read = state.recognize_txt(crops)
+        except RapidOCRError:  # nothing legible in them (the full reading says so the same way)
+            return False
+        lines = self._lines(read.txts, read.scores, found.boxes, bgr.shape[1], bgr.shape[0])
+        return any(reason is None for reason in ocr_filter.judge(lines, bgr.shape[1],
+                                                                  bgr.shape[0]))
+
+    def _lines(self, texts: Any, scores: Any, boxes: Any, width: int, height: int
+               ) -> list[TextLine]:
+        """The readings at or above ``min_confidence``, boxes relative to the image."""
+        lines = []
+        for text, score, box in zip(texts or (), scores or (),
+                                    boxes if boxes is not None else (), strict=False):
+            if float(score) < self.min_confidence or not str(text).strip():
+                continue
+            corners = [[round(float(x) / width, 5), round(float(y) / height, 5)]
+                       for x, y in box]
+            lines.append(TextLine(str(text).strip(), round(float(score), 4), corners))
+        return lines
 
     def _predict(self, state: Any, batch: Sequence[np.ndarray]) -> list[list[TextLine]]:
         """Each image's lines (RGB pixels in, as everywhere in albumen), judged."""
@@ -100,15 +127,7 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
                 out.append([])
                 continue
             result = state(bgr)
-            lines = []
-            for text, score, box in zip(result.txts or (), result.scores or (),
-                                        result.boxes if result.boxes is not None else (),
-                                        strict=False):
-                if float(score) < self.min_confidence or not str(text).strip():
-                    continue
-                corners = [[round(float(x) / width, 5), round(float(y) / height, 5)]
-                           for x, y in box]
-                lines.append(TextLine(str(text).strip(), round(float(score), 4), corners))
+            lines = self._lines(result.txts, result.scores, result.boxes, width, height)
             for line, reason in zip(lines, ocr_filter.judge(lines, width, height), strict=True):
                 line.dropped = reason
             out.append(lines)
