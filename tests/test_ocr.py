@@ -135,7 +135,8 @@ def test_photos_with_and_without_text_through_the_pipeline(
 
     c.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD})
     viewer = [c.get(f"/photos/{uploaded[n]}").text for n in ("photo-hopper-0", "sign-12")]
-    assert "Text in the photo" not in viewer[0] and "X1" not in viewer[0]
+    # (the page's random CSRF token may hold any two letters: look at the text block only)
+    assert "Text in the photo" not in viewer[0] and 'class="ocr"' not in viewer[0]
     assert "Text in the photo" in viewer[1] and "No Parking" in viewer[1]
 
     with_text = {uploaded[n] for n in WITH_TEXT}
