@@ -11,36 +11,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 from pypdf import PdfWriter
-from pypdf.generic import ArrayObject, DictionaryObject, NameObject, TextStringObject
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.pdfgen import canvas
 
 from albumen.errors import MediaDecodeError, RejectedFile
 from albumen.media import pdf
-
-
-def text_pdf(path: Path, pages: list[list[str]], rotate: int = 0, **meta: str) -> Path:
-    """A PDF with a text layer: each page's lines in Helvetica, the info dictionary set."""
-    c = canvas.Canvas(str(path), pagesize=A4, invariant=1)
-    c.setTitle(meta.get("title", ""))
-    c.setAuthor(meta.get("author", ""))
-    c.setSubject(meta.get("subject", ""))
-    c.setCreator("albumen tests")
-    for lines in pages:
-        if rotate:
-            c.setPageRotation(rotate)
-        c.setFont("Helvetica", 14)
-        for i, line in enumerate(lines):
-            c.drawString(72, A4[1] - 100 - 22 * i, line)
-        c.showPage()
-    c.save()
-    return path
-
-
-def written(path: Path, writer: PdfWriter) -> Path:
-    with path.open("wb") as fh:
-        writer.write(fh)
-    return path
+from tests.pdfs import active, blank_pages, encrypted, text_pdf, written
 
 
 def test_text_pages_and_metadata(tmp_path: Path) -> None:
@@ -82,9 +58,8 @@ def test_a_scan_has_no_text_layer(tmp_path: Path) -> None:
 
 
 def test_a_password_protected_pdf_says_so_and_opens_with_its_password(tmp_path: Path) -> None:
-    writer = PdfWriter(clone_from=text_pdf(tmp_path / "plain.pdf", [["Secret minutes"]]))
-    writer.encrypt(user_password="s3cret", owner_password="owner", algorithm="AES-256")
-    path = written(tmp_path / "locked.pdf", writer)
+    path = encrypted(tmp_path / "locked.pdf", text_pdf(tmp_path / "plain.pdf",
+                                                       [["Secret minutes"]]), "s3cret")
     with pytest.raises(pdf.PasswordProtected, match="password-protected"):
         pdf.inspect(path, max_pages=10)
     with pytest.raises(pdf.PasswordProtected, match="does not open"):
@@ -115,18 +90,13 @@ def test_a_truncated_pdf_is_refused_not_half_read(tmp_path: Path) -> None:
 
 
 def test_limits_on_pages_and_page_size(tmp_path: Path) -> None:
-    many = PdfWriter()
-    for _ in range(12):
-        many.add_blank_page(width=200, height=200)
-    path = written(tmp_path / "many.pdf", many)
+    path = blank_pages(tmp_path / "many.pdf", 12)
     with pytest.raises(RejectedFile, match="12 pages, more than the limit of 10"):
         pdf.inspect(path, max_pages=10)
     assert pdf.inspect(path, max_pages=12).pages == 12
 
-    giant = PdfWriter()
-    giant.add_blank_page(width=100_000, height=100_000)
     with pytest.raises(RejectedFile, match="beyond the limit of 14,400 points"):
-        pdf.inspect(written(tmp_path / "giant.pdf", giant), max_pages=10)
+        pdf.inspect(blank_pages(tmp_path / "giant.pdf", 1, 100_000, 100_000), max_pages=10)
 
     empty = PdfWriter()
     with pytest.raises(RejectedFile, match="no pages"):
@@ -134,14 +104,8 @@ def test_limits_on_pages_and_page_size(tmp_path: Path) -> None:
 
 
 def test_javascript_and_attachments_are_counted_never_run(tmp_path: Path) -> None:
-    writer = PdfWriter(clone_from=text_pdf(tmp_path / "base.pdf", [["Programme"]]))
-    writer.add_attachment("payload.exe", b"MZ\x90\x00not really")
-    script = DictionaryObject({NameObject("/S"): NameObject("/JavaScript"),
-                               NameObject("/JS"): TextStringObject("app.alert('hello');")})
-    names = writer._root_object["/Names"]
-    names[NameObject("/JavaScript")] = DictionaryObject({NameObject("/Names"): ArrayObject(
-        [TextStringObject("hello"), writer._add_object(script)])})
-    info = pdf.inspect(written(tmp_path / "active.pdf", writer), max_pages=10)
+    path = active(tmp_path / "active.pdf", text_pdf(tmp_path / "base.pdf", [["Programme"]]))
+    info = pdf.inspect(path, max_pages=10)
     assert info.has_javascript and info.attachments == 1
     assert dict(pdf.page_texts(tmp_path / "active.pdf")) == {1: "Programme"}
 

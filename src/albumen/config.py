@@ -77,6 +77,11 @@ class Settings(BaseSettings):
     # Ingest limits
     max_upload_bytes: int = 1024 * MiB
     max_image_pixels: int = 250_000_000
+    max_document_pages: int = Field(default=5000, ge=1,
+                                    description="a PDF with more pages is refused at upload")
+    document_page_size: int = Field(
+        default=2000, ge=500, le=8000,
+        description="long side in pixels a scanned page is read (OCR) at")
     decode_memory_mb: int = Field(
         default=1024, ge=16, description="memory image decodes may take at once, per process "
         "(MB); more wait their turn, one that can never fit is refused")
@@ -155,9 +160,10 @@ class Settings(BaseSettings):
                               description="requests per API key, in each process")
 
     # Enrichments (AI stages), in the order they run after the core stages
-    enrichments: str = Field(default="screening,bursts,places,faces,ocr,dates",
+    enrichments: str = Field(default="screening,bursts,places,faces,ocr,pages,dates",
                              description="comma-separated: screening, bursts, places, faces, "
-                                         "ocr, dates, clip, captions (empty: none)")
+                                         "ocr, pages, document, dates, clip, captions (empty: "
+                                         "none); pages and document are for documents only")
     caption_url: str | None = Field(
         default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1")
     caption_model: str | None = Field(default=None, description="e.g. llava or qwen2.5vl")

@@ -16,17 +16,27 @@ CORE = ("metadata", "derivatives", "phash")
 # Screening first: guest uploads wait for it before anyone sees them.
 # clip and captions are off by default: CLIP's weights are the operator's to install (albumen
 # models install), and captions call a model server the operator runs.
-ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "dates", "clip", "captions")
+# pages (reading scanned pages) and document (language, keywords, summary, category) are the
+# documents' own; a document is screened too (its first page), like any guest upload.
+ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "pages", "document", "dates",
+               "clip", "captions")
 ALL = CORE + ENRICHMENTS
+MEDIA_TYPES = ("image", "document")
+# The enrichments each kind of asset goes through (when enabled).
+APPLIES = {
+    "image": frozenset(ENRICHMENTS) - {"pages", "document"},
+    "document": frozenset({"screening", "pages", "document"}),
+}
 ORDER = {name: i for i, name in enumerate(ALL)}
 # The job queues (jobs/queue.py) and the stages each one runs: ML workers can live elsewhere.
 QUEUES = ("media", "ml")
-ML_STAGES = frozenset({"screening", "faces", "ocr", "clip", "captions"})
+ML_STAGES = frozenset({"screening", "faces", "ocr", "pages", "clip", "captions"})
 
 
 def queue_for(stage: str) -> str:
     return "ml" if stage in ML_STAGES else "media"
 
 
-def stages_for(settings: Settings) -> tuple[str, ...]:
-    return CORE + settings.enabled_enrichments
+def stages_for(settings: Settings, media_type: str = "image") -> tuple[str, ...]:
+    applies = APPLIES.get(media_type, APPLIES["image"])
+    return CORE + tuple(s for s in settings.enabled_enrichments if s in applies)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool
@@ -28,10 +28,11 @@ from albumen.api.schemas import (
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
+from albumen.documents import service as documents_svc
 from albumen.errors import InvalidInput, NotFound
 from albumen.events.access import require_event
 from albumen.insights import activity
-from albumen.library import asset_view, duplicates
+from albumen.library import asset_view, documents, duplicates
 from albumen.library import assets as svc
 from albumen.library.ingest import IngestResult
 from albumen.runtime import Runtime
@@ -196,6 +197,25 @@ def text(asset_id: IdPath, session: SessionDep, principal: PrincipalDep) -> Asse
                         asset_view.dropped_lines(session, asset_id))
 
 
+@router.get("/{asset_id}/pages/{page}/thumbnail", responses=ERRORS,
+            response_class=FileResponse, summary="A document page's thumbnail (WebP)")
+def page_thumbnail(asset_id: IdPath, page: Annotated[int, Path(ge=1, le=1_000_000)],
+                   request: Request, rt: RuntimeDep, session: SessionDep,
+                   principal: PrincipalDep) -> Response:
+    svc.get_asset(session, asset_id, principal.user_id)
+    return derivative_response(rt, request, session, asset_id, documents.page_kind(page))
+
+
+@router.post("/{asset_id}/password", response_model=AssetOut, responses=ERRORS,
+             summary="Give the password of an encrypted PDF: checked, kept sealed, and the "
+                     "document read again with it")
+def give_password(asset_id: IdPath, body: PasswordIn, rt: RuntimeDep, actor: ActorDep
+                  ) -> AssetOut:
+    documents_svc.give_password(rt, asset_id, body.password, actor)
+    with rt.session() as session:
+        return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)
+
+
 @router.get("/{asset_id}/original", responses=ERRORS,
             response_class=FileResponse,
             summary="The original bytes (supports Range); with S3 pre-signed downloads "
@@ -246,6 +266,10 @@ def near_duplicates(
         items=[NearDuplicate(distance=d, asset=out) for (_, d), out in zip(found, outs,
                                                                             strict=True)],
     )
+
+
+class PasswordIn(BaseModel):
+    password: str = Field(min_length=1, max_length=1000, description="the PDF's password")
 
 
 class AssetChange(BaseModel):

@@ -23,6 +23,9 @@ from albumen.storage.base import content_disposition
 
 log = logging.getLogger(__name__)
 _SINGLE_RANGE = re.compile(r"bytes=(\d*)-(\d*)")
+# Files a browser would run code in (a PDF's JavaScript in its viewer): always downloaded,
+# never shown inline, and sandboxed should a browser open them anyway.
+DOWNLOAD_ONLY = frozenset({"application/pdf"})
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -35,9 +38,14 @@ def file_response(rt: Runtime, request: Request, key: str, media_type: str, etag
     """The object at ``key`` as an HTTP response. ``redirect``: answer 307 to the storage's
     download URL when it has one (use only once the caller may have the file)."""
     headers = {"ETag": etag, "Cache-Control": "private, max-age=31536000, immutable"}
+    disposition = "inline"
+    if media_type in DOWNLOAD_ONLY:
+        disposition = "attachment"
+        headers["Content-Security-Policy"] = "sandbox"
+        filename = filename or "document.pdf"
     if _not_modified(request, etag):
         return Response(status_code=304, headers=headers)
-    if redirect:
+    if redirect and disposition == "inline":  # presigned URLs are served inline
         url = rt.storage.url_for_download(key, filename, media_type)
         if url is not None:  # the URL expires: neither it nor the redirect may be cached
             return RedirectResponse(url, status_code=307,
@@ -48,19 +56,19 @@ def file_response(rt: Runtime, request: Request, key: str, media_type: str, etag
         raise _missing(key) from None
     if path is not None:
         return FileResponse(path, media_type=media_type, headers=headers, filename=filename,
-                            content_disposition_type="inline")
-    return _streamed(rt, request, key, media_type, headers, filename)
+                            content_disposition_type=disposition)
+    return _streamed(rt, request, key, media_type, headers, filename, disposition)
 
 
 def _streamed(rt: Runtime, request: Request, key: str, media_type: str,
-              headers: dict[str, str], filename: str | None) -> Response:
+              headers: dict[str, str], filename: str | None, disposition: str) -> Response:
     try:
         size = rt.storage.size(key)
     except FileNotFoundError:
         raise _missing(key) from None
     headers = {**headers, "Accept-Ranges": "bytes"}
     if filename is not None:
-        headers["Content-Disposition"] = content_disposition(filename)
+        headers["Content-Disposition"] = content_disposition(filename, disposition)
     start, end, status = 0, size, 200
     wanted = request.headers.get("range")
     if_range = request.headers.get("if-range")

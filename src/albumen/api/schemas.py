@@ -9,8 +9,10 @@ from typing import Any, ClassVar, Literal, Self
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
+from albumen.db.documents import OCR
 from albumen.db.models import Asset
 from albumen.db.models import AssetText as DbAssetText
+from albumen.documents import service as documents_svc
 from albumen.library import asset_view, places
 from albumen.library import assets as assets_svc
 
@@ -79,6 +81,26 @@ class AssetLinks(BaseModel):
     text: str = Field(description="the whole text found in the asset, with each line's box")
 
 
+class DocumentOut(BaseModel):
+    """What a document (a PDF) says of itself. Attachments and scripts inside it are
+    counted, never run, extracted or served."""
+
+    title: str | None = Field(description="the document's own title")
+    author: str | None = Field(description="its author")
+    subject: str | None = Field(description="its subject")
+    keywords: str | None = Field(description="the keywords it carries, as written")
+    creator: str | None = Field(description="the application that made it")
+    producer: str | None = Field(description="the application that wrote the PDF")
+    created: datetime | None = Field(description="when it was created, as it says")
+    modified: datetime | None = Field(description="when it was last changed, as it says")
+    page_width: float = Field(description="width of the first page in points (1/72 inch)")
+    page_height: float = Field(description="height of the first page in points")
+    attachments: int = Field(description="files embedded in it (never served)")
+    has_javascript: bool = Field(description="whether it carries scripts (never run)")
+    pages_read: int = Field(description="pages with text: from the text layer or read (OCR)")
+    pages_ocr: int = Field(description="pages whose text was read from their pixels")
+
+
 TEXT_PREVIEW = 300  # characters of the found text in lists and search results
 TEXT_DETAIL = 10_000  # and in one asset's detail
 
@@ -90,7 +112,7 @@ class AssetOut(BaseModel):
     id: int = Field(description="the asset's id")
     sha256: str = Field(description="SHA-256 of the original bytes (hex)")
     size: int = Field(description="size of the original in bytes")
-    media_type: str = Field(description="image or video")
+    media_type: str = Field(description="image or document")
     mime_type: str = Field(description="the original's content type, read from its bytes")
     format: str = Field(description="the original's format: jpeg, heic, png, ...")
     original_filename: str = Field(description="the file's name as it first arrived")
@@ -123,10 +145,24 @@ class AssetOut(BaseModel):
     title: str | None = Field(description="title (from the file or given)")
     description: str | None = Field(description="description (from the file or given)")
     caption: str | None = Field(description="from the optional vision-language model")
-    keywords: list[str] = Field(description="keywords the file carried")
+    keywords: list[str] = Field(description="a photo's keywords as its file carried them; a "
+                                            "document's key terms, most telling first")
     tags: list[TagOut] = Field(description="tags with their source and confidence")
     text: str = Field(description="text found in the photo (OCR), line by line in reading "
-                                  "order; only its first part when text_truncated")
+                                  "order, or a document's text, page by page (a blank line "
+                                  "between pages); only its first part when text_truncated")
+    pages: int | None = Field(description="a document's page count (null for photos)")
+    language: str | None = Field(description="a document's language (ISO 639-1)")
+    summary: str | None = Field(description="a document's most telling sentences")
+    category: str | None = Field(description="a document's category: given by a person, "
+                                             "matched by a rule or predicted")
+    category_confidence: float | None = Field(
+        description="how sure the prediction is (0..1); 1 for a person's or a rule's")
+    category_source: str | None = Field(description="user, rule or model")
+    category_suggested: bool = Field(
+        description="true when the category is a prediction too unsure to count as a fact: "
+                    "shown as a suggestion, not used by the category filter")
+    document: DocumentOut | None = Field(description="a PDF's own metadata (null for photos)")
     text_truncated: bool = Field(description="true when text is only the first part: "
                                              "links.text gives the whole")
     favorite: bool = Field(description="marked as a favourite")
@@ -191,7 +227,8 @@ class AssetOut(BaseModel):
                                   confidence=f.confidence) for f, p in facts.faces],
             rating=asset.rating,
             title=asset.title, description=asset.description, caption=asset.caption,
-            keywords=asset.keywords or [],
+            keywords=_keywords(asset, facts),
+            **_document_fields(facts),
             tags=[TagOut(name=t.tag.name, source=t.source, confidence=t.confidence)
                   for t in facts.tags],
             text=text[:cls._text_limit], text_truncated=len(text) > cls._text_limit,
@@ -207,6 +244,31 @@ class AssetOut(BaseModel):
         )
 
 
+def _keywords(asset: Asset, facts: asset_view.AssetFacts) -> list[str]:
+    if facts.document is not None:
+        return [str(k["term"]) for k in facts.document.keywords or []]
+    return asset.keywords or []
+
+
+def _document_fields(facts: asset_view.AssetFacts) -> dict[str, Any]:
+    doc = facts.document
+    if doc is None:
+        return dict(pages=None, language=None, summary=None, category=None,
+                    category_confidence=None, category_source=None, category_suggested=False,
+                    document=None)
+    return dict(
+        pages=doc.pages, language=doc.language, summary=doc.summary, category=doc.category,
+        category_confidence=doc.category_confidence, category_source=doc.category_source,
+        category_suggested=documents_svc.suggested(doc),
+        document=DocumentOut(
+            title=doc.title, author=doc.author, subject=doc.subject, keywords=doc.pdf_keywords,
+            creator=doc.creator, producer=doc.producer, created=doc.created,
+            modified=doc.modified, page_width=doc.page_width, page_height=doc.page_height,
+            attachments=doc.attachments, has_javascript=doc.has_javascript,
+            pages_read=sum(1 for p in facts.pages if p.text),
+            pages_ocr=sum(1 for p in facts.pages if p.source == OCR)))
+
+
 class TextLineOut(BaseModel):
     text: str = Field(description="one line of text")
     confidence: float = Field(description="how sure the reader was (0..1)")
@@ -218,20 +280,35 @@ class DroppedLineOut(TextLineOut):
                                     "symbols only, repeated character, ...)")
 
 
+class PageOut(BaseModel):
+    page: int = Field(description="the page number, from 1")
+    text: str = Field(description="the page's text")
+    source: str = Field(description="layer (the PDF's own text), ocr (read from the page's "
+                                    "pixels) or none (not read yet: a scan waiting for OCR)")
+    confidence: float | None = Field(description="the OCR's mean confidence (ocr pages)")
+    thumbnail: str = Field(description="the page's thumbnail")
+
+
 class AssetText(BaseModel):
     asset_id: int = Field(description="the asset")
-    text: str = Field(description="the whole text found, line by line in reading order")
-    lines: list[TextLineOut] = Field(description="each line with where it is")
+    text: str = Field(description="the whole text found, line by line in reading order (a "
+                                  "document's pages one after another)")
+    lines: list[TextLineOut] = Field(description="each line with where it is (photos)")
     dropped: list[DroppedLineOut] = Field(
         description="what the reader also returned that does not count as text (a face or "
                     "a pattern read as letters), with why; not in text, search or has:text")
+    pages: list[PageOut] = Field(description="a document's pages, each with its text")
 
     @classmethod
     def of(cls, asset_id: int, facts: asset_view.AssetFacts,
            dropped: list[DbAssetText]) -> AssetText:
+        base = f"/api/v1/assets/{asset_id}/pages"
         return cls(asset_id=asset_id, text=facts.text, lines=_lines(facts),
                    dropped=[DroppedLineOut(text=t.text, confidence=t.confidence, box=t.box,
-                                           reason=t.dropped or "") for t in dropped])
+                                           reason=t.dropped or "") for t in dropped],
+                   pages=[PageOut(page=p.page, text=p.text, source=p.source,
+                                  confidence=p.confidence,
+                                  thumbnail=f"{base}/{p.page}/thumbnail") for p in facts.pages])
 
 
 class DuplicateOut(BaseModel):

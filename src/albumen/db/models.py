@@ -403,6 +403,9 @@ class AssetStage(Base):
     # maintenance retries later with a growing delay; auto_retries counts those rounds.
     transient: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     auto_retries: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # How far a long stage is (pages of a document read): ``done`` of ``total`` units.
+    progress_done: Mapped[int | None] = mapped_column(Integer)
+    progress_total: Mapped[int | None] = mapped_column(Integer)
 
     asset: Mapped[Asset] = relationship(back_populates="stages")
 
@@ -472,6 +475,7 @@ class AssetTag(Base):
 
 # Tables kept in modules of their own; importing them here registers them with the metadata
 # that Alembic and the tests use, and keeps `from albumen.db.models import …` working.
+from albumen.db.documents import Document, DocumentPage  # noqa: E402, F401
 from albumen.db.engagement import (  # noqa: E402, F401
     Activity,
     ActivityActor,

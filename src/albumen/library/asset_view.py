@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from albumen.db.documents import Document, DocumentPage
 from albumen.db.faces import Face, Person
 from albumen.db.models import Asset, AssetTag, AssetText, Place
 
@@ -24,9 +25,14 @@ class AssetFacts:
     faces: list[tuple[Face, Person | None]] = field(default_factory=list)
     lines: list[AssetText] = field(default_factory=list)  # the text (kept lines), reading order
     tags: list[AssetTag] = field(default_factory=list)  # see tag_order
+    document: Document | None = None  # a document's own metadata and what was learned of it
+    pages: list[DocumentPage] = field(default_factory=list)  # a document's pages, in order
 
     @property
     def text(self) -> str:
+        """A photo's lines of text; a document's pages, a blank line between two pages."""
+        if self.document is not None:
+            return "\n\n".join(page.text for page in self.pages if page.text)
         return "\n".join(line.text for line in self.lines)
 
 
@@ -42,9 +48,10 @@ def tag_order(t: AssetTag) -> tuple[str, bool, float, int]:
 
 def gather(session: Session, assets: Sequence[Asset], viewer: int | None
            ) -> dict[int, AssetFacts]:
-    """Facts for every asset, in four queries whatever the page size. ``viewer`` is the user
-    looking (None: the operator, who sees every name); people are named only for the owner of
-    the faces: another user who may see a shared photo sees that there are faces, not who."""
+    """Facts for every asset, in four queries whatever the page size (two more when there
+    are documents). ``viewer`` is the user looking (None: the operator, who sees every
+    name); people are named only for the owner of the faces: another user who may see a
+    shared photo sees that there are faces, not who."""
     facts = {a.id: AssetFacts() for a in assets}
     if not facts:
         return facts
@@ -74,6 +81,15 @@ def gather(session: Session, assets: Sequence[Asset], viewer: int | None
         by_asset[line.asset_id].append(line)
     for asset_id, lines in by_asset.items():
         facts[asset_id].lines = reading_order(lines)
+
+    documents = [a.id for a in assets if a.media_type == "document"]
+    if documents:
+        for row in session.scalars(select(Document).where(Document.asset_id.in_(documents))):
+            facts[row.asset_id].document = row
+        for page in session.scalars(select(DocumentPage)
+                                    .where(DocumentPage.asset_id.in_(documents))
+                                    .order_by(DocumentPage.asset_id, DocumentPage.page)):
+            facts[page.asset_id].pages.append(page)
     return facts
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-from typing import Literal
+from pathlib import Path
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
@@ -34,12 +35,16 @@ from albumen.errors import (
     UnsupportedMediaType,
 )
 from albumen.library.filenames import clean_filename
+from albumen.media import pdf
 from albumen.media.imaging import MAX_ASPECT, check_decode_budget, check_header
 from albumen.media.sniff import SUPPORTED, FileType, sniff
 from albumen.pipeline import stages_for
 from albumen.runtime import Runtime
 from albumen.search import text_index
 from albumen.storage.base import original_key
+
+if TYPE_CHECKING:
+    from albumen.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -109,7 +114,7 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
         kind = sniff(staged.head)
         if not isinstance(kind, FileType):
             raise UnsupportedMediaType(
-                f"content is {kind}, not a supported image ({SUPPORTED_NAMES})",
+                f"content is {kind}, not a supported image or document ({SUPPORTED_NAMES})",
                 details={"detected": kind, "filename": filename},
             )
         with rt.session() as session:
@@ -119,16 +124,10 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
                 session.commit()
                 return IngestResult("duplicate", filename, existing.id, path=origin.path)
             _check_quota(session, origin.owner_id, staged.size, filename)
-        try:
-            check_header(staged.path, settings.max_image_pixels)
-            # A file whose decode could never fit in the decode memory budget is refused now,
-            # with its size and the budget, rather than stored to fail in processing.
-            check_decode_budget(staged.path, settings.preview_size,
-                                MAX_ASPECT * settings.preview_size)
-        except MediaDecodeError as exc:
-            # The container is one we support but its header is damaged: keep the user's
-            # bytes; processing records the failure with its reason.
-            log.info("%s: stored despite unreadable header: %s", filename, exc.message)
+        if kind.media_type == "document":
+            _check_document(staged.path, settings.max_document_pages, filename)
+        else:
+            _check_image(staged.path, settings, filename)
         sha = staged.sha256
         size = staged.size
         key = original_key(sha)
@@ -142,6 +141,33 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
         return IngestResult("duplicate", filename, asset_id, path=origin.path)
     rt.queue.enqueue_asset(asset_id)
     return IngestResult("imported", filename, asset_id, path=origin.path)
+
+
+def _check_image(path: Path, settings: Settings, filename: str) -> None:
+    try:
+        check_header(path, settings.max_image_pixels)
+        # A file whose decode could never fit in the decode memory budget is refused now,
+        # with its size and the budget, rather than stored to fail in processing.
+        check_decode_budget(path, settings.preview_size, MAX_ASPECT * settings.preview_size)
+    except MediaDecodeError as exc:
+        # The container is one we support but its header is damaged: keep the user's
+        # bytes; processing records the failure with its reason.
+        log.info("%s: stored despite unreadable header: %s", filename, exc.message)
+
+
+def _check_document(path: Path, max_pages: int, filename: str) -> None:
+    """A PDF is opened before it is stored: one over the limits (pages, page size), without
+    pages, or that PDFium cannot read even after repairing it is refused with the reason; an
+    encrypted one is kept (its password can be given later)."""
+    try:
+        pdf.inspect(path, max_pages)
+    except pdf.PasswordProtected as exc:
+        log.info("%s: stored encrypted: %s", filename, exc.message)
+    except MediaDecodeError as exc:
+        raise RejectedFile(exc.message, details={"filename": filename}) from None
+    except RejectedFile as exc:
+        exc.details = {**exc.details, "filename": filename}
+        raise
 
 
 def _by_sha(session: Session, scope: str, sha: str) -> Asset | None:
@@ -206,7 +232,7 @@ def _record(
             session.add(asset)
             session.flush()
             session.add(_source(asset.id, origin, filename))
-            for stage in stages_for(rt.settings):
+            for stage in stages_for(rt.settings, kind.media_type):
                 session.add(AssetStage(asset_id=asset.id, stage=stage, state=PENDING,
                                        queued_at=now))
             session.flush()

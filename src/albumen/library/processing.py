@@ -26,15 +26,25 @@ from albumen.db.models import (
     AssetStage,
 )
 from albumen.errors import AlbumenError
-from albumen.library import failures
-from albumen.library.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS
-from albumen.pipeline import ALL, CORE, ORDER, queue_for
+from albumen.library import documents, failures
+from albumen.library.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS, FileStage
+from albumen.pipeline import ALL, APPLIES, CORE, MEDIA_TYPES, ORDER, queue_for
 from albumen.runtime import Runtime
 from albumen.search import text_index
 
 log = logging.getLogger(__name__)
 # Stages load the asset row alone: its tags and stack (eagerly loaded for pages) come on access.
 BARE = (lazyload(Asset.tags), lazyload(Asset.stack))
+
+
+RUN = {**STAGE_FUNCTIONS, **documents.STAGE_FUNCTIONS}  # the stages run in a transaction
+
+
+def file_stage(asset: Asset, stage: str) -> FileStage:
+    """A core stage as the asset's kind does it (a photo's metadata is not a PDF's)."""
+    if asset.media_type == "document":
+        return documents.FILE_STAGES[stage]
+    return FILE_STAGES[stage]
 
 
 class RetryableStageError(Exception):
@@ -159,7 +169,7 @@ def run_stage(rt: Runtime, asset_id: int, stage: str) -> None:
 
 
 def _run_claimed(rt: Runtime, asset_id: int, stage: str) -> None:
-    fn = STAGE_FUNCTIONS[stage]
+    fn = RUN[stage]
     try:
         with rt.transaction() as session:
             asset = session.get(Asset, asset_id, options=BARE)
@@ -191,7 +201,7 @@ def _run_file_stages(rt: Runtime, asset_id: int, stages: list[str],
     state = None
     for stage in stages:
         try:
-            results[stage] = FILE_STAGES[stage].compute(rt, asset, results)
+            results[stage] = file_stage(asset, stage).compute(rt, asset, results)
         except Exception as exc:
             if failures.may_pass(exc):
                 error = (stage, exc)
@@ -233,7 +243,7 @@ def _record_file_stages(rt: Runtime, asset_id: int, results: dict[str, object],
             return "missing"
         with session.no_autoflush:  # the asset's changes go out as one UPDATE
             for stage, result in results.items():
-                FILE_STAGES[stage].apply(rt, session, current, result)
+                file_stage(current, stage).apply(rt, session, current, result)
         now = utcnow()
         if results:
             session.execute(
@@ -460,8 +470,9 @@ def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | N
     with rt.transaction() as session:
         added = 0
         for stage in stages or []:
+            kinds = [kind for kind in MEDIA_TYPES if stage in CORE or stage in APPLIES[kind]]
             missing = select(Asset.id, literal(stage), literal(PENDING), literal(0)).where(
-                Asset.deleted_at.is_(None),
+                Asset.deleted_at.is_(None), Asset.media_type.in_(kinds),
                 ~exists().where(AssetStage.asset_id == Asset.id, AssetStage.stage == stage))
             if asset_ids is not None:
                 missing = missing.where(Asset.id.in_(asset_ids))

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
@@ -163,25 +163,38 @@ def _clean(text: str) -> str:
 
 
 def render_page(path: Path, number: int, long_side: int, max_pixels: int,
-                password: str | None = None) -> np.ndarray:
-    """Page ``number`` (from 1) as RGB pixels, its long side ``long_side`` at most and its
-    pixels within ``max_pixels``, upright as displayed, on white."""
+                password: str | None = None, short_side: int | None = None) -> np.ndarray:
+    """Page ``number`` (from 1) as RGB pixels, upright as displayed, on white: its long side
+    ``long_side`` at most (and its short side ``short_side``), its pixels within
+    ``max_pixels``."""
+    return next(render_pages(path, [number], long_side, max_pixels, password, short_side))[1]
+
+
+def render_pages(path: Path, numbers: Iterable[int], long_side: int, max_pixels: int,
+                 password: str | None = None, short_side: int | None = None
+                 ) -> Iterator[tuple[int, np.ndarray]]:
+    """``render_page`` for several pages of one document, opened once."""
     with opened(path, password) as document:
-        if not 1 <= number <= len(document):
-            raise MediaDecodeError(f"the PDF has no page {number}")
-        page = document[number - 1]
-        try:
-            width, height = _checked_size(page, number)
-            scale = min(long_side / max(width, height), (max_pixels / (width * height)) ** 0.5)
-            while math.ceil(width * scale) * math.ceil(height * scale) > max_pixels:
-                scale *= 0.995  # PDFium rounds the bitmap's sides up
-            bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
+        for number in numbers:
+            if not 1 <= number <= len(document):
+                raise MediaDecodeError(f"the PDF has no page {number}")
+            page = document[number - 1]
             try:
-                return np.asarray(bitmap.to_pil().convert("RGB"))
+                width, height = _checked_size(page, number)
+                scale = min(long_side / max(width, height),
+                            (max_pixels / (width * height)) ** 0.5)
+                if short_side is not None:
+                    scale = min(scale, short_side / min(width, height))
+                while math.ceil(width * scale) * math.ceil(height * scale) > max_pixels:
+                    scale *= 0.995  # PDFium rounds the bitmap's sides up
+                bitmap = page.render(scale=scale, fill_color=(255, 255, 255, 255))
+                try:
+                    pixels = np.asarray(bitmap.to_pil().convert("RGB"))
+                finally:
+                    bitmap.close()
             finally:
-                bitmap.close()
-        finally:
-            page.close()
+                page.close()
+            yield number, pixels
 
 
 def pdf_date(value: str | None) -> datetime | None:

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FileType:
-    format: str  # jpeg, png, webp, gif, tiff, heic, avif
+    format: str  # jpeg, png, webp, gif, tiff, heic, avif, pdf
     mime_type: str
-    media_type: str = "image"
+    media_type: str = "image"  # or "document"
 
 
 SUPPORTED = {
@@ -20,7 +20,10 @@ SUPPORTED = {
     "tiff": FileType("tiff", "image/tiff"),
     "heic": FileType("heic", "image/heic"),
     "avif": FileType("avif", "image/avif"),
+    "pdf": FileType("pdf", "application/pdf", "document"),
 }
+# PDF readers find the header anywhere in the first kilobyte (some writers put junk first).
+PDF_HEADER_WITHIN = 1024
 
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 _AVIF_BRANDS = {b"avif", b"avis"}
@@ -28,7 +31,6 @@ _AVIF_BRANDS = {b"avif", b"avis"}
 # Recognised but unsupported, so the error can name what the file is.
 _KNOWN_OTHER = [
     (b"BM", "bmp"),
-    (b"%PDF", "pdf"),
     (b"PK\x03\x04", "zip"),
     (b"\x1f\x8b", "gzip"),
     (b"8BPS", "psd"),
@@ -75,9 +77,14 @@ def sniff(head: bytes) -> FileType | str:
     for magic, name in _KNOWN_OTHER:
         if head.startswith(magic):
             return name
+    if b"%PDF-" in head[:PDF_HEADER_WITHIN]:
+        return SUPPORTED["pdf"]
     sample = head[:1024]
     try:
-        sample.decode("utf-8")
-        return "text"
+        text = sample.decode("utf-8")
     except UnicodeDecodeError:
         return "unknown binary data"
+    start = text.lstrip("\ufeff \t\r\n").lower()
+    if start.startswith(("<!doctype html", "<html", "<head", "<body")):
+        return "an HTML page"
+    return "text"

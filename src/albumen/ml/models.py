@@ -16,6 +16,7 @@ from albumen.ml.ocr import OcrModel
 from albumen.ml.places import PlaceModel
 from albumen.ml.runtime import Model
 from albumen.ml.screening import ScreeningModel
+from albumen.ml.sentences import SentenceModel
 
 M = TypeVar("M", bound=Model[Any, Any])
 _lock = threading.Lock()
@@ -73,6 +74,11 @@ def clip(s: Settings) -> ClipModel:
     return _once(("clip", str(clip_path(s)), s.ml_providers, threads(s)),
                  lambda: ClipModel(clip_path(s), _providers(s), threads=threads(s),
                                    idle_seconds=s.model_idle_seconds))
+
+
+def sentences(s: Settings) -> SentenceModel:
+    return _once(("sentences", threads(s)),
+                 lambda: SentenceModel(threads=threads(s), idle_seconds=s.model_idle_seconds))
 
 
 def all_models(s: Settings) -> list[tuple[str, Model[Any, Any]]]:

@@ -15,10 +15,13 @@ from collections.abc import Iterable
 from sqlalchemy import ColumnElement, Select, bindparam, delete, func, literal_column, select, text
 from sqlalchemy.orm import Session
 
+from albumen.db.documents import DocumentPage
 from albumen.db.models import Asset, AssetTag, Face, Person, Place, SearchDoc, Tag
 
 _SEPARATORS = re.compile(r"[\W_]+", re.UNICODE)
 BATCH = 500
+# A document's pages are indexed up to this many characters (about 250 pages of prose).
+DOCUMENT_TEXT = 1_000_000
 
 
 def fold(value: str) -> str:
@@ -69,6 +72,14 @@ def _bodies(session: Session, ids: list[int]) -> dict[int, list[str]]:
             select(AssetTag.asset_id, Tag.name).join(Tag, Tag.id == AssetTag.tag_id)
             .where(AssetTag.asset_id.in_(ids))):
         parts[asset_id].append(name)
+    indexed: dict[int, int] = defaultdict(int)
+    for asset_id, page in session.execute(
+            select(DocumentPage.asset_id, DocumentPage.text)
+            .where(DocumentPage.asset_id.in_(ids), DocumentPage.text != "")
+            .order_by(DocumentPage.asset_id, DocumentPage.page)):
+        if indexed[asset_id] < DOCUMENT_TEXT:
+            parts[asset_id].append(page[:DOCUMENT_TEXT - indexed[asset_id]])
+            indexed[asset_id] += len(page)
     for asset_id, name in session.execute(
             select(Face.asset_id, Person.name).join(Person, Person.id == Face.person_id)
             .where(Face.asset_id.in_(ids), Person.name.is_not(None))):
