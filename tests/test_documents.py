@@ -233,3 +233,20 @@ def test_scanned_pages_are_read_and_a_killed_reading_resumes(
         pages = session.scalars(select(DocumentPage).where(
             DocumentPage.asset_id == doc["id"]).order_by(DocumentPage.page)).all()
         assert [p.source for p in pages] == [OCR] * 3 and "inventory" in pages[2].text.lower()
+
+
+def test_the_viewer_shows_a_documents_pages_and_text(app_client: Callable[..., TestClient],
+                                                     tmp_path: Path) -> None:
+    from tests.conftest import ADMIN_PASSWORD
+
+    c = app_client()
+    path = text_pdf(tmp_path / "menu.pdf", [["Wedding menu", "Caldo verde"], ["Pastel de nata"]],
+                    author="Casa Lisboa")
+    doc = upload(c, path)
+    c.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD})
+    html = c.get(f"/photos/{doc['id']}").text
+    assert '<dd data-field="pages">2</dd>' in html and "Casa Lisboa" in html
+    for page in (1, 2):
+        assert f'/api/v1/assets/{doc["id"]}/pages/{page}/thumbnail' in html
+    assert "Caldo verde" in html and "Pastel de nata" in html
+    assert "Text in the photo" not in html

@@ -15,6 +15,7 @@ from albumen.api.deps import RuntimeDep
 from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import SEARCH
+from albumen.documents import service as documents_svc
 from albumen.errors import AlbumenError
 from albumen.events import comments, sharing
 from albumen.insights import activity
@@ -108,7 +109,9 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
                     enable_clip=clip.ENABLE,
                     title=asset.title or asset.original_filename,
                     asset=asset, place=facts.place, faces=facts.faces, text=facts.text,
-                    tags=facts.tags,
+                    tags=facts.tags, document=facts.document, pages=facts.pages,
+                    suggested=facts.document is not None
+                    and documents_svc.suggested(facts.document),
                     newer=newer, older=older, mine=mine, albums=album_list, notes=notes,
                     reacted=reacted, emoji=REACTIONS, tiles=rt.settings.map_tile_url or "",
                     attribution=rt.settings.map_tile_attribution
