@@ -250,3 +250,34 @@ def test_the_viewer_shows_a_documents_pages_and_text(app_client: Callable[..., T
         assert f'/api/v1/assets/{doc["id"]}/pages/{page}/thumbnail' in html
     assert "Caldo verde" in html and "Pastel de nata" in html
     assert "Text in the photo" not in html
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_multipage_tiff_is_a_scanned_document(app_client: Callable[..., TestClient],
+                                                tmp_path: Path) -> None:
+    c = app_client(enrichments="pages", ocr_gate_size=0)
+    first, *rest = [scanned_page(lines, i).convert("L") for i, lines in enumerate(SCANS[:2])]
+    path = tmp_path / "fax.tif"
+    first.save(path, save_all=True, append_images=rest, compression="tiff_lzw",
+               dpi=(150, 150))
+    doc = upload(c, path)
+    assert (doc["media_type"], doc["format"], doc["pages"], doc["state"]) == (
+        "document", "tiff", 2, "ready")
+    assert (doc["width"], doc["height"]) == (595, 842)  # A4 at 150 dpi, in points
+    assert "rent" in doc["text"].lower() and "porto" in doc["text"].lower()
+    assert c.get(f"/api/v1/assets/{doc['id']}/pages/2/thumbnail").status_code == 200
+    # A TIFF of one page stays a photo
+    single = tmp_path / "one.tif"
+    first.save(single)
+    assert upload(c, single)["media_type"] == "image"
+
+
+def test_a_tiff_page_over_the_pixel_limit_is_refused(app_client: Callable[..., TestClient],
+                                                     tmp_path: Path) -> None:
+    c = app_client(max_image_pixels=1_000_000)
+    small, big = Image.new("L", (600, 800), 255), Image.new("L", (2000, 2000), 255)
+    path = tmp_path / "bomb.tif"
+    small.save(path, save_all=True, append_images=[big], compression="tiff_lzw")
+    error = rejected(c, path.read_bytes(), "bomb.tif")
+    assert "page 2 has 2000x2000" in error["message"] and "limit of 1,000,000" in error["message"]
+    assert count(Asset) == 0

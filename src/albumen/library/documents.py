@@ -1,6 +1,6 @@
-"""The stages of a document (a PDF): what it is and the text of its pages (core), a preview
-and thumbnail of its first page and a thumbnail of every page (core), then the pages without
-a text layer read with the OCR model (``pages``).
+"""The stages of a document (a PDF, or a TIFF of several pages): what it is and the text of
+its pages (core), a preview and thumbnail of its first page and a thumbnail of every page
+(core), then the pages without a text layer read with the OCR model (``pages``).
 
 The original is only ever read. Page texts live in ``document_pages``; the pages stage reads
 the pages still without text one at a time, committing each with its progress, so a worker
@@ -24,7 +24,8 @@ from albumen.db.models import Asset, AssetStage, Derivative
 from albumen.library.stages import FileStage, Rendered, hash_thumbnail, record_derivatives
 from albumen.library.stages import record_phash as record_document_phash
 from albumen.media import derivatives as render
-from albumen.media import pdf
+from albumen.media import paged
+from albumen.media.pdf import PdfInfo
 from albumen.ml import models
 from albumen.runtime import Runtime
 from albumen.storage.base import derivative_key
@@ -49,15 +50,16 @@ def _password(rt: Runtime, asset_id: int) -> str | None:
 
 @dataclass(frozen=True)
 class DocumentRead:
-    info: pdf.PdfInfo
+    info: PdfInfo
     texts: list[str]  # each page's text layer ("" for a page without one)
 
 
 def read_document(rt: Runtime, asset: Asset, _: dict[str, Any]) -> DocumentRead:
     secret = _password(rt, asset.id)
     with rt.storage.local_path(asset.storage_key) as path:
-        info = pdf.inspect(path, rt.settings.max_document_pages, secret)
-        texts = [text for _, text in pdf.page_texts(path, secret)]
+        info = paged.inspect(path, asset.format, rt.settings.max_document_pages,
+                             rt.settings.max_image_pixels, secret)
+        texts = [text for _, text in paged.page_texts(path, asset.format, secret)]
     return DocumentRead(info, texts)
 
 
@@ -111,15 +113,16 @@ def render_document(rt: Runtime, asset: Asset, _: dict[str, Any]) -> RenderedDoc
     settings = rt.settings
     secret = _password(rt, asset.id)
     with rt.storage.local_path(asset.storage_key) as path:
-        pixels = _page(path, 1, settings.preview_size, secret)
+        pixels = _page(path, asset.format, 1, settings.preview_size, secret)
         preview, scaled = render.preview(pixels, settings.preview_size,
                                          settings.preview_quality)
         thumb, thumb_im = render.thumbnail(scaled, settings.thumbnail_size,
                                            settings.thumbnail_quality)
         renditions = [preview, thumb]
-        info = pdf.inspect(path, settings.max_document_pages, secret)
+        info = paged.inspect(path, asset.format, settings.max_document_pages,
+                             settings.max_image_pixels, secret)
         short = settings.thumbnail_size
-        for number, page in pdf.render_pages(path, range(2, info.pages + 1),
+        for number, page in paged.render_pages(path, asset.format, range(2, info.pages + 1),
                                              math.ceil(short * render.MAX_ASPECT),
                                              short * short * render.MAX_ASPECT, secret, short):
             page_thumb, _ = render.thumbnail(page, short, settings.thumbnail_quality)
@@ -133,11 +136,12 @@ def render_document(rt: Runtime, asset: Asset, _: dict[str, Any]) -> RenderedDoc
                             pages=info.pages)
 
 
-def _page(path: Path, number: int, short_side: int, secret: str | None) -> np.ndarray:
+def _page(path: Path, fmt: str, number: int, short_side: int, secret: str | None
+          ) -> np.ndarray:
     """A page rendered with its short side ``short_side`` (the long side within the
     derivatives' aspect limit)."""
-    return pdf.render_page(path, number, math.ceil(short_side * render.MAX_ASPECT),
-                           short_side * short_side * render.MAX_ASPECT, secret, short_side)
+    return paged.render_page(path, fmt, number, math.ceil(short_side * render.MAX_ASPECT),
+                             short_side * short_side * render.MAX_ASPECT, secret, short_side)
 
 
 def record_document_derivatives(rt: Runtime, session: Session, asset: Asset,
@@ -180,8 +184,7 @@ def pages_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     size = settings.document_page_size
     with rt.storage.local_path(asset.storage_key) as path:
         for done, number in enumerate(todo, total - len(todo) + 1):
-            pixels = pdf.render_page(path, number, size, max_pixels=size * size,
-                                     password=secret)
+            pixels = paged.render_page(path, asset.format, number, size, size * size, secret)
             kept = [line for line in model.predict_one(pixels) if line.dropped is None]
             kept.sort(key=lambda line: (line.box[0][1], line.box[0][0]) if line.box else (0, 0))
             session.execute(update(DocumentPage).where(

