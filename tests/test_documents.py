@@ -281,3 +281,51 @@ def test_a_tiff_page_over_the_pixel_limit_is_refused(app_client: Callable[..., T
     error = rejected(c, path.read_bytes(), "bomb.tif")
     assert "page 2 has 2000x2000" in error["message"] and "limit of 1,000,000" in error["message"]
     assert count(Asset) == 0
+
+
+def test_search_by_meaning_finds_documents_and_photos_by_what_their_text_is_about(
+        app_client: Callable[..., TestClient], tmp_path: Path) -> None:
+    c = app_client(enrichments="semantic")
+    docs = {
+        "invoice": [["Invoice 2024-117", "Catering for 120 guests: 3,400 euros",
+                     "Payment due within 30 days by bank transfer"]],
+        "lease": [["Residential lease", "The tenant rents the flat on Rua das Flores"],
+                  ["The landlord may enter the flat with notice", "Monthly rent 950 euros"]],
+        "programme": [["Wedding day programme", "Ceremony at the chapel at four",
+                       "Dinner and dancing in the garden until midnight"]],
+    }
+    ids = {name: upload(c, text_pdf(tmp_path / f"{name}.pdf", pages))["id"]
+           for name, pages in docs.items()}
+
+    def about(query: str, **extra: str) -> list[int]:
+        r = c.get("/api/v1/search", params={"q": f'about:"{query}" {extra.get("and", "")}'})
+        assert r.status_code == 200, r.text
+        return [h["asset"]["id"] for h in r.json()["items"]]
+
+    # No shared words with the documents: found by meaning, best first
+    assert about("how much do we owe the caterer")[0] == ids["invoice"]
+    assert about("renting an apartment")[0] == ids["lease"]
+    assert about("schedule of the celebration")[0] == ids["programme"]
+    # the page that matched is the lease's second
+    with get_runtime().session() as session:
+        from albumen.db.models import TextChunk
+
+        pages = {p for (p,) in session.execute(select(TextChunk.page).where(
+            TextChunk.asset_id == ids["lease"]))}
+        assert pages == {1, 2}
+    # combined with filters, and through the structured API
+    assert about("renting an apartment", **{"and": "type:photo"}) == []
+    r = c.post("/api/v1/search", json={"about": "renting an apartment", "limit": 1})
+    assert [h["asset"]["id"] for h in r.json()["items"]] == [ids["lease"]]
+    # one ranking at a time
+    r = c.get("/api/v1/search", params={"q": 'about:"rent" similar:1'})
+    assert r.status_code == 422
+    # a document deleted for good leaves the index
+    with get_runtime().transaction() as session:
+        session.delete(session.get(Asset, ids["lease"]))
+    from albumen.vectors import chunks
+
+    with get_runtime().session() as session:
+        chunks.index_for(get_runtime().settings.effective_database_url).refresh(session,
+                                                                               force=True)
+    assert ids["lease"] not in about("renting an apartment")

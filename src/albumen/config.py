@@ -160,10 +160,11 @@ class Settings(BaseSettings):
                               description="requests per API key, in each process")
 
     # Enrichments (AI stages), in the order they run after the core stages
-    enrichments: str = Field(default="screening,bursts,places,faces,ocr,pages,dates",
-                             description="comma-separated: screening, bursts, places, faces, "
-                                         "ocr, pages, document, dates, clip, captions (empty: "
-                                         "none); pages and document are for documents only")
+    enrichments: str = Field(
+        default="screening,bursts,places,faces,ocr,pages,dates,semantic",
+        description="comma-separated: screening, bursts, places, faces, ocr, pages, document, "
+                    "dates, clip, captions, semantic (empty: none); pages and document are for "
+                    "documents only")
     caption_url: str | None = Field(
         default=None, description="OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1")
     caption_model: str | None = Field(default=None, description="e.g. llava or qwen2.5vl")

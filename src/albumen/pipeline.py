@@ -18,19 +18,20 @@ CORE = ("metadata", "derivatives", "phash")
 # models install), and captions call a model server the operator runs.
 # pages (reading scanned pages) and document (language, keywords, summary, category) are the
 # documents' own; a document is screened too (its first page), like any guest upload.
+# semantic (passages of text embedded for about:) comes last: it reads what the others found.
 ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "pages", "document", "dates",
-               "clip", "captions")
+               "clip", "captions", "semantic")
 ALL = CORE + ENRICHMENTS
 MEDIA_TYPES = ("image", "document")
 # The enrichments each kind of asset goes through (when enabled).
 APPLIES = {
     "image": frozenset(ENRICHMENTS) - {"pages", "document"},
-    "document": frozenset({"screening", "pages", "document"}),
+    "document": frozenset({"screening", "pages", "document", "semantic"}),
 }
 ORDER = {name: i for i, name in enumerate(ALL)}
 # The job queues (jobs/queue.py) and the stages each one runs: ML workers can live elsewhere.
 QUEUES = ("media", "ml")
-ML_STAGES = frozenset({"screening", "faces", "ocr", "pages", "clip", "captions"})
+ML_STAGES = frozenset({"screening", "faces", "ocr", "pages", "clip", "captions", "semantic"})
 
 
 def queue_for(stage: str) -> str:

@@ -61,12 +61,20 @@ class SearchIn(BaseModel):
     not_tags: list[Word] = Field(default=[], max_length=50)
     has_text: bool | None = None
     has_faces: bool | None = None
+    category: str | None = Field(default=None, min_length=1, max_length=100,
+                                 description="documents in this category (not suggestions)")
     has_gps: bool | None = None
     event_id: Id | None = None
     album_id: Id | None = None
     state: str | None = Field(default=None, pattern="^(processing|ready|failed)$")
     owner: Word | None = None
-    semantic: str | None = Field(default=None, min_length=1, max_length=300)
+    semantic: str | None = Field(default=None, min_length=1, max_length=300,
+                                 description="a description, matched against what photos show "
+                                             "(CLIP, like smart:)")
+    about: str | None = Field(default=None, min_length=1, max_length=1000,
+                              description="search by meaning: what the text of documents and "
+                                          "photos is about (like about:), ranked by the best "
+                                          "passage")
     similar_to: Id | None = None
     sort: str | None = Field(default=None, pattern=f"^({'|'.join(SORTS)})$")
     trashed: bool = False

@@ -475,7 +475,12 @@ class AssetTag(Base):
 
 # Tables kept in modules of their own; importing them here registers them with the metadata
 # that Alembic and the tests use, and keeps `from albumen.db.models import …` working.
-from albumen.db.documents import Document, DocumentPage  # noqa: E402, F401
+from albumen.db.documents import (  # noqa: E402, F401
+    Document,
+    DocumentClassifier,
+    DocumentPage,
+    DocumentRule,
+)
 from albumen.db.engagement import (  # noqa: E402, F401
     Activity,
     ActivityActor,
@@ -493,6 +498,7 @@ from albumen.db.search_tables import (  # noqa: E402, F401
     AssetEmbedding,
     SavedSearch,
     SearchDoc,
+    TextChunk,
     TimelineCount,
 )
 from albumen.db.workers import Worker  # noqa: E402, F401

@@ -68,3 +68,22 @@ class SavedSearch(Base):
     query: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+
+class TextChunk(Base):
+    """A passage of an asset's text (a document's page, a photo's caption and OCR text) with
+    its sentence embedding (all-MiniLM-L6-v2: 384 little-endian float32, unit length), for
+    search by meaning (``about:``). ``start``/``end`` are character offsets in the page's
+    text (or in the photo's text)."""
+
+    __tablename__ = "text_chunks"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    asset_id: Mapped[int] = mapped_column(ForeignKey("assets.id", ondelete="CASCADE"),
+                                          index=True)
+    page: Mapped[int | None] = mapped_column(Integer)  # a document's page (None: a photo)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    text: Mapped[str] = mapped_column(Text)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

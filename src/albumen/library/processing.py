@@ -30,14 +30,15 @@ from albumen.library import documents, failures
 from albumen.library.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS, FileStage
 from albumen.pipeline import ALL, APPLIES, CORE, MEDIA_TYPES, ORDER, queue_for
 from albumen.runtime import Runtime
-from albumen.search import text_index
+from albumen.search import semantic, text_index
 
 log = logging.getLogger(__name__)
 # Stages load the asset row alone: its tags and stack (eagerly loaded for pages) come on access.
 BARE = (lazyload(Asset.tags), lazyload(Asset.stack))
 
 
-RUN = {**STAGE_FUNCTIONS, **documents.STAGE_FUNCTIONS}  # the stages run in a transaction
+# The stages run in a transaction.
+RUN = {**STAGE_FUNCTIONS, **documents.STAGE_FUNCTIONS, "semantic": semantic.semantic_stage}
 
 
 def file_stage(asset: Asset, stage: str) -> FileStage:

@@ -30,11 +30,12 @@ from sqlalchemy import (
 from sqlalchemy.orm import Session, defer, selectinload
 
 from albumen import vectors
+from albumen.db.documents import Document, categorised
 from albumen.db.models import Asset, AssetTag, Face, Person, Place, Tag, User
 from albumen.errors import InvalidInput, NotFound
 from albumen.library.assets import MAX_PAGE, AssetFilter, Page, filtered
 from albumen.runtime import Runtime
-from albumen.search import clip, text_index
+from albumen.search import clip, semantic, text_index
 from albumen.search.query import FACETS, SearchQuery
 
 KM_PER_DEGREE = 111.195
@@ -175,6 +176,9 @@ def conditions(session: Session, q: SearchQuery, correlated: bool = False
     if q.has_text is not None:
         clause = text_index.has_text_clause()
         out.append(clause if q.has_text else ~clause)
+    if q.category:
+        out.append(Asset.id.in_(select(Document.asset_id).where(
+            Document.category == q.category.lower(), categorised())))
     if q.has_faces is not None:
         clause = exists(select(Face.id).where(Face.asset_id == Asset.id))
         out.append(clause if q.has_faces else ~clause)
@@ -392,8 +396,12 @@ def _by_text_relevance(session: Session, q: SearchQuery, limit: int, cursor: str
 def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, cursor: str | None,
                 view: str) -> Results:
     """Semantic ranking; the cursor holds the last (score, id) and how deep the page is."""
-    if q.semantic and q.similar_to is not None:
-        raise InvalidInput("give either a description (smart:) or a photo (similar:), not both")
+    if sum(map(bool, (q.semantic, q.about, q.similar_to is not None))) > 1:
+        raise InvalidInput("give one of a description (smart:), a meaning (about:) or a photo "
+                           "(similar:), not several")
+    if q.about:
+        return _ranked_page(session, semantic.ranker(rt), semantic.query_vector(rt, q.about),
+                            q, limit, cursor, view, semantic.MODEL_KEY)
     if q.vector is not None:
         vector = np.asarray(q.vector, dtype=np.float32)
     elif q.similar_to is not None:
@@ -407,11 +415,16 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
         vector = clip.image_vector(session, q.similar_to)
     else:
         vector = clip.require(rt).predict_one(q.semantic)
+    index = vectors.ranker(session, rt.settings.effective_database_url, clip.MODEL_KEY)
+    return _ranked_page(session, index, vector, q, limit, cursor, view, clip.MODEL_KEY)
+
+
+def _ranked_page(session: Session, index: vectors.Ranker, vector: Any, q: SearchQuery,
+                 limit: int, cursor: str | None, view: str, ranked_by: str) -> Results:
     depth, after = 0, None
     if cursor:
         depth, last_score, last_id = _decode(cursor, "s")
         after = (last_score, last_id)
-    index = vectors.ranker(session, rt.settings.effective_database_url, clip.MODEL_KEY)
     ranked = index.rank(session, vector, matching(session, q, Asset.id, correlated=True),
                         depth + limit + 1, exclude=q.similar_to,
                         prefilter=matching(session, q, Asset.id))
@@ -423,7 +436,7 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
     next_cursor = (_encode(["s", depth + limit, page[-1].score, page[-1].asset_id])
                    if more else None)
     return Results([Hit(assets[r.asset_id], r.score) for r in page if r.asset_id in assets],
-                   next_cursor, ranked_by=clip.MODEL_KEY)
+                   next_cursor, ranked_by=ranked_by)
 
 
 def _by_appearance(rt: Runtime, session: Session, q: SearchQuery, asset: Asset, limit: int,

@@ -15,6 +15,7 @@ import numpy as np
 from sqlalchemy import ColumnElement, Select, func, select
 from sqlalchemy.orm import Session
 
+from albumen.db.documents import Document, categorised
 from albumen.db.models import Asset, Face, Person, Place
 from albumen.search.engine import matching
 from albumen.search.query import SearchQuery
@@ -48,8 +49,8 @@ def _drawn(session: Session) -> tuple[list[int], float]:
 
 def facet_counts(session: Session, q: SearchQuery, wanted: tuple[str, ...]
                  ) -> dict[str, list[dict[str, Any]]]:
-    """How the matches spread over people, places, years and cameras (top ten each; every
-    year)."""
+    """How the matches spread over people, places, years, cameras, kinds of asset and
+    document categories (top ten each; every year)."""
     dialect = session.get_bind().dialect.name
     matches: Select[Any] = matching(session, q, Asset.id)
     found = fetch_ids(session, matches.limit(EXACT + 1))
@@ -93,6 +94,18 @@ def facet_counts(session: Session, q: SearchQuery, wanted: tuple[str, ...]
                 .where(Place.id.in_([i for i, _ in top])))}
             out["places"] = [entry(c, id=i, value=names[i][0], country=names[i][1])
                              for i, c in top if i in names]
+    if "types" in wanted:
+        out["types"] = [entry(c, value=kind) for kind, c in session.execute(
+            select(Asset.media_type, func.count()).where(scope).group_by(Asset.media_type)
+            .order_by(func.count().desc(), Asset.media_type))]
+    if "categories" in wanted:  # documents' categories (not the unsure suggestions)
+        n = func.count().label("n")
+        out["categories"] = [entry(c, value=name) for name, c in session.execute(
+            select(Document.category, n).where(
+                Document.asset_id.in_(select(Asset.id).where(scope)),
+                Document.category.is_not(None), categorised())
+            .group_by(Document.category).order_by(n.desc(), Document.category)
+            .limit(FACET_SIZE))]
     if "people" in wanted:
         assets_n = func.count(func.distinct(Face.asset_id)).label("n")
         rows = session.execute(

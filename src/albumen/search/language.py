@@ -23,14 +23,16 @@ KEYS = {
     "camera": "camera", "lens": "lens", "place": "place", "in": "place", "near": "near",
     "tag": "tag", "has": "has", "is": "is", "type": "type", "rating": "rating",
     "event": "event", "album": "album", "owner": "owner", "state": "state",
-    "similar": "similar", "smart": "smart", "face": "face", "sort": "sort", "mode": "mode",
+    "similar": "similar", "smart": "smart", "about": "about", "category": "category",
+    "face": "face", "sort": "sort", "mode": "mode",
 }
 # Filters whose value is an id, and the query field each sets.
 ID_KEYS = {"event": "event_id", "album": "album_id", "similar": "similar_to", "face": "face_like"}
 FILTERS = ("person:", "after:", "before:", "date:", "camera:", "lens:", "place:",
-           "near:LAT,LON,KM", "tag:", "has:text|gps|faces", "is:favorite|photo|video|trashed",
-           "rating:N", "event:ID", "album:ID", "owner:NAME", "state:processing|ready|failed",
-           "similar:ASSET_ID", "face:FACE_ID", 'smart:"text"', "sort:date|oldest|relevance",
+           "near:LAT,LON,KM", "tag:", "has:text|gps|faces",
+           "is:favorite|photo|video|document|trashed", "rating:N", "event:ID", "album:ID",
+           "owner:NAME", "category:NAME", "state:processing|ready|failed", "similar:ASSET_ID",
+           "face:FACE_ID", 'smart:"text"', 'about:"text"', "sort:date|oldest|relevance",
            "mode:any (people)")
 HELP = ", ".join(FILTERS)
 
@@ -171,16 +173,16 @@ def _apply(query: SearchQuery, key: str, token: Token) -> None:
     elif key == "is":
         if lower in ("favorite", "favourite", "fav"):
             query.favorite = True
-        elif lower in ("photo", "image", "video"):
-            query.media_type = "video" if lower == "video" else "image"
+        elif lower in ("photo", "image", "video", "document"):
+            query.media_type = {"photo": "image"}.get(lower, lower)
         elif lower in ("trashed", "deleted"):
             query.trashed = True
         else:
             raise bad("is: takes favorite, photo, video or trashed")
     elif key == "type":
-        if lower not in ("photo", "image", "video"):
-            raise bad("type: takes photo or video")
-        query.media_type = "video" if lower == "video" else "image"
+        if lower not in ("photo", "image", "video", "document"):
+            raise bad("type: takes photo, video or document")
+        query.media_type = {"photo": "image"}.get(lower, lower)
     elif key == "rating":
         query.rating_min = _int(value.removeprefix(">="), token, 0, 5)
     elif key in ID_KEYS:
@@ -193,6 +195,10 @@ def _apply(query: SearchQuery, key: str, token: Token) -> None:
         query.state = lower
     elif key == "smart":
         query.semantic = value
+    elif key == "about":
+        query.about = value
+    elif key == "category":
+        query.category = lower
     elif key == "sort":
         if lower not in SORTS:
             raise bad(f"sort: takes {', '.join(SORTS)}")

@@ -10,7 +10,7 @@ from typing import Any
 from albumen.library.assets import AssetFilter
 
 SORTS = ("date", "oldest", "relevance")
-FACETS = ("people", "places", "years", "cameras")
+FACETS = ("people", "places", "years", "cameras", "types", "categories")
 
 
 @dataclass(kw_only=True)
@@ -42,11 +42,14 @@ class SearchQuery(AssetFilter):
     tags: list[str] = field(default_factory=list)
     not_tags: list[str] = field(default_factory=list)
     has_text: bool | None = None
+    category: str | None = None  # documents in this category (as a fact, not a suggestion)
     has_faces: bool | None = None
     owner: str | None = None  # a username; combined with what the caller may see anyway
     owner_id: int | None = None  # the same by id (the library timeline: the viewer's own)
     # Semantic: a text for CLIP, or an asset whose look to match ("more like this").
     semantic: str | None = None
+    # What the text is about (about:), ranked by the meaning of the passages of text.
+    about: str | None = None
     similar_to: int | None = None
     # Rank similar_to by CLIP or not at all (the CLIP endpoints: 409 without the model),
     # never by appearance (search.similar). Not in the language.
@@ -62,7 +65,8 @@ class SearchQuery(AssetFilter):
 
     @property
     def ranked_by_meaning(self) -> bool:
-        return bool(self.semantic) or self.similar_to is not None or self.vector is not None
+        return (bool(self.semantic) or bool(self.about) or self.similar_to is not None
+                or self.vector is not None)
 
     @property
     def effective_sort(self) -> str:

@@ -12,7 +12,17 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import ColumnElement, Select, bindparam, delete, func, literal_column, select, text
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    bindparam,
+    delete,
+    exists,
+    func,
+    literal_column,
+    select,
+    text,
+)
 from sqlalchemy.orm import Session
 
 from albumen.db.documents import DocumentPage
@@ -164,5 +174,8 @@ def relevance(dialect: str, terms: list[Term]) -> Select[tuple[int, float]]:
 
 
 def has_text_clause() -> ColumnElement[bool]:
-    return Asset.ocr_text.is_not(None) & (Asset.ocr_text != "")
+    """A photo with text read in it, a document with text on a page."""
+    return (Asset.ocr_text.is_not(None) & (Asset.ocr_text != "")) | exists(
+        select(DocumentPage.asset_id).where(DocumentPage.asset_id == Asset.id,
+                                            DocumentPage.text != ""))
 
