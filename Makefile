@@ -51,7 +51,7 @@ test: $(TEST_STAMP) test-data
 	$(BIN)/ruff check src tests scripts tools $(wildcard bench)
 	$(BIN)/deptry src
 	$(BIN)/lint-imports --no-logo
-	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --durations=10
+	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=25
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts tools $(wildcard bench)

@@ -9,6 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import pytest
 from fastapi.testclient import TestClient
 from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
@@ -95,6 +96,9 @@ NOISY = ("photo-hopper-0", "photo-hopper-2", "photo-flower-0", "photo-flower-3",
 WITH_TEXT = ("sign-12", "sign-19", "sign-3", "document-100", "banner-201", "poster-308")
 
 
+# The reading does not depend on the database (and costs a minute): SQLite only; has:text and
+# text search on PostgreSQL are tested in tests/test_search.py.
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
 def test_photos_with_and_without_text_through_the_pipeline(
         app_client: Callable[..., TestClient]) -> None:
     from tests import text_scenes
