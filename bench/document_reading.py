@@ -31,7 +31,10 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
-WORDS = ["the", "committee", "approved", "the", "budget", "for", "the", "new", "library", "building", "after", "a", "long", "debate", "about", "costs", "schedules", "and", "the", "needs", "of", "readers", "in", "every", "district", "of", "the", "city", "while", "the", "architects", "presented", "drawings", "of", "reading", "rooms", "gardens", "and", "a", "cafe"]
+PROSE = ("the committee approved the budget for the new library building after a long debate "
+         "about costs schedules and the needs of readers in every district of the city while the "
+         "architects presented drawings of reading rooms gardens and a cafe")
+WORDS = PROSE.split(" ")
 
 
 def _verdict(ok: bool) -> str:

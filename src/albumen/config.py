@@ -161,7 +161,7 @@ class Settings(BaseSettings):
 
     # Enrichments (AI stages), in the order they run after the core stages
     enrichments: str = Field(
-        default="screening,bursts,places,faces,ocr,pages,dates,semantic",
+        default="screening,bursts,places,faces,ocr,pages,document,dates,semantic",
         description="comma-separated: screening, bursts, places, faces, ocr, pages, document, "
                     "dates, clip, captions, semantic (empty: none); pages and document are for "
                     "documents only")

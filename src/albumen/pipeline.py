@@ -31,7 +31,8 @@ APPLIES = {
 ORDER = {name: i for i, name in enumerate(ALL)}
 # The job queues (jobs/queue.py) and the stages each one runs: ML workers can live elsewhere.
 QUEUES = ("media", "ml")
-ML_STAGES = frozenset({"screening", "faces", "ocr", "pages", "clip", "captions", "semantic"})
+ML_STAGES = frozenset({"screening", "faces", "ocr", "pages", "document", "clip", "captions",
+                       "semantic"})
 
 
 def queue_for(stage: str) -> str:

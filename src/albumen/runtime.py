@@ -26,6 +26,7 @@ T = TypeVar("T")
 JOBS = {
     "process_asset": Job("albumen.library.processing:process_asset", "asset"),
     "build_report": Job("albumen.insights.reports:build", "report"),
+    "train_classifier": Job("albumen.documents.service:train", "classifier"),
 }
 
 if TYPE_CHECKING:

@@ -22,6 +22,7 @@ from albumen.api import (
     auth,
     clip,
     comments,
+    documents,
     events,
     health,
     links,
@@ -184,7 +185,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     app.add_middleware(RequestContextMiddleware)
 
     for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
-                   status, comments, analytics):
+                   status, comments, analytics, documents):
         app.include_router(module.router)
     app.include_router(comments.guest_router)
     app.include_router(analytics.reports_router)

@@ -32,7 +32,7 @@ from albumen.documents import service as documents_svc
 from albumen.errors import InvalidInput, NotFound
 from albumen.events.access import require_event
 from albumen.insights import activity
-from albumen.library import asset_view, documents, duplicates
+from albumen.library import asset_view, document_password, documents, duplicates
 from albumen.library import assets as svc
 from albumen.library.ingest import IngestResult
 from albumen.runtime import Runtime
@@ -211,7 +211,7 @@ def page_thumbnail(asset_id: IdPath, page: Annotated[int, Path(ge=1, le=1_000_00
                      "document read again with it")
 def give_password(asset_id: IdPath, body: PasswordIn, rt: RuntimeDep, actor: ActorDep
                   ) -> AssetOut:
-    documents_svc.give_password(rt, asset_id, body.password, actor)
+    document_password.give_password(rt, asset_id, body.password, actor)
     with rt.session() as session:
         return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)
 
@@ -277,15 +277,22 @@ class AssetChange(BaseModel):
     rating: int | None = Field(default=None, ge=0, le=5, description="0-5; null clears it")
     title: str | None = Field(default=None, max_length=500)
     description: str | None = Field(default=None, max_length=10000)
+    category: str | None = Field(default=None, max_length=100,
+                                 description="a document's category, as a label the classifier "
+                                             "learns from (null: take the label back)")
 
 
 @router.patch("/{asset_id}", response_model=AssetOut, responses=ERRORS,
-              summary="Favourite, rating, title, description (only the fields sent)")
+              summary="Favourite, rating, title, description, a document's category (only the "
+                      "fields sent)")
 def update(asset_id: IdPath, body: AssetChange, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
     values = body.model_dump(exclude_unset=True)
     if values.get("favorite", False) is None:
         raise InvalidInput("favorite is true or false")
-    svc.update_asset(rt, asset_id, values, actor)
+    if "category" in values:
+        documents_svc.label(rt, asset_id, values.pop("category"), actor)
+    if values:
+        svc.update_asset(rt, asset_id, values, actor)
     with rt.session() as session:
         return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)
 

@@ -53,6 +53,7 @@ class JobQueue:
         self._process_asset = {name: declare(huey, "process_asset")
                                for name, huey in hueys.items()}
         self._build_report = declare(hueys["media"], "build_report")
+        self._train_classifier = declare(hueys["media"], "train_classifier")
 
     @property
     def immediate(self) -> bool:
@@ -65,6 +66,10 @@ class JobQueue:
     def enqueue_report(self, report_id: int) -> None:
         """Queue building a PDF report (its state is in the reports table)."""
         self._build_report(report_id)
+
+    def enqueue_training(self, owner_key: int) -> None:
+        """Queue training a library's document classifier again (labels changed)."""
+        self._train_classifier(owner_key)
 
     def enqueue_asset(self, asset_id: int, queue: str = "media") -> None:
         """Queue processing of an asset (run inline when the queue is in immediate mode)."""

@@ -25,6 +25,7 @@ from albumen.db.models import (
     Asset,
     AssetStage,
 )
+from albumen.documents import service as documents_svc
 from albumen.errors import AlbumenError
 from albumen.library import documents, failures
 from albumen.library.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS, FileStage
@@ -38,7 +39,8 @@ BARE = (lazyload(Asset.tags), lazyload(Asset.stack))
 
 
 # The stages run in a transaction.
-RUN = {**STAGE_FUNCTIONS, **documents.STAGE_FUNCTIONS, "semantic": semantic.semantic_stage}
+RUN = {**STAGE_FUNCTIONS, **documents.STAGE_FUNCTIONS, "semantic": semantic.semantic_stage,
+       "document": documents_svc.document_stage}
 
 
 def file_stage(asset: Asset, stage: str) -> FileStage:
