@@ -171,3 +171,35 @@ def test_what_cannot_be_labelled(app_client: Callable[..., TestClient], tmp_path
     assert c.patch(f"/api/v1/assets/{doc}", json={"category": "letter"}).status_code == 200
     status = c.get("/api/v1/documents/classifier").json()
     assert status["labels"] == 1 and status["error"] and status["categories"] == []
+
+
+@SQLITE
+def test_the_documents_commands(tmp_path: Path, db_url: str) -> None:
+    from tests.processes import env_for, run_cli, run_json
+
+    env = env_for(tmp_path / "data", db_url, ALBUMEN_ENRICHMENTS="document")
+    rng = random.Random(3)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    texts = [document_corpus.document(category, rng) for category in CATEGORIES * 2]
+    for i, (category, text) in enumerate(zip(CATEGORIES * 2, texts, strict=True)):
+        as_pdf(folder / f"{i}-{category}.pdf", text)
+    assert run_json(env, "import", str(folder), "--wait", "--json")["counts"]["imported"] == 6
+    for asset_id, category in zip(range(1, 7), CATEGORIES * 2, strict=True):
+        done = run_json(env, "documents", "label", str(asset_id), category, "--json")
+        assert done == {"asset_id": asset_id, "category": category, "category_source": "user",
+                        "category_confidence": 1.0}
+    trained = run_json(env, "documents", "train", "--json")
+    assert trained == {"labels": 6, "categories": sorted(CATEGORIES), "error": None}
+    # (how well it predicts unseen documents: the tests above; here, one it learned from)
+    probe = as_pdf(tmp_path / "probe.pdf", texts[0])
+    found = run_json(env, "documents", "classify", str(probe), "--json")
+    assert found["category"] == "invoice" and found["language"] == "en" and found["keywords"]
+    bad = run_cli(env, "documents", "rules", "add", "x", "regex", "(oops", check=False)
+    assert bad.returncode == 1 and "(oops" in bad.stderr
+    added = run_json(env, "documents", "rules", "add", "food", "literal", "Set menu", "--json")
+    assert run_json(env, "documents", "rules", "list", "--json")["rules"][0]["id"] == added["id"]
+    html = tmp_path / "page.pdf"
+    html.write_text("<!doctype html><p>no</p>")
+    refused = run_cli(env, "documents", "classify", str(html), check=False)
+    assert refused.returncode == 1 and "an HTML page" in refused.stderr
