@@ -80,7 +80,7 @@ class Settings(BaseSettings):
     max_document_pages: int = Field(default=5000, ge=1,
                                     description="a PDF with more pages is refused at upload")
     document_page_size: int = Field(
-        default=2000, ge=500, le=8000,
+        default=1600, ge=500, le=8000,
         description="long side in pixels a scanned page is read (OCR) at")
     decode_memory_mb: int = Field(
         default=1024, ge=16, description="memory image decodes may take at once, per process "

@@ -43,6 +43,7 @@ from albumen.media import paged, pdf
 from albumen.media.imaging import MAX_ASPECT, check_header, open_for_display
 from albumen.media.sniff import FileType, sniff
 from albumen.ml import models
+from albumen.ml.ocr import Page
 from albumen.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -320,7 +321,7 @@ def file_text(rt: Runtime, path: Path) -> str:
 
 
 def _read(rt: Runtime, pixels: np.ndarray) -> str:
-    lines = [line for line in models.ocr(rt.settings).predict_one(np.ascontiguousarray(pixels))
+    lines = [line for line in models.ocr(rt.settings).predict_one(Page(pixels))
              if line.dropped is None]
     lines.sort(key=lambda line: (line.box[0][1], line.box[0][0]) if line.box else (0, 0))
     return "\n".join(line.text for line in lines)

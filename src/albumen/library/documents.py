@@ -27,6 +27,7 @@ from albumen.media import derivatives as render
 from albumen.media import paged
 from albumen.media.pdf import PdfInfo
 from albumen.ml import models
+from albumen.ml.ocr import Page
 from albumen.runtime import Runtime
 from albumen.storage.base import derivative_key
 
@@ -185,7 +186,7 @@ def pages_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     with rt.storage.local_path(asset.storage_key) as path:
         for done, number in enumerate(todo, total - len(todo) + 1):
             pixels = paged.render_page(path, asset.format, number, size, size * size, secret)
-            kept = [line for line in model.predict_one(pixels) if line.dropped is None]
+            kept = [line for line in model.predict_one(Page(pixels)) if line.dropped is None]
             kept.sort(key=lambda line: (line.box[0][1], line.box[0][0]) if line.box else (0, 0))
             session.execute(update(DocumentPage).where(
                 DocumentPage.asset_id == asset.id, DocumentPage.page == number).values(

@@ -31,7 +31,15 @@ class TextLine:
     dropped: str | None = None  # why this reading is not text (ocr_filter); None: it is
 
 
-class OcrModel(Model[np.ndarray, list[TextLine]]):
+@dataclass(frozen=True)
+class Page:
+    """A document page to read: read in full at once (a page without a text layer is a scan
+    of text; the quick look that spares photos a reading would only read it twice)."""
+
+    pixels: np.ndarray
+
+
+class OcrModel(Model[np.ndarray | Page, list[TextLine]]):
     name = "ocr"
     summary = "Reads text in photos (signs, banners, documents) with PP-OCR (RapidOCR)"
     distributions = ("rapidocr", "onnxruntime")
@@ -114,15 +122,17 @@ class OcrModel(Model[np.ndarray, list[TextLine]]):
             lines.append(TextLine(str(text).strip(), round(float(score), 4), corners))
         return lines
 
-    def _predict(self, state: Any, batch: Sequence[np.ndarray]) -> list[list[TextLine]]:
+    def _predict(self, state: Any, batch: Sequence[np.ndarray | Page]) -> list[list[TextLine]]:
         """Each image's lines (RGB pixels in, as everywhere in albumen), judged."""
         out = []
-        for image in batch:
+        for item in batch:
+            page = isinstance(item, Page)
+            image = item.pixels if isinstance(item, Page) else item
             height, width = image.shape[:2]
             # RapidOCR takes an array as OpenCV's BGR (it converts only files and PIL images).
             rgb = image.ndim == 3 and image.shape[2] == 3
             bgr = np.ascontiguousarray(image[..., ::-1]) if rgb else image
-            if not self._shows_text(state, bgr):
+            if not page and not self._shows_text(state, bgr):
                 self.gated += 1
                 out.append([])
                 continue
