@@ -203,3 +203,29 @@ def test_the_documents_commands(tmp_path: Path, db_url: str) -> None:
     html.write_text("<!doctype html><p>no</p>")
     refused = run_cli(env, "documents", "classify", str(html), check=False)
     assert refused.returncode == 1 and "an HTML page" in refused.stderr
+
+
+@SQLITE
+def test_a_training_a_killed_worker_left_undone_is_queued_again(
+        app_client: Callable[..., TestClient], tmp_path: Path) -> None:
+    from datetime import timedelta
+
+    from albumen.db.base import utcnow
+    from albumen.db.documents import DocumentClassifier
+    from albumen.operations.reconciler import reconcile
+
+    c = app_client(enrichments="document")
+    rng = random.Random(5)
+    ids = {upload(c, as_pdf(tmp_path / f"{cat}.pdf", document_corpus.document(cat, rng))): cat
+           for cat in CATEGORIES}
+    for asset_id, category in ids.items():
+        c.patch(f"/api/v1/assets/{asset_id}", json={"category": category})
+    rt = get_runtime()
+    with rt.transaction() as session:  # labels changed, then the worker training died
+        row = session.get(DocumentClassifier, 1)
+        row.requested_at, row.trained_at, row.model = utcnow() - timedelta(minutes=5), None, None
+    reconcile(rt)  # queued again (and, the queue being inline here, trained)
+    with rt.session() as session:
+        row = session.get(DocumentClassifier, 1)
+        assert row.model is not None and row.trained_at > row.requested_at
+        assert sorted(row.categories) == sorted(CATEGORIES)

@@ -9,6 +9,7 @@ import logging
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,14 @@ def request_training(session: Session, key: int) -> None:
     row.requested_at = utcnow()
 
 
+def stalled_training(session: Session, before: datetime) -> list[int]:
+    """Libraries whose classifier was asked for before ``before`` and not trained since."""
+    return list(session.scalars(select(DocumentClassifier.owner_key).where(
+        DocumentClassifier.requested_at < before,
+        (DocumentClassifier.trained_at.is_(None))
+        | (DocumentClassifier.trained_at < DocumentClassifier.requested_at))))
+
+
 def document_texts(session: Session, asset_ids: Iterable[int]) -> dict[int, str]:
     """The first ``ANALYSED_CHARS`` of each document's text, its pages in order."""
     out: dict[int, list[str]] = {i: [] for i in asset_ids}
@@ -141,7 +150,14 @@ def _classifier(rt: Runtime, session: Session, key: int) -> classifier.Classifie
         hit = _loaded.get(cache)
         if hit is not None and hit[0] == row.trained_at:
             return hit[1]
-    model = classifier.Classifier.from_bytes(row.model)
+    try:
+        model = classifier.Classifier.from_bytes(row.model)
+    except classifier.StaleModel as exc:  # made by another scikit-learn: learn it again
+        log.warning("library %s: %s", key, exc)
+        request_training(session, key)
+        session.commit()
+        rt.queue.enqueue_training(key)
+        return None
     with _lock:
         _loaded[cache] = (row.trained_at, model)
     return model

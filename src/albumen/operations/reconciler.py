@@ -12,7 +12,7 @@ Duplicate messages are harmless: a stage is claimed with a conditional UPDATE be
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import and_, or_, select, update
 
@@ -71,7 +71,21 @@ def reconcile(rt: Runtime) -> int:
     _refresh_failed(rt)
     _index_missing(rt)
     _requeue_reports(rt)
+    _requeue_training(rt, now)
     return len(asset_ids)
+
+
+def _requeue_training(rt: Runtime, now: datetime) -> None:
+    """Document classifiers whose labels changed and whose training did not finish (a worker
+    killed mid-training) are trained again."""
+    from albumen.documents.service import stalled_training
+
+    with rt.session() as session:
+        keys = stalled_training(session, now - QUEUE_GRACE)
+    for key in keys:
+        rt.queue.enqueue_training(key)
+    if keys:
+        log.info("reconciler queued %d classifier training(s) again", len(keys))
 
 
 def _requeue_reports(rt: Runtime) -> None:
