@@ -61,7 +61,7 @@ def test_a_text_pdf_becomes_a_document_asset(app_client: Callable[..., TestClien
     assert (meta["pages_read"], meta["pages_ocr"], meta["attachments"]) == (2, 1, 0)
     assert doc["text"] == ("Invoice 2024-117\nCatering for the Almeida wedding\n\n"
                            "Total due: 310.50 EUR\nPayable to Quinta da Regaleira")
-    assert {s["stage"]: s["state"] for s in doc["stages"]} == {
+    assert {s["stage"]: s["state"] for s in doc["stages"]} == {  # (progress: below)
         "metadata": "done", "derivatives": "done", "phash": "done", "screening": "done",
         "pages": "done"}
 
@@ -208,7 +208,7 @@ def test_scanned_pages_are_read_and_a_killed_reading_resumes(
         read = page["text"].casefold()
         assert all(word.casefold() in read for line in lines for word in line.split()), page
     stage = next(s for s in doc["stages"] if s["stage"] == "pages")
-    assert stage["state"] == "done"
+    assert (stage["state"], stage["progress_done"], stage["progress_total"]) == ("done", 3, 3)
     with get_runtime().session() as session:
         row = session.get(AssetStage, (doc["id"], "pages"))
         assert (row.progress_done, row.progress_total) == (3, 3)
@@ -329,3 +329,17 @@ def test_search_by_meaning_finds_documents_and_photos_by_what_their_text_is_abou
         chunks.index_for(get_runtime().settings.effective_database_url).refresh(session,
                                                                                force=True)
     assert ids["lease"] not in about("renting an apartment")
+
+
+def test_documents_in_the_library_grid_and_search(app_client: Callable[..., TestClient],
+                                                  tmp_path: Path) -> None:
+    from tests.conftest import ADMIN_PASSWORD
+
+    c = app_client()
+    doc = upload(c, text_pdf(tmp_path / "p.pdf", [["Programme"], ["Dinner"], ["Dancing"]]))
+    grid = c.get("/api/v1/search", params={"q": "type:document", "view": "grid"}).json()
+    assert [(i["id"], i["media_type"], i["pages"]) for i in grid["items"]] == [
+        (doc["id"], "document", 3)]
+    c.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD})
+    page = c.get("/search", params={"q": "is:document"}).text
+    assert "3 pages" in page and f'data-id="{doc["id"]}"' in page

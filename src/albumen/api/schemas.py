@@ -39,6 +39,9 @@ class StageOut(BaseModel):
     state: str = Field(description="pending, running, done or failed")
     attempts: int = Field(description="how many times the stage has run")
     error: str | None = Field(description="why the stage failed (null unless failed)")
+    progress_done: int | None = Field(default=None, description="how far a long stage is: "
+                                      "units done (a document's pages read)")
+    progress_total: int | None = Field(default=None, description="of this many units")
 
 
 class Location(BaseModel):

@@ -155,6 +155,7 @@ class GridItem(BaseModel):
     stack_id: int | None
     state: str
     moderation: str
+    pages: int | None = Field(default=None, description="a document's page count")
     score: float | None = None
 
 

@@ -265,7 +265,9 @@ def browse(session: Session, f: AssetFilter, limit: int = 100, cursor: str | Non
 # What a grid cell needs (the timeline, search result grids): read without the ORM.
 GRID_COLUMNS = (Asset.id, Asset.media_type, Asset.width, Asset.height, Asset.thumbhash,
                 Asset.taken_at, Asset.local_at, Asset.favorite, Asset.rating, Asset.stack_id,
-                Asset.state, Asset.moderation)
+                Asset.state, Asset.moderation,
+                select(Document.pages).where(Document.asset_id == Asset.id)
+                .scalar_subquery().label("pages"))
 
 
 def _hydrate(session: Session, ids: list[int], view: str = "full") -> dict[int, Any]:
