@@ -250,6 +250,7 @@ def test_the_viewer_shows_a_documents_pages_and_text(app_client: Callable[..., T
         assert f'/api/v1/assets/{doc["id"]}/pages/{page}/thumbnail' in html
     assert "Caldo verde" in html and "Pastel de nata" in html
     assert "Text in the photo" not in html
+    assert f'data-api="PATCH /api/v1/assets/{doc["id"]}"' in html and 'name="category"' in html
 
 
 @pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)

@@ -29,6 +29,7 @@ from albumen.db.documents import (
     DocumentClassifier,
     DocumentPage,
     DocumentRule,
+    categorised,
 )
 from albumen.db.models import Asset
 from albumen.documents import classifier, keywords, language, rules, summary
@@ -71,6 +72,14 @@ def _document(session: Session, asset_id: int, actor: Actor) -> tuple[Asset, Doc
     if asset.media_type != "document":
         raise InvalidInput(f"asset {asset_id} is not a document", details={"asset_id": asset_id})
     return asset, session.get(Document, asset_id)
+
+
+def categories(session: Session, owner_id: int | None) -> list[str]:
+    """The categories in use in a library (labels, rules and sure predictions)."""
+    return list(session.scalars(
+        select(Document.category).distinct().join(Asset, Asset.id == Document.asset_id)
+        .where(_in_library(owner_id or 0), Document.category.is_not(None), categorised())
+        .order_by(Document.category)))
 
 
 def clean_category(value: str | None) -> str | None:

@@ -112,6 +112,8 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
                     tags=facts.tags, document=facts.document, pages=facts.pages,
                     suggested=facts.document is not None
                     and documents_svc.suggested(facts.document),
+                    categories=documents_svc.categories(session, asset.owner_id)
+                    if facts.document is not None and mine else [],
                     newer=newer, older=older, mine=mine, albums=album_list, notes=notes,
                     reacted=reacted, emoji=REACTIONS, tiles=rt.settings.map_tile_url or "",
                     attribution=rt.settings.map_tile_attribution
