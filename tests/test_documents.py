@@ -344,3 +344,6 @@ def test_documents_in_the_library_grid_and_search(app_client: Callable[..., Test
     c.post("/login", data={"username": "admin", "password": ADMIN_PASSWORD})
     page = c.get("/search", params={"q": "is:document"}).text
     assert "3 pages" in page and f'data-id="{doc["id"]}"' in page
+    chips = c.get("/search/facets", params={"q": "programme"})
+    assert chips.status_code == 200 and "Documents <b>1</b>" in chips.text
+    assert "type%3Adocument" in chips.text or "type:document" in chips.text

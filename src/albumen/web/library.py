@@ -162,7 +162,9 @@ def _collections(session: Session, viewer: int) -> list[Any]:
 CHIP = {"people": lambda f: f"person:{f['id']}",
         "places": lambda f: f"place:{_quoted(f['value'])}",
         "years": lambda f: f"date:{f['value']}",
-        "cameras": lambda f: f"camera:{_quoted(f['value'])}"}
+        "cameras": lambda f: f"camera:{_quoted(f['value'])}",
+        "types": lambda f: "type:photo" if f["value"] == "image" else f"type:{f['value']}",
+        "categories": lambda f: f"category:{_quoted(f['value'])}"}
 
 
 def _quoted(value: str) -> str:
