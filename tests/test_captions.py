@@ -103,3 +103,30 @@ def test_captions_off_without_configuration(app_client: Callable[..., TestClient
                  if s["stage"] == "captions")
     assert stage["state"] == "failed" and "ALBUMEN_CAPTION_URL" in stage["error"]
     assert c.get(f"/api/v1/assets/{asset['id']}").json()["state"] == "ready"  # still usable
+
+
+def test_document_summaries_by_the_model_endpoint(app_client: Callable[..., TestClient],
+                                                  stub: tuple[Stub, str], tmp_path) -> None:
+    """ALBUMEN_DOCUMENT_SUMMARIES=model: the document's text goes to the endpoint (the stub
+    stands for the operator's model server) and its answer is the summary; when the endpoint
+    fails, the extractive summary is kept."""
+    from tests.pdfs import text_pdf
+
+    state, url = stub
+    state.answer = "A catering invoice for the Almeida wedding, due in thirty days."
+    c = app_client(enrichments="document", document_summaries="model", caption_url=url,
+                   caption_model="llama3")
+    path = text_pdf(tmp_path / "invoice.pdf", [[
+        "Invoice 2024-117 from Casa Lisboa.", "Catering for the Almeida wedding.",
+        "Payment is due within thirty days."]])
+    doc = c.post("/api/v1/assets", files={"file": ("invoice.pdf", path.read_bytes())}).json()
+    detail = c.get(f"/api/v1/assets/{doc['asset']['id']}").json()
+    assert detail["summary"] == state.answer
+    sent = state.requests[-1]["body"]
+    assert sent["model"] == "llama3" and "Almeida wedding" in sent["messages"][0]["content"]
+    state.fail_first = 10  # down: the extractive summary, the rest of the analysis goes on
+    doc = c.post("/api/v1/assets", files={"file": ("again.pdf", text_pdf(
+        tmp_path / "again.pdf", [["Minutes of the board.", "The budget was approved."]]
+    ).read_bytes())}).json()
+    detail = c.get(f"/api/v1/assets/{doc['asset']['id']}").json()
+    assert detail["state"] == "ready" and "budget was approved" in detail["summary"]

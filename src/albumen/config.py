@@ -170,6 +170,11 @@ class Settings(BaseSettings):
     caption_model: str | None = Field(default=None, description="e.g. llava or qwen2.5vl")
     caption_api_key: str | None = None
     caption_timeout_seconds: float = 60.0
+    document_summaries: Literal["extractive", "model"] = Field(
+        default="extractive",
+        description="extractive: a document's most central sentences (on the machine); model: "
+                    "written by the captions' OpenAI-compatible endpoint (ALBUMEN_CAPTION_URL; "
+                    "the document's text is sent to it), the extractive one when it fails")
     clip_tag_threshold: float = Field(default=0.1, description="zero-shot tag probability")
     holiday_country: str | None = Field(
         default=None, description="ISO country for holidays when a photo has no place")

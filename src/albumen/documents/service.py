@@ -38,6 +38,7 @@ from albumen.errors import (
     MediaDecodeError,
     NotFound,
     RejectedFile,
+    ServiceUnavailable,
     UnsupportedMediaType,
 )
 from albumen.events.access import writable_asset
@@ -45,6 +46,7 @@ from albumen.media import paged, pdf
 from albumen.media.imaging import MAX_ASPECT, check_header, open_for_display
 from albumen.media.sniff import FileType, sniff
 from albumen.ml import models
+from albumen.ml.captions import CaptionClient, endpoint_availability
 from albumen.ml.ocr import Page
 from albumen.runtime import Runtime
 
@@ -247,9 +249,29 @@ def document_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     text = document_texts(session, [asset.id])[asset.id]
     found = analyse(rt, session, text, owner_key(asset))
     row.language, row.keywords, row.summary = found.language, found.keywords, found.summary
+    if text.strip() and rt.settings.document_summaries == "model":
+        row.summary = _model_summary(rt, text) or row.summary
     if row.category_source != CATEGORY_USER:
         row.category, row.category_confidence = found.category, found.confidence
         row.category_source = found.source
+
+
+def _model_summary(rt: Runtime, text: str) -> str | None:
+    """A summary written by the operator's model endpoint; None (the extractive one is kept)
+    when it is not configured or does not answer."""
+    s = rt.settings
+    if not endpoint_availability(s.caption_url, s.caption_model).ok:
+        log.warning("document summaries by a model need ALBUMEN_CAPTION_URL and "
+                    "ALBUMEN_CAPTION_MODEL: the extractive summary is kept")
+        return None
+    client = CaptionClient(s.caption_url or "", s.caption_model or "", s.caption_api_key,
+                           timeout=s.caption_timeout_seconds)
+    try:
+        return client.summarize(text)
+    except ServiceUnavailable as exc:
+        log.warning("the model endpoint wrote no summary (%s): the extractive one is kept",
+                    exc.message)
+        return None
 
 
 def train(rt: Runtime, key: int) -> None:

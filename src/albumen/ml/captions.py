@@ -18,6 +18,10 @@ from albumen.ml.runtime import Availability
 
 PROMPT = ("Describe this photo for a photo library. Answer with JSON only: "
           '{"caption": "<one sentence>", "tags": ["<up to 8 single-word or two-word tags>"]}')
+SUMMARY_PROMPT = ("Summarise this document in two or three plain sentences: what it is, "
+                  "who it is from or for, and what it asks or states. Answer with the summary "
+                  "only.\n\n")
+SUMMARY_CHARS = 12_000
 RETRY_STATUS = frozenset({408, 409, 425, 429, 500, 502, 503, 504})
 SUMMARY = ("A caption and tags for each photo from a vision-language model behind an "
            "OpenAI-compatible chat endpoint (remote, optional; the preview is sent to it)")
@@ -45,9 +49,21 @@ class CaptionClient:
 
     def describe(self, jpeg: bytes) -> Caption:
         image = "data:image/jpeg;base64," + base64.b64encode(jpeg).decode("ascii")
-        body = {"model": self.model, "temperature": 0.2, "messages": [{"role": "user", "content": [
+        return parse(self._chat([{"role": "user", "content": [
             {"type": "text", "text": PROMPT},
-            {"type": "image_url", "image_url": {"url": image}}]}]}
+            {"type": "image_url", "image_url": {"url": image}}]}]))
+
+    def summarize(self, text: str) -> str:
+        """A few sentences saying what a document is about (its first SUMMARY_CHARS)."""
+        answer = self._chat([{"role": "user", "content": SUMMARY_PROMPT + text[:SUMMARY_CHARS]}])
+        summary = _content(answer).strip()
+        if not summary:
+            raise ServiceUnavailable("the model endpoint gave an empty summary")
+        return summary[:2000]
+
+    def _chat(self, messages: list[dict]) -> dict:
+        """The endpoint's answer to ``messages``, retried with backoff while it may pass."""
+        body = {"model": self.model, "temperature": 0.2, "messages": messages}
         headers = {"Authorization": f"Bearer {self.api_key}"} if self.api_key else {}
         last = "no attempt"
         for attempt in range(self.attempts):
@@ -64,19 +80,24 @@ class CaptionClient:
             if response.status_code >= 400:
                 raise ServiceUnavailable(f"caption endpoint refused the request: HTTP "
                                          f"{response.status_code} {response.text[:200]}")
-            return parse(response.json())
+            return dict(response.json())
         raise ServiceUnavailable(f"caption endpoint unavailable after {self.attempts} "
                                  f"attempts ({last})")
 
 
-def parse(document: dict) -> Caption:
-    """The model's answer: JSON as asked, or (small models stray) the text as the caption."""
+def _content(document: dict) -> str:
     try:
         text = document["choices"][0]["message"]["content"]
     except (KeyError, IndexError, TypeError) as exc:
-        raise ServiceUnavailable("caption endpoint answered in an unexpected shape") from exc
+        raise ServiceUnavailable("the model endpoint answered in an unexpected shape") from exc
     if isinstance(text, list):  # some servers return content parts
         text = " ".join(p.get("text", "") for p in text if isinstance(p, dict))
+    return str(text or "")
+
+
+def parse(document: dict) -> Caption:
+    """The model's answer: JSON as asked, or (small models stray) the text as the caption."""
+    text = _content(document)
     match = re.search(r"\{.*\}", text, re.DOTALL)
     if match:
         try:
