@@ -19,6 +19,7 @@ from albumen.config import Settings, get_settings
 from albumen.db.session import session_factory
 from albumen.db.workers import count_live
 from albumen.jobs.tasks import Job
+from albumen.notify import HUB, Hub
 from albumen.storage import Storage, storage_for
 
 T = TypeVar("T")
@@ -103,7 +104,17 @@ class Runtime:
             return count_live(session, self.settings.worker_heartbeat_seconds * 3)
 
     def session(self) -> Session:
-        return session_factory(self.database_url)()
+        session = session_factory(self.database_url)()
+        session.info[HUB] = self.hub  # what it emits is published when it commits
+        return session
+
+    @cached_property
+    def hub(self) -> Hub:
+        """Events as they happen (albumen.notify): through Redis when the queue is Redis, so
+        every process hears every process's events; else within this process."""
+        url = self.settings.effective_queue_url
+        redis = url if url.split(":", 1)[0] in ("redis", "rediss", "unix") else None
+        return Hub(redis, channel=f"{self.settings.queue_prefix}.events")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

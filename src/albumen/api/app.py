@@ -26,6 +26,7 @@ from albumen.api import (
     events,
     health,
     links,
+    live,
     metrics,
     models,
     people,
@@ -185,7 +186,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     app.add_middleware(RequestContextMiddleware)
 
     for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
-                   status, comments, analytics, documents):
+                   status, comments, analytics, documents, live):
         app.include_router(module.router)
     app.include_router(comments.guest_router)
     app.include_router(analytics.reports_router)

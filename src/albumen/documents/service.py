@@ -48,6 +48,7 @@ from albumen.media.sniff import FileType, sniff
 from albumen.ml import models
 from albumen.ml.captions import CaptionClient, endpoint_availability
 from albumen.ml.ocr import Page
+from albumen.notify import emit
 from albumen.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -254,6 +255,9 @@ def document_stage(rt: Runtime, session: Session, asset: Asset) -> None:
     if row.category_source != CATEGORY_USER:
         row.category, row.category_confidence = found.category, found.confidence
         row.category_source = found.source
+    if row.category is not None:
+        emit(session, "document.classified", asset_id=asset.id, category=row.category,
+             confidence=row.category_confidence, source=row.category_source)
 
 
 def _model_summary(rt: Runtime, text: str) -> str | None:

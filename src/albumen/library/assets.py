@@ -18,6 +18,7 @@ from albumen.db.models import Asset, Derivative, Stack
 from albumen.errors import InvalidInput, NotFound
 from albumen.events.access import album_contents, readable_asset, visible_clause, writable_asset
 from albumen.media.derivatives import hammings
+from albumen.notify import emit
 from albumen.runtime import Runtime
 
 MAX_PAGE = 500
@@ -122,6 +123,7 @@ def trash(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:
         if asset.deleted_at is None:
             asset.deleted_at = utcnow()
             audit.record(session, actor, "asset.trash", "asset", asset_id)
+            emit(session, "asset.deleted", asset_id=asset_id)
 
 
 def restore(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:

@@ -28,6 +28,7 @@ from albumen.media import paged
 from albumen.media.pdf import PdfInfo
 from albumen.ml import models
 from albumen.ml.ocr import Page
+from albumen.notify import emit
 from albumen.runtime import Runtime
 from albumen.storage.base import derivative_key
 
@@ -165,6 +166,7 @@ def set_progress(session: Session, asset_id: int, stage: str, done: int, total: 
     session.execute(update(AssetStage).where(AssetStage.asset_id == asset_id,
                                              AssetStage.stage == stage)
                     .values(progress_done=done, progress_total=total))
+    emit(session, "asset.progress", asset_id=asset_id, stage=stage, done=done, total=total)
 
 
 def pages_stage(rt: Runtime, session: Session, asset: Asset) -> None:

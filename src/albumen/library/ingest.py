@@ -38,6 +38,7 @@ from albumen.library.filenames import clean_filename
 from albumen.media import paged, pdf
 from albumen.media.imaging import MAX_ASPECT, check_decode_budget, check_header
 from albumen.media.sniff import SUPPORTED, TIFF_DOCUMENT, FileType, sniff
+from albumen.notify import emit
 from albumen.pipeline import stages_for
 from albumen.runtime import Runtime
 from albumen.search import text_index
@@ -246,6 +247,8 @@ def _record(
                                        queued_at=now))
             session.flush()
             text_index.write(session, {asset.id: [filename]})  # findable by name at once
+            emit(session, "asset.created", asset_id=asset.id, media_type=kind.media_type,
+                 filename=filename)
             return asset.id, False
     except IntegrityError:
         # The same bytes arrived concurrently and the other request recorded them first.

@@ -29,6 +29,7 @@ from albumen.documents import service as documents_svc
 from albumen.errors import AlbumenError
 from albumen.library import documents, failures
 from albumen.library.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS, FileStage
+from albumen.notify import emit
 from albumen.pipeline import ALL, APPLIES, CORE, MEDIA_TYPES, ORDER, queue_for
 from albumen.runtime import Runtime
 from albumen.search import semantic, text_index
@@ -147,6 +148,8 @@ def _claim_stages(rt: Runtime, asset_id: int, stages: list[str]) -> set[str]:
                     attempts=AssetStage.attempts + 1)
             .returning(AssetStage.stage)
         ).all()
+        for stage in taken:
+            emit(session, "asset.stage", asset_id=asset_id, stage=stage, state=RUNNING)
         return set(taken)
 
 
@@ -183,6 +186,7 @@ def _run_claimed(rt: Runtime, asset_id: int, stage: str) -> None:
                 update(AssetStage)
                 .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage)
                 .values(state=DONE, error=None, finished_at=utcnow(), lease_until=None))
+            emit(session, "asset.stage", asset_id=asset_id, stage=stage, state=DONE)
     except Exception as exc:
         _stage_failed(rt, asset_id, stage, exc)
 
@@ -253,6 +257,11 @@ def _record_file_stages(rt: Runtime, asset_id: int, results: dict[str, object],
                 update(AssetStage)
                 .where(AssetStage.asset_id == asset_id, AssetStage.stage.in_(results))
                 .values(state=DONE, error=None, finished_at=now, lease_until=None))
+        for stage in results:
+            emit(session, "asset.stage", asset_id=asset_id, stage=stage, state=DONE)
+        for stage, reason in verdicts.items():
+            emit(session, "asset.stage", asset_id=asset_id, stage=stage, state=FAILED,
+                 error=reason)
         for stage, reason in verdicts.items():
             session.execute(
                 update(AssetStage)
@@ -322,6 +331,7 @@ def run_model_stage_batch(rt: Runtime, asset_id: int, stage: str) -> None:
                 row = session.get(AssetStage, (member, stage))
                 assert row is not None
                 row.state, row.error, row.finished_at, row.lease_until = DONE, None, utcnow(), None
+                emit(session, "asset.stage", asset_id=member, stage=stage, state=DONE)
         except Exception as exc:
             _settle(rt, member, stage, exc)
     for member in batch[1:]:  # their own jobs may have passed this stage already: go on
@@ -397,6 +407,8 @@ def _fail(rt: Runtime, asset_id: int, stage: str, reason: str, transient: bool =
             row.state, row.error, row.finished_at, row.lease_until = (
                 FAILED, reason, utcnow(), None)
             row.transient = transient
+            emit(session, "asset.stage", asset_id=asset_id, stage=stage, state=FAILED,
+                 error=reason)
 
 
 def _retry_or_fail(rt: Runtime, asset_id: int, stage: str, exc: Exception) -> None:
@@ -439,6 +451,7 @@ def _refresh_state(session: Session, asset_id: int) -> str:
                            .where(AssetStage.asset_id == asset_id)).all()
     failed = [r for r in rows if r.state == FAILED and r.stage in CORE]
     settled = all(r.state in (DONE, FAILED) for r in rows)
+    before = session.scalar(select(Asset.state).where(Asset.id == asset_id))
     if failed:
         first = min(failed, key=lambda r: ORDER.get(r.stage, 99))
         values = {"state": ASSET_FAILED, "failure_reason": f"{first.stage}: {first.error}"}
@@ -447,6 +460,9 @@ def _refresh_state(session: Session, asset_id: int) -> str:
     else:
         values = {"state": ASSET_PROCESSING}
     session.execute(update(Asset).where(Asset.id == asset_id).values(**values))
+    if values["state"] != before and values["state"] != ASSET_PROCESSING:
+        emit(session, "asset.processed" if values["state"] == ASSET_READY else "asset.failed",
+             asset_id=asset_id, reason=values["failure_reason"])
     text_index.refresh(session, [asset_id])  # what the stages found becomes searchable
     return str(values["state"])
 

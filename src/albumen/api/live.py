@@ -1,0 +1,204 @@
+"""/api/v1/ws: events as they happen, over a WebSocket (albumen.notify).
+
+Authenticated like the API: ``Authorization: Bearer <token or API key>``, ``?access_token=``
+(browsers cannot set headers on a WebSocket), or the web session cookie from a page of the
+same origin. The client says what it wants to hear, as often as it likes:
+
+    {"subscribe": {"assets": [12, 13]}}   those assets (each must be one you may see)
+    {"subscribe": {"event": 4}}           everything happening in an event you are in
+    {"subscribe": {"mine": true}}         your library and your own uploads
+    {"unsubscribe": ...}                  the same shapes
+
+and receives each event as JSON: ``{"id", "type", "time", "asset_id", ...}`` with types
+``asset.created``, ``asset.stage`` (stage, state: running/done/failed), ``asset.progress``
+(stage, done, total: a document's pages read), ``asset.processed``, ``asset.failed``,
+``asset.deleted``, ``document.classified``. Replies: ``{"type": "subscribed", ...}``, an
+``{"type": "error", "message"}`` for a bad request (the socket stays open), and
+``{"type": "lost", "count"}`` when this client fell behind and its oldest events were dropped.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import select
+
+from albumen.accounts.auth import Principal, authenticate_token
+from albumen.api.deps import SESSION_COOKIE
+from albumen.db.models import APPROVED, COHOST, OWNER, Asset
+from albumen.errors import AlbumenError, Unauthorized
+from albumen.events.access import readable_asset, require_event
+from albumen.runtime import Runtime
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["live"])
+PING_SECONDS = 25.0
+MAX_ASSETS = 1000  # assets one connection may follow by id
+ROUTES = 5000  # assets whose owner and event a connection remembers
+
+
+@dataclass
+class Route:
+    owner_id: int | None
+    uploaded_by_id: int | None
+    event_id: int | None
+    moderation: str
+
+
+@dataclass
+class Interest:
+    """What one connection listens to, checked when it subscribed."""
+
+    user_id: int
+    assets: set[int] = field(default_factory=set)
+    events: dict[int, str] = field(default_factory=dict)  # event id -> the user's role
+    mine: bool = False
+    _routes: OrderedDict[int, Route | None] = field(default_factory=OrderedDict)
+
+    def route(self, rt: Runtime, asset_id: int) -> Route | None:
+        if asset_id in self._routes:
+            self._routes.move_to_end(asset_id)
+            return self._routes[asset_id]
+        with rt.session() as session:
+            row = session.execute(select(Asset.owner_id, Asset.uploaded_by_id, Asset.event_id,
+                                         Asset.moderation).where(Asset.id == asset_id)).first()
+        found = Route(*row) if row is not None else None
+        self._routes[asset_id] = found
+        while len(self._routes) > ROUTES:
+            self._routes.popitem(last=False)
+        return found
+
+    def wants(self, rt: Runtime, item: dict[str, Any]) -> bool:
+        asset_id = item.get("asset_id")
+        if asset_id is None:
+            return False
+        if asset_id in self.assets:
+            return True
+        if not self.mine and not self.events:
+            return False
+        if item.get("type") == "asset.created":
+            self._routes.pop(asset_id, None)  # new: not cached as missing
+        route = self.route(rt, asset_id)
+        if route is None:
+            return False
+        if self.mine and self.user_id in (route.owner_id, route.uploaded_by_id):
+            return True
+        role = self.events.get(route.event_id) if route.event_id is not None else None
+        # Hosts hear of everything in their event; others of what they may see in it.
+        return role in (OWNER, COHOST) or (role is not None and route.moderation == APPROVED)
+
+
+def _principal(rt: Runtime, ws: WebSocket) -> Principal:
+    header = ws.headers.get("authorization", "")
+    token = header[7:].strip() if header.lower().startswith("bearer ") else None
+    token = token or ws.query_params.get("access_token")
+    if token:
+        principal = authenticate_token(rt, token, "token")
+    elif cookie := ws.cookies.get(SESSION_COOKIE):
+        origin, host = ws.headers.get("origin", ""), ws.headers.get("host", "")
+        if origin.split("://", 1)[-1] != host:  # a page of another site using our cookie
+            raise Unauthorized("a session cookie is accepted from albumen's own pages only")
+        principal = authenticate_token(rt, cookie, "cookie")
+    else:
+        raise Unauthorized("log in first: send 'Authorization: Bearer <token or API key>' "
+                           "or ?access_token=")
+    principal.require("read")
+    return principal
+
+
+def _change(rt: Runtime, interest: Interest, request: Any) -> dict[str, Any]:
+    """Apply one subscribe/unsubscribe message; what the client now listens to."""
+    if not isinstance(request, dict) or len(request) != 1:
+        raise AlbumenError('send {"subscribe": {...}} or {"unsubscribe": {...}}')
+    (verb, what), = request.items()
+    if verb not in ("subscribe", "unsubscribe") or not isinstance(what, dict) or not what:
+        raise AlbumenError('send {"subscribe": {...}} or {"unsubscribe": {...}}')
+    adding = verb == "subscribe"
+    unknown = set(what) - {"assets", "event", "mine"}
+    if unknown:
+        raise AlbumenError(f"unknown subscription {sorted(unknown)}: assets, event or mine")
+    with rt.session() as session:
+        if "assets" in what:
+            ids = what["assets"]
+            if not isinstance(ids, list) or not all(isinstance(i, int) for i in ids):
+                raise AlbumenError("assets is a list of asset ids")
+            if adding:
+                if len(interest.assets | set(ids)) > MAX_ASSETS:
+                    raise AlbumenError(f"at most {MAX_ASSETS} assets a connection")
+                for asset_id in ids:
+                    readable_asset(session, interest.user_id, asset_id)
+                interest.assets |= set(ids)
+            else:
+                interest.assets -= set(ids)
+        if "event" in what:
+            event_id = what["event"]
+            if not isinstance(event_id, int):
+                raise AlbumenError("event is an event id")
+            if adding:
+                _, role = require_event(session, interest.user_id, event_id)
+                interest.events[event_id] = role
+            else:
+                interest.events.pop(event_id, None)
+        if "mine" in what:
+            interest.mine = adding and bool(what["mine"])
+    return {"type": "subscribed", "assets": sorted(interest.assets),
+            "events": sorted(interest.events), "mine": interest.mine}
+
+
+@router.websocket("/api/v1/ws")
+async def live(ws: WebSocket) -> None:
+    rt: Runtime = ws.app.state.runtime
+    try:
+        principal = await run_in_threadpool(_principal, rt, ws)
+    except AlbumenError as exc:
+        await ws.close(code=4401 if isinstance(exc, Unauthorized) else 4403,
+                       reason=exc.message[:120])
+        return
+    if principal.user_id is None:
+        await ws.close(code=4403, reason="a user's token is needed")
+        return
+    await ws.accept()
+    interest = Interest(principal.user_id)
+    sub = rt.hub.subscribe(asyncio.get_running_loop())
+    lost = 0
+
+    async def listen() -> None:
+        while True:
+            raw = await ws.receive_text()
+            try:
+                reply = await run_in_threadpool(_change, rt, interest, json.loads(raw))
+            except (ValueError, AlbumenError) as exc:
+                message = exc.message if isinstance(exc, AlbumenError) else "not JSON"
+                reply = {"type": "error", "message": message}
+            await ws.send_json(reply)
+
+    async def forward() -> None:
+        nonlocal lost
+        while True:
+            item = await sub.get(PING_SECONDS)
+            if sub.lost > lost:
+                await ws.send_json({"type": "lost", "count": sub.lost - lost})
+                lost = sub.lost
+            if item is None:
+                await ws.send_json({"type": "ping"})
+            elif await run_in_threadpool(interest.wants, rt, item):
+                await ws.send_json(item)
+
+    tasks = [asyncio.create_task(listen()), asyncio.create_task(forward())]
+    try:
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+        rt.hub.unsubscribe(sub)
+    for task in done:
+        exc = task.exception()
+        if exc is not None and not isinstance(exc, WebSocketDisconnect):
+            log.warning("live connection ended: %s", exc)

@@ -1,0 +1,156 @@
+"""What happens, told as it happens: events (``asset.created``, ``asset.progress``,
+``asset.processed``...) that services emit in their transaction and that are published once
+it commits (never for work rolled back), to the subscribers of this process (the WebSocket,
+``/api/v1/ws``) and, when the queue is Redis, to every process of the installation through
+Redis pub/sub.
+
+A service calls ``emit(session, type, ...)``; the session's runtime set ``session.info[HUB]``
+(runtime.Runtime.session). Subscribers each get a bounded queue: one that does not keep up
+loses its oldest events (and is told how many), never slows the publisher.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import threading
+import uuid
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import event as sa_event
+from sqlalchemy.orm import Session
+
+log = logging.getLogger(__name__)
+HUB = "albumen.hub"
+_PENDING = "albumen.events"
+QUEUE_SIZE = 1000  # events a subscriber may fall behind by
+
+
+def emit(session: Session, type: str, **fields: Any) -> None:
+    """Publish an event when ``session`` commits (dropped if it rolls back)."""
+    if session.info.get(HUB) is None:
+        return
+    session.info.setdefault(_PENDING, []).append(
+        {"id": f"evt_{uuid.uuid4().hex}", "type": type,
+         "time": datetime.now(UTC).isoformat().replace("+00:00", "Z"), **fields})
+
+
+@sa_event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    events = session.info.pop(_PENDING, None)
+    hub = session.info.get(HUB)
+    if events and hub is not None:
+        for item in events:
+            hub.publish(item)
+
+
+@sa_event.listens_for(Session, "after_rollback")
+def _after_rollback(session: Session) -> None:
+    session.info.pop(_PENDING, None)
+
+
+@dataclass(eq=False)
+class Subscription:
+    """One subscriber's events, in order; ``get`` waits for the next (asyncio)."""
+
+    loop: asyncio.AbstractEventLoop
+    _items: deque[dict[str, Any]] = field(default_factory=lambda: deque(maxlen=QUEUE_SIZE))
+    _ready: asyncio.Event = field(default_factory=asyncio.Event)
+    lost: int = 0
+
+    def put(self, item: dict[str, Any]) -> None:  # any thread
+        self.loop.call_soon_threadsafe(self._put, item)
+
+    def _put(self, item: dict[str, Any]) -> None:
+        if len(self._items) == self._items.maxlen:
+            self.lost += 1
+        self._items.append(item)
+        self._ready.set()
+
+    async def get(self, timeout: float) -> dict[str, Any] | None:
+        """The next event, or None after ``timeout`` seconds without one."""
+        if not self._items:
+            self._ready.clear()
+            try:
+                await asyncio.wait_for(self._ready.wait(), timeout)
+            except TimeoutError:
+                return None
+        return self._items.popleft() if self._items else None
+
+
+class Hub:
+    """This process's subscribers, fed by this process's events (embedded) or by Redis."""
+
+    def __init__(self, redis_url: str | None = None, channel: str = "albumen.events") -> None:
+        self._lock = threading.Lock()
+        self._subscribers: set[Subscription] = set()
+        self.redis_url, self.channel = redis_url, channel
+        self._listener: threading.Thread | None = None
+        self._redis: Any = None
+        self.published = 0
+
+    def publish(self, item: dict[str, Any]) -> None:
+        self.published += 1
+        if self.redis_url is None:
+            self._deliver(item)
+            return
+        try:
+            self._client().publish(self.channel, json.dumps(item, default=str))
+        except Exception as exc:  # Redis away: this process's subscribers still hear it
+            log.warning("events not published to Redis (%s): delivered here only", exc)
+            self._deliver(item)
+
+    def subscribe(self, loop: asyncio.AbstractEventLoop) -> Subscription:
+        sub = Subscription(loop)
+        with self._lock:
+            self._subscribers.add(sub)
+        if self.redis_url is not None:
+            self._listen()
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        with self._lock:
+            self._subscribers.discard(sub)
+
+    def _deliver(self, item: dict[str, Any]) -> None:
+        with self._lock:
+            subscribers = list(self._subscribers)
+        for sub in subscribers:
+            try:
+                sub.put(item)
+            except RuntimeError:  # its event loop is closed: it is gone
+                self.unsubscribe(sub)
+
+    def _client(self) -> Any:
+        if self._redis is None:
+            import redis
+
+            self._redis = redis.Redis.from_url(self.redis_url)
+        return self._redis
+
+    def _listen(self) -> None:
+        """One Redis subscription a process, started with the first subscriber."""
+        with self._lock:
+            if self._listener is not None and self._listener.is_alive():
+                return
+            self._listener = threading.Thread(target=self._run, name="events-from-redis",
+                                              daemon=True)
+            self._listener.start()
+
+    def _run(self) -> None:
+        import time
+
+        while True:
+            try:
+                pubsub = self._client().pubsub(ignore_subscribe_messages=True)
+                pubsub.subscribe(self.channel)
+                for message in pubsub.listen():
+                    if message.get("type") == "message":
+                        self._deliver(json.loads(message["data"]))
+            except Exception as exc:
+                log.warning("listening for events on Redis failed (%s); again in 2 s", exc)
+                time.sleep(2)
