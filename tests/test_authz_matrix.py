@@ -133,6 +133,22 @@ def _user_rules() -> list[Rule]:
         rules.append(Rule("PATCH", f"{a}/{{asset_id}}", asset(key), allowed, writes=True,
                           body=lambda w: {"json": {"favorite": True}}))
 
+    d = "/api/v1/documents"
+    rules += [
+        Rule("GET", f"{a}/{{asset_id}}/pages/{{page}}/thumbnail",
+             asset("doc", "/pages/2/thumbnail"), {"owner"}),
+        Rule("POST", f"{a}/{{asset_id}}/password", asset("doc", "/password"), {"owner"},
+             writes=True, body=lambda w: {"json": {"password": "guess"}}),
+        Rule("POST", f"{d}/classify", lambda w: f"{d}/classify", EVERY_USER, writes=True,
+             body=lambda w: {"json": {"text": "Invoice for the catering"}}),
+        Rule("GET", f"{d}/rules", lambda w: f"{d}/rules", EVERY_USER),
+        Rule("POST", f"{d}/rules", lambda w: f"{d}/rules", EVERY_USER, writes=True,
+             body=lambda w: {"json": {"category": "x", "algorithm": "any", "pattern": "y"}}),
+        Rule("DELETE", f"{d}/rules/{{rule_id}}", lambda w: f"{d}/rules/{w.ids['rule']}",
+             {"owner"}, writes=True),
+        Rule("GET", f"{d}/classifier", lambda w: f"{d}/classifier", EVERY_USER),
+    ]
+
     album = "/api/v1/albums"
 
     def alb(suffix: str = "") -> Callable[[World], str]:
@@ -352,6 +368,14 @@ def _build(client: TestClient, rt: Runtime) -> World:
     world.ids["lib"] = client.post("/api/v1/assets", headers=h["owner"],
                                    files={"file": ("lib.jpg", images.jpeg(seed=2))}
                                    ).json()["asset"]["id"]
+    from tests.pdfs import text_pdf
+
+    pdf = text_pdf(rt.settings.data_dir.parent / "doc.pdf", [["Page one"], ["Page two"]])
+    world.ids["doc"] = client.post("/api/v1/assets", headers=h["owner"],
+                                   files={"file": ("doc.pdf", pdf.read_bytes())}
+                                   ).json()["asset"]["id"]
+    world.ids["rule"] = client.post("/api/v1/documents/rules", headers=h["owner"], json={
+        "category": "letters", "algorithm": "any", "pattern": "dear"}).json()["id"]
     links = {}
     for key, body in (("ok", {"can_view": True, "can_upload": True, "can_download": True}),
                       ("expired", {"expires_at": (utcnow() - timedelta(1)).isoformat()}),
