@@ -214,6 +214,8 @@ def test_setup_login_upload_timeline_viewer_search(server: str, browser: Any,
     assert sorted(sent) == sorted(["holiday-1.jpg", "holiday-2.jpg", "holiday-2.jpg",
                                    "holiday-3.jpg", "notes.jpg"]), sent
     assert page.locator(".upload.done").count() == 3
+    # and each one's processing, live over the WebSocket, until it is ready
+    assert wait_until(lambda: page.locator(".upload.done", has_text="ready").count() == 3, 60)
     shot(page, "03-upload")
     page.unroute("**/api/v1/assets")
     errors.clear()  # the refused and the dropped uploads are logged by the console

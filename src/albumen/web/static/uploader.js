@@ -115,7 +115,8 @@ export class Uploader {
       li.querySelector("progress").value = item.loaded;
       li.querySelector(".status").textContent =
         item.state === "sending" ? `uploading… ${Math.round(item.loaded * 100)}%` :
-        item.state === "queued" ? "waiting…" : item.message;
+        item.state === "queued" ? "waiting…" :
+        item.message + (item.processing ? ` · ${item.processing}` : "");
       const retry = li.querySelector("button");
       retry.hidden = item.state !== "failed" || item.final;
       retry.onclick = () => this.retry(item);
