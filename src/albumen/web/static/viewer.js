@@ -152,3 +152,17 @@ if (mini && window.L) {
   window.L.circleMarker(at, { radius: 6, color: "#fff", weight: 2, fillColor: "#c2570c",
                               fillOpacity: 1 }).addTo(map);
 }
+
+// Still processing: follow it live (/api/v1/ws) and show the finished page when it is done.
+const badge = document.querySelector('[data-field="state"]');
+if (badge && badge.textContent.trim() === "processing") {
+  const ws = new WebSocket(`${location.protocol === "https:" ? "wss" : "ws"}://${location.host}/api/v1/ws`);
+  ws.onopen = () => ws.send(JSON.stringify({ subscribe: { assets: [Number(id)] } }));
+  ws.onmessage = (message) => {
+    const e = JSON.parse(message.data);
+    if (e.asset_id !== Number(id)) return;
+    if (e.type === "asset.processed" || e.type === "asset.failed") location.reload();
+    else if (e.type === "asset.progress") badge.textContent = `processing: page ${e.done} of ${e.total}`;
+    else if (e.type === "asset.stage" && e.state === "running") badge.textContent = `processing: ${e.stage}`;
+  };
+}
