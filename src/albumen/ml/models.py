@@ -84,4 +84,5 @@ def sentences(s: Settings) -> SentenceModel:
 def all_models(s: Settings) -> list[tuple[str, Model[Any, Any]]]:
     """Every model albumen can use, with the enrichment it serves."""
     return [("screening", screening(s)), ("places", places(s)), ("faces", faces(s)),
-            ("ocr", ocr(s)), ("clip", clip(s))]
+            ("ocr", ocr(s)), ("pages", ocr(s)), ("document", sentences(s)),
+            ("semantic", sentences(s)), ("clip", clip(s))]
