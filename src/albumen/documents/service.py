@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from albumen.accounts import audit
@@ -116,10 +117,17 @@ def label(rt: Runtime, asset_id: int, category: str | None, actor: Actor = audit
 
 
 def request_training(session: Session, key: int) -> None:
+    """Mark the library's classifier as wanting training (its row made on first need: two
+    requests making it at once both succeed)."""
     row = session.get(DocumentClassifier, key)
     if row is None:
-        row = DocumentClassifier(owner_key=key, labels=0)
-        session.add(row)
+        try:
+            with session.begin_nested():
+                session.add(DocumentClassifier(owner_key=key, labels=0, requested_at=utcnow()))
+            return
+        except IntegrityError:  # made meanwhile by another request
+            row = session.get(DocumentClassifier, key)
+            assert row is not None
     row.requested_at = utcnow()
 
 
