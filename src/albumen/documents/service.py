@@ -15,7 +15,6 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from albumen.accounts import audit
@@ -117,18 +116,16 @@ def label(rt: Runtime, asset_id: int, category: str | None, actor: Actor = audit
 
 
 def request_training(session: Session, key: int) -> None:
-    """Mark the library's classifier as wanting training (its row made on first need: two
-    requests making it at once both succeed)."""
-    row = session.get(DocumentClassifier, key)
-    if row is None:
-        try:
-            with session.begin_nested():
-                session.add(DocumentClassifier(owner_key=key, labels=0, requested_at=utcnow()))
-            return
-        except IntegrityError:  # made meanwhile by another request
-            row = session.get(DocumentClassifier, key)
-            assert row is not None
-    row.requested_at = utcnow()
+    """Mark the library's classifier as wanting training (its row made on first need, in
+    one statement: two requests at once both succeed)."""
+    from sqlalchemy.dialects.postgresql import insert as pg_insert
+    from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+    now = utcnow()
+    insert = pg_insert if session.get_bind().dialect.name == "postgresql" else sqlite_insert
+    session.execute(insert(DocumentClassifier).values(owner_key=key, labels=0, requested_at=now)
+                    .on_conflict_do_update(index_elements=["owner_key"],
+                                           set_={"requested_at": now}))
 
 
 def stalled_training(session: Session, before: datetime) -> list[int]:
