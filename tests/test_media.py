@@ -24,12 +24,24 @@ def test_sniff_supported(fmt: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize("head,expected", [
-    (b"", "empty"), (b"hello world\n", "text"), (b"BM\x00\x00", "bmp"), (b"%PDF-1.7", "pdf"),
+    (b"", "empty"), (b"hello world\n", "text"), (b"BM\x00\x00", "bmp"),
+    (b"PK\x03\x04 a zip holding %PDF-1.7", "zip"),
     (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", "ISO media (mp42)"),
     (b"\x00\xfe\xff\x80\x81", "unknown binary data"),
 ])
 def test_sniff_unsupported_names_the_content(head: bytes, expected: str) -> None:
     assert sniff(head) == expected
+
+
+@pytest.mark.parametrize("head", [b"%PDF-1.7\n%\xe2\xe3", b"\x00junk before\n%PDF-1.4\n"])
+def test_sniff_finds_a_pdf_in_its_first_kilobyte(head: bytes) -> None:
+    kind = sniff(head)
+    assert isinstance(kind, FileType) and (kind.format, kind.media_type) == ("pdf", "document")
+
+
+@pytest.mark.parametrize("head", [b"<!DOCTYPE html><html>", b"\xef\xbb\xbf  <html lang=en>"])
+def test_sniff_names_an_html_page(head: bytes) -> None:
+    assert sniff(head) == "an HTML page"
 
 
 def test_clean_filename() -> None:

@@ -49,12 +49,15 @@ def test_the_pace_of_the_last_minutes_gives_the_time_left(rt: Runtime, client: T
     _library(rt, client)
     progress = client.get("/api/v1/status").json()["progress"]
     assert progress["window_seconds"] == 300
-    # two photos in the 40 s since the first of them: 0.05 a second; four left: 80 s
-    assert progress["stages"]["faces"] == {"waiting": 4, "per_second": 0.05, "eta_seconds": 80}
+    # two photos in the 40 s since the first of them: 0.05 a second; four left: 80 s (a few
+    # more on a busy machine: the seconds between making the rows and asking count too)
+    faces = progress["stages"]["faces"]
+    assert (faces["waiting"], faces["per_second"]) == (4, 0.05)
+    assert 80 <= faces["eta_seconds"] <= 90
     # the core stages settled an hour ago: nothing waiting, no pace in the window
     assert progress["stages"]["derivatives"] == {"waiting": 0, "per_second": None,
                                                  "eta_seconds": 0}
-    assert progress["eta_seconds"] == 80 and progress["finishes_at"]
+    assert progress["eta_seconds"] == faces["eta_seconds"] and progress["finishes_at"]
 
     out = run_cli(env_for(tmp_path / "data", rt.database_url), "status").stdout
     assert "faces: 4 waiting, 0.05 photos/s, 1 min left" in out
