@@ -147,6 +147,8 @@ def _user_rules() -> list[Rule]:
         Rule("DELETE", f"{d}/rules/{{rule_id}}", lambda w: f"{d}/rules/{w.ids['rule']}",
              {"owner"}, writes=True),
         Rule("GET", f"{d}/classifier", lambda w: f"{d}/classifier", EVERY_USER),
+        # (a stream of a second: what each user hears is tests/test_live.py's)
+        Rule("GET", "/api/v1/live", lambda w: "/api/v1/live?mine=true&duration=1", EVERY_USER),
     ]
 
     album = "/api/v1/albums"

@@ -99,3 +99,29 @@ def test_a_client_hears_only_what_it_may_see(app_client: Callable[..., TestClien
                      headers={"Authorization": bob}).json()["asset"]["id"]
         heard = _until(theirs, "asset.processed")
         assert {e["asset_id"] for e in heard} == {own}
+
+
+def test_the_same_events_as_server_sent_events(app_client: Callable[..., TestClient]) -> None:
+    import json
+    import threading
+    import time
+
+    from tests import images
+
+    c = app_client()
+    assert c.get("/api/v1/live").status_code == 422  # what to hear must be said
+    assert TestClient(c.app).get("/api/v1/live?mine=true").status_code == 401
+
+    def upload_soon() -> None:
+        time.sleep(0.5)
+        c.post("/api/v1/assets", files={"file": ("a.jpg", images.jpeg(seed=5))})
+
+    threading.Thread(target=upload_soon, daemon=True).start()
+    # Read to the end: the stream ends by itself after `duration` (the test client cannot
+    # hang up early: the server would wait to send its next line).
+    with c.stream("GET", "/api/v1/live", params={"mine": "true", "duration": 5}) as r:
+        assert r.headers["content-type"].startswith("text/event-stream")
+        kinds = [json.loads(line[6:])["type"] for line in r.iter_lines()
+                 if line.startswith("data: ")]
+    assert kinds[0] == "asset.created" and kinds.count("asset.processed") == 1
+    assert "asset.stage" in kinds

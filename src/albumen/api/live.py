@@ -22,18 +22,23 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from collections import OrderedDict
+from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from fastapi import APIRouter, Query, Request, WebSocket, WebSocketDisconnect
 from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import StreamingResponse
 from sqlalchemy import select
 
 from albumen.accounts.auth import Principal, authenticate_token
-from albumen.api.deps import SESSION_COOKIE
+from albumen.api.common import parse_ids
+from albumen.api.deps import SESSION_COOKIE, PrincipalDep, RuntimeDep
+from albumen.api.types import Id
 from albumen.db.models import APPROVED, COHOST, OWNER, Asset
-from albumen.errors import AlbumenError, Unauthorized
+from albumen.errors import AlbumenError, InvalidInput, Unauthorized
 from albumen.events.access import readable_asset, require_event
 from albumen.runtime import Runtime
 
@@ -202,3 +207,45 @@ async def live(ws: WebSocket) -> None:
         exc = task.exception()
         if exc is not None and not isinstance(exc, WebSocketDisconnect):
             log.warning("live connection ended: %s", exc)
+
+
+@router.get("/api/v1/live", response_class=StreamingResponse,
+            summary="The WebSocket's events as Server-Sent Events (for clients without "
+                    "WebSockets): assets=1,2, event=ID and/or mine=true say what to hear",
+            responses={200: {"content": {"text/event-stream": {}}}})
+async def live_stream(request: Request, rt: RuntimeDep, principal: PrincipalDep,
+                      assets: Annotated[str | None, Query(max_length=20000)] = None,
+                      event: Id | None = None, mine: bool = False,
+                      duration: Annotated[float, Query(ge=1, le=3600, description=(
+                          "seconds before the stream ends (browsers reconnect)"))] = 300,
+                      ) -> StreamingResponse:
+    if principal.user_id is None:
+        raise Unauthorized("a user's token is needed")
+    interest = Interest(principal.user_id)
+    wanted: dict[str, Any] = {}
+    if assets:
+        wanted["assets"] = parse_ids(assets)
+    if event is not None:
+        wanted["event"] = event
+    if mine:
+        wanted["mine"] = True
+    if not wanted:
+        raise InvalidInput("say what to hear: assets=…, event=… or mine=true")
+    await run_in_threadpool(_change, rt, interest, {"subscribe": wanted})
+    sub = rt.hub.subscribe(asyncio.get_running_loop())
+
+    async def stream() -> AsyncIterator[str]:
+        ends = time.monotonic() + duration
+        try:
+            yield "retry: 2000\n\n"
+            while time.monotonic() < ends and not await request.is_disconnected():
+                item = await sub.get(min(PING_SECONDS, max(0.1, ends - time.monotonic())))
+                if item is None:
+                    yield ": idle\n\n"
+                elif await run_in_threadpool(interest.wants, rt, item):
+                    yield f"id: {item['id']}\nevent: {item['type']}\ndata: {json.dumps(item)}\n\n"
+        finally:
+            rt.hub.unsubscribe(sub)
+
+    return StreamingResponse(stream(), media_type="text/event-stream",
+                             headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
