@@ -52,7 +52,7 @@ def test_the_pace_of_the_last_minutes_gives_the_time_left(rt: Runtime, client: T
     # two photos in the 40 s since the first of them: 0.05 a second; four left: 80 s (a few
     # more on a busy machine: the seconds between making the rows and asking count too)
     faces = progress["stages"]["faces"]
-    assert (faces["waiting"], faces["per_second"]) == (4, 0.05)
+    assert faces["waiting"] == 4 and 0.045 <= faces["per_second"] <= 0.05
     assert 80 <= faces["eta_seconds"] <= 90
     # the core stages settled an hour ago: nothing waiting, no pace in the window
     assert progress["stages"]["derivatives"] == {"waiting": 0, "per_second": None,
