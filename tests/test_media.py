@@ -117,6 +117,20 @@ def test_one_broken_tag_does_not_lose_the_rest() -> None:
     assert meta.latitude is None and meta.longitude is None  # never half a coordinate
 
 
+@pytest.mark.parametrize("iso", ["1e300", "-5", "3000000000", "inf", "nan"])
+def test_an_iso_no_camera_can_set_is_refused_with_the_reason(iso: str) -> None:
+    """An ISO of 1e300 was kept and the database refused it (too large for an INTEGER), so the
+    photo ended failed at metadata. A value outside what sensors reach is a broken tag."""
+    meta = parse_tags({"Exif.Image.Make": "Nikon", "Exif.Photo.ISOSpeedRatings": iso})
+    assert meta.iso is None and meta.camera_make == "Nikon"
+    assert [e.split(":")[0] for e in meta.errors] == ["iso"]
+
+
+def test_an_iso_of_zero_means_unknown() -> None:
+    meta = parse_tags({"Exif.Photo.ISOSpeedRatings": "0"})
+    assert meta.iso is None and meta.errors == []
+
+
 def test_damaged_exif_entry_keeps_the_other_tags(tmp_path: Path) -> None:
     exif = images.exif_bytes(gps=(1.0, 2.0))
     # Overwrite the Make entry's value pointer: that tag is lost, everything else survives.

@@ -59,26 +59,53 @@ def _exif_double(tag: int, value: float) -> bytes:
     return b"Exif\x00\x00" + tiff
 
 
-def test_a_result_that_cannot_be_written_fails_its_stage_once_and_the_rest_goes_on(
-        rich_rt: Runtime, tmp_path: Path) -> None:
-    """A camera file with an ISO of 1e300: the metadata stage reads it, and the database
-    refuses the number (SQLite: too large for an INTEGER; PostgreSQL: out of range) every
-    time. It was retried as transient, and the derivatives computed in the same job were lost
-    with it: no thumbnail, no faces, OCR or screening. Now the metadata stage fails at once with
-    the database's reason and everything else is recorded and runs.
+def _refuse_iso(rt: Runtime, iso: int) -> None:
+    """Make the database refuse one ISO value the way it refuses a number it cannot hold:
+    PostgreSQL with its own "integer out of range" (SQLSTATE 22003), SQLite with a value too
+    big for it (SQLITE_TOOBIG). Both reach albumen as a DataError, as a real refusal does."""
+    with rt.transaction() as conn:
+        if conn.get_bind().dialect.name == "postgresql":
+            conn.execute(text(f"""
+                CREATE OR REPLACE FUNCTION refuse_iso() RETURNS trigger AS $$ BEGIN
+                  IF NEW.iso = {iso} THEN
+                    RAISE EXCEPTION 'integer out of range' USING ERRCODE = '22003';
+                  END IF;
+                  RETURN NEW;
+                END $$ LANGUAGE plpgsql"""))
+            conn.execute(text("CREATE TRIGGER refuse_iso BEFORE INSERT OR UPDATE ON assets "
+                              "FOR EACH ROW EXECUTE FUNCTION refuse_iso()"))
+        else:
+            conn.execute(text(f"CREATE TRIGGER refuse_iso BEFORE UPDATE OF iso ON assets "
+                              f"WHEN NEW.iso = {iso} BEGIN SELECT zeroblob(2000000000); END"))
 
-    (A real bug in reading ISO values that this file exposes; if it is fixed, this test needs
-    another value the database refuses.)"""
-    rt = rich_rt
+
+@pytest.fixture
+def iso_refused(rich_rt: Runtime) -> Iterator[Runtime]:
+    _refuse_iso(rich_rt, 4242)
+    yield rich_rt
+    with rich_rt.transaction() as conn:  # the PostgreSQL database is this worker's, reused
+        postgres = conn.get_bind().dialect.name == "postgresql"
+        conn.execute(text("DROP TRIGGER IF EXISTS refuse_iso" + (" ON assets" if postgres else "")))
+
+
+def test_a_result_that_cannot_be_written_fails_its_stage_once_and_the_rest_goes_on(
+        iso_refused: Runtime, tmp_path: Path) -> None:
+    """A camera file whose metadata the database refuses, every time. It was retried as
+    transient, and the derivatives computed in the same job were lost with it: no thumbnail,
+    no faces, OCR or screening. Now the metadata stage fails at once with the database's
+    reason and everything else is recorded and runs. (The file that found this had an ISO of
+    1e300, now refused by the metadata reader itself; the database refuses ISO 4242 here.)"""
+    rt = iso_refused
     photo = images.write(tmp_path / "iso.jpg",
-                         images.jpeg(seed=7, exif=_exif_double(0x8827, 1e300)))
+                         images.jpeg(seed=7, exif=_exif_double(0x8827, 4242.0)))
     asset_id = import_paths(rt, [photo]).asset_ids[0]
 
     rows = _stages(rt, asset_id)
     metadata = rows.pop("metadata")
     assert (metadata.state, metadata.attempts, metadata.transient) == ("failed", 1, False)
     assert "INSERT" not in (metadata.error or "") and "UPDATE" not in (metadata.error or "")
-    assert "Overflow" in (metadata.error or "") or "out of range" in (metadata.error or "")
+    assert ("out of range" in (metadata.error or "")
+            or "too big" in (metadata.error or "")), metadata.error
     assert {stage: row.state for stage, row in rows.items()} == {
         stage: "done" for stage in ("derivatives", "phash", *ENRICHMENTS.split(","))}
     with rt.session() as session:

@@ -307,6 +307,20 @@ def _int(value: Any) -> int:
     return int(float(str(value).split()[0]))
 
 
+# Sensors reach ISO 3,280,000 (Nikon D5 extended); a value far past that is a broken tag, and
+# one past 2**31 is more than the database's INTEGER column holds.
+_MAX_ISO = 10_000_000
+
+
+def _iso(value: Any) -> int | None:
+    number = float(str(value).split()[0])
+    if number == 0:  # what cameras write when they do not know
+        return None
+    if not 1 <= number <= _MAX_ISO:  # also false for nan
+        raise ValueError(f"{value} is not an ISO a camera can set")
+    return int(number)
+
+
 def _rating(value: Any) -> int:
     rating = _int(value)
     return max(-1, min(5, rating))
@@ -321,7 +335,7 @@ _FIELDS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
     ("exposure_time", lambda t: _opt(_number, _first(t, "Exif.Photo.ExposureTime",
                                                      "Xmp.exif.ExposureTime"))),
     ("f_number", lambda t: _opt(_number, _first(t, "Exif.Photo.FNumber", "Xmp.exif.FNumber"))),
-    ("iso", lambda t: _opt(_int, _first(t, "Exif.Photo.ISOSpeedRatings",
+    ("iso", lambda t: _opt(_iso, _first(t, "Exif.Photo.ISOSpeedRatings",
                                         "Exif.Photo.PhotographicSensitivity"))),
     ("focal_length", lambda t: _opt(_number, _first(t, "Exif.Photo.FocalLength",
                                                     "Xmp.exif.FocalLength"))),
