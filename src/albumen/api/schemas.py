@@ -210,9 +210,13 @@ class AssetOut(BaseModel):
             id=asset.id, sha256=asset.sha256, size=asset.size, media_type=asset.media_type,
             mime_type=asset.mime_type, format=asset.format,
             original_filename=asset.original_filename,
-            sources=[SourceOut.model_validate(s, from_attributes=True) for s in asset.sources],
+            sources=[SourceOut(via=s.via, original_filename=s.original_filename,
+                               source_path=s.source_path, created_at=s.created_at)
+                     for s in facts.sources],
             state=asset.state, failure_reason=asset.failure_reason,
-            stages=[StageOut.model_validate(s, from_attributes=True) for s in asset.stages],
+            stages=[StageOut(stage=s.stage, state=s.state, attempts=s.attempts, error=s.error,
+                             progress_done=s.progress_done, progress_total=s.progress_total)
+                    for s in facts.stages],
             created_at=asset.created_at, deleted_at=asset.deleted_at, taken_at=asset.taken_at,
             taken_at_local=(asset.taken_at_local.replace(tzinfo=None).isoformat()
                             if asset.taken_at_local else None),

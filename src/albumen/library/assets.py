@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 from sqlalchemy import Select, exists, func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
 from albumen.accounts import audit
 from albumen.accounts.audit import Actor
@@ -94,9 +94,7 @@ def get_asset(session: Session, asset_id: int, viewer: int | None = None) -> Ass
     """One asset; with a viewer (user id), only if that user may see it (else NotFound)."""
     if viewer is not None:
         readable_asset(session, viewer, asset_id)
-    asset = session.get(
-        Asset, asset_id, options=[selectinload(Asset.sources), selectinload(Asset.stages)]
-    )
+    asset = session.get(Asset, asset_id)
     if asset is None:
         raise NotFound(f"asset {asset_id} not found", details={"asset_id": asset_id})
     return asset

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Session, defer, selectinload
+from sqlalchemy.orm import Session, defer
 
 from albumen import vectors
 from albumen.db.documents import Document, categorised
@@ -275,8 +275,7 @@ def _hydrate(session: Session, ids: list[int], view: str = "full") -> dict[int, 
         return {r.id: r for r in session.execute(
             select(*GRID_COLUMNS).where(Asset.id.in_(ids)))}
     rows = session.scalars(select(Asset).where(Asset.id.in_(ids)).options(
-        defer(Asset.metadata_raw), defer(Asset.metadata_errors), defer(Asset.ocr_text),
-        selectinload(Asset.sources), selectinload(Asset.stages)))
+        defer(Asset.metadata_raw), defer(Asset.metadata_errors), defer(Asset.ocr_text)))
     return {a.id: a for a in rows}
 
 
