@@ -9,11 +9,21 @@ from fastapi import APIRouter, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool
+from sqlalchemy.orm import Session
 
 from albumen.accounts import audit
 from albumen.accounts.audit import Actor
+from albumen.accounts.auth import Principal
 from albumen.api.common import parse_ids, receive_upload, zip_response
-from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
+from albumen.api.deps import (
+    ActorDep,
+    PrincipalDep,
+    RuntimeDep,
+    SessionDep,
+    TokenDep,
+    client_ip,
+    read,
+)
 from albumen.api.errors import ERRORS
 from albumen.api.files import derivative_response, file_response
 from albumen.api.schemas import (
@@ -100,9 +110,10 @@ def _uploaded(rt: Runtime, result: IngestResult, user_id: int, event_id: int | N
 
 
 @router.get("", response_model=AssetPage, responses=ERRORS)
-def list_assets(
-    session: SessionDep,
-    principal: PrincipalDep,
+async def list_assets(
+    request: Request,
+    rt: RuntimeDep,
+    token: TokenDep,
     taken_after: datetime | None = None,
     taken_before: datetime | None = None,
     camera: Annotated[str | None, Query(max_length=200)] = None,
@@ -116,21 +127,26 @@ def list_assets(
     collapse_stacks: bool = False,
     limit: Annotated[int, Query(ge=1, le=svc.MAX_PAGE)] = 100,
     cursor: Annotated[str | None, Query(max_length=200)] = None,
-) -> AssetPage:
+) -> Response:
     for name, value in (("taken_after", taken_after), ("taken_before", taken_before)):
         if value is not None and value.tzinfo is None:
             raise InvalidInput(f"{name} needs a time zone (e.g. 2024-05-01T00:00:00Z)")
-    page = engine.browse(
-        session,
-        svc.AssetFilter(taken_after=taken_after, taken_before=taken_before, camera=camera,
-                        has_gps=has_gps, media_type=media_type, state=state, trashed=trashed,
-                        event_id=event_id, moderation=moderation, stack_id=stack_id,
-                        collapse_stacks=collapse_stacks, viewer=principal.user_id),
-        limit=limit,
-        cursor=cursor,
-    )
-    return AssetPage(items=AssetOut.many(session, page.items, principal.user_id),
-                     next_cursor=page.next_cursor)
+
+    def answer(session: Session, principal: Principal) -> AssetPage:
+        page = engine.browse(
+            session,
+            svc.AssetFilter(taken_after=taken_after, taken_before=taken_before, camera=camera,
+                            has_gps=has_gps, media_type=media_type, state=state,
+                            trashed=trashed, event_id=event_id, moderation=moderation,
+                            stack_id=stack_id, collapse_stacks=collapse_stacks,
+                            viewer=principal.user_id),
+            limit=limit,
+            cursor=cursor,
+        )
+        return AssetPage(items=AssetOut.many(session, page.items, principal.user_id),
+                         next_cursor=page.next_cursor)
+
+    return await read(request, rt, token, answer)
 
 
 class DuplicateGroup(BaseModel):

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.security import OAuth2PasswordBearer
+from pydantic import BaseModel
 from sqlalchemy.orm import Session
 
 from albumen.accounts.audit import Actor
@@ -23,7 +25,8 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 _bearer = OAuth2PasswordBearer(tokenUrl="/api/v1/auth/token", auto_error=False)
 
 
-def get_rt(request: Request) -> Runtime:
+async def get_rt(request: Request) -> Runtime:
+    # async: a dependency this small is not worth a trip to the thread pool
     return request.app.state.runtime
 
 
@@ -42,8 +45,10 @@ def client_ip(request: Request) -> str | None:
     return request.client.host if request.client else None
 
 
-def get_principal(request: Request, rt: RuntimeDep,
-                  token: Annotated[str | None, Depends(_bearer)]) -> Principal:
+TokenDep = Annotated[str | None, Depends(_bearer)]
+
+
+def get_principal(request: Request, rt: RuntimeDep, token: TokenDep) -> Principal:
     """The caller, from a bearer token / API key, or from the web session cookie (then state
     changes also need the CSRF token in the X-CSRF-Token header)."""
     if token:
@@ -65,6 +70,23 @@ def get_principal(request: Request, rt: RuntimeDep,
 
 
 PrincipalDep = Annotated[Principal, Depends(get_principal)]
+
+
+async def read(request: Request, rt: Runtime, token: str | None,
+               answer: Callable[[Session, Principal], BaseModel]) -> Response:
+    """A read in one trip to the thread pool: who is calling, the session, the queries and the
+    JSON, where the dependencies above take a trip each and FastAPI validates and dumps the
+    answer on the event loop. Under upload load every trip waits for a busy loop (issue 21):
+    the busiest reads (lists, search, the timeline) use this; their route keeps its
+    ``response_model`` for OpenAPI."""
+
+    def work() -> Response:
+        principal = get_principal(request, rt, token)
+        with rt.session() as session:
+            model = answer(session, principal)
+        return Response(model.model_dump_json(), media_type="application/json")
+
+    return await run_in_threadpool(work)
 
 
 def get_admin(principal: PrincipalDep) -> Principal:

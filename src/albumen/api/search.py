@@ -7,11 +7,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Query, Request, Response
 from pydantic import BaseModel, Field
 from sqlalchemy.orm import Session
 
-from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep
+from albumen.accounts.auth import Principal
+from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep, TokenDep, read
 from albumen.api.errors import ERRORS
 from albumen.api.schemas import AssetOut
 from albumen.api.types import Id, IdPath, IdQuery
@@ -184,30 +185,40 @@ def _facets(value: str | None) -> tuple[str, ...]:
 
 @router.get("/search", response_model=SearchPage | GridPage,
             summary="Search with the query language, e.g. beach person:\"Anna\" after:2023-06")
-def search_get(rt: RuntimeDep, session: SessionDep, principal: PrincipalDep,
-               q: QueryText = None, limit: Limit = 50, cursor: Cursor = None,
-               facets: Annotated[str | None, Query(max_length=100,
-                                                   description="e.g. people,places")] = None,
-               view: Annotated[str, Query(pattern="^(full|grid)$",
-                                          description="whole assets, or grid cells")] = "full",
-               ) -> SearchPage | GridPage:
-    query = language.parse(q or "", SearchQuery(viewer=principal.user_id))
-    if cursor is None:  # a search, not the next page of one
-        activity.record(rt, SEARCH, user_id=principal.user_id, detail={"q": (q or "")[:200]})
-    results = engine.search(rt, session, query, limit, cursor, _facets(facets), view)
-    return GridPage.of(results) if view == "grid" else SearchPage.of(session, results,
-                                                                     principal.user_id)
+async def search_get(request: Request, rt: RuntimeDep, token: TokenDep,
+                     q: QueryText = None, limit: Limit = 50, cursor: Cursor = None,
+                     facets: Annotated[str | None,
+                                       Query(max_length=100,
+                                             description="e.g. people,places")] = None,
+                     view: Annotated[str, Query(pattern="^(full|grid)$",
+                                                description="whole assets, or grid cells")
+                                     ] = "full",
+                     ) -> Response:
+    def answer(session: Session, principal: Principal) -> SearchPage | GridPage:
+        query = language.parse(q or "", SearchQuery(viewer=principal.user_id))
+        if cursor is None:  # a search, not the next page of one
+            activity.record(rt, SEARCH, user_id=principal.user_id,
+                            detail={"q": (q or "")[:200]})
+        results = engine.search(rt, session, query, limit, cursor, _facets(facets), view)
+        return GridPage.of(results) if view == "grid" else SearchPage.of(session, results,
+                                                                         principal.user_id)
+
+    return await read(request, rt, token, answer)
 
 
 @router.post("/search", response_model=SearchPage, summary="Search with structured filters")
-def search_post(body: SearchIn, rt: RuntimeDep, session: SessionDep,
-                principal: PrincipalDep) -> SearchPage:
-    query = body.to_query(principal.user_id)
-    if body.cursor is None:
-        activity.record(rt, SEARCH, user_id=principal.user_id,
-                        detail={"q": (body.q or "")[:200], "structured": True})
-    return SearchPage.of(session, engine.search(rt, session, query, body.limit, body.cursor,
-                                                tuple(body.facets)), principal.user_id)
+async def search_post(body: SearchIn, request: Request, rt: RuntimeDep, token: TokenDep
+                      ) -> Response:
+    def answer(session: Session, principal: Principal) -> SearchPage:
+        query = body.to_query(principal.user_id)
+        if body.cursor is None:
+            activity.record(rt, SEARCH, user_id=principal.user_id,
+                            detail={"q": (body.q or "")[:200], "structured": True})
+        return SearchPage.of(session, engine.search(rt, session, query, body.limit,
+                                                    body.cursor, tuple(body.facets)),
+                             principal.user_id)
+
+    return await read(request, rt, token, answer)
 
 
 class BucketOut(BaseModel):
@@ -230,12 +241,15 @@ def timeline_buckets(session: SessionDep, principal: PrincipalDep, event_id: IdQ
 
 @router.get("/timeline/{month}", response_model=GridPage, tags=["timeline"],
             summary="The photos of one month, newest first (grid cells)")
-def timeline_bucket(month: Annotated[str, Month], rt: RuntimeDep, session: SessionDep,
-                    principal: PrincipalDep, event_id: IdQuery = None, q: QueryText = None,
-                    limit: Limit = 200, cursor: Cursor = None) -> GridPage:
-    return GridPage.of(timeline.bucket(
-        rt, session, principal.user_id, month, event_id,
-        _timeline_query(principal.user_id, event_id, q), limit, cursor))
+async def timeline_bucket(month: Annotated[str, Month], request: Request, rt: RuntimeDep,
+                          token: TokenDep, event_id: IdQuery = None, q: QueryText = None,
+                          limit: Limit = 200, cursor: Cursor = None) -> Response:
+    def answer(session: Session, principal: Principal) -> GridPage:
+        return GridPage.of(timeline.bucket(
+            rt, session, principal.user_id, month, event_id,
+            _timeline_query(principal.user_id, event_id, q), limit, cursor))
+
+    return await read(request, rt, token, answer)
 
 
 class CollectionIn(BaseModel):
