@@ -159,6 +159,19 @@ class Settings(BaseSettings):
     api_key_rate: str = Field(default="600/minute",
                               description="requests per API key, in each process")
 
+    # Outgoing webhooks (albumen/webhooks)
+    webhook_allow_networks: str = Field(
+        default="", description="comma-separated addresses or networks (CIDR) webhooks may "
+                                "target although they are loopback, private or link-local, "
+                                "e.g. 10.0.0.0/8 for an app on your own network")
+    webhook_deny_networks: str = Field(
+        default="", description="comma-separated addresses or networks webhooks may never "
+                                "target (on top of loopback, private and link-local)")
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60,
+                                           description="time a target has to answer")
+    webhook_concurrency: int = Field(default=8, ge=1, le=64,
+                                     description="deliveries a worker sends at once")
+
     # Enrichments (AI stages), in the order they run after the core stages
     enrichments: str = Field(
         default="screening,bursts,places,faces,ocr,pages,document,dates,semantic",

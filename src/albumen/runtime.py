@@ -28,7 +28,10 @@ JOBS = {
     "process_asset": Job("albumen.library.processing:process_asset", "asset"),
     "build_report": Job("albumen.insights.reports:build", "report"),
     "train_classifier": Job("albumen.documents.service:train", "classifier"),
+    # Named in the API layer: a webhook carries the object as the API returns it.
+    "deliver_webhooks": Job("albumen.api.webhook_jobs:deliver", "webhooks"),
 }
+WEBHOOKS_SEEN_SECONDS = 5.0  # how long "no webhook is enabled" is believed
 
 if TYPE_CHECKING:
     from albumen.jobs.queue import JobQueue
@@ -41,6 +44,7 @@ class Runtime:
     settings: Settings
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _owned: dict[Any, Any] = field(default_factory=dict, repr=False)
+    _webhooks_seen: tuple[float, bool] | None = field(default=None, repr=False)
 
     def __post_init__(self) -> None:
         from albumen.media.budget import MiB, set_decode_budget
@@ -114,7 +118,24 @@ class Runtime:
         every process hears every process's events; else within this process."""
         url = self.settings.effective_queue_url
         redis = url if url.split(":", 1)[0] in ("redis", "rediss", "unix") else None
-        return Hub(redis, channel=f"{self.settings.queue_prefix}.events")
+        hub = Hub(redis, channel=f"{self.settings.queue_prefix}.events")
+        hub.on_durable = self.webhooks_due
+        return hub
+
+    def webhooks_due(self, force: bool = False) -> None:
+        """Queue the webhook dispatcher: an event for webhooks committed (skipped while no
+        webhook is enabled; the workers' sweep catches what a stale answer skips)."""
+        import time
+
+        now = time.monotonic()
+        seen = self._webhooks_seen
+        if force or seen is None or now - seen[0] > WEBHOOKS_SEEN_SECONDS:
+            from albumen.db.webhooks import any_enabled
+
+            with self.session() as session:
+                seen = self._webhooks_seen = (now, any_enabled(session))
+        if seen[1]:
+            self.queue.enqueue_webhooks()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

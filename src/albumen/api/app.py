@@ -34,6 +34,7 @@ from albumen.api import (
     share,
     status,
     users,
+    webhooks,
 )
 from albumen.api.errors import install_error_handlers
 from albumen.insights.activity import Tracker
@@ -186,7 +187,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     app.add_middleware(RequestContextMiddleware)
 
     for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
-                   status, comments, analytics, documents, live):
+                   status, comments, analytics, documents, live, webhooks):
         app.include_router(module.router)
     app.include_router(comments.guest_router)
     app.include_router(analytics.reports_router)

@@ -501,4 +501,10 @@ from albumen.db.search_tables import (  # noqa: E402, F401
     TextChunk,
     TimelineCount,
 )
+from albumen.db.webhooks import (  # noqa: E402, F401
+    OutboxEvent,
+    Webhook,
+    WebhookAttempt,
+    WebhookDelivery,
+)
 from albumen.db.workers import Worker  # noqa: E402, F401

@@ -21,6 +21,7 @@ from albumen.errors import Forbidden, InvalidInput, NotFound
 from albumen.events.access import readable_asset, writable_asset
 from albumen.events.sharing import GuestAccess, guest_asset
 from albumen.insights import activity
+from albumen.notify import emit
 from albumen.runtime import Runtime
 
 MAX_COMMENT = 2000
@@ -94,6 +95,8 @@ def add_comment(rt: Runtime, who: Who, asset_id: int, text: str) -> Comment:
                           author=_author(session, who), text=text, sentiment=score)
         session.add(comment)
         session.flush()
+        emit(session, "comment.created", asset_id=asset_id, comment_id=comment.id,
+             event_id=asset.event_id, by_guest=who.guest_id is not None)
         session.expunge(comment)
         event_id = asset.event_id
         activity.count_engagement(session, asset_id, event_id, comments=1)

@@ -28,6 +28,7 @@ from albumen.db.models import (
 )
 from albumen.errors import Conflict, Forbidden, InvalidInput, NotFound
 from albumen.events.access import require_event
+from albumen.notify import emit
 from albumen.runtime import Runtime
 
 EDITABLE = ("title", "description", "starts_at", "ends_at", "timezone", "location",
@@ -187,14 +188,23 @@ def moderate(rt: Runtime, user_id: int, event_id: int, asset_ids: list[int], dec
         if missing:
             raise NotFound(f"assets not in this event: {missing[:20]}",
                            details={"asset_ids": missing})
-        changed = session.execute(
-            update(Asset).where(Asset.id.in_(found), Asset.moderation != states[decision])
-            .values(moderation=states[decision], moderated_by_id=user_id,
-                    moderated_at=utcnow(), moderation_note=note)
-        ).rowcount
+        changing = sorted(session.scalars(select(Asset.id).where(
+            Asset.id.in_(found), Asset.moderation != states[decision])))
+        if changing:
+            session.execute(
+                update(Asset).where(Asset.id.in_(changing))
+                .values(moderation=states[decision], moderated_by_id=user_id,
+                        moderated_at=utcnow(), moderation_note=note))
         audit.record(session, actor, f"moderation.{decision}", "event", event_id,
                      asset_ids=sorted(found), note=note)
-        return changed
+        for asset_id in changing:
+            if decision == "pending":
+                emit(session, "moderation.pending", asset_id=asset_id, event_id=event_id,
+                     note=note)
+            else:
+                emit(session, "moderation.decided", asset_id=asset_id, event_id=event_id,
+                     decision=states[decision], note=note, by_user_id=user_id)
+        return len(changing)
 
 
 def live_photos(session: Session, user_id: int, event_id: int, since: datetime,

@@ -26,6 +26,7 @@ from albumen.db.models import COHOST, Asset, Guest, User
 from albumen.errors import InvalidInput, NotFound
 from albumen.events.access import require_event
 from albumen.insights import analytics, highlights
+from albumen.notify import emit
 from albumen.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -137,6 +138,8 @@ def build(rt: Runtime, report_id: int) -> str:
         session.execute(update(Report).where(Report.id == report_id).values(
             state=REPORT_DONE, progress=1.0, pages=pages, size=size, storage_key=key,
             finished_at=utcnow(), lease_until=None, error=None))
+        emit(session, "report.ready", report_id=report_id, owner_id=owner, kind=kind,
+             event_id=params.get("event_id"))
     return "done"
 
 

@@ -54,6 +54,7 @@ class JobQueue:
                                for name, huey in hueys.items()}
         self._build_report = declare(hueys["media"], "build_report")
         self._train_classifier = declare(hueys["media"], "train_classifier")
+        self._deliver_webhooks = declare(hueys["media"], "deliver_webhooks")
 
     @property
     def immediate(self) -> bool:
@@ -70,6 +71,14 @@ class JobQueue:
     def enqueue_training(self, owner_key: int) -> None:
         """Queue training a library's document classifier again (labels changed)."""
         self._train_classifier(owner_key)
+
+    def enqueue_webhooks(self, delay: float = 0) -> None:
+        """Queue the webhook dispatcher (fan out the outbox, send what is due), now or in
+        ``delay`` seconds (the next retry)."""
+        if delay <= 0:
+            self._deliver_webhooks()
+        elif not self.immediate:  # inline, a retry would come at once: the sweep sends it
+            self._deliver_webhooks.schedule(delay=delay)
 
     def enqueue_asset(self, asset_id: int, queue: str = "media") -> None:
         """Queue processing of an asset (run inline when the queue is in immediate mode)."""

@@ -21,7 +21,9 @@ from albumen.db.base import utcnow
 from albumen.db.models import (
     APPROVED,
     ASSET_PROCESSING,
+    AWAITING_SCREENING,
     PENDING,
+    PENDING_REVIEW,
     Asset,
     AssetSource,
     AssetStage,
@@ -249,6 +251,13 @@ def _record(
             text_index.write(session, {asset.id: [filename]})  # findable by name at once
             emit(session, "asset.created", asset_id=asset.id, media_type=kind.media_type,
                  filename=filename)
+            if origin.guest_id is not None and origin.event_id is not None:
+                emit(session, "event.upload", asset_id=asset.id, event_id=origin.event_id,
+                     guest_id=origin.guest_id, link_id=origin.link_id)
+            if origin.moderation == PENDING_REVIEW and \
+                    origin.moderation_note != AWAITING_SCREENING:  # screening decides those
+                emit(session, "moderation.pending", asset_id=asset.id,
+                     event_id=origin.event_id, note=origin.moderation_note)
             return asset.id, False
     except IntegrityError:
         # The same bytes arrived concurrently and the other request recorded them first.

@@ -44,6 +44,7 @@ from albumen.ml.faces import DetectedFace
 from albumen.ml.ocr import TextLine
 from albumen.ml.runtime import Model, ModelUnavailable
 from albumen.ml.screening import Nudity
+from albumen.notify import emit
 from albumen.people import service as people
 from albumen.runtime import Runtime
 from albumen.search import clip
@@ -359,9 +360,14 @@ def store_screening(rt: Runtime, session: Session, asset: Asset, pixels: np.ndar
         asset.moderation = PENDING_REVIEW
         asset.moderation_note = "held by screening: " + "; ".join(
             str(f["reason"]) for f in flags)
-    elif (event is not None and not event.review_required
-          and asset.moderation == PENDING_REVIEW and asset.moderation_note == AWAITING_SCREENING):
-        asset.moderation, asset.moderation_note = APPROVED, None
+        emit(session, "moderation.pending", asset_id=asset.id, event_id=asset.event_id,
+             note=asset.moderation_note)
+    elif asset.moderation == PENDING_REVIEW and asset.moderation_note == AWAITING_SCREENING:
+        if event is not None and not event.review_required:
+            asset.moderation, asset.moderation_note = APPROVED, None
+        else:  # screening found nothing; the event reviews every upload
+            emit(session, "moderation.pending", asset_id=asset.id, event_id=asset.event_id,
+                 note=asset.moderation_note)
 
 
 def _event_twins(session: Session, asset: Asset, max_distance: int) -> list[int]:

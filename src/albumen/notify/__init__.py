@@ -4,6 +4,11 @@ it commits (never for work rolled back), to the subscribers of this process (the
 ``/api/v1/ws``) and, when the queue is Redis, to every process of the installation through
 Redis pub/sub.
 
+The events an integrator may subscribe a webhook to (``TYPES``) are also written to the
+``event_outbox`` table in the same transaction, so the webhook dispatcher hears of exactly what
+committed, even from a process that died right after (albumen.webhooks.dispatch); the hub's
+``on_durable`` callback (wired by the runtime) is told once per commit that wrote any.
+
 A service calls ``emit(session, type, ...)``; the session's runtime set ``session.info[HUB]``
 (runtime.Runtime.session). Subscribers each get a bounded queue: one that does not keep up
 loses its oldest events (and is told how many), never slows the publisher.
@@ -17,6 +22,7 @@ import logging
 import threading
 import uuid
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -24,33 +30,64 @@ from typing import Any
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from albumen.db.webhooks import OutboxEvent
+
 log = logging.getLogger(__name__)
 HUB = "albumen.hub"
 _PENDING = "albumen.events"
+_DURABLE = "albumen.durable"
 QUEUE_SIZE = 1000  # events a subscriber may fall behind by
+
+# What a webhook may subscribe to, with what each tells (the API lists them).
+TYPES = {
+    "asset.created": "a photo, video or document was added (upload, import, guest upload)",
+    "asset.processed": "an asset's processing finished: thumbnails, metadata, AI results",
+    "asset.failed": "an asset's processing failed (the asset says which stage and why)",
+    "asset.deleted": "an asset was moved to the trash",
+    "event.upload": "a guest uploaded to an event through a share link",
+    "moderation.pending": "an upload waits for a host's review",
+    "moderation.decided": "a host approved or rejected an upload",
+    "comment.created": "someone commented on a photo",
+    "report.ready": "an event report's PDF is ready",
+    "document.classified": "a document was given a category",
+    "person.created": "face clustering found a new person",
+}
 
 
 def emit(session: Session, type: str, **fields: Any) -> None:
-    """Publish an event when ``session`` commits (dropped if it rolls back)."""
+    """Publish an event when ``session`` commits (dropped if it rolls back); a webhook type
+    is also written to the outbox, in the same transaction."""
     if session.info.get(HUB) is None:
         return
-    session.info.setdefault(_PENDING, []).append(
-        {"id": f"evt_{uuid.uuid4().hex}", "type": type,
-         "time": datetime.now(UTC).isoformat().replace("+00:00", "Z"), **fields})
+    now = datetime.now(UTC)
+    item = {"id": f"evt_{uuid.uuid4().hex}", "type": type,
+            "time": now.isoformat().replace("+00:00", "Z"), **fields}
+    session.info.setdefault(_PENDING, []).append(item)
+    if type in TYPES:
+        session.add(OutboxEvent(message_id=item["id"], type=type, at=now, fields=fields))
+        session.info[_DURABLE] = True
 
 
 @sa_event.listens_for(Session, "after_commit")
 def _after_commit(session: Session) -> None:
     events = session.info.pop(_PENDING, None)
+    durable = session.info.pop(_DURABLE, False)
     hub = session.info.get(HUB)
-    if events and hub is not None:
-        for item in events:
-            hub.publish(item)
+    if hub is None:
+        return
+    for item in events or ():
+        hub.publish(item)
+    if durable and hub.on_durable is not None:
+        try:
+            hub.on_durable()
+        except Exception as exc:  # the workers' sweep fans it out later
+            log.warning("webhook dispatch not queued (%s): the sweep will send it", exc)
 
 
 @sa_event.listens_for(Session, "after_rollback")
 def _after_rollback(session: Session) -> None:
     session.info.pop(_PENDING, None)
+    session.info.pop(_DURABLE, None)
 
 
 @dataclass(eq=False)
@@ -92,6 +129,7 @@ class Hub:
         self._listener: threading.Thread | None = None
         self._redis: Any = None
         self.published = 0
+        self.on_durable: Callable[[], None] | None = None
 
     def publish(self, item: dict[str, Any]) -> None:
         self.published += 1

@@ -24,6 +24,7 @@ from albumen.db.base import utcnow
 from albumen.db.models import AUTO, USER, Asset, Face, Person
 from albumen.errors import Conflict, InvalidInput, NotFound
 from albumen.ml.faces import distances, from_bytes
+from albumen.notify import emit
 from albumen.people import names as person_names
 from albumen.runtime import Runtime
 from albumen.search import text_index
@@ -97,6 +98,7 @@ def assign_faces(session: Session, owner_id: int | None, face_ids: list[int], ep
             created = Person(owner_id=owner_id)
             session.add(created)
             session.flush()
+            emit(session, "person.created", person_id=created.id, owner_id=owner_id)
             person, members = created.id, [i, *free]
         chosen = [int(lib.ids[j]) for j in members]
         session.execute(update(Face).where(Face.id.in_(chosen))
@@ -128,6 +130,7 @@ def recluster(rt: Runtime, owner_id: int | None, eps: float, min_faces: int) -> 
                 created = Person(owner_id=owner_id)
                 session.add(created)
                 session.flush()
+                emit(session, "person.created", person_id=created.id, owner_id=owner_id)
                 person = created.id
             taken.add(person)
             new_people[members] = person
@@ -391,6 +394,7 @@ def create_person(rt: Runtime, owner_id: int, name: str, face_ids: list[int],
             person = Person(owner_id=owner_id, name=clean)
             session.add(person)
             session.flush()
+            emit(session, "person.created", person_id=person.id, owner_id=owner_id)
             for face in faces:
                 _move_face(session, face, person.id)
             session.flush()

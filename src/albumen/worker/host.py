@@ -22,6 +22,7 @@ from sqlalchemy import delete, select
 
 from albumen.db.base import utcnow
 from albumen.db.models import Worker
+from albumen.db.webhooks import anything_due
 from albumen.library.stages import warm_up
 from albumen.operations.reconciler import reconcile
 from albumen.pipeline import QUEUES
@@ -117,6 +118,7 @@ class WorkerHost:
                     recluster_all(self.rt)
                     next_recluster = elapsed + settings.face_recluster_interval_seconds
                 self._heartbeat()
+                self._webhooks_sweep()
                 for consumer in self._consumers:
                     # Huey checks this in Consumer.run(), which an embedded host does not call:
                     # a worker process killed by the OOM killer or a codec crash is replaced.
@@ -125,6 +127,14 @@ class WorkerHost:
                 log.exception("housekeeping failed; will try again")
             self._stop.wait(tick)
             elapsed += tick
+
+    def _webhooks_sweep(self) -> None:
+        """Queue the webhook dispatcher when something waits: retries due later than it
+        queues itself for, and whatever a lost job or a process that died left behind."""
+        with self.rt.session() as session:
+            due = anything_due(session, utcnow())
+        if due:
+            self.rt.queue.enqueue_webhooks()
 
     def _heartbeat(self) -> None:
         now = utcnow()

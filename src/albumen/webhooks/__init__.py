@@ -1,0 +1,1 @@
+"""Outgoing webhooks: who hears what, signed deliveries with retries, the delivery log."""
