@@ -45,7 +45,7 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+            def do_POST(self) -> None:
                 body = self.rfile.read(int(self.headers["content-length"]))
                 receiver.requests.append({"headers": dict(self.headers), "body": body,
                                           "path": self.path})
@@ -384,6 +384,8 @@ def test_ping_rotation_and_bad_requests(hooks: TestClient, receiver: Receiver) -
                       ).status_code == 422
     assert hooks.patch(f"/api/v1/webhooks/{hook['id']}", json={"enabled": "yes"}
                        ).status_code == 422
+    assert "url may not be null" in hooks.patch(f"/api/v1/webhooks/{hook['id']}",
+                                                json={"url": None}).text
     assert hooks.post("/api/v1/webhooks", content=b"{not json",
                       headers={"content-type": "application/json"}).status_code == 422
     assert hooks.get("/api/v1/webhooks/999999").status_code == 404
@@ -402,3 +404,38 @@ def test_an_event_rolled_back_is_never_delivered(rt: Runtime) -> None:
         emit(session, "asset.deleted", asset_id=1)
         session.commit()
         assert [r.type for r in session.query(OutboxEvent)] == ["asset.deleted"]
+
+
+def test_the_webhooks_commands(rt: Runtime, receiver: Receiver) -> None:
+    """`albumen webhooks ...`, in process (the real command, on the test's runtime)."""
+    from typer.testing import CliRunner
+
+    from albumen.accounts import users
+    from albumen.cli.main import app
+
+    rt.settings.webhook_allow_networks = "127.0.0.0/8"
+    users.create_user(rt, "root", PASSWORD, admin=True)
+    cli = CliRunner()
+
+    def run(*args: str, code: int = 0) -> Any:
+        result = cli.invoke(app, ["webhooks", *args, "--json"])
+        assert result.exit_code == code, result.output
+        return json.loads(result.stdout)
+
+    added = run("add", receiver.url, "--type", "asset.created", "--description", "the app")
+    assert added["secret"].startswith("whsec_") and added["types"] == ["asset.created"]
+    assert [h["id"] for h in run("list")] == [added["id"]]
+    pinged = run("ping", str(added["id"]))
+    assert pinged["state"] == "delivered" and receiver.requests
+    Verifier(added["secret"]).verify(receiver.requests[0]["body"],
+                                     receiver.requests[0]["headers"])
+    assert [d["type"] for d in run("deliveries", str(added["id"]))] == ["webhook.ping"]
+    assert run("update", str(added["id"]), "--disable")["enabled"] is False
+    assert run("update", str(added["id"]), "--url", "http://10.0.0.1/x", code=1)["error"][
+        "code"] == "invalid_input"
+    assert run("add", "https://127.0.0.1/x", "--type", "nope", code=1)["error"][
+        "message"].startswith("unknown event types")
+    assert run("show", "999", code=1)["error"]["code"] == "not_found"
+    assert run("remove", str(added["id"])) == {"removed": added["id"]}
+    assert run("list") == []
+    assert "asset.processed" in {t["type"] for t in run("types")}

@@ -9,7 +9,17 @@ from typing import Annotated, Any
 import typer
 from rich.table import Table
 
-from albumen.cli import accounts, ai, analytics, documents, maintenance, models, ops, search
+from albumen.cli import (
+    accounts,
+    ai,
+    analytics,
+    documents,
+    maintenance,
+    models,
+    ops,
+    search,
+    webhooks,
+)
 from albumen.cli.common import JsonOpt, fail, owner, runtime
 from albumen.cli.output import console, err_console, print_json
 from albumen.cli.progress import Steps, exit_status, finding, stop_cleanly_on_sigterm
@@ -32,6 +42,7 @@ app.add_typer(models.models_app, name="models")
 app.add_typer(analytics.analytics_app, name="analytics")
 app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.add_typer(documents.documents_app, name="documents")
+app.add_typer(webhooks.webhooks_app, name="webhooks")
 app.command("search")(search.search)
 app.command("timeline")(search.timeline)
 ops.register(app)

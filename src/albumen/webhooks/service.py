@@ -113,6 +113,10 @@ def list_for(session: Session, caller: Caller, event_id: int | None = None) -> l
 def update(rt: Runtime, caller: Caller, webhook_id: int, changes: dict[str, Any]) -> Webhook:
     """Change url, types, description or enabled; enabling again clears the failures and
     sends what waited meanwhile."""
+    nulls = sorted(k for k in ("url", "types", "enabled") if k in changes
+                   and changes[k] is None)
+    if nulls:
+        raise InvalidInput(f"{', '.join(nulls)} may not be null (leave it out to keep it)")
     if "url" in changes:
         targets.resolve(changes["url"], dispatch.policy(rt))
     with rt.transaction() as session:
