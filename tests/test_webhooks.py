@@ -439,3 +439,18 @@ def test_the_webhooks_commands(rt: Runtime, receiver: Receiver) -> None:
     assert run("remove", str(added["id"])) == {"removed": added["id"]}
     assert run("list") == []
     assert "asset.processed" in {t["type"] for t in run("types")}
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_admin_page_shows_webhooks_and_their_deliveries(hooks: TestClient,
+                                                            receiver: Receiver) -> None:
+    from tests.test_web_pages import browser
+
+    hook = _add(hooks, receiver.url, types=["asset.created"], description="the event app")
+    receiver.statuses = [410]
+    _upload(hooks, 16)
+    page = browser(hooks).get("/admin").text
+    assert f'data-webhook="{hook["id"]}"' in page and "the event app" in page
+    assert "410 Gone" in page  # the reason it stopped
+    assert f'data-api="PATCH /api/v1/webhooks/{hook["id"]}"' in page  # enable it again
+    assert "<code>asset.created</code>" in page and ">410<" in page

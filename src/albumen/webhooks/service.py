@@ -178,6 +178,15 @@ def deliveries(session: Session, caller: Caller, webhook_id: int, state: str | N
     return list(session.scalars(q.order_by(WebhookDelivery.id.desc()).limit(limit)))
 
 
+def recent_deliveries(session: Session, caller: Caller, limit: int = 30
+                      ) -> list[WebhookDelivery]:
+    """The latest deliveries of every webhook the caller sees, newest first."""
+    q = select(WebhookDelivery).order_by(WebhookDelivery.id.desc()).limit(limit)
+    if not caller.admin:
+        q = q.join(Webhook).where(Webhook.owner_id == caller.user_id)
+    return list(session.scalars(q))
+
+
 def delivery(session: Session, caller: Caller, webhook_id: int, delivery_id: int
              ) -> tuple[WebhookDelivery, list[WebhookAttempt]]:
     get(session, caller, webhook_id)
