@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Path, Query, Request, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field, StrictBool
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from albumen.accounts import audit
 from albumen.accounts.audit import Actor
 from albumen.accounts.auth import Principal
+from albumen.api import idempotency
 from albumen.api.common import parse_ids, receive_upload, zip_response
 from albumen.api.deps import (
     ActorDep,
@@ -85,13 +86,20 @@ def _destination(rt: Runtime, user_id: int, event_id: int | None) -> dict[str, A
     summary="Upload a photo (multipart field 'file'); streamed to storage while hashed",
 )
 async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
-                 event_id: IdQuery = None) -> Any:
-    dest = await run_in_threadpool(_destination, rt, principal.user_id, event_id)
-    result = await receive_upload(rt, request, dest)
-    body = await run_in_threadpool(_uploaded, rt, result, principal.user_id, event_id,
-                                   client_ip(request))
-    return JSONResponse(body.model_dump(mode="json"),
-                        status_code=200 if body.status == "duplicate" else 201)
+                 event_id: IdQuery = None,
+                 idempotency_key: Annotated[str | None, Header(
+                     description="a fresh UUID per upload: a retry with the same key gets "
+                                 "the first answer again, nothing uploaded twice")] = None,
+                 ) -> Any:
+    async def run() -> Response:
+        dest = await run_in_threadpool(_destination, rt, principal.user_id, event_id)
+        result = await receive_upload(rt, request, dest)
+        body = await run_in_threadpool(_uploaded, rt, result, principal.user_id, event_id,
+                                       client_ip(request))
+        return JSONResponse(body.model_dump(mode="json"),
+                            status_code=200 if body.status == "duplicate" else 201)
+
+    return await idempotency.once(rt, request, f"user:{principal.user_id}:assets", run)
 
 
 def _uploaded(rt: Runtime, result: IngestResult, user_id: int, event_id: int | None,

@@ -7,13 +7,15 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 import segno
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
 
 from albumen.accounts.audit import Actor
+from albumen.api import idempotency
 from albumen.api.common import (
+    GUEST_HEADER,
     guest_access,
     guest_cookie,
     parse_ids,
@@ -197,25 +199,37 @@ def _no_view(link: Any) -> Any:
                      "type": "object", "required": ["file"],
                      "properties": {"file": {"type": "string", "format": "binary"}}}}}}})
 async def upload(token: str, request: Request, rt: RuntimeDep,
-                 guest_name: Annotated[str | None, Query(max_length=100)] = None) -> Any:
-    access = await run_in_threadpool(guest_access, rt, request, token)
-    access, guest_token = await run_in_threadpool(
-        sharing.admit_upload, rt, access, guest_name, client_ip(request))
-    link_id = access.link.id
-    assert access.guest_id is not None
-    try:
-        dest = await run_in_threadpool(_destination, rt, access)
-        result = await receive_upload(rt, request, dest)
-    except Exception:  # refused, interrupted or failed: the reservation is given back
-        await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)
-        raise
-    body = await run_in_threadpool(_uploaded, rt, request, token, access, result,
-                                   guest_token or "")
-    response = JSONResponse(body.model_dump(mode="json"),
-                            status_code=200 if body.status == "duplicate" else 201)
-    if guest_token:
-        _set_guest_cookie(response, rt, request, link_id, guest_token)
-    return response
+                 guest_name: Annotated[str | None, Query(max_length=100)] = None,
+                 idempotency_key: Annotated[str | None, Header(
+                     description="a fresh UUID per upload: a retry with the same key gets "
+                                 "the first answer again (the guest's allowance is not "
+                                 "spent twice)")] = None,
+                 ) -> Any:
+    entered = await run_in_threadpool(guest_access, rt, request, token)
+    sent_token = (request.headers.get(GUEST_HEADER)
+                  or request.cookies.get(guest_cookie(entered.link.id)))
+
+    async def run() -> Response:
+        access, guest_token = await run_in_threadpool(
+            sharing.admit_upload, rt, entered, guest_name, client_ip(request))
+        link_id = access.link.id
+        assert access.guest_id is not None
+        try:
+            dest = await run_in_threadpool(_destination, rt, access)
+            result = await receive_upload(rt, request, dest)
+        except Exception:  # refused, interrupted or failed: the reservation is given back
+            await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)
+            raise
+        body = await run_in_threadpool(_uploaded, rt, request, token, access, result,
+                                       guest_token or "")
+        response = JSONResponse(body.model_dump(mode="json"),
+                                status_code=200 if body.status == "duplicate" else 201)
+        if guest_token:
+            _set_guest_cookie(response, rt, request, link_id, guest_token)
+        return response
+
+    return await idempotency.once(
+        rt, request, idempotency.scope_for_guest(entered.link.id, sent_token), run)
 
 
 def _destination(rt: Runtime, access: GuestAccess) -> dict[str, Any]:

@@ -1,5 +1,6 @@
 """event_outbox (events committed with their change, waiting to be fanned out), webhooks,
-webhook_deliveries and webhook_attempts (outgoing webhooks and their delivery log)
+webhook_deliveries and webhook_attempts (outgoing webhooks and their delivery log);
+idempotency_keys (answers to requests sent with an Idempotency-Key)
 
 Revision ID: 0019
 Revises: 0018
@@ -89,9 +90,23 @@ def upgrade() -> None:
         sa.Column("response", sa.String(400)),
     )
     op.create_index("ix_webhook_attempts_delivery_id", "webhook_attempts", ["delivery_id"])
+    op.create_table(
+        "idempotency_keys",
+        sa.Column("id", ID, primary_key=True),
+        sa.Column("scope", sa.String(80), nullable=False),
+        sa.Column("key", sa.String(200), nullable=False),
+        sa.Column("state", sa.String(8), nullable=False),
+        sa.Column("status_code", sa.Integer()),
+        sa.Column("body", sa.Text()),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.UniqueConstraint("scope", "key"),
+    )
+    op.create_index("ix_idempotency_keys_created_at", "idempotency_keys", ["created_at"])
 
 
 def downgrade() -> None:
+    op.drop_index("ix_idempotency_keys_created_at", table_name="idempotency_keys")
+    op.drop_table("idempotency_keys")
     op.drop_index("ix_webhook_attempts_delivery_id", table_name="webhook_attempts")
     op.drop_table("webhook_attempts")
     op.drop_index("ix_webhook_deliveries_webhook_id_id", table_name="webhook_deliveries")
