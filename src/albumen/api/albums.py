@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from albumen.api.common import parse_ids, slug, zip_response
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
-from albumen.api.errors import ERRORS
+from albumen.api.errors import ERRORS, ZIP_BODY
 from albumen.api.schemas import AssetOut, AssetPage
 from albumen.api.types import Id, IdPath
 from albumen.db.engagement import DOWNLOAD_ZIP
@@ -114,7 +114,7 @@ def remove(album_id: IdPath, body: AssetIds, principal: PrincipalDep, actor: Act
                                              actor))
 
 
-@router.get("/{album_id}/download", response_class=StreamingResponse,
+@router.get("/{album_id}/download", response_class=StreamingResponse, responses=ZIP_BODY,
             summary="ZIP of the album (streamed originals)")
 def download(album_id: IdPath, principal: PrincipalDep, rt: RuntimeDep, request: Request,
              ids: Annotated[str | None, Query(max_length=100000)] = None) -> StreamingResponse:

@@ -11,7 +11,7 @@ from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, Field
 
 from albumen.api.deps import ActorDep, AdminDep, PrincipalDep, RuntimeDep, SessionDep
-from albumen.api.errors import ERRORS
+from albumen.api.errors import ERRORS, TABLE_BODY
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.insights import analytics as svc
 from albumen.insights import charts, exports, highlights, reports
@@ -102,6 +102,7 @@ def _download(file: Any, fmt: str, name: str) -> StreamingResponse:
 
 
 @router.get("/events/{event_id}/export.{fmt}", response_class=StreamingResponse,
+            responses=TABLE_BODY,
             summary="The dashboard's tables and the raw activity: Excel (a sheet per table), "
                     "or one table as CSV or Parquet")
 def event_export(event_id: IdPath, fmt: Format, principal: PrincipalDep, session: SessionDep,
@@ -122,7 +123,7 @@ def event_export(event_id: IdPath, fmt: Format, principal: PrincipalDep, session
                      f"{table or ('analytics' if fmt == 'xlsx' else 'activity')}")
 
 
-@router.get("/assets.{fmt}", response_class=StreamingResponse,
+@router.get("/assets.{fmt}", response_class=StreamingResponse, responses=TABLE_BODY,
             summary="Metadata of an event's, an album's or a search's photos (that you may see)")
 def assets_export(fmt: Format, principal: PrincipalDep, session: SessionDep,
                   event_id: IdQuery = None, album_id: IdQuery = None,

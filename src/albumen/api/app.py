@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import re
 import logging
 import sys
 import uuid
@@ -11,6 +12,7 @@ from contextlib import asynccontextmanager
 
 import anyio
 from fastapi import FastAPI, Request
+from fastapi.routing import APIRoute
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -179,6 +181,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
         # /docs and /redoc are albumen's own pages (web/api_docs.py), from vendored assets:
         # FastAPI's load Swagger UI and ReDoc from a CDN, and run an inline script.
         docs_url=None, redoc_url=None,
+        generate_unique_id_function=operation_id,
     )
     install_error_handlers(app)
     # /metrics, and the middleware that measures and logs each request: added first, so it
@@ -196,6 +199,14 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
 
     web.install(app)
     return app
+
+
+def operation_id(route: APIRoute) -> str:
+    """A route's OpenAPI operation id: its tag and its function's name (``assets_upload``),
+    stable as paths change; the generated clients name their methods after it. Unique and
+    matching the committed document: tests/test_openapi.py."""
+    tag = re.sub(r"[^a-z0-9]+", "_", str(route.tags[0] if route.tags else "albumen").lower())
+    return f"{tag}_{route.name}"
 
 
 def app_from_settings() -> FastAPI:

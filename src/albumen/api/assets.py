@@ -25,7 +25,7 @@ from albumen.api.deps import (
     client_ip,
     read,
 )
-from albumen.api.errors import ERRORS
+from albumen.api.errors import ERRORS, FILE_BODY, IMAGE_BODY, ZIP_BODY
 from albumen.api.files import derivative_response, file_response
 from albumen.api.schemas import (
     AssetDetail,
@@ -191,7 +191,7 @@ def resolve_duplicates(body: Resolve, principal: PrincipalDep, actor: ActorDep,
                                               rt.settings.near_duplicate_distance, actor))
 
 
-@router.get("/download", response_class=StreamingResponse,
+@router.get("/download", response_class=StreamingResponse, responses=ZIP_BODY,
             summary="ZIP of a selection of assets you can see (streamed originals)")
 def download(principal: PrincipalDep, rt: RuntimeDep, request: Request,
              ids: Annotated[str, Query(min_length=1, max_length=100000,
@@ -221,7 +221,7 @@ def text(asset_id: IdPath, session: SessionDep, principal: PrincipalDep) -> Asse
                         asset_view.dropped_lines(session, asset_id))
 
 
-@router.get("/{asset_id}/pages/{page}/thumbnail", responses=ERRORS,
+@router.get("/{asset_id}/pages/{page}/thumbnail", responses={**ERRORS, **IMAGE_BODY},
             response_class=FileResponse, summary="A document page's thumbnail (WebP)")
 def page_thumbnail(asset_id: IdPath, page: Annotated[int, Path(ge=1, le=1_000_000)],
                    request: Request, rt: RuntimeDep, session: SessionDep,
@@ -240,7 +240,7 @@ def give_password(asset_id: IdPath, body: PasswordIn, rt: RuntimeDep, actor: Act
         return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)
 
 
-@router.get("/{asset_id}/original", responses=ERRORS,
+@router.get("/{asset_id}/original", responses={**ERRORS, **FILE_BODY},
             response_class=FileResponse,
             summary="The original bytes (supports Range); with S3 pre-signed downloads "
                     "on, a 307 redirect to them")
@@ -255,7 +255,8 @@ def original(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Sessio
                          f'"{asset.sha256}"', asset.original_filename, redirect=True)
 
 
-@router.get("/{asset_id}/thumbnail", responses=ERRORS, response_class=FileResponse,
+@router.get("/{asset_id}/thumbnail", responses={**ERRORS, **IMAGE_BODY},
+            response_class=FileResponse,
             summary="WebP thumbnail, short side 250 px")
 def thumbnail(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
               principal: PrincipalDep) -> Response:
@@ -263,7 +264,8 @@ def thumbnail(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Sessi
     return derivative_response(rt, request, session, asset_id, "thumbnail")
 
 
-@router.get("/{asset_id}/preview", responses=ERRORS, response_class=FileResponse,
+@router.get("/{asset_id}/preview", responses={**ERRORS, **IMAGE_BODY},
+            response_class=FileResponse,
             summary="JPEG preview, short side 1440 px")
 def preview(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
               principal: PrincipalDep) -> Response:

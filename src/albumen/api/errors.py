@@ -95,3 +95,17 @@ def install_error_handlers(app: FastAPI) -> None:
             return _page(request, 500, "internal server error")
         return error_response(500, "internal_error", "internal server error")
 
+
+
+# What a route that is not JSON answers, declared so OpenAPI (and the clients generated from
+# it) know: a ZIP, an image, a stored file of any type, a table.
+_BINARY = {"schema": {"type": "string", "format": "binary"}}
+ZIP_BODY = {200: {"description": "a ZIP archive, streamed",
+                  "content": {"application/zip": _BINARY}}}
+IMAGE_BODY = {200: {"description": "the image", "content": {"image/webp": _BINARY,
+                                                            "image/jpeg": _BINARY}}}
+FILE_BODY = {200: {"description": "the stored bytes (Range requests: 206)",
+                   "content": {"application/octet-stream": _BINARY}}}
+TABLE_BODY = {200: {"description": "the table", "content": {
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": _BINARY,
+    "text/csv": {"schema": {"type": "string"}}, "application/vnd.apache.parquet": _BINARY}}}

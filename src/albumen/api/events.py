@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 
 from albumen.api.common import aware, live_photo, parse_ids, slug, zip_response
 from albumen.api.deps import ActorDep, PrincipalDep, RuntimeDep, SessionDep, client_ip
-from albumen.api.errors import ERRORS
+from albumen.api.errors import ERRORS, ZIP_BODY
 from albumen.api.types import Id, IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import DOWNLOAD_ZIP
@@ -233,6 +233,7 @@ async def live(event_id: IdPath, request: Request, principal: PrincipalDep, rt: 
 
 
 @router.get("/events/{event_id}/download", response_class=StreamingResponse,
+            responses=ZIP_BODY,
             summary="ZIP of the event's photos you can see (streamed originals)")
 def download_event(event_id: IdPath, principal: PrincipalDep, rt: RuntimeDep,
                    request: Request, ids: Annotated[str | None, Query(max_length=100000)] = None,

@@ -24,7 +24,7 @@ from albumen.api.common import (
     zip_response,
 )
 from albumen.api.deps import RuntimeDep, client_ip
-from albumen.api.errors import ERRORS
+from albumen.api.errors import ERRORS, FILE_BODY, IMAGE_BODY, ZIP_BODY
 from albumen.api.files import derivative_response, file_response
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import IdPath
@@ -277,18 +277,18 @@ def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind:
         return response
 
 
-@router.get("/assets/{asset_id}/thumbnail", response_class=Response)
+@router.get("/assets/{asset_id}/thumbnail", response_class=Response, responses=IMAGE_BODY)
 def thumbnail(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
     return _file_for(rt, request, token, asset_id, "thumbnail")
 
 
-@router.get("/assets/{asset_id}/preview", response_class=Response,
+@router.get("/assets/{asset_id}/preview", response_class=Response, responses=IMAGE_BODY,
             summary="JPEG preview (previews never carry location metadata)")
 def preview(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
     return _file_for(rt, request, token, asset_id, "preview")
 
 
-@router.get("/assets/{asset_id}/original", response_class=Response)
+@router.get("/assets/{asset_id}/original", response_class=Response, responses=FILE_BODY)
 def original(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
     return _file_for(rt, request, token, asset_id, "original")
 
@@ -302,7 +302,7 @@ def delete(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Re
     return Response(status_code=204)
 
 
-@router.get("/download", response_class=StreamingResponse,
+@router.get("/download", response_class=StreamingResponse, responses=ZIP_BODY,
             summary="ZIP of everything this link shows (streamed)")
 def download(token: str, request: Request, rt: RuntimeDep,
              ids: Annotated[str | None, Query(max_length=100000,
@@ -357,7 +357,10 @@ async def selfie_search(token: str, request: Request, rt: RuntimeDep) -> SelfieR
 
 
 @router.get("/qr.{fmt}", summary="QR code of this link (PNG or SVG), for printing",
-            responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}})
+            response_class=Response,
+            responses={200: {"description": "the QR code", "content": {
+                "image/png": {"schema": {"type": "string", "format": "binary"}},
+                "image/svg+xml": {"schema": {"type": "string"}}}}})
 def qr_code(token: str, fmt: Literal["png", "svg"], request: Request, rt: RuntimeDep,
             scale: Annotated[int, Query(ge=1, le=40)] = 8) -> Response:
     guest_access(rt, request, token)

@@ -1,0 +1,288 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.assets_upload_body import AssetsUploadBody
+from ...models.error_response import ErrorResponse
+from ...models.upload_result import UploadResult
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    *,
+    body: AssetsUploadBody,
+    event_id: int | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+    if not isinstance(idempotency_key, Unset):
+        headers["idempotency-key"] = idempotency_key
+
+
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_event_id: int | None | Unset
+    if isinstance(event_id, Unset):
+        json_event_id = UNSET
+    else:
+        json_event_id = event_id
+    params["event_id"] = json_event_id
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/assets",
+        "params": params,
+    }
+
+    _kwargs["files"] = body.to_multipart()
+
+    headers["Content-Type"] = "multipart/form-data; boundary=+++"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | UploadResult | None:
+    if response.status_code == 200:
+        response_200 = UploadResult.from_dict(response.json())
+
+
+
+        return response_200
+
+    if response.status_code == 201:
+        response_201 = UploadResult.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | UploadResult]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AssetsUploadBody,
+    event_id: int | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+
+) -> Response[ErrorResponse | UploadResult]:
+    """ Upload a photo (multipart field 'file'); streamed to storage while hashed
+
+    Args:
+        event_id (int | None | Unset):
+        idempotency_key (None | str | Unset): a fresh UUID per upload: a retry with the same key
+            gets the first answer again, nothing uploaded twice
+        body (AssetsUploadBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | UploadResult]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+event_id=event_id,
+idempotency_key=idempotency_key,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    *,
+    client: AuthenticatedClient,
+    body: AssetsUploadBody,
+    event_id: int | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+
+) -> ErrorResponse | UploadResult | None:
+    """ Upload a photo (multipart field 'file'); streamed to storage while hashed
+
+    Args:
+        event_id (int | None | Unset):
+        idempotency_key (None | str | Unset): a fresh UUID per upload: a retry with the same key
+            gets the first answer again, nothing uploaded twice
+        body (AssetsUploadBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | UploadResult
+     """
+
+
+    return sync_detailed(
+        client=client,
+body=body,
+event_id=event_id,
+idempotency_key=idempotency_key,
+
+    ).parsed
+
+async def asyncio_detailed(
+    *,
+    client: AuthenticatedClient,
+    body: AssetsUploadBody,
+    event_id: int | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+
+) -> Response[ErrorResponse | UploadResult]:
+    """ Upload a photo (multipart field 'file'); streamed to storage while hashed
+
+    Args:
+        event_id (int | None | Unset):
+        idempotency_key (None | str | Unset): a fresh UUID per upload: a retry with the same key
+            gets the first answer again, nothing uploaded twice
+        body (AssetsUploadBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | UploadResult]
+     """
+
+
+    kwargs = _get_kwargs(
+        body=body,
+event_id=event_id,
+idempotency_key=idempotency_key,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    *,
+    client: AuthenticatedClient,
+    body: AssetsUploadBody,
+    event_id: int | None | Unset = UNSET,
+    idempotency_key: None | str | Unset = UNSET,
+
+) -> ErrorResponse | UploadResult | None:
+    """ Upload a photo (multipart field 'file'); streamed to storage while hashed
+
+    Args:
+        event_id (int | None | Unset):
+        idempotency_key (None | str | Unset): a fresh UUID per upload: a retry with the same key
+            gets the first answer again, nothing uploaded twice
+        body (AssetsUploadBody):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | UploadResult
+     """
+
+
+    return (await asyncio_detailed(
+        client=client,
+body=body,
+event_id=event_id,
+idempotency_key=idempotency_key,
+
+    )).parsed

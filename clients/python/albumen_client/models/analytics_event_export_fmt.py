@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class AnalyticsEventExportFmt(StrEnum):
+    CSV = "csv"
+    PARQUET = "parquet"
+    XLSX = "xlsx"
+
+    def __str__(self) -> str:
+        return str(self.value)

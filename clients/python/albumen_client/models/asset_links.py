@@ -1,0 +1,100 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+
+
+
+
+
+
+T = TypeVar("T", bound="AssetLinks")
+
+
+
+@_attrs_define
+class AssetLinks:
+    """ 
+        Attributes:
+            original (str): the original bytes, untouched (supports Range)
+            thumbnail (str): WebP thumbnail, short side 250 px
+            preview (str): JPEG preview, short side 1440 px
+            text (str): the whole text found in the asset, with each line's box
+     """
+
+    original: str
+    thumbnail: str
+    preview: str
+    text: str
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        original = self.original
+
+        thumbnail = self.thumbnail
+
+        preview = self.preview
+
+        text = self.text
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "original": original,
+            "thumbnail": thumbnail,
+            "preview": preview,
+            "text": text,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        original = d.pop("original")
+
+        thumbnail = d.pop("thumbnail")
+
+        preview = d.pop("preview")
+
+        text = d.pop("text")
+
+        asset_links = cls(
+            original=original,
+            thumbnail=thumbnail,
+            preview=preview,
+            text=text,
+        )
+
+
+        asset_links.additional_properties = d
+        return asset_links
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from typing import cast
+
+if TYPE_CHECKING:
+  from ..models.reactions_counts import ReactionsCounts
+
+
+
+
+
+T = TypeVar("T", bound="Reactions")
+
+
+
+@_attrs_define
+class Reactions:
+    """ 
+        Attributes:
+            counts (ReactionsCounts):
+            mine (list[str]):
+     """
+
+    counts: ReactionsCounts
+    mine: list[str]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.reactions_counts import ReactionsCounts # noqa: PLC0415
+        counts = self.counts.to_dict()
+
+        mine = self.mine
+
+
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+            "counts": counts,
+            "mine": mine,
+        })
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.reactions_counts import ReactionsCounts # noqa: PLC0415
+        d = dict(src_dict)
+        counts = ReactionsCounts.from_dict(d.pop("counts"))
+
+
+
+
+        mine = cast(list[str], d.pop("mine"))
+
+
+        reactions = cls(
+            counts=counts,
+            mine=mine,
+        )
+
+
+        reactions.additional_properties = d
+        return reactions
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,11 @@
+from enum import StrEnum
+
+class RuleInAlgorithm(StrEnum):
+    ALL = "all"
+    ANY = "any"
+    FUZZY = "fuzzy"
+    LITERAL = "literal"
+    REGEX = "regex"
+
+    def __str__(self) -> str:
+        return str(self.value)
