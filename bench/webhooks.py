@@ -1,7 +1,7 @@
 """Webhooks and live status: delivery throughput, the cost of webhooks to uploads, WebSocket
 fan-out (issue 26's targets).
 
-Run: ``.venv/bin/python bench/webhooks.py [--events 1000] [--uploads 120] [--clients 200]
+Run: ``.venv/bin/python bench/webhooks.py [--events 1000] [--uploads 600] [--clients 200]
 [--out DIR]``
 
 (a) throughput  ``--events`` events committed at once (``asset.processed`` of 20 photos, in
@@ -271,7 +271,7 @@ def fanout(clients: int, photos: int, work: Path) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--events", type=int, default=1000)
-    parser.add_argument("--uploads", type=int, default=120)
+    parser.add_argument("--uploads", type=int, default=600)
     parser.add_argument("--clients", type=int, default=200)
     parser.add_argument("--photos", type=int, default=10)
     parser.add_argument("--only", choices=["throughput", "uploads", "fanout"])

@@ -125,3 +125,45 @@ def test_the_same_events_as_server_sent_events(app_client: Callable[..., TestCli
                  if line.startswith("data: ")]
     assert kinds[0] == "asset.created" and kinds.count("asset.processed") == 1
     assert "asset.stage" in kinds
+
+
+def test_events_reach_the_subscribers_of_another_process(tmp_path: Path) -> None:
+    """Without Redis, the processes of one machine pass events on through sockets: a
+    subscriber here hears what a separate process publishes (as `serve --processes 2` or a
+    standalone worker does); a socket whose process is gone is cleaned away."""
+    import asyncio
+    import os
+    import socket
+    import subprocess
+    import sys
+
+    from albumen.notify import Hub
+    from albumen.runtime import event_peers
+
+    peers = event_peers(tmp_path / "data")
+    hub = Hub(peers=peers)
+
+    async def hear() -> dict | None:
+        sub = hub.subscribe(asyncio.get_running_loop())
+        for _ in range(250):  # the listener binds its socket in its own thread
+            if list(peers.glob(f"{os.getpid()}-*.sock")):
+                break
+            await asyncio.sleep(0.02)
+        dead = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        dead.bind(str(peers / "dead.sock"))
+        dead.close()  # a socket file left by a process that died
+        code = ("from pathlib import Path; from albumen.notify import Hub; "
+                f"Hub(peers=Path({str(peers)!r})).publish("
+                "{'id': 'evt_1', 'type': 'asset.processed', 'asset_id': 7})")
+        subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+        item = await sub.get(10)
+        hub.unsubscribe(sub)
+        return item
+
+    try:
+        item = asyncio.run(hear())
+    finally:
+        hub.close()
+    assert item == {"id": "evt_1", "type": "asset.processed", "asset_id": 7}
+    assert not (peers / "dead.sock").exists()
+    assert list(peers.glob("*.sock")) == []  # closed: its own socket removed too

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.orm import Session
@@ -115,10 +116,12 @@ class Runtime:
     @cached_property
     def hub(self) -> Hub:
         """Events as they happen (albumen.notify): through Redis when the queue is Redis, so
-        every process hears every process's events; else within this process."""
+        every process hears every process's events; else through sockets in the data dir,
+        to the processes of this machine."""
         url = self.settings.effective_queue_url
         redis = url if url.split(":", 1)[0] in ("redis", "rediss", "unix") else None
-        hub = Hub(redis, channel=f"{self.settings.queue_prefix}.events")
+        hub = Hub(redis, channel=f"{self.settings.queue_prefix}.events",
+                  peers=None if redis else event_peers(self.settings.data_dir))
         hub.on_durable = self.webhooks_due
         return hub
 
@@ -162,6 +165,17 @@ class Runtime:
 
                 with engine_for(self.database_url).begin() as conn:
                     pgvector.install(conn, self.settings.pgvector)
+
+
+def event_peers(data_dir: Path) -> Path:
+    """Where the processes of one installation on this machine meet to pass events on (one
+    Unix socket each): a short folder of the temporary directory named by the data dir, as a
+    socket's path may not be longer than 107 bytes."""
+    import hashlib
+    import tempfile
+
+    digest = hashlib.sha256(str(data_dir.resolve()).encode()).hexdigest()[:16]
+    return Path(tempfile.gettempdir()) / f"albumen-events-{digest}"
 
 
 _runtime: Runtime | None = None

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import gc
-import re
 import logging
+import re
 import sys
 import uuid
 from collections.abc import AsyncIterator
@@ -172,6 +172,8 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
             writer = runtime.owned(Tracker)
             if writer is not None:
                 writer.stop()  # the last few seconds of activity
+            if "hub" in vars(runtime):  # made: stop hearing the other processes
+                runtime.hub.close()
 
     app = FastAPI(
         title="albumen",

@@ -1,8 +1,8 @@
 """What happens, told as it happens: events (``asset.created``, ``asset.progress``,
 ``asset.processed``...) that services emit in their transaction and that are published once
 it commits (never for work rolled back), to the subscribers of this process (the WebSocket,
-``/api/v1/ws``) and, when the queue is Redis, to every process of the installation through
-Redis pub/sub.
+``/api/v1/ws``) and to the other processes of the installation: through Redis pub/sub when
+the queue is Redis, else through Unix sockets (the processes of one machine).
 
 The events an integrator may subscribe a webhook to (``TYPES``) are also written to the
 ``event_outbox`` table in the same transaction, so the webhook dispatcher hears of exactly what
@@ -19,12 +19,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import os
+import socket
 import threading
 import uuid
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import event as sa_event
@@ -37,6 +40,7 @@ HUB = "albumen.hub"
 _PENDING = "albumen.events"
 _DURABLE = "albumen.durable"
 QUEUE_SIZE = 1000  # events a subscriber may fall behind by
+PEER_DATAGRAM = 64 * 1024  # the largest event sent to other processes
 
 # What a webhook may subscribe to, with what each tells (the API lists them).
 TYPES = {
@@ -120,14 +124,21 @@ class Subscription:
 
 
 class Hub:
-    """This process's subscribers, fed by this process's events (embedded) or by Redis."""
+    """This process's subscribers, fed by events from every process of the installation:
+    through Redis pub/sub when the queue is Redis; else through ``peers``, a folder of the
+    data dir where each process with subscribers listens on a Unix datagram socket (the
+    processes of one machine: ``serve --processes N``, a standalone worker), and a publisher
+    sends each event to every socket there."""
 
-    def __init__(self, redis_url: str | None = None, channel: str = "albumen.events") -> None:
+    def __init__(self, redis_url: str | None = None, channel: str = "albumen.events",
+                 peers: Path | None = None) -> None:
         self._lock = threading.Lock()
         self._subscribers: set[Subscription] = set()
-        self.redis_url, self.channel = redis_url, channel
+        self.redis_url, self.channel, self.peers = redis_url, channel, peers
         self._listener: threading.Thread | None = None
         self._redis: Any = None
+        self._socket: socket.socket | None = None
+        self._address: str | None = None
         self.published = 0
         self.on_durable: Callable[[], None] | None = None
 
@@ -135,6 +146,7 @@ class Hub:
         self.published += 1
         if self.redis_url is None:
             self._deliver(item)
+            self._to_peers(item)
             return
         try:
             self._client().publish(self.channel, json.dumps(item, default=str))
@@ -146,7 +158,7 @@ class Hub:
         sub = Subscription(loop)
         with self._lock:
             self._subscribers.add(sub)
-        if self.redis_url is not None:
+        if self.redis_url is not None or self.peers is not None:
             self._listen()
         return sub
 
@@ -163,6 +175,27 @@ class Hub:
             except RuntimeError:  # its event loop is closed: it is gone
                 self.unsubscribe(sub)
 
+    def _to_peers(self, item: dict[str, Any]) -> None:
+        """Every other process's listening socket gets the event; a socket nobody listens on
+        any more (its process died) is removed."""
+        if self.peers is None or not self.peers.is_dir():
+            return
+        data = json.dumps(item, default=str).encode()
+        if len(data) > PEER_DATAGRAM:
+            log.warning("event %s too large for the peer sockets (%d bytes): not sent to "
+                        "other processes", item.get("type"), len(data))
+            return
+        with socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM) as out:
+            for path in self.peers.glob("*.sock"):
+                if str(path) == self._address:
+                    continue
+                try:
+                    out.sendto(data, str(path))
+                except (ConnectionRefusedError, FileNotFoundError):
+                    path.unlink(missing_ok=True)
+                except OSError as exc:  # a full buffer: that process is behind, not gone
+                    log.debug("event not sent to %s: %s", path.name, exc)
+
     def _client(self) -> Any:
         if self._redis is None:
             import redis
@@ -171,13 +204,40 @@ class Hub:
         return self._redis
 
     def _listen(self) -> None:
-        """One Redis subscription a process, started with the first subscriber."""
+        """One listener a process (Redis or the peer socket), started with the first
+        subscriber."""
         with self._lock:
             if self._listener is not None and self._listener.is_alive():
                 return
-            self._listener = threading.Thread(target=self._run, name="events-from-redis",
+            target = self._run if self.redis_url is not None else self._run_peer
+            self._listener = threading.Thread(target=target, name="events-from-peers",
                                               daemon=True)
             self._listener.start()
+
+    def _run_peer(self) -> None:
+        assert self.peers is not None
+        self.peers.mkdir(mode=0o700, parents=True, exist_ok=True)
+        address = str(self.peers / f"{os.getpid()}-{uuid.uuid4().hex[:8]}.sock")
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4 * 1024 * 1024)
+        sock.bind(address)
+        self._socket, self._address = sock, address
+        while True:
+            try:
+                data = sock.recv(PEER_DATAGRAM)
+                self._deliver(json.loads(data))
+            except ValueError:
+                log.warning("a malformed event arrived on %s", address)
+            except OSError as exc:
+                log.warning("listening for other processes' events stopped: %s", exc)
+                return
+
+    def close(self) -> None:
+        """Stop hearing other processes (the socket file is removed)."""
+        if self._socket is not None:
+            self._socket.close()
+        if self._address is not None:
+            Path(self._address).unlink(missing_ok=True)
 
     def _run(self) -> None:
         import time
