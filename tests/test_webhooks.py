@@ -250,9 +250,9 @@ def test_a_worker_killed_mid_attempt_leaves_the_delivery_to_be_sent_again(
         session.query(WebhookDelivery).update({"state": "pending", "attempts": 0,
                                                "next_attempt_at": utcnow()})
         session.commit()
-        # What a worker killed between claiming and recording leaves: a lease, no attempt.
-        assert dispatch._claim(session, delivery_id, utcnow(),
-                               timedelta(seconds=rt.settings.webhook_timeout_seconds + 30))
+    # What a worker killed between claiming and recording leaves: a lease, no attempt.
+    assert [o.delivery_id for o in dispatch.claim(rt, [delivery_id], render, utcnow())] == [
+        delivery_id]
     assert _deliver(1).delivered == 0 and receiver.requests == []  # the lease holds
     assert _deliver(60).delivered == 1 and len(receiver.requests) == 1
 

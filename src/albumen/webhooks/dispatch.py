@@ -164,10 +164,33 @@ def _matches(session: Session, hooks: list[Webhook], rows: list[OutboxEvent]
 
 # Sending ---------------------------------------------------------------------------------
 
+@dataclass
+class Outgoing:
+    """A claimed delivery, ready to send."""
+
+    delivery_id: int
+    webhook_id: int
+    url: str
+    message_id: str
+    body: bytes
+    secrets: list[str]
+
+
+@dataclass
+class Answer:
+    delivery_id: int
+    status: int | None
+    error: str | None
+    response: str | None
+    latency_ms: float
+
+
 def send_due(rt: Runtime, render: Render, now: datetime) -> Sent:
     """Every due delivery of an enabled webhook, claimed and sent: each webhook's in order
     (a receiver hears of an asset's creation before its processing), several webhooks at
-    once."""
+    once. The bookkeeping is a few transactions a batch (claim, then what each webhook
+    answered), not several a delivery: on SQLite every write waits for the one writer, and
+    uploads should not wait behind deliveries."""
     sent = Sent()
     while True:
         with rt.session() as session:
@@ -180,29 +203,55 @@ def send_due(rt: Runtime, render: Render, now: datetime) -> Sent:
             ).order_by(WebhookDelivery.id).limit(BATCH)).all()
         if not rows:
             return sent
-        queues: dict[int, list[int]] = {}
-        for delivery_id, webhook_id in rows:
-            queues.setdefault(webhook_id, []).append(delivery_id)
+        queues: dict[int, list[Outgoing]] = {}
+        for item in claim(rt, [r[0] for r in rows], render, now):
+            queues.setdefault(item.webhook_id, []).append(item)
 
-        def send(ids: list[int]) -> list[bool | None]:
-            return [attempt(rt, i, render, now) for i in ids]
+        def send(batch: list[Outgoing]) -> list[bool]:
+            return record(rt, [post(rt, item) for item in batch], now)
 
-        with ThreadPoolExecutor(min(rt.settings.webhook_concurrency, len(queues)),
-                                thread_name_prefix="webhook") as pool:
-            for results in pool.map(send, queues.values()):
-                sent.delivered += results.count(True)
-                sent.failed += results.count(False)
+        if queues:
+            with ThreadPoolExecutor(min(rt.settings.webhook_concurrency, len(queues)),
+                                    thread_name_prefix="webhook") as pool:
+                for results in pool.map(send, queues.values()):
+                    sent.delivered += results.count(True)
+                    sent.failed += results.count(False)
         if len(rows) < BATCH:
             return sent
 
 
-def _claim(session: Session, delivery_id: int, now: datetime, lease: timedelta) -> bool:
-    claimed = session.execute(update(WebhookDelivery).where(
-        WebhookDelivery.id == delivery_id, WebhookDelivery.state == PENDING,
-        or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now),
-    ).values(locked_until=max(now, utcnow()) + lease)).rowcount
-    session.commit()
-    return claimed == 1
+def claim(rt: Runtime, ids: list[int], render: Render, now: datetime) -> list[Outgoing]:
+    """The deliveries of ``ids`` no other worker holds, leased to this one (long enough for
+    its webhook's whole queue to time out), their bodies rendered on first use."""
+    import uuid
+
+    token = uuid.uuid4().hex
+    timeout = rt.settings.webhook_timeout_seconds
+    at = max(now, utcnow())
+    with rt.session() as session:
+        per_hook: dict[int, list[int]] = {}
+        for delivery_id, webhook_id in session.execute(
+                select(WebhookDelivery.id, WebhookDelivery.webhook_id)
+                .where(WebhookDelivery.id.in_(ids))):
+            per_hook.setdefault(webhook_id, []).append(delivery_id)
+        for held in per_hook.values():
+            session.execute(update(WebhookDelivery).where(
+                WebhookDelivery.id.in_(held), WebhookDelivery.state == PENDING,
+                or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now),
+            ).values(claim=token, locked_until=at + timedelta(
+                seconds=30 + timeout * len(held))))
+        mine = list(session.scalars(select(WebhookDelivery).where(
+            WebhookDelivery.claim == token).order_by(WebhookDelivery.id)))
+        hooks = {h.id: h for h in session.scalars(select(Webhook).where(
+            Webhook.id.in_({d.webhook_id for d in mine})))}
+        for delivery in mine:
+            if delivery.body is None:
+                delivery.body = body_of(session, render, hooks[delivery.webhook_id], delivery)
+        out = [Outgoing(d.id, d.webhook_id, hooks[d.webhook_id].url, d.message_id,
+                        (d.body or "").encode("utf-8"),
+                        secrets_of(rt, hooks[d.webhook_id], now)) for d in mine]
+        session.commit()
+    return out
 
 
 def secrets_of(rt: Runtime, hook: Webhook, now: datetime) -> list[str]:
@@ -230,26 +279,21 @@ def body_of(session: Session, render: Render, hook: Webhook, delivery: WebhookDe
 
 def attempt(rt: Runtime, delivery_id: int, render: Render, now: datetime | None = None,
             retry: bool = True) -> bool | None:
-    """One try of a delivery: True delivered, False failed (retried later or given up),
-    None when another worker holds it."""
+    """One try of one delivery (a ping): True delivered, False failed (retried later or
+    given up), None when another worker holds it."""
     now = now or utcnow()
-    timeout = rt.settings.webhook_timeout_seconds
-    with rt.session() as session:
-        if not _claim(session, delivery_id, now, timedelta(seconds=timeout + 30)):
-            return None
-        delivery = session.get(WebhookDelivery, delivery_id)
-        hook = session.get(Webhook, delivery.webhook_id) if delivery is not None else None
-        if delivery is None or hook is None:
-            return None
-        if delivery.body is None:
-            delivery.body = body_of(session, render, hook, delivery)
-            session.commit()
-        body = delivery.body.encode("utf-8")
-        signed = signing.headers(delivery.message_id, utcnow(), body,
-                                 secrets_of(rt, hook, now))
-        url = hook.url
-    status, error, response, latency = _post(rt, url, body, signed, timeout)
-    return _record(rt, delivery_id, now, status, error, response, latency, retry)
+    claimed = claim(rt, [delivery_id], render, now)
+    if not claimed:
+        return None
+    return record(rt, [post(rt, claimed[0])], now, retry)[0]
+
+
+def post(rt: Runtime, item: Outgoing) -> Answer:
+    """POST one signed message (signed now: the timestamp is the attempt's)."""
+    headers = signing.headers(item.message_id, utcnow(), item.body, item.secrets)
+    status, error, response, latency = _post(rt, item.url, item.body, headers,
+                                             rt.settings.webhook_timeout_seconds)
+    return Answer(item.delivery_id, status, error, response, latency)
 
 
 def _post(rt: Runtime, url: str, body: bytes, headers: dict[str, str], timeout: float
@@ -294,37 +338,53 @@ def _client() -> httpx.Client:
     return _clients[pid]
 
 
-def _record(rt: Runtime, delivery_id: int, now: datetime, status: int | None,
-            error: str | None, response: str | None, latency: float, retry: bool) -> bool:
-    ok = status is not None and 200 <= status < 300
+def record(rt: Runtime, answers: list[Answer], now: datetime, retry: bool = True
+           ) -> list[bool]:
+    """What the targets answered, in one transaction: delivered, due again, or given up;
+    the webhook disabled on 410 or when a delivery exhausted the schedule."""
+    outcomes = []
     with rt.transaction() as session:
-        delivery = session.get(WebhookDelivery, delivery_id)
-        hook = session.get(Webhook, delivery.webhook_id)
-        delivery.attempts += 1
-        session.add(WebhookAttempt(delivery_id=delivery_id, number=delivery.attempts,
-                                   at=utcnow(), status=status, latency_ms=round(latency, 1),
-                                   error=error, response=response))
-        delivery.last_status, delivery.last_error = status, error
-        delivery.last_latency_ms = round(latency, 1)
-        delivery.locked_until = None
-        if ok:
-            delivery.state, delivery.delivered_at = DELIVERED, utcnow()
-            delivery.next_attempt_at = None
-            hook.failures = 0
-            return True
-        hook.failures += 1
-        transient = status is None or status >= 500 or status in RETRIED
-        if status == 410:
-            delivery.state, delivery.next_attempt_at = FAILED, None
-            disable(session, hook, "the target answered 410 Gone")
-        elif retry and transient and delivery.attempts <= len(SCHEDULE):
-            delivery.next_attempt_at = now + timedelta(seconds=SCHEDULE[delivery.attempts - 1])
-        else:
-            delivery.state, delivery.next_attempt_at = FAILED, None
-            if retry and transient:
-                disable(session, hook, f"a delivery failed {delivery.attempts} times over "
-                                       f"{_span(delivery, now)} (last: {error or status})")
-        return False
+        hooks: dict[int, Webhook] = {}
+        for answer in answers:
+            delivery = session.get(WebhookDelivery, answer.delivery_id)
+            if delivery is None:  # its webhook was deleted meanwhile
+                outcomes.append(False)
+                continue
+            hook = hooks.get(delivery.webhook_id) or session.get(Webhook, delivery.webhook_id)
+            hooks[hook.id] = hook
+            outcomes.append(_outcome(session, hook, delivery, answer, now, retry))
+    return outcomes
+
+
+def _outcome(session: Session, hook: Webhook, delivery: WebhookDelivery, answer: Answer,
+             now: datetime, retry: bool) -> bool:
+    status, error = answer.status, answer.error
+    ok = status is not None and 200 <= status < 300
+    delivery.attempts += 1
+    session.add(WebhookAttempt(delivery_id=delivery.id, number=delivery.attempts, at=utcnow(),
+                               status=status, latency_ms=round(answer.latency_ms, 1),
+                               error=error, response=answer.response))
+    delivery.last_status, delivery.last_error = status, error
+    delivery.last_latency_ms = round(answer.latency_ms, 1)
+    delivery.locked_until, delivery.claim = None, None
+    if ok:
+        delivery.state, delivery.delivered_at = DELIVERED, utcnow()
+        delivery.next_attempt_at = None
+        hook.failures = 0
+        return True
+    hook.failures += 1
+    transient = status is None or status >= 500 or status in RETRIED
+    if status == 410:
+        delivery.state, delivery.next_attempt_at = FAILED, None
+        disable(session, hook, "the target answered 410 Gone")
+    elif retry and transient and delivery.attempts <= len(SCHEDULE):
+        delivery.next_attempt_at = now + timedelta(seconds=SCHEDULE[delivery.attempts - 1])
+    else:
+        delivery.state, delivery.next_attempt_at = FAILED, None
+        if retry and transient:
+            disable(session, hook, f"a delivery failed {delivery.attempts} times over "
+                                   f"{_span(delivery, now)} (last: {error or status})")
+    return False
 
 
 def _span(delivery: WebhookDelivery, now: datetime) -> str:

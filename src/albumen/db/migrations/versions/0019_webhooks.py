@@ -66,6 +66,7 @@ def upgrade() -> None:
         sa.Column("attempts", sa.Integer(), nullable=False),
         sa.Column("next_attempt_at", UTCDateTime()),
         sa.Column("locked_until", UTCDateTime()),
+        sa.Column("claim", sa.String(32)),
         sa.Column("last_status", sa.Integer()),
         sa.Column("last_latency_ms", sa.Float()),
         sa.Column("last_error", sa.Text()),
