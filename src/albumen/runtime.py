@@ -33,6 +33,7 @@ JOBS = {
     "deliver_webhooks": Job("albumen.api.webhook_jobs:deliver", "webhooks"),
 }
 WEBHOOKS_SEEN_SECONDS = 5.0  # how long "no webhook is enabled" is believed
+WEBHOOKS_GATHER_SECONDS = 0.5  # events gathered into one dispatcher run
 
 if TYPE_CHECKING:
     from albumen.jobs.queue import JobQueue
@@ -46,6 +47,7 @@ class Runtime:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _owned: dict[Any, Any] = field(default_factory=dict, repr=False)
     _webhooks_seen: tuple[float, bool] | None = field(default=None, repr=False)
+    _webhooks_queued: float = field(default=float("-inf"), repr=False)
 
     def __post_init__(self) -> None:
         from albumen.media.budget import MiB, set_decode_budget
@@ -127,7 +129,8 @@ class Runtime:
 
     def webhooks_due(self, force: bool = False) -> None:
         """Queue the webhook dispatcher: an event for webhooks committed (skipped while no
-        webhook is enabled; the workers' sweep catches what a stale answer skips)."""
+        webhook is enabled; the workers' sweep catches what a stale answer skips). The run
+        is half a second later and takes every event committed meanwhile."""
         import time
 
         now = time.monotonic()
@@ -137,8 +140,15 @@ class Runtime:
 
             with self.session() as session:
                 seen = self._webhooks_seen = (now, any_enabled(session))
-        if seen[1]:
+        if not seen[1]:
+            return
+        if self.queue.immediate:
             self.queue.enqueue_webhooks()
+        elif force or now - self._webhooks_queued > WEBHOOKS_GATHER_SECONDS:
+            # One dispatcher run for the events of the next moment, not one per commit: on
+            # SQLite each run's bookkeeping waits for the one writer, as uploads do.
+            self._webhooks_queued = now
+            self.queue.enqueue_webhooks(delay=WEBHOOKS_GATHER_SECONDS)
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
