@@ -167,3 +167,21 @@ def test_events_reach_the_subscribers_of_another_process(tmp_path: Path) -> None
     assert item == {"id": "evt_1", "type": "asset.processed", "asset_id": 7}
     assert not (peers / "dead.sock").exists()
     assert list(peers.glob("*.sock")) == []  # closed: its own socket removed too
+
+
+def test_events_without_an_asset_reach_their_owner_or_the_events_hosts() -> None:
+    """A person found and a report ready are their owner's (with "mine"); an event's own
+    events its hosts' — no database needed to decide."""
+    from albumen.api.live import Interest
+
+    mine = Interest(user_id=1, mine=True)
+    host = Interest(user_id=2, events={5: "owner"})
+    viewer = Interest(user_id=3, events={5: "viewer"})
+    person = {"type": "person.created", "person_id": 9, "owner_id": 1}
+    report = {"type": "report.ready", "report_id": 4, "owner_id": 2, "event_id": 5}
+    assert mine.wants(None, person) and not host.wants(None, person)  # type: ignore[arg-type]
+    assert not mine.wants(None, report) and not viewer.wants(None, report)  # type: ignore[arg-type]
+    assert not host.wants(None, report)  # type: ignore[arg-type]  # host's, but not "mine"
+    assert Interest(user_id=2, mine=True).wants(None, report)  # type: ignore[arg-type]
+    assert host.wants(None, {"type": "x", "event_id": 5})  # type: ignore[arg-type]
+    assert not viewer.wants(None, {"type": "x", "event_id": 5})  # type: ignore[arg-type]

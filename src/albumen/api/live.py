@@ -11,8 +11,10 @@ same origin. The client says what it wants to hear, as often as it likes:
 
 and receives each event as JSON: ``{"id", "type", "time", "asset_id", ...}`` with types
 ``asset.created``, ``asset.stage`` (stage, state: running/done/failed), ``asset.progress``
-(stage, done, total: a document's pages read), ``asset.processed``, ``asset.failed``,
-``asset.deleted``, ``document.classified``. Replies: ``{"type": "subscribed", ...}``, an
+(stage, done, total: a document's pages read), and the webhooks' types (albumen.notify.TYPES:
+``asset.processed``, ``asset.failed``, ``asset.deleted``, ``event.upload``,
+``moderation.pending``, ``moderation.decided``, ``comment.created``, ``report.ready``,
+``document.classified``, ``person.created``). Replies: ``{"type": "subscribed", ...}``, an
 ``{"type": "error", "message"}`` for a bad request (the socket stays open), and
 ``{"type": "lost", "count"}`` when this client fell behind and its oldest events were dropped.
 """
@@ -82,8 +84,10 @@ class Interest:
 
     def wants(self, rt: Runtime, item: dict[str, Any]) -> bool:
         asset_id = item.get("asset_id")
-        if asset_id is None:
-            return False
+        if asset_id is None:  # a person found, a report ready: its owner's; or an event's
+            if item.get("owner_id") is not None:
+                return self.mine and item["owner_id"] == self.user_id
+            return self.events.get(item.get("event_id")) in (OWNER, COHOST)
         if asset_id in self.assets:
             return True
         if not self.mine and not self.events:
