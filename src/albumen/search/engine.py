@@ -401,8 +401,9 @@ def _by_meaning(rt: Runtime, session: Session, q: SearchQuery, limit: int, curso
         raise InvalidInput("give one of a description (smart:), a meaning (about:) or a photo "
                            "(similar:), not several")
     if q.about:
-        return _ranked_page(session, semantic.ranker(rt), semantic.query_vector(rt, q.about),
-                            q, limit, cursor, view, semantic.MODEL_KEY)
+        return _ranked_page(session, semantic.ranker(rt, session),
+                            semantic.query_vector(rt, q.about), q, limit, cursor, view,
+                            semantic.MODEL_KEY)
     if q.vector is not None:
         vector = np.asarray(q.vector, dtype=np.float32)
     elif q.similar_to is not None:

@@ -1,7 +1,8 @@
 """Search by meaning (``about:"..."``): an asset's text cut into passages, each with its
 sentence embedding (all-MiniLM-L6-v2, ml/sentences.py), ranked against the query's embedding
-(vectors/chunks.py). A document's passages come from each page; a photo's from its caption
-and the text read in it. Photos without text cost nothing: the model is not even loaded."""
+(vectors/chunks.py; pgvector's HNSW index on PostgreSQL). A document's passages come from each
+page; a photo's from its caption and the text read in it. Photos without text cost nothing:
+the model is not even loaded."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from albumen.ml import models
 from albumen.ml.sentences import chunks
 from albumen.runtime import Runtime
 from albumen.vectors import chunks as chunk_index
+from albumen.vectors import pgvector
 
 MODEL_KEY = "minilm"
 MAX_CHUNKS = 4000  # an asset's passages (about 800,000 words); beyond, its start is searched
@@ -59,6 +61,7 @@ def semantic_stage(rt: Runtime, session: Session, asset: Asset) -> None:
             {"asset_id": asset.id, "page": p.page, "start": p.start, "end": p.end,
              "text": p.text, "vector": np.asarray(v, dtype="<f4").tobytes()}
             for p, v in zip(found, vectors, strict=True)])
+        pgvector.store_chunks(session, asset.id)
 
 
 def query_vector(rt: Runtime, text: str) -> np.ndarray:
@@ -67,7 +70,10 @@ def query_vector(rt: Runtime, text: str) -> np.ndarray:
     return models.sentences(rt.settings).predict_one(text[:QUERY_CHARS])
 
 
-def ranker(rt: Runtime) -> chunk_index.ChunkIndex:
+def ranker(rt: Runtime, session: Session) -> chunk_index.ChunkIndex | pgvector.PgChunkIndex:
+    """pgvector's HNSW index where PostgreSQL has it, else this process's exact index."""
+    if pgvector.enabled(session):
+        return pgvector.PgChunkIndex()
     return chunk_index.index_for(rt.settings.effective_database_url)
 
 

@@ -1,4 +1,6 @@
-"""pgvector on PostgreSQL: the embeddings also kept as ``vector`` values with an HNSW index.
+"""pgvector on PostgreSQL: the embeddings also kept as ``vector`` values with an HNSW index —
+CLIP's per asset (``asset_vectors``) and the text passages' for search by meaning
+(``chunk_vectors``, ranked by each asset's best passage).
 
 Used when the server has the extension (``ALBUMEN_PGVECTOR=auto``); without it, PostgreSQL uses
 the embedded index (index.py) like SQLite does. ``asset_vectors`` is derived data: made at
@@ -41,6 +43,7 @@ from albumen.vectors.base import PREFILTER, Ranked, fetch_ids
 
 log = logging.getLogger(__name__)
 DIM = 512  # CLIP ViT-B/32; embeddings of other sizes stay with the embedded index
+CHUNK_DIM = 384  # all-MiniLM-L6-v2, the passages' model
 EF_SEARCH_MAX = 1000  # pgvector's ceiling; also the most rows one index scan returns
 BACKFILL_BATCH = 2000
 
@@ -50,6 +53,12 @@ _DDL = [
     f"model VARCHAR(64) NOT NULL, embedding vector({DIM}) NOT NULL, "
     f"PRIMARY KEY (asset_id, model))",
     "CREATE INDEX IF NOT EXISTS ix_asset_vectors_hnsw ON asset_vectors "
+    "USING hnsw (embedding vector_ip_ops)",
+    f"CREATE TABLE IF NOT EXISTS chunk_vectors ("
+    f"chunk_id BIGINT PRIMARY KEY REFERENCES text_chunks (id) ON DELETE CASCADE, "
+    f"asset_id BIGINT NOT NULL, embedding vector({CHUNK_DIM}) NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS ix_chunk_vectors_asset_id ON chunk_vectors (asset_id)",
+    "CREATE INDEX IF NOT EXISTS ix_chunk_vectors_hnsw ON chunk_vectors "
     "USING hnsw (embedding vector_ip_ops)",
 ]
 
@@ -84,6 +93,9 @@ def install(conn: Connection, mode: str = "auto") -> bool:
     filled = backfill(conn)
     if filled:
         log.info("pgvector: copied %d embedding(s) into asset_vectors", filled)
+    passages = backfill_chunks(conn)
+    if passages:
+        log.info("pgvector: copied %d passage embedding(s) into chunk_vectors", passages)
     return True
 
 
@@ -105,6 +117,37 @@ def backfill(conn: Connection) -> int:
         done += len(rows)
 
 
+_CHUNKS_MISSING = (
+    "SELECT c.id, c.asset_id, c.vector FROM text_chunks c WHERE {where} NOT EXISTS "
+    "(SELECT 1 FROM chunk_vectors v WHERE v.chunk_id = c.id) ORDER BY c.id LIMIT :n")
+
+
+def _copy_chunks(conn: Any, where: str, params: dict[str, Any]) -> int:
+    done = 0
+    while True:
+        rows = conn.execute(text(_CHUNKS_MISSING.format(where=where)),
+                            {**params, "n": BACKFILL_BATCH}).all()
+        if not rows:
+            return done
+        conn.execute(text(
+            "INSERT INTO chunk_vectors (chunk_id, asset_id, embedding) "
+            "VALUES (:c, :a, CAST(:v AS vector)) ON CONFLICT DO NOTHING"),
+            [{"c": c, "a": a, "v": literal(np.frombuffer(v, dtype="<f4"))} for c, a, v in rows])
+        done += len(rows)
+
+
+def backfill_chunks(conn: Connection) -> int:
+    """Passages that have no vector row yet (read before pgvector was enabled)."""
+    return _copy_chunks(conn, "", {})
+
+
+def store_chunks(session: Session, asset_id: int) -> None:
+    """An asset's passages (just written to text_chunks) into chunk_vectors; the ones they
+    replaced went with their rows (ON DELETE CASCADE)."""
+    if enabled(session):
+        _copy_chunks(session, "c.asset_id = :asset AND", {"asset": asset_id})
+
+
 def enabled(session: Session) -> bool:
     """Whether this database keeps vectors in pgvector (checked once per database)."""
     bind = session.get_bind()
@@ -114,7 +157,9 @@ def enabled(session: Session) -> bool:
     with _ready_lock:
         known = _ready.get(key)
     if known is None:
-        known = session.execute(text("SELECT to_regclass('asset_vectors') IS NOT NULL")).scalar()
+        known = session.execute(text(
+            "SELECT to_regclass('asset_vectors') IS NOT NULL "
+            "AND to_regclass('chunk_vectors') IS NOT NULL")).scalar()
         with _ready_lock:
             _ready[key] = bool(known)
     return bool(known)
@@ -179,3 +224,44 @@ def _exact(session: Session, query: Select[Any], distance: Any) -> list[Any]:
 
 def _ranked(rows: list[Any], exclude: int | None, want: int) -> list[Ranked]:
     return [Ranked(int(a), round(float(s), 5)) for a, s in rows if a != exclude][:want]
+
+
+_chunks = table("chunk_vectors", column("chunk_id"), column("asset_id"),
+                column("embedding", Vector()))
+
+
+class PgChunkIndex:
+    """Search by meaning answered by PostgreSQL: the same ``rank`` as the embedded passage
+    index (vectors/chunks.py), each asset at its best passage."""
+
+    def rank(self, session: Session, vector: np.ndarray, allowed: Select[tuple[int]] | None,
+             want: int, exclude: int | None = None,
+             prefilter: Select[tuple[int]] | None = None) -> list[Ranked]:
+        from albumen.vectors.chunks import ChunkHit
+
+        ids_filter = prefilter if prefilter is not None else allowed
+        pool = want + (exclude is not None)
+        distance = _chunks.c.embedding.op("<#>", return_type=Float())(
+            cast(bindparam("q", literal(vector)), Vector()))
+        query = select(_chunks.c.chunk_id, _chunks.c.asset_id, (-distance).label("score"))
+        selective = False
+        if ids_filter is not None:
+            matched = fetch_ids(session, ids_filter.limit(PREFILTER + 1))
+            selective = len(matched) <= PREFILTER
+            if selective:
+                ids = cast(bindparam("ids", list(matched)), ARRAY(BigInteger()))
+                query = query.where(_chunks.c.asset_id == any_(ids))
+            else:
+                query = query.where(_chunks.c.asset_id.in_(ids_filter))
+        best: dict[int, tuple[int, float]] = {}
+        if not selective:  # the HNSW index: the nearest passages, approximate
+            session.execute(text(f"SET LOCAL hnsw.ef_search = {EF_SEARCH_MAX}"))
+            for chunk_id, asset_id, score in session.execute(
+                    query.order_by(distance).limit(EF_SEARCH_MAX)):
+                best.setdefault(int(asset_id), (int(chunk_id), float(score)))
+        if len(best) - (exclude in best) < pool:  # short, or selective: every passage scored
+            exact = query.order_by(_chunks.c.asset_id, distance + 0).distinct(_chunks.c.asset_id)
+            best = {int(a): (int(c), float(s)) for c, a, s in session.execute(exact)}
+        ranked = sorted(((a, c, s) for a, (c, s) in best.items() if a != exclude),
+                        key=lambda t: (-t[2], -t[0]))
+        return [ChunkHit(a, round(s, 5), c) for a, c, s in ranked[:want]]

@@ -222,13 +222,14 @@ def send_due(rt: Runtime, render: Render, now: datetime) -> Sent:
 
 def claim(rt: Runtime, ids: list[int], render: Render, now: datetime) -> list[Outgoing]:
     """The deliveries of ``ids`` no other worker holds, leased to this one (long enough for
-    its webhook's whole queue to time out), their bodies rendered on first use."""
+    its webhook's whole queue to time out), their bodies rendered on first use. Rendering
+    reads outside any write: on SQLite a write holds the one writer's lock until commit."""
     import uuid
 
     token = uuid.uuid4().hex
     timeout = rt.settings.webhook_timeout_seconds
     at = max(now, utcnow())
-    with rt.session() as session:
+    with rt.transaction() as session:
         per_hook: dict[int, list[int]] = {}
         for delivery_id, webhook_id in session.execute(
                 select(WebhookDelivery.id, WebhookDelivery.webhook_id)
@@ -240,17 +241,21 @@ def claim(rt: Runtime, ids: list[int], render: Render, now: datetime) -> list[Ou
                 or_(WebhookDelivery.locked_until.is_(None), WebhookDelivery.locked_until < now),
             ).values(claim=token, locked_until=at + timedelta(
                 seconds=30 + timeout * len(held))))
+    with rt.session() as session:
         mine = list(session.scalars(select(WebhookDelivery).where(
             WebhookDelivery.claim == token).order_by(WebhookDelivery.id)))
         hooks = {h.id: h for h in session.scalars(select(Webhook).where(
             Webhook.id.in_({d.webhook_id for d in mine})))}
-        for delivery in mine:
-            if delivery.body is None:
-                delivery.body = body_of(session, render, hooks[delivery.webhook_id], delivery)
+        bodies = {d.id: d.body or body_of(session, render, hooks[d.webhook_id], d)
+                  for d in mine}
+        fresh = [{"id": d.id, "body": bodies[d.id]} for d in mine if d.body is None]
         out = [Outgoing(d.id, d.webhook_id, hooks[d.webhook_id].url, d.message_id,
-                        (d.body or "").encode("utf-8"),
-                        secrets_of(rt, hooks[d.webhook_id], now)) for d in mine]
-        session.commit()
+                        bodies[d.id].encode("utf-8"), secrets_of(rt, hooks[d.webhook_id], now))
+               for d in mine]
+        session.rollback()  # end the read before writing
+        if fresh:
+            session.execute(update(WebhookDelivery), fresh)  # by primary key
+            session.commit()
     return out
 
 
