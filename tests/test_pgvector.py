@@ -141,3 +141,60 @@ def test_vectors_stored_before_pgvector_are_backfilled(vrt: Runtime) -> None:
 def test_pgvector_off_uses_the_embedded_index(pgvector_admin_url: str, tmp_path: Path) -> None:
     with create_engine(pgvector_admin_url).begin() as conn:
         assert pgvector.install(conn, "off") is False
+
+
+def _passages(rt: Runtime, asset_ids: list[int], per_asset: int, seed: int = 3) -> np.ndarray:
+    """Passages with unit-length 384-d embeddings (as the semantic stage writes them, then
+    copied to chunk_vectors by the same call it makes)."""
+    from albumen.db.models import TextChunk
+
+    rng = np.random.default_rng(seed)
+    matrix = rng.normal(size=(len(asset_ids) * per_asset, pgvector.CHUNK_DIM)).astype(np.float32)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True)
+    with rt.transaction() as session:
+        for n, asset_id in enumerate(asset_ids):
+            for k in range(per_asset):
+                row = matrix[n * per_asset + k]
+                session.add(TextChunk(asset_id=asset_id, page=None, start=0, end=1, text="x",
+                                      vector=row.astype("<f4").tobytes()))
+            session.flush()
+            pgvector.store_chunks(session, asset_id)
+    return matrix
+
+
+@pytest.mark.parametrize("prefilter", [10_000, 5], ids=["selective", "broad"])
+def test_passages_rank_on_pgvector_as_on_the_exact_index(
+        vrt: Runtime, prefilter: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """about: on PostgreSQL ranks each asset by its best passage through pgvector's HNSW
+    index, with the filter applied together with the ranking: the same order as the exact
+    in-memory ranking; passages go with their asset, and ones read before are back-filled."""
+    from albumen.search import semantic
+    from albumen.vectors.chunks import ChunkIndex
+
+    monkeypatch.setattr(pgvector, "PREFILTER", prefilter)
+    ids = _assets(vrt, 600, _rare)
+    matrix = _passages(vrt, ids, per_asset=3)
+    with vrt.session() as session:
+        assert isinstance(semantic.ranker(vrt, session), pgvector.PgChunkIndex)
+        assert session.execute(text("SELECT count(*) FROM chunk_vectors")).scalar() == 1800
+    exact, fast = ChunkIndex(), pgvector.PgChunkIndex()
+    for query in (matrix[4], -matrix[0]):  # one near a passage; one the rare assets sit far
+        with vrt.session() as session:
+            allowed = engine.matching(session, SearchQuery(cameras=["rare"]), Asset.id)
+            for kwargs in ({"allowed": None}, {"allowed": None, "exclude": ids[1]},
+                           {"allowed": allowed, "prefilter": allowed}):
+                want = exact.rank(session, query, want=5, **kwargs)
+                got = fast.rank(session, query, want=5, **kwargs)
+                assert [(h.asset_id, h.chunk_id) for h in got] == [
+                    (h.asset_id, h.chunk_id) for h in want], kwargs
+                assert [h.score for h in got] == pytest.approx([h.score for h in want],
+                                                               abs=1e-4)
+    with vrt.transaction() as session:  # an asset deleted: its passages' vectors too
+        session.execute(text("DELETE FROM assets WHERE id = :i"), {"i": ids[0]})
+    with vrt.transaction() as session:
+        assert session.execute(text("SELECT count(*) FROM chunk_vectors")).scalar() == 1797
+        session.execute(text("DROP TABLE chunk_vectors"))
+    pgvector._ready.clear()
+    vrt.migrate()  # at start: the table again, filled from text_chunks
+    with vrt.session() as session:
+        assert session.execute(text("SELECT count(*) FROM chunk_vectors")).scalar() == 1797

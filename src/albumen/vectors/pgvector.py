@@ -35,7 +35,7 @@ from sqlalchemy import (
     table,
     text,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, distinct_on
 from sqlalchemy.orm import Session
 from sqlalchemy.types import UserDefinedType
 
@@ -260,7 +260,8 @@ class PgChunkIndex:
                     query.order_by(distance).limit(EF_SEARCH_MAX)):
                 best.setdefault(int(asset_id), (int(chunk_id), float(score)))
         if len(best) - (exclude in best) < pool:  # short, or selective: every passage scored
-            exact = query.order_by(_chunks.c.asset_id, distance + 0).distinct(_chunks.c.asset_id)
+            exact = query.order_by(_chunks.c.asset_id, distance + 0).ext(
+                distinct_on(_chunks.c.asset_id))
             best = {int(a): (int(c), float(s)) for c, a, s in session.execute(exact)}
         ranked = sorted(((a, c, s) for a, (c, s) in best.items() if a != exclude),
                         key=lambda t: (-t[2], -t[0]))
