@@ -267,7 +267,58 @@ def _user_rules() -> list[Rule]:
              ok_status=409),
         Rule("GET", "/api/v1/places/geojson", lambda w: "/api/v1/places/geojson", EVERY_USER),
     ]
-    return rules + _search_rules()
+    return rules + _search_rules() + _webhook_rules()
+
+
+def _webhook_rules() -> list[Rule]:
+    """The event owner's webhook (for event_a): managed by them and by administrators; an
+    event's hosts may add one for their event, administrators any."""
+    w_ = "/api/v1/webhooks"
+
+    def hook(suffix: str = "") -> Callable[[World], str]:
+        return lambda w: f"{w_}/{w.ids['webhook']}{suffix}"
+
+    def delivery(suffix: str = "") -> Callable[[World], str]:
+        return lambda w: f"{w_}/{w.ids['webhook']}/deliveries/{w.ids['delivery']}{suffix}"
+
+    target = {"url": "https://93.184.215.14/hook"}
+    return [
+        Rule("GET", f"{w_}/event-types", lambda w: f"{w_}/event-types", EVERY_USER),
+        Rule("POST", w_, lambda w: w_, {"admin"}, writes=True, body=lambda w: {"json": target}),
+        Rule("POST", w_, lambda w: w_, MODERATORS | {"admin"}, writes=True,
+             body=lambda w: {"json": {**target, "event_id": w.ids["event_a"]}}),
+        Rule("GET", w_, lambda w: w_, EVERY_USER),
+        Rule("GET", f"{w_}/{{webhook_id}}", hook(), {"owner", "admin"}),
+        Rule("PATCH", f"{w_}/{{webhook_id}}", hook(), {"owner", "admin"}, writes=True,
+             body=lambda w: {"json": {"enabled": False}}),
+        Rule("DELETE", f"{w_}/{{webhook_id}}", hook(), {"owner", "admin"}, writes=True),
+        Rule("POST", f"{w_}/{{webhook_id}}/rotate-secret", hook("/rotate-secret"),
+             {"owner", "admin"}, writes=True),
+        Rule("POST", f"{w_}/{{webhook_id}}/ping", hook("/ping"), {"owner", "admin"},
+             writes=True),
+        Rule("GET", f"{w_}/{{webhook_id}}/deliveries", hook("/deliveries"), {"owner", "admin"}),
+        Rule("GET", f"{w_}/{{webhook_id}}/deliveries/{{delivery_id}}", delivery(),
+             {"owner", "admin"}),
+        Rule("POST", f"{w_}/{{webhook_id}}/deliveries/{{delivery_id}}/redeliver",
+             delivery("/redeliver"), {"owner", "admin"}, writes=True),
+    ]
+
+
+def _add_webhook(rt: Runtime, world: World) -> None:
+    """The event owner's webhook and one delivery in its log (written directly: nothing is
+    sent from the matrix)."""
+    from albumen.db.webhooks import DELIVERED, WebhookDelivery
+    from albumen.webhooks import service
+
+    hook, _ = service.create(rt, service.Caller(world.ids["user:owner"], False),
+                             "https://93.184.215.14/hook", [], world.ids["event_a"])
+    with rt.transaction() as session:
+        row = WebhookDelivery(webhook_id=hook.id, message_id="evt_matrix", type="asset.created",
+                              event_at=utcnow(), fields={"asset_id": world.ids["ok"]},
+                              body="{}", state=DELIVERED, attempts=1)
+        session.add(row)
+        session.flush()
+        world.ids["webhook"], world.ids["delivery"] = hook.id, row.id
 
 
 def _search_rules() -> list[Rule]:
@@ -409,6 +460,7 @@ def _build(client: TestClient, rt: Runtime) -> World:
     world.ids["owner_key"] = client.post("/api/v1/api-keys", headers=h["owner"],
                                          json={"name": "k"}).json()["id"]
     _add_person(rt, world)
+    _add_webhook(rt, world)
     world.ids["collection"] = client.post("/api/v1/collections", headers=h["owner"], json={
         "title": "all jpg", "query": "jpg"}).json()["id"]
     world.ids["tokens"] = {"ok": links["ok"]["token"], "expired": links["expired"]["token"],
@@ -438,7 +490,12 @@ def _snapshot(client: TestClient, world: World) -> Any:
     faces = client.get(f"/api/v1/assets/{world.ids['ok']}/faces", headers=owner).json()
     collection = client.get(f"/api/v1/collections/{world.ids['collection']}",
                             headers=owner).json()
-    return (event["title"], event["counts"], members.json(), album["title"],
+    hook = client.get(f"/api/v1/webhooks/{world.ids['webhook']}", headers=owner).json()
+    deliveries = client.get(f"/api/v1/webhooks/{world.ids['webhook']}/deliveries",
+                            headers=owner).json()["items"]
+    return ((hook["enabled"], hook["url"], hook["previous_secret_expires_at"]),
+            [(d["id"], d["state"], d["attempts"]) for d in deliveries],
+            event["title"], event["counts"], members.json(), album["title"],
             album["asset_count"], [(x["id"], x["revoked_at"], x["can_upload"]) for x in links],
             [(u["username"], u["is_admin"], u["is_active"]) for u in users],
             [(k["id"], k["revoked_at"]) for k in keys],

@@ -24,6 +24,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import threading
 import time
 from collections import OrderedDict
 from collections.abc import AsyncIterator
@@ -48,7 +49,7 @@ log = logging.getLogger(__name__)
 router = APIRouter(tags=["live"])
 PING_SECONDS = 25.0
 MAX_ASSETS = 1000  # assets one connection may follow by id
-ROUTES = 5000  # assets whose owner and event a connection remembers
+ROUTES = 2000  # events whose asset's owner and event are remembered
 
 
 @dataclass
@@ -67,22 +68,10 @@ class Interest:
     assets: set[int] = field(default_factory=set)
     events: dict[int, str] = field(default_factory=dict)  # event id -> the user's role
     mine: bool = False
-    _routes: OrderedDict[int, Route | None] = field(default_factory=OrderedDict)
 
-    def route(self, rt: Runtime, asset_id: int) -> Route | None:
-        if asset_id in self._routes:
-            self._routes.move_to_end(asset_id)
-            return self._routes[asset_id]
-        with rt.session() as session:
-            row = session.execute(select(Asset.owner_id, Asset.uploaded_by_id, Asset.event_id,
-                                         Asset.moderation).where(Asset.id == asset_id)).first()
-        found = Route(*row) if row is not None else None
-        self._routes[asset_id] = found
-        while len(self._routes) > ROUTES:
-            self._routes.popitem(last=False)
-        return found
-
-    def wants(self, rt: Runtime, item: dict[str, Any]) -> bool:
+    def decided(self, item: dict[str, Any]) -> bool | None:
+        """Whether this connection hears ``item``, when that needs no database (None: it
+        needs the asset's owner and event, ``wants``)."""
         asset_id = item.get("asset_id")
         if asset_id is None:  # a person found, a report ready: its owner's; or an event's
             if item.get("owner_id") is not None:
@@ -92,9 +81,14 @@ class Interest:
             return True
         if not self.mine and not self.events:
             return False
-        if item.get("type") == "asset.created":
-            self._routes.pop(asset_id, None)  # new: not cached as missing
-        route = self.route(rt, asset_id)
+        known, route = _cached_route(item)
+        return self._hears(route) if known else None
+
+    def wants(self, rt: Runtime, item: dict[str, Any]) -> bool:
+        found = self.decided(item)
+        return found if found is not None else self._hears(_route(rt, item))
+
+    def _hears(self, route: Route | None) -> bool:
         if route is None:
             return False
         if self.mine and self.user_id in (route.owner_id, route.uploaded_by_id):
@@ -102,6 +96,42 @@ class Interest:
         role = self.events.get(route.event_id) if route.event_id is not None else None
         # Hosts hear of everything in their event; others of what they may see in it.
         return role in (OWNER, COHOST) or (role is not None and route.moderation == APPROVED)
+
+
+# The owner, event and moderation of each event's asset, looked up once for every connection
+# (an event reaches them all within milliseconds): keyed by the event's id, so a change of
+# moderation is seen by the next event, never cached past it.
+_routes: OrderedDict[str, Route | None] = OrderedDict()
+_routes_lock = threading.Lock()
+
+
+def _cached_route(item: dict[str, Any]) -> tuple[bool, Route | None]:
+    with _routes_lock:
+        if item["id"] in _routes:
+            return True, _routes[item["id"]]
+    return False, None
+
+
+def _route(rt: Runtime, item: dict[str, Any]) -> Route | None:
+    known, found = _cached_route(item)
+    if known:
+        return found
+    with rt.session() as session:
+        row = session.execute(select(Asset.owner_id, Asset.uploaded_by_id, Asset.event_id,
+                                     Asset.moderation).where(Asset.id == item["asset_id"])
+                              ).first()
+    found = Route(*row) if row is not None else None
+    with _routes_lock:
+        _routes[item["id"]] = found
+        while len(_routes) > ROUTES:
+            _routes.popitem(last=False)
+    return found
+
+
+async def hears(rt: Runtime, interest: Interest, item: dict[str, Any]) -> bool:
+    """``interest.wants(item)``, off the event loop only when the database must answer."""
+    found = interest.decided(item)
+    return found if found is not None else await run_in_threadpool(interest.wants, rt, item)
 
 
 def _principal(rt: Runtime, ws: WebSocket) -> Principal:
@@ -197,7 +227,7 @@ async def live(ws: WebSocket) -> None:
                 lost = sub.lost
             if item is None:
                 await ws.send_json({"type": "ping"})
-            elif await run_in_threadpool(interest.wants, rt, item):
+            elif await hears(rt, interest, item):
                 await ws.send_json(item)
 
     tasks = [asyncio.create_task(listen()), asyncio.create_task(forward())]
@@ -246,7 +276,7 @@ async def live_stream(request: Request, rt: RuntimeDep, principal: PrincipalDep,
                 item = await sub.get(min(PING_SECONDS, max(0.1, ends - time.monotonic())))
                 if item is None:
                     yield ": idle\n\n"
-                elif await run_in_threadpool(interest.wants, rt, item):
+                elif await hears(rt, interest, item):
                     yield f"id: {item['id']}\nevent: {item['type']}\ndata: {json.dumps(item)}\n\n"
         finally:
             rt.hub.unsubscribe(sub)

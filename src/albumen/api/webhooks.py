@@ -131,7 +131,7 @@ class DeliveryPage(BaseModel):
 
 @router.get("/event-types", response_model=list[EventType],
             summary="The event types a webhook can hear")
-def event_types() -> list[EventType]:
+def event_types(principal: PrincipalDep) -> list[EventType]:
     return [EventType(type=t, description=d) for t, d in TYPES.items()]
 
 

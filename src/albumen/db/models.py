@@ -428,29 +428,6 @@ class Derivative(Base):
     asset: Mapped[Asset] = relationship(back_populates="derivatives")
 
 
-class Album(Base):
-    __tablename__ = "albums"
-
-    id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    title: Mapped[str] = mapped_column(String(300))
-    description: Mapped[str | None] = mapped_column(Text)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
-
-
-class AlbumAsset(Base):
-    __tablename__ = "album_assets"
-
-    album_id: Mapped[int] = mapped_column(
-        ForeignKey("albums.id", ondelete="CASCADE"), primary_key=True
-    )
-    asset_id: Mapped[int] = mapped_column(
-        ForeignKey("assets.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-
-
 class Tag(Base):
     __tablename__ = "tags"
 
@@ -475,6 +452,7 @@ class AssetTag(Base):
 
 # Tables kept in modules of their own; importing them here registers them with the metadata
 # that Alembic and the tests use, and keeps `from albumen.db.models import …` working.
+from albumen.db.albums import Album, AlbumAsset  # noqa: E402, F401
 from albumen.db.documents import (  # noqa: E402, F401
     Document,
     DocumentClassifier,
