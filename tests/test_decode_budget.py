@@ -24,7 +24,8 @@ from sqlalchemy import select
 from albumen.db.models import Asset, Derivative
 from albumen.errors import MediaDecodeError, RejectedFile
 from albumen.library.importer import import_paths
-from albumen.library.processing import process_asset, reset_stages
+from albumen.library.processing import process_asset
+from albumen.library.requeue import reset_stages
 from albumen.media.budget import (
     DEFAULT_BUDGET,
     MemoryBudget,

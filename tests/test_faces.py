@@ -296,7 +296,8 @@ def test_moments_split_by_time_and_place(app_client: Callable[..., TestClient]) 
 def test_model_stages_run_in_batches(app_client: Callable[..., TestClient],
                                      group_photo: Image.Image) -> None:
     """Photos waiting for the same AI stage share one model call (ml_batch_size at a time)."""
-    from albumen.library.processing import process_asset, reset_stages
+    from albumen.library.processing import process_asset
+    from albumen.library.requeue import reset_stages
     from albumen.ml import models
 
     c = app_client(enrichments="", face_min_faces=3, ml_batch_size=4)

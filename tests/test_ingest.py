@@ -12,7 +12,8 @@ from sqlalchemy import func, select
 from albumen.db.models import Asset, AssetSource, AssetStage, Derivative
 from albumen.library import assets as asset_svc
 from albumen.library.importer import import_paths
-from albumen.library.processing import process_asset, reset_stages, run_stage
+from albumen.library.processing import process_asset, run_stage
+from albumen.library.requeue import reset_stages
 from albumen.runtime import Runtime
 from tests import images
 
@@ -320,7 +321,7 @@ def test_a_passing_error_in_a_later_stage_keeps_what_the_earlier_ones_found(
 def test_a_lost_derivative_is_queued_again_once(rt: Runtime, tmp_path: Path) -> None:
     """Repair on read queues the derivatives stage only when it is done: requests arriving
     while it is already waiting (or failed for good) change nothing."""
-    from albumen.library.processing import requeue_done_stage
+    from albumen.library.requeue import requeue_done_stage
 
     asset_id = import_paths(rt, [images.write(tmp_path / "a.jpg", images.jpeg(seed=21))]
                             ).asset_ids[0]

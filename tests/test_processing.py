@@ -21,7 +21,8 @@ from albumen.db.models import Asset, AssetStage, Derivative
 from albumen.errors import MediaDecodeError, RejectedFile, ServiceUnavailable
 from albumen.library import failures, stages
 from albumen.library.importer import import_paths
-from albumen.library.processing import process_asset, reset_stages
+from albumen.library.processing import process_asset
+from albumen.library.requeue import reset_stages
 from albumen.operations import maintenance
 from albumen.runtime import Runtime, set_runtime
 from tests import images

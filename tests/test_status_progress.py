@@ -22,7 +22,7 @@ from tests.test_web_pages import browser, upload
 def _stage(rt: Runtime, asset_id: int, stage: str, state: str,
            seconds_ago: float | None = None) -> None:
     """Put the asset's stage row in a state (added when the asset never had the stage)."""
-    from albumen.library.processing import reset_stages
+    from albumen.library.requeue import reset_stages
 
     reset_stages(rt, [asset_id], [stage])
     with rt.transaction() as session:

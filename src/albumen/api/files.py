@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from albumen.errors import StoredFileMissing
 from albumen.library import assets as asset_svc
-from albumen.library.processing import requeue_done_stage
+from albumen.library.requeue import requeue_done_stage
 from albumen.runtime import Runtime
 from albumen.storage.base import content_disposition
 

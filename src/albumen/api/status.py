@@ -41,7 +41,7 @@ def status(rt: RuntimeDep, principal: PrincipalDep) -> dict[str, Any]:
                      "(administrators)")
 def retry(_: AdminDep, rt: RuntimeDep, body: RetryIn | None = None) -> Queued:
     # The same as `albumen reprocess --failed`: reset the stages, then queue what is pending.
-    from albumen.library.processing import reset_stages
+    from albumen.library.requeue import reset_stages
     from albumen.operations.reconciler import reconcile
 
     ids = body.asset_ids if body is not None else None

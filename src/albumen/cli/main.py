@@ -323,7 +323,7 @@ def reprocess(
     as_json: JsonOpt = False,
 ) -> None:
     """Re-run processing stages (all assets, or only failed ones) through the queue."""
-    from albumen.library.processing import reset_stages
+    from albumen.library.requeue import reset_stages
     from albumen.library.status import failed_asset_ids
     from albumen.operations.reconciler import reconcile
     from albumen.pipeline import ALL

@@ -9,7 +9,7 @@ from albumen.db.documents import Document
 from albumen.db.models import Asset
 from albumen.errors import InvalidInput, NotFound
 from albumen.events.access import writable_asset
-from albumen.library import processing
+from albumen.library import requeue
 from albumen.media import pdf
 from albumen.runtime import Runtime
 
@@ -34,5 +34,5 @@ def give_password(rt: Runtime, asset_id: int, secret: str, actor: Actor = audit.
         row.password_sealed = rt.sealer.seal(secret)
         session.add(row)
         audit.record(session, actor, "document.password", "asset", asset_id)
-    processing.reset_stages(rt, [asset_id], None)
+    requeue.reset_stages(rt, [asset_id], None)
     rt.queue.enqueue_asset(asset_id)

@@ -253,7 +253,7 @@ def verify(rt: Runtime, *, sample: int | None = SAMPLE, full: bool = False,
 
 def _repair(rt: Runtime, candidates: list[int], corrupt: set[str]) -> list[int]:
     """Queue the derivative stage again for photos whose original is there and intact."""
-    from albumen.library.processing import reset_stages
+    from albumen.library.requeue import reset_stages
 
     if corrupt and candidates:
         with rt.session() as session:

@@ -263,7 +263,7 @@ def _same_person(session: Session, owner_id: int, name: str | None, merge: bool 
 def _retag_birthdays(rt: Runtime, asset_ids: list[int]) -> None:
     """Birthday tags follow whose birth date the people in these photos now have."""
     if asset_ids and "dates" in rt.settings.enabled_enrichments:
-        from albumen.library.processing import reset_stages
+        from albumen.library.requeue import reset_stages
 
         reset_stages(rt, asset_ids, ["dates"])
         for asset_id in asset_ids:
