@@ -267,6 +267,12 @@ def _user_rules() -> list[Rule]:
              ok_status=409),
         Rule("GET", "/api/v1/places/geojson", lambda w: "/api/v1/places/geojson", EVERY_USER),
     ]
+    rules += [
+        Rule("GET", "/img/{signature}/{options}/{name}",
+             lambda w: f"/img/_/w:64/{w.ids['ok']}.jpeg", MEMBERS),
+        Rule("POST", "/api/v1/images/sign", lambda w: "/api/v1/images/sign", MEMBERS,
+             body=lambda w: {"json": {"asset_id": w.ids["ok"], "width": 64}}),
+    ]
     return rules + _search_rules() + _webhook_rules()
 
 

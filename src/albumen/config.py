@@ -159,6 +159,17 @@ class Settings(BaseSettings):
     api_key_rate: str = Field(default="600/minute",
                               description="requests per API key, in each process")
 
+    # Image service (albumen/images): signed on-demand transforms
+    image_max_dimension: int = Field(default=4096, ge=16, le=16384,
+                                     description="widest or tallest output, pixels")
+    image_max_pixels: int = Field(default=16_000_000, ge=256,
+                                  description="largest output, width x height")
+    image_formats: str = Field(default="jpeg,webp,avif,png",
+                               description="comma-separated output formats allowed")
+    image_quality_default: int = Field(default=82, ge=1, le=100)
+    image_cache_mb: int = Field(default=2048, ge=0, description="renditions kept on the "
+                                "storage before the least recently used go (maintenance)")
+
     # Outgoing webhooks (albumen/webhooks)
     webhook_allow_networks: str = Field(
         default="", description="comma-separated addresses or networks (CIDR) webhooks may "

@@ -35,6 +35,13 @@ class InvalidInput(AlbumenError):
     status_code = 422
 
 
+class OverLimit(AlbumenError):
+    """A request asks for more than the configured limits allow (the limit is named)."""
+
+    code = "over_limit"
+    status_code = 400
+
+
 class Conflict(AlbumenError):
     code = "conflict"
     status_code = 409

@@ -27,6 +27,7 @@ from albumen.api import (
     documents,
     events,
     health,
+    images,
     links,
     live,
     metrics,
@@ -192,7 +193,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     app.add_middleware(RequestContextMiddleware)
 
     for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
-                   status, comments, analytics, documents, live, webhooks):
+                   status, comments, analytics, documents, live, webhooks, images):
         app.include_router(module.router)
     app.include_router(comments.guest_router)
     app.include_router(analytics.reports_router)

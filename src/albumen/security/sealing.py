@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import contextlib
 import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -25,12 +26,20 @@ if TYPE_CHECKING:
 
 KEY_FILE = "secret.key"
 _PURPOSE = b"albumen sealed values v1\0"
+_SIGNING = b"albumen signed urls v1\0"
 
 
 class Sealer:
     def __init__(self, secret: str) -> None:
         digest = hashlib.sha256(_PURPOSE + secret.encode("utf-8")).digest()
         self._fernet = Fernet(base64.urlsafe_b64encode(digest))
+        self._signing = hashlib.sha256(_SIGNING + secret.encode("utf-8")).digest()
+
+    def sign(self, message: str) -> str:
+        """HMAC-SHA256 of ``message`` under a key of its own derived from the secret, as
+        unpadded URL-safe base64 (signed image URLs: images/signing.py)."""
+        mac = hmac.new(self._signing, message.encode("utf-8"), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(mac).decode("ascii").rstrip("=")
 
     def seal(self, text: str) -> str:
         return self._fernet.encrypt(text.encode("utf-8")).decode("ascii")

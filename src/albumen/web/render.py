@@ -134,7 +134,7 @@ def page(request: Request, template: str, who: Principal | None = None, *,
 
 def wants_html(request: Request) -> bool:
     path = request.url.path
-    if path.startswith(("/api/", "/health", "/static/", "/metrics")):
+    if path.startswith(("/api/", "/health", "/static/", "/metrics", "/img/")):
         return False
     return "text/html" in request.headers.get("accept", "") or request.method == "GET"
 

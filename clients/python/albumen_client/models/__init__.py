@@ -146,6 +146,8 @@ from .selfie_result import SelfieResult
 from .setup_state import SetupState
 from .share_info import ShareInfo
 from .share_info_kind import ShareInfoKind
+from .sign_in import SignIn
+from .signed import Signed
 from .source_out import SourceOut
 from .stage_error import StageError
 from .stage_out import StageOut
@@ -315,6 +317,8 @@ __all__ = (
     "SetupState",
     "ShareInfo",
     "ShareInfoKind",
+    "Signed",
+    "SignIn",
     "SourceOut",
     "StageError",
     "StageOut",
