@@ -390,6 +390,7 @@ SHARE_ROUTES = {
     ("GET", "/api/v1/share/{token}/download"): ("/download", {"ok"}),
     ("GET", "/api/v1/share/{token}/qr.{fmt}"): ("/qr.png", {"ok", "other_event"}),
     ("POST", "/api/v1/share/{token}/selfie-search"): ("/selfie-search", {"ok", "other_event"}),
+    ("POST", "/api/v1/share/{token}/images/sign"): ("/images/sign", {"ok", "other_event"}),
 }
 SHARE_ASSET_ROUTES = [("GET", "/thumbnail"), ("GET", "/preview"), ("GET", "/original"),
                       ("GET", "/comments"), ("GET", "/reactions"), ("DELETE", "")]
@@ -585,8 +586,10 @@ def _share_problems(client: TestClient, world: World) -> list[str]:
             if method != "GET" and key in allowed:
                 continue  # writes by allowed tokens are covered by the sharing tests
             client.cookies.clear()
+            body = {"asset_id": world.ids["ok"], "width": 64} \
+                if suffix == "/images/sign" else ({} if method == "PUT" else None)
             r = client.request(method, f"/api/v1/share/{tokens[key]}{suffix}", headers=guest,
-                               json={} if method == "PUT" else None)
+                               json=body)
             expected_ok = key in allowed
             if (r.status_code == 200) != expected_ok or (
                     not expected_ok and r.status_code not in DENIED):

@@ -188,3 +188,63 @@ def test_one_transform_asked_by_many_at_once_is_made_once(client: TestClient, rt
     assert len(made) == 1 and len(bodies) == 8 and len(set(bodies)) == 1
     with rt.session() as session:
         assert session.query(Rendition).count() == 1
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_guests_sign_addresses_for_what_their_link_shows(client: TestClient) -> None:
+    exif = images.exif_bytes(gps=(38.7223, -9.1393))
+    event = client.post("/api/v1/events", json={"title": "Party"}).json()
+    shown = client.post("/api/v1/assets", params={"event_id": event["id"]},
+                        files={"file": ("a.jpg", images.jpeg(1200, 900, 5, exif=exif))}
+                        ).json()["asset"]["id"]
+    private = _photo(client, seed=6)  # the host's own library: not the link's
+    link = client.post(f"/api/v1/events/{event['id']}/links", json={"can_view": True}).json()
+    guest = TestClient(client.app)
+
+    def sign(**body: object) -> object:
+        return guest.post(f"/api/v1/share/{link['token']}/images/sign", json=body)
+
+    signed = sign(asset_id=shown, width=600, strip=False, format="jpeg")
+    assert signed.status_code == 200, signed.text
+    got = guest.get(signed.json()["url"])
+    assert got.status_code == 200 and _image(got).size == (600, 450)
+    assert not _image(got).getexif()  # guests never get the metadata
+    assert sign(asset_id=private, width=600).status_code == 404
+    too_big = sign(asset_id=shown, width=3000)
+    assert too_big.status_code == 400 and "1920" in too_big.text  # no downloads on this link
+    assert sign(asset_id=shown).status_code == 400  # no size: the original's, refused
+    assert guest.post("/api/v1/share/" + "x" * 43 + "/images/sign",
+                      json={"asset_id": shown, "width": 10}).status_code == 404
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_images_command_cache_cap_and_verify(client: TestClient, rt: Runtime) -> None:
+    import json as json_
+
+    from typer.testing import CliRunner
+
+    from albumen.cli.main import app
+    from albumen.operations import maintenance, verify
+
+    asset_id = _photo(client, seed=7)
+    result = CliRunner().invoke(app, ["images", "url", str(asset_id), "--width", "320",
+                                      "--format", "webp", "--json"])
+    assert result.exit_code == 0, result.output
+    path = json_.loads(result.stdout)["path"]
+    anon = TestClient(client.app)
+    assert _image(anon.get(path)).size == (320, 240)
+    for width in (100, 200, 300):
+        assert anon.get(service.sign(rt, asset_id, Options(width=width), "png")
+                        ).status_code == 200
+    with rt.session() as session:
+        sizes = {r.key: r.size for r in session.query(Rendition)}
+    assert len(sizes) == 4
+    assert not [k for k in verify.orphans(rt) if k.startswith("renditions/")]  # all known
+    rt.settings.image_cache_mb = 0
+    dry = maintenance.trim_renditions(rt, dry_run=True)
+    assert dry.count == 4 and all(rt.storage.exists(k) for k in sizes)
+    done = maintenance.trim_renditions(rt)
+    assert done.count == 4 and not any(rt.storage.exists(k) for k in sizes)
+    assert anon.get(path).status_code == 200  # made again on the next request
+    bad = CliRunner().invoke(app, ["images", "url", "999999", "--json"])
+    assert bad.exit_code == 1 and json_.loads(bad.stdout)["error"]["code"] == "not_found"

@@ -104,9 +104,9 @@ class Settings(BaseSettings):
     maintenance_interval_seconds: float = Field(
         default=3600.0, description="how often workers run the maintenance tasks")
     maintenance_tasks: str = Field(
-        default="trash,rejected,links,retries,activity,backup,leftovers",
+        default="trash,rejected,links,retries,activity,backup,leftovers,renditions",
         description="comma-separated: trash, rejected, links, retries, activity, backup, "
-                    "leftovers, orphans (empty: none). orphans is not on by default: "
+                    "leftovers, renditions, orphans (empty: none). orphans is not on by default: "
                     "after a database restored from an older backup, newer photos' files "
                     "look orphaned")
     backup_interval_hours: float = Field(

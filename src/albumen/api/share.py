@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
@@ -26,13 +27,15 @@ from albumen.api.common import (
 from albumen.api.deps import RuntimeDep, client_ip
 from albumen.api.errors import ERRORS, FILE_BODY, IMAGE_BODY, ZIP_BODY
 from albumen.api.files import derivative_response, file_response
+from albumen.api.images import Signed, SignIn, options_of
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import IdPath
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET, VIEW_GALLERY
 from albumen.db.models import Album, Asset, Event, Guest
-from albumen.errors import TooLarge
+from albumen.errors import OverLimit, TooLarge
 from albumen.events import downloads, sharing
 from albumen.events.sharing import GuestAccess
+from albumen.images import service as image_service
 from albumen.insights import activity
 from albumen.library import assets as asset_svc
 from albumen.library.ingest import IngestResult
@@ -275,6 +278,26 @@ def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind:
         if kind == "preview":
             _track(rt, request, access, VIEW_ASSET, asset_id)
         return response
+
+
+GUEST_IMAGE_MAX = 1920  # a link without downloads: transforms no larger than a screen
+
+
+@router.post("/images/sign", response_model=Signed,
+             summary="A signed address of a transform of a photo this link shows (always "
+                     "without metadata; within 1920 px unless the link allows downloads)")
+def sign_image(token: str, body: SignIn, request: Request, rt: RuntimeDep) -> Signed:
+    access = guest_access(rt, request, token)
+    opts = replace(options_of(body), strip=True)
+    if not access.link.can_download:
+        width, height = opts.box()
+        if max(width or 0, height or 0) > GUEST_IMAGE_MAX or (width is None and height is None):
+            raise OverLimit(f"this link shows photos up to {GUEST_IMAGE_MAX} px: give a "
+                            f"width and height within it")
+    with rt.session() as session:
+        sharing.guest_asset(session, access, body.asset_id)
+    return Signed(url=image_service.sign(rt, body.asset_id, opts, body.format),
+                  expires_at=opts.expires)
 
 
 @router.get("/assets/{asset_id}/thumbnail", response_class=Response, responses=IMAGE_BODY)

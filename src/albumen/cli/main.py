@@ -14,6 +14,7 @@ from albumen.cli import (
     ai,
     analytics,
     documents,
+    images,
     maintenance,
     models,
     ops,
@@ -43,6 +44,7 @@ app.add_typer(analytics.analytics_app, name="analytics")
 app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.add_typer(documents.documents_app, name="documents")
 app.add_typer(webhooks.webhooks_app, name="webhooks")
+app.add_typer(images.images_app, name="images")
 app.command("search")(search.search)
 app.command("timeline")(search.timeline)
 ops.register(app)

@@ -30,6 +30,7 @@ from albumen.db.models import (
     AuthSession,
     Derivative,
     Face,
+    Rendition,
     ShareLink,
 )
 from albumen.operations import verify
@@ -369,6 +370,34 @@ def clean_leftovers(rt: Runtime, dry_run: bool = False,
     return result
 
 
+def trim_renditions(rt: Runtime, dry_run: bool = False,
+                    now: datetime | None = None) -> TaskResult:
+    """Keep the image service's renditions under ALBUMEN_IMAGE_CACHE_MB: the least recently
+    used go first (a row is removed before its file, so nothing refers to a missing file;
+    the next request makes it again)."""
+    result = TaskResult("renditions", dry_run)
+    cap = rt.settings.image_cache_mb * 1024 * 1024
+    with rt.session() as session:
+        total = int(session.scalar(select(func.coalesce(func.sum(Rendition.size), 0))) or 0)
+        if total <= cap:
+            return result
+        for key, size, used in session.execute(select(Rendition.key, Rendition.size,
+                                                      Rendition.used_at)
+                                               .order_by(Rendition.used_at, Rendition.key)):
+            if total <= cap:
+                break
+            result.items.append({"key": key, "bytes": size, "used": used.isoformat()})
+            total -= size
+    if dry_run:
+        return result
+    for item in result.items:
+        with rt.transaction() as session:
+            gone = session.execute(delete(Rendition).where(Rendition.key == item["key"]))
+        if gone.rowcount:
+            rt.storage.delete(item["key"])
+    return result
+
+
 Task = Callable[..., TaskResult]
 TASKS: dict[str, Task] = {
     "trash": purge_trash,
@@ -379,6 +408,7 @@ TASKS: dict[str, Task] = {
     "backup": scheduled_backups,
     "orphans": remove_orphans,
     "leftovers": clean_leftovers,
+    "renditions": trim_renditions,
 }
 
 

@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from albumen.db.models import ASSET_READY, Asset, Derivative, Face, Report
+from albumen.db.models import ASSET_READY, Asset, Derivative, Face, Rendition, Report
 from albumen.operations.objectcopy import hash_object, original_sha
 from albumen.runtime import Runtime
 
@@ -35,6 +35,7 @@ _KIND_BIT = {"thumbnail": THUMBNAIL, "preview": PREVIEW}
 _DERIVATIVE = re.compile(r"derivatives/\d+/(\d+)/([^/.]+)\.[^/]+")
 _FACE = re.compile(r"faces/\d+/\d+/(\d+)\.[^/]+")
 _REPORT = re.compile(r"reports/(\d+)\.pdf")
+RENDITIONS = "renditions/"  # the image service's cache (images/service.py)
 _TRANSIENT = ("purging/",)  # an original being removed (events/service.py)
 Progress = Callable[[str, int, int | None], None]
 
@@ -77,6 +78,7 @@ class _Scan:
         derivatives: dict[int, list[tuple[str, str]]] = {}
         faces: dict[int, str] = {}
         reports: dict[int, str] = {}
+        renditions: list[str] = []
         for key in keys:
             if (sha := original_sha(key)) is not None:
                 originals[sha] = key
@@ -86,6 +88,8 @@ class _Scan:
                 faces[int(m[1])] = key
             elif m := _REPORT.fullmatch(key):
                 reports[int(m[1])] = key
+            elif key.startswith(RENDITIONS):
+                renditions.append(key)
             elif not key.startswith(_TRANSIENT):
                 orphans.append(key)
         s = self.session
@@ -124,6 +128,9 @@ class _Scan:
             for report_id, key in reports.items():
                 if pdfs.get(report_id) != key:
                     orphans.append(key)
+        if renditions:
+            kept = set(s.scalars(select(Rendition.key).where(Rendition.key.in_(renditions))))
+            orphans += [key for key in renditions if key not in kept]
         return orphans
 
     def hash_original(self, key: str, sha: str) -> None:

@@ -1,0 +1,51 @@
+"""`albumen images ...`: signed addresses of transformed photos (the image service)."""
+
+from __future__ import annotations
+
+import time
+from typing import Annotated
+
+import typer
+
+from albumen.cli.common import JsonOpt, fail, runtime
+from albumen.cli.output import console, print_json
+from albumen.errors import AlbumenError, NotFound
+
+images_app = typer.Typer(help="Transformed photos: signed addresses", no_args_is_help=True)
+
+
+@images_app.command("url")
+def url(asset_id: int,
+        width: Annotated[int | None, typer.Option(min=1)] = None,
+        height: Annotated[int | None, typer.Option(min=1)] = None,
+        fit: Annotated[str, typer.Option(help="inside, cover or contain")] = "inside",
+        gravity: Annotated[str, typer.Option(help="centre, face, faces or smart")] = "centre",
+        fmt: Annotated[str, typer.Option("--format", help="jpeg, webp, avif, png or auto")
+                       ] = "auto",
+        quality: Annotated[int | None, typer.Option(min=1, max=100)] = None,
+        dpr: Annotated[float, typer.Option(min=1, max=4)] = 1.0,
+        expires_in: Annotated[int | None, typer.Option(
+            min=1, help="seconds the address works (default: for ever)")] = None,
+        as_json: JsonOpt = False) -> None:
+    """Print a signed address of a transform of a photo (anyone holding it gets that image)."""
+    from albumen.db.models import Asset
+    from albumen.images import service
+    from albumen.images.options import Options, parse
+
+    rt = runtime()
+    try:
+        with rt.session() as session:
+            found = session.get(Asset, asset_id)
+            if found is None or found.deleted_at is not None:
+                raise NotFound(f"asset {asset_id} not found")
+        expires = int(time.time()) + expires_in if expires_in else None
+        opts = parse(Options(width=width, height=height, fit=fit, gravity=gravity, dpr=dpr,
+                             quality=quality, expires=expires).canonical())
+        path = service.sign(rt, asset_id, opts, fmt)
+    except AlbumenError as exc:
+        fail(exc, as_json)
+    base = (rt.settings.public_url or "").rstrip("/")
+    if as_json:
+        print_json({"url": f"{base}{path}", "path": path, "expires_at": expires})
+    else:
+        console.print(f"{base}{path}")
