@@ -248,3 +248,41 @@ def test_the_images_command_cache_cap_and_verify(client: TestClient, rt: Runtime
     assert anon.get(path).status_code == 200  # made again on the next request
     bad = CliRunner().invoke(app, ["images", "url", "999999", "--json"])
     assert bad.exit_code == 1 and json_.loads(bad.stdout)["error"]["code"] == "not_found"
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_export_writes_every_photo_a_search_finds_into_a_folder_or_a_zip(
+        client: TestClient, tmp_path: object) -> None:
+    import json as json_
+    import zipfile
+    from pathlib import Path
+
+    from typer.testing import CliRunner
+
+    from albumen.cli.main import app
+
+    folder, archive = Path(str(tmp_path)) / "out", Path(str(tmp_path)) / "photos.zip"
+    ids = [_photo(client, 800, 600, seed=s) for s in (20, 21, 22)]
+    client.post("/api/v1/users", json={"username": "bob", "password": PASSWORD})
+    bob = {"Authorization": bearer(client, "bob", PASSWORD)}
+    client.post("/api/v1/assets", headers=bob,
+                files={"file": ("b.jpg", images.jpeg(640, 480, seed=23))})  # not the admin's
+    cli = CliRunner()
+    done = cli.invoke(app, ["images", "export", "", "--width", "200", "--format", "webp",
+                            "--out", str(folder), "--json"])
+    assert done.exit_code == 0, done.output
+    doc = json_.loads(done.stdout)
+    assert doc["written"] == 3 and doc["failed"] == []
+    files = sorted(folder.iterdir())
+    assert len(files) == 3 and all(f.suffix == ".webp" for f in files)
+    assert {Image.open(f).size for f in files} == {(200, 150)}
+    zipped = cli.invoke(app, ["images", "export", "", "--width", "100", "--zip",
+                              str(archive), "--json"])
+    assert zipped.exit_code == 0, zipped.output
+    with zipfile.ZipFile(archive) as zf:
+        assert len(zf.namelist()) == 3 and len(set(zf.namelist())) == 3
+    assert not list(Path(str(tmp_path)).glob(".*.part"))
+    both = cli.invoke(app, ["images", "export", "", "--out", str(folder), "--zip",
+                            str(archive), "--json"])
+    assert both.exit_code == 1 and "one of them" in both.stdout
+    assert len(ids) == 3

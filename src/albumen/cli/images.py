@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from albumen.cli.common import JsonOpt, fail, runtime
+from albumen.cli.common import JsonOpt, UserOpt, fail, owner, runtime
 from albumen.cli.output import console, print_json
 from albumen.errors import AlbumenError, NotFound
 
@@ -49,3 +50,47 @@ def url(asset_id: int,
         print_json({"url": f"{base}{path}", "path": path, "expires_at": expires})
     else:
         console.print(f"{base}{path}")
+
+
+@images_app.command("export")
+def export(query: Annotated[str, typer.Argument(help='what to export, e.g. "event:12" or '
+                                                 '"beach after:2024"; "" for everything')],
+           width: Annotated[int | None, typer.Option(min=1)] = None,
+           height: Annotated[int | None, typer.Option(min=1)] = None,
+           fit: Annotated[str, typer.Option(help="inside, cover or contain")] = "inside",
+           fmt: Annotated[str, typer.Option("--format", help="jpeg, webp, avif or png")
+                          ] = "jpeg",
+           quality: Annotated[int | None, typer.Option(min=1, max=100)] = None,
+           out: Annotated[Path | None, typer.Option(help="a folder to write into")] = None,
+           zip_: Annotated[Path | None, typer.Option("--zip", help="a ZIP file to write")
+                           ] = None,
+           user: UserOpt = None, as_json: JsonOpt = False) -> None:
+    """Every photo a search finds, made into the same transform, into a folder or a ZIP."""
+    from albumen.cli.progress import Steps
+    from albumen.images import export as exporter
+    from albumen.images.options import Options, parse
+
+    rt = runtime()
+    try:
+        viewer = owner(rt, user)
+        if viewer is None:
+            raise NotFound("no user yet: create one with `albumen users create`")
+        opts = parse(Options(width=width, height=height, fit=fit, quality=quality).canonical())
+        with Steps("exporting", 0) as steps:
+            def advance(done: int, total: int) -> None:
+                steps.resize(total)
+                steps.advance(to=done)
+
+            result = exporter.export(rt, viewer, query, opts, fmt, out, zip_, advance)
+    except AlbumenError as exc:
+        fail(exc, as_json)
+    doc = {"written": result.written, "bytes": result.bytes, "failed": result.failed,
+           "to": str(out or zip_)}
+    if as_json:
+        print_json(doc)
+    else:
+        console.print(f"{result.written} photos ({result.bytes:,} bytes) written to "
+                      f"{doc['to']}" + (f"; {len(result.failed)} failed" if result.failed
+                                        else ""))
+        for item in result.failed:
+            console.print(f"  asset {item['asset_id']}: {item['error']}")

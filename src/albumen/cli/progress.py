@@ -42,6 +42,13 @@ class Steps:
         if self._bar is not None:
             self._bar.stop()
 
+    def resize(self, total: int) -> None:
+        """The total, once it is known (a search counted as it is read)."""
+        if total != self.total:
+            self.total, self._step = total, max(1, total // LINES)
+            if self._bar is not None:
+                self._bar.update(self._task, total=total)
+
     def advance(self, summary: str = "", to: int | None = None) -> None:
         """One more item done (or ``to`` done in all); ``summary``: the counts so far."""
         before, self.done = self.done, self.done + 1 if to is None else to
