@@ -272,6 +272,12 @@ def _user_rules() -> list[Rule]:
              lambda w: f"/img/_/w:64/{w.ids['ok']}.jpeg", MEMBERS),
         Rule("POST", "/api/v1/images/sign", lambda w: "/api/v1/images/sign", MEMBERS,
              body=lambda w: {"json": {"asset_id": w.ids["ok"], "width": 64}}),
+        Rule("POST", "/api/v1/images/batch", lambda w: "/api/v1/images/batch", EVERY_USER,
+             writes=True, body=lambda w: {"json": {"width": 64}}),
+        Rule("GET", "/api/v1/images/batch/{export_id}",
+             lambda w: f"/api/v1/images/batch/{w.ids['export']}", {"owner"}),
+        Rule("GET", "/api/v1/images/batch/{export_id}/file",
+             lambda w: f"/api/v1/images/batch/{w.ids['export']}/file", {"owner"}),
     ]
     return rules + _search_rules() + _webhook_rules()
 
@@ -468,6 +474,8 @@ def _build(client: TestClient, rt: Runtime) -> World:
                                          json={"name": "k"}).json()["id"]
     _add_person(rt, world)
     _add_webhook(rt, world)
+    world.ids["export"] = client.post("/api/v1/images/batch", headers=h["owner"], json={
+        "query": "", "width": 32}).json()["id"]
     world.ids["collection"] = client.post("/api/v1/collections", headers=h["owner"], json={
         "title": "all jpg", "query": "jpg"}).json()["id"]
     world.ids["tokens"] = {"ok": links["ok"]["token"], "expired": links["expired"]["token"],

@@ -286,3 +286,49 @@ def test_export_writes_every_photo_a_search_finds_into_a_folder_or_a_zip(
                             str(archive), "--json"])
     assert both.exit_code == 1 and "one of them" in both.stdout
     assert len(ids) == 3
+
+
+@pytest.mark.parametrize("db_url", ["sqlite", "postgresql"], indirect=True)
+def test_a_batch_export_runs_as_a_job_with_progress_and_its_zip(client: TestClient,
+                                                                 rt: Runtime) -> None:
+    import zipfile
+    from datetime import timedelta
+
+    from albumen.db.base import utcnow
+    from albumen.db.renditions import ImageExport
+    from albumen.images import batch
+
+    for seed in (30, 31):
+        _photo(client, 800, 600, seed=seed)
+    r = client.post("/api/v1/images/batch", json={"query": "", "width": 100,
+                                                  "format": "webp"})
+    assert r.status_code == 202, r.text
+    export = client.get(f"/api/v1/images/batch/{r.json()['id']}").json()
+    assert (export["state"], export["total"], export["done"], export["written"]) == (
+        "done", 2, 2, 2)
+    got = client.get(export["file"])
+    assert got.status_code == 200 and got.headers["content-type"] == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(got.content)) as zf:
+        sizes = {Image.open(io.BytesIO(zf.read(n))).size for n in zf.namelist()}
+    assert sizes == {(100, 75)} and len(zf.namelist()) == 2
+    client.post("/api/v1/users", json={"username": "bob", "password": PASSWORD})
+    bob = {"Authorization": bearer(client, "bob", PASSWORD)}
+    assert client.get(f"/api/v1/images/batch/{export['id']}", headers=bob).status_code == 404
+    assert client.get(export["file"], headers=bob).status_code == 404
+    assert client.post("/api/v1/images/batch", json={"query": 'after:"nonsense"'}
+                       ).status_code == 422
+    assert client.post("/api/v1/images/batch", json={"width": 90000}).status_code == 400
+    # a worker died mid-export: running, lease expired: queued again, and until then no file
+    with rt.transaction() as session:
+        me = client.get("/api/v1/auth/me").json()["user"]["id"]
+        row = ImageExport(owner_id=me, query="", options="w:10",
+                          format="jpeg", state="running", done=0, written=0, failed=[],
+                          attempts=1, lease_until=utcnow() - timedelta(seconds=1))
+        session.add(row)
+        session.flush()
+        stuck = row.id
+    assert client.get(f"/api/v1/images/batch/{stuck}/file").status_code == 409
+    with rt.session() as session:
+        assert batch.stalled(session) == [stuck]
+    assert batch.run(rt, stuck) == "done"
+    assert client.get(f"/api/v1/images/batch/{stuck}").json()["written"] == 2

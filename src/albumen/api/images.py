@@ -5,17 +5,21 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from pydantic import BaseModel, Field
 
-from albumen.api.deps import PrincipalDep, RuntimeDep, TokenDep, get_principal
-from albumen.api.errors import ERRORS
-from albumen.api.types import Id
-from albumen.errors import InvalidInput, NotFound
+from albumen.api.deps import PrincipalDep, RuntimeDep, SessionDep, TokenDep, get_principal
+from albumen.api.errors import ERRORS, ZIP_BODY
+from albumen.api.files import file_response
+from albumen.api.types import Id, IdPath
+from albumen.db.renditions import ImageExport
+from albumen.errors import Conflict, InvalidInput, NotFound
 from albumen.events.access import readable_asset
+from albumen.images import batch as batch_svc
 from albumen.images import service
 from albumen.images.options import FORMATS, MEDIA_TYPES, Options, best_format, parse
 from albumen.runtime import Runtime
@@ -113,3 +117,66 @@ def sign(body: SignIn, rt: RuntimeDep, principal: PrincipalDep) -> Signed:
         readable_asset(session, principal.user_id, body.asset_id)
     return Signed(url=service.sign(rt, body.asset_id, opts, body.format),
                   expires_at=opts.expires)
+
+
+class BatchIn(BaseModel):
+    query: str = Field(default="", max_length=2000,
+                       description='the photos, in the query language ("" for all yours)')
+    width: int | None = Field(default=None, ge=1, le=100_000)
+    height: int | None = Field(default=None, ge=1, le=100_000)
+    fit: str = Field(default="inside", pattern="^(inside|cover|contain)$")
+    gravity: str = Field(default="centre", pattern="^(centre|face|faces|smart)$")
+    quality: int | None = Field(default=None, ge=1, le=100)
+    format: str = Field(default="jpeg", pattern="^(jpeg|webp|avif|png)$")
+
+
+class ExportOut(BaseModel):
+    id: int
+    state: str = Field(description="queued, running, done or failed")
+    query: str
+    options: str
+    format: str
+    total: int | None = Field(description="photos found (once the export started)")
+    done: int
+    written: int
+    failed: list[dict[str, Any]] = Field(description="photos that could not be made, why")
+    size: int | None
+    error: str | None
+    created_at: datetime
+    finished_at: datetime | None
+    file: str | None = Field(description="where the ZIP is, once done")
+
+    @classmethod
+    def of(cls, e: ImageExport) -> ExportOut:
+        return cls(id=e.id, state=e.state, query=e.query, options=e.options, format=e.format,
+                   total=e.total, done=e.done, written=e.written, failed=e.failed or [],
+                   size=e.size, error=e.error, created_at=e.created_at,
+                   finished_at=e.finished_at,
+                   file=f"/api/v1/images/batch/{e.id}/file" if e.state == "done" else None)
+
+
+@router.post("/api/v1/images/batch", status_code=202, response_model=ExportOut,
+             summary="Make every photo a search finds into one transform, as a ZIP made in "
+                     "the background (follow it at GET …/batch/{id})")
+def batch(body: BatchIn, rt: RuntimeDep, principal: PrincipalDep) -> ExportOut:
+    opts = parse(Options(width=body.width, height=body.height, fit=body.fit,
+                         gravity=body.gravity, quality=body.quality).canonical())
+    export_id = batch_svc.request_export(rt, principal.user_id, body.query, opts, body.format)
+    with rt.session() as session:
+        return ExportOut.of(batch_svc.get_export(session, principal.user_id, export_id))
+
+
+@router.get("/api/v1/images/batch/{export_id}", response_model=ExportOut)
+def batch_state(export_id: IdPath, session: SessionDep, principal: PrincipalDep) -> ExportOut:
+    return ExportOut.of(batch_svc.get_export(session, principal.user_id, export_id))
+
+
+@router.get("/api/v1/images/batch/{export_id}/file", response_class=Response,
+            responses=ZIP_BODY, summary="The export's ZIP (409 until it is done)")
+def batch_file(export_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
+               principal: PrincipalDep) -> Response:
+    found = batch_svc.get_export(session, principal.user_id, export_id)
+    if found.state != "done" or found.storage_key is None:
+        raise Conflict(f"image export {export_id} is {found.state}, not done yet")
+    return file_response(rt, request, found.storage_key, "application/zip",
+                         f'"export-{found.id}-{found.size}"', f"photos-{found.id}.zip")

@@ -55,6 +55,7 @@ class JobQueue:
         self._build_report = declare(hueys["media"], "build_report")
         self._train_classifier = declare(hueys["media"], "train_classifier")
         self._deliver_webhooks = declare(hueys["media"], "deliver_webhooks")
+        self._export_images = declare(hueys["media"], "export_images")
 
     @property
     def immediate(self) -> bool:
@@ -71,6 +72,10 @@ class JobQueue:
     def enqueue_training(self, owner_key: int) -> None:
         """Queue training a library's document classifier again (labels changed)."""
         self._train_classifier(owner_key)
+
+    def enqueue_image_export(self, export_id: int) -> None:
+        """Queue making an image export's ZIP (its state is in the image_exports table)."""
+        self._export_images(export_id)
 
     def enqueue_webhooks(self, delay: float = 0) -> None:
         """Queue the webhook dispatcher (fan out the outbox, send what is due), now or in

@@ -110,6 +110,7 @@ class WorkerHost:
             try:
                 if elapsed >= next_reconcile:
                     reconcile(self.rt)
+                    self._requeue_exports()
                     next_reconcile = elapsed + settings.reconcile_interval_seconds
                 if elapsed >= next_maintenance:
                     maintenance(self.rt)
@@ -127,6 +128,15 @@ class WorkerHost:
                 log.exception("housekeeping failed; will try again")
             self._stop.wait(tick)
             elapsed += tick
+
+    def _requeue_exports(self) -> None:
+        """Image exports a dead worker or a lost queue message left (images/batch.py)."""
+        from albumen.images.batch import stalled
+
+        with self.rt.session() as session:
+            found = stalled(session)
+        for export_id in found:
+            self.rt.queue.enqueue_image_export(export_id)
 
     def _webhooks_sweep(self) -> None:
         """Queue the webhook dispatcher when something waits: retries due later than it

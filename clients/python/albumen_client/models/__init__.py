@@ -30,6 +30,7 @@ from .assets_upload_body import AssetsUploadBody
 from .attempt_out import AttemptOut
 from .audit_out import AuditOut
 from .audit_out_details_type_0 import AuditOutDetailsType0
+from .batch_in import BatchIn
 from .body_auth_token import BodyAuthToken
 from .bucket_out import BucketOut
 from .changed import Changed
@@ -62,6 +63,8 @@ from .event_out import EventOut
 from .event_out_counts import EventOutCounts
 from .event_patch import EventPatch
 from .event_type import EventType
+from .export_out import ExportOut
+from .export_out_failed_item import ExportOutFailedItem
 from .face_out import FaceOut
 from .face_out_box import FaceOutBox
 from .face_patch import FacePatch
@@ -201,6 +204,7 @@ __all__ = (
     "AttemptOut",
     "AuditOut",
     "AuditOutDetailsType0",
+    "BatchIn",
     "BodyAuthToken",
     "BucketOut",
     "Changed",
@@ -233,6 +237,8 @@ __all__ = (
     "EventOutCounts",
     "EventPatch",
     "EventType",
+    "ExportOut",
+    "ExportOutFailedItem",
     "FaceOut",
     "FaceOutBox",
     "FacePatch",

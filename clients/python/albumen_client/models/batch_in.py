@@ -1,0 +1,169 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, BinaryIO, TextIO, TYPE_CHECKING, Generator
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+from ..types import UNSET, Unset
+from typing import cast
+
+
+
+
+
+
+T = TypeVar("T", bound="BatchIn")
+
+
+
+@_attrs_define
+class BatchIn:
+    """ 
+        Attributes:
+            query (str | Unset): the photos, in the query language ("" for all yours) Default: ''.
+            width (int | None | Unset):
+            height (int | None | Unset):
+            fit (str | Unset):  Default: 'inside'.
+            gravity (str | Unset):  Default: 'centre'.
+            quality (int | None | Unset):
+            format_ (str | Unset):  Default: 'jpeg'.
+     """
+
+    query: str | Unset = ''
+    width: int | None | Unset = UNSET
+    height: int | None | Unset = UNSET
+    fit: str | Unset = 'inside'
+    gravity: str | Unset = 'centre'
+    quality: int | None | Unset = UNSET
+    format_: str | Unset = 'jpeg'
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+
+
+
+
+    def to_dict(self) -> dict[str, Any]:
+        query = self.query
+
+        width: int | None | Unset
+        if isinstance(self.width, Unset):
+            width = UNSET
+        else:
+            width = self.width
+
+        height: int | None | Unset
+        if isinstance(self.height, Unset):
+            height = UNSET
+        else:
+            height = self.height
+
+        fit = self.fit
+
+        gravity = self.gravity
+
+        quality: int | None | Unset
+        if isinstance(self.quality, Unset):
+            quality = UNSET
+        else:
+            quality = self.quality
+
+        format_ = self.format_
+
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({
+        })
+        if query is not UNSET:
+            field_dict["query"] = query
+        if width is not UNSET:
+            field_dict["width"] = width
+        if height is not UNSET:
+            field_dict["height"] = height
+        if fit is not UNSET:
+            field_dict["fit"] = fit
+        if gravity is not UNSET:
+            field_dict["gravity"] = gravity
+        if quality is not UNSET:
+            field_dict["quality"] = quality
+        if format_ is not UNSET:
+            field_dict["format"] = format_
+
+        return field_dict
+
+
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        query = d.pop("query", UNSET)
+
+        def _parse_width(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        width = _parse_width(d.pop("width", UNSET))
+
+
+        def _parse_height(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        height = _parse_height(d.pop("height", UNSET))
+
+
+        fit = d.pop("fit", UNSET)
+
+        gravity = d.pop("gravity", UNSET)
+
+        def _parse_quality(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        quality = _parse_quality(d.pop("quality", UNSET))
+
+
+        format_ = d.pop("format", UNSET)
+
+        batch_in = cls(
+            query=query,
+            width=width,
+            height=height,
+            fit=fit,
+            gravity=gravity,
+            quality=quality,
+            format_=format_,
+        )
+
+
+        batch_in.additional_properties = d
+        return batch_in
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
