@@ -332,3 +332,15 @@ def test_a_batch_export_runs_as_a_job_with_progress_and_its_zip(client: TestClie
         assert batch.stalled(session) == [stuck]
     assert batch.run(rt, stuck) == "done"
     assert client.get(f"/api/v1/images/batch/{stuck}").json()["written"] == 2
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_rendition_whose_file_went_is_made_again(client: TestClient, rt: Runtime) -> None:
+    asset_id = _photo(client, seed=40)
+    first = client.get(f"/img/_/w:150/{asset_id}.jpeg")
+    with rt.session() as session:
+        (key,) = [r.key for r in session.query(Rendition)]
+    rt.storage.delete(key)
+    again = client.get(f"/img/_/w:150/{asset_id}.jpeg")
+    assert again.status_code == 200 and again.content == first.content
+    assert rt.storage.exists(key)

@@ -70,8 +70,14 @@ def _answer(rt: Runtime, request: Request, token: str | None, signature: str, te
         headers["Vary"] = "Accept"
     if request.headers.get("if-none-match") == etag:
         return Response(status_code=304, headers=headers)
-    with rt.storage.open(made.key) as fh:
-        body = fh.read()
+    try:
+        with rt.storage.open(made.key) as fh:
+            body = fh.read()
+    except FileNotFoundError:  # the file went (a restore, a hand): made again
+        service.forget(rt, made.key)
+        made = service.rendition(rt, asset_id, opts, chosen, viewer)
+        with rt.storage.open(made.key) as fh:
+            body = fh.read()
     return Response(body, media_type=MEDIA_TYPES[chosen], headers=headers)
 
 

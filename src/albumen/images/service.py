@@ -21,9 +21,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from albumen.db.base import utcnow
@@ -84,28 +84,33 @@ def verify(rt: Runtime, signature: str, options_text: str, asset_id: int, fmt: s
 def rendition(rt: Runtime, asset_id: int, opts: Options, fmt: str, viewer: int | None
               ) -> Made:
     """The rendition, made now if it is not kept yet. ``viewer`` (unsigned requests) must be
-    allowed to see the asset; NotFound otherwise, as for a missing or deleted one."""
+    allowed to see the asset; NotFound otherwise, as for a missing or deleted one. A kept
+    one costs one query (the asset's state and the rendition's row together)."""
     check(opts, fmt, limits(rt))
     opts = opts.unexpiring()
     quality = opts.quality or rt.settings.image_quality_default
+    # The asset's original never changes (a purged asset's renditions go with its row), so
+    # the key needs no more than the asset and the transform.
+    digest = hashlib.sha256(f"{asset_id}|{opts.canonical()}|{fmt}|{quality}|"
+                            f"{VERSION}".encode()).hexdigest()[:32]
+    key = f"renditions/{asset_id}/{digest}.{fmt}"
     with rt.session() as session:
-        query = select(Asset).where(Asset.id == asset_id, Asset.deleted_at.is_(None))
+        query = select(Asset.media_type, Asset.width, Asset.height, Asset.storage_key,
+                       Rendition.size, Rendition.used_at).outerjoin(
+            Rendition, Rendition.key == key).where(Asset.id == asset_id,
+                                                    Asset.deleted_at.is_(None))
         if viewer is not None:
             query = query.where(visible_clause(viewer))
-        asset = session.scalar(query)
-        if asset is None or asset.media_type != "image" or not asset.width:
+        row = session.execute(query).first()
+        if row is None or row.media_type != "image" or not row.width:
             raise NotFound(GONE)
-        digest = hashlib.sha256(f"{asset.sha256}|{opts.canonical()}|{fmt}|{quality}|"
-                                f"{VERSION}".encode()).hexdigest()[:32]
-        key = f"renditions/{asset_id}/{digest}.{fmt}"
-        kept = session.get(Rendition, key)
-        if kept is not None and rt.storage.exists(key):
-            _touch(rt, kept)
-            return Made(key, kept.size, digest)
+        if row.size is not None:
+            _touch(rt, key, row.used_at)
+            return Made(key, row.size, digest)
         faces = tuple((r[0], r[1], r[2], r[3]) for r in session.execute(
             select(Face.box_x, Face.box_y, Face.box_w, Face.box_h)
             .where(Face.asset_id == asset_id))) if opts.gravity in ("face", "faces") else ()
-        source_key, width, height = asset.storage_key, asset.width, asset.height or 1
+        source_key, width, height = row.storage_key, row.width, row.height or 1
     with _single_flight(key):
         with rt.session() as session:  # made by another request while this one waited
             kept = session.get(Rendition, key)
@@ -126,12 +131,17 @@ def rendition(rt: Runtime, asset_id: int, opts: Options, fmt: str, viewer: int |
     return Made(key, len(data), digest)
 
 
-def _touch(rt: Runtime, kept: Rendition) -> None:
+def _touch(rt: Runtime, key: str, used_at: Any) -> None:
     now = utcnow()
-    if now - kept.used_at > TOUCH_AFTER:  # at most one write an hour per rendition
+    if now - used_at > TOUCH_AFTER:  # at most one write an hour per rendition
         with rt.transaction() as session:
-            session.execute(update(Rendition).where(Rendition.key == kept.key)
-                            .values(used_at=now))
+            session.execute(update(Rendition).where(Rendition.key == key).values(used_at=now))
+
+
+def forget(rt: Runtime, key: str) -> None:
+    """A rendition whose file is gone from the storage: made again on the next request."""
+    with rt.transaction() as session:
+        session.execute(delete(Rendition).where(Rendition.key == key))
 
 
 _flights: dict[str, threading.Lock] = {}
