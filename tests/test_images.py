@@ -318,6 +318,15 @@ def test_a_batch_export_runs_as_a_job_with_progress_and_its_zip(client: TestClie
     assert client.post("/api/v1/images/batch", json={"query": 'after:"nonsense"'}
                        ).status_code == 422
     assert client.post("/api/v1/images/batch", json={"width": 90000}).status_code == 400
+    theirs = client.post("/api/v1/assets", headers=bob,
+                         files={"file": ("b.jpg", images.jpeg(64, 48, seed=33))}
+                         ).json()["asset"]["id"]
+    listed = [a["id"] for a in client.get("/api/v1/assets").json()["items"]]
+    chosen = client.post("/api/v1/images/batch", json={
+        "asset_ids": [listed[0], theirs, listed[1]], "width": 50}).json()
+    done = client.get(f"/api/v1/images/batch/{chosen['id']}").json()
+    assert (done["selected"], done["total"], done["written"]) == (3, 2, 2)  # not bob's
+    assert client.post("/api/v1/images/batch", json={"asset_ids": []}).status_code == 422
     # a worker died mid-export: running, lease expired: queued again, and until then no file
     with rt.transaction() as session:
         me = client.get("/api/v1/auth/me").json()["user"]["id"]

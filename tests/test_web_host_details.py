@@ -129,3 +129,38 @@ def test_an_admin_sets_a_quota_in_gb(server: str, browser: Any) -> None:  # noqa
     assert next(u for u in users if u["username"] == "member")["quota_bytes"] == 2_684_354_560
     assert not errors, errors
     context.close()
+
+
+def test_download_resized_makes_a_zip_of_the_selection(server: str, browser: Any,  # noqa: F811
+                                                       tmp_path: Path) -> None:
+    """Select photos → "Download resized" at 640 px: a queued export, then its ZIP
+    downloads by itself, with the selected photos as WebP within 640 px (issue 27)."""
+    import io
+    import zipfile
+
+    from PIL import Image
+
+    context = browser.new_context(viewport={"width": 1280, "height": 860},
+                                  accept_downloads=True)
+    page = context.new_page()
+    errors = watch_errors(page)
+    setup_admin(page, server)
+    page.goto(server + "/upload")
+    page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3, prefix="resize")])
+    page.get_by_text("3 of 3 uploaded").wait_for(timeout=60_000)
+    page.goto(server + "/search?q=resize")
+    tiles = page.locator(".grid .tile")
+    tiles.first.wait_for()
+    for i in range(2):
+        tiles.nth(i).locator("button.select").click()
+    page.get_by_text("2 selected").wait_for()
+    page.select_option("#bulk-resize", "640")
+    with page.expect_download(timeout=120_000) as download:
+        page.locator('.selectionbar [data-bulk="resized"]').click()
+    with zipfile.ZipFile(download.value.path()) as zf:
+        names = zf.namelist()
+        shots = [Image.open(io.BytesIO(zf.read(n))) for n in names]
+    assert len(names) == 2 and all(n.endswith(".webp") for n in names)
+    assert all(s.format == "WEBP" and max(s.size) <= 640 for s in shots)
+    assert not errors, errors
+    context.close()

@@ -2799,6 +2799,11 @@ export interface components {
              * @default
              */
             query: string;
+            /**
+             * Asset Ids
+             * @description a selection instead of a query (those you may see, in this order)
+             */
+            asset_ids?: number[] | null;
             /** Width */
             width?: number | null;
             /** Height */
@@ -3336,6 +3341,11 @@ export interface components {
             state: string;
             /** Query */
             query: string;
+            /**
+             * Selected
+             * @description photos in the selection (null: the query)
+             */
+            selected: number | null;
             /** Options */
             options: string;
             /** Format */

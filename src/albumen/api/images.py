@@ -128,6 +128,9 @@ def sign(body: SignIn, rt: RuntimeDep, principal: PrincipalDep) -> Signed:
 class BatchIn(BaseModel):
     query: str = Field(default="", max_length=2000,
                        description='the photos, in the query language ("" for all yours)')
+    asset_ids: list[Id] | None = Field(default=None, max_length=10_000,
+                                       description="a selection instead of a query (those "
+                                                   "you may see, in this order)")
     width: int | None = Field(default=None, ge=1, le=100_000)
     height: int | None = Field(default=None, ge=1, le=100_000)
     fit: str = Field(default="inside", pattern="^(inside|cover|contain)$")
@@ -140,6 +143,7 @@ class ExportOut(BaseModel):
     id: int
     state: str = Field(description="queued, running, done or failed")
     query: str
+    selected: int | None = Field(description="photos in the selection (null: the query)")
     options: str
     format: str
     total: int | None = Field(description="photos found (once the export started)")
@@ -154,7 +158,9 @@ class ExportOut(BaseModel):
 
     @classmethod
     def of(cls, e: ImageExport) -> ExportOut:
-        return cls(id=e.id, state=e.state, query=e.query, options=e.options, format=e.format,
+        return cls(id=e.id, state=e.state, query=e.query,
+                   selected=len(e.asset_ids) if e.asset_ids is not None else None,
+                   options=e.options, format=e.format,
                    total=e.total, done=e.done, written=e.written, failed=e.failed or [],
                    size=e.size, error=e.error, created_at=e.created_at,
                    finished_at=e.finished_at,
@@ -167,7 +173,8 @@ class ExportOut(BaseModel):
 def batch(body: BatchIn, rt: RuntimeDep, principal: PrincipalDep) -> ExportOut:
     opts = parse(Options(width=body.width, height=body.height, fit=body.fit,
                          gravity=body.gravity, quality=body.quality).canonical())
-    export_id = batch_svc.request_export(rt, principal.user_id, body.query, opts, body.format)
+    export_id = batch_svc.request_export(rt, principal.user_id, body.query, opts, body.format,
+                                         body.asset_ids)
     with rt.session() as session:
         return ExportOut.of(batch_svc.get_export(session, principal.user_id, export_id))
 

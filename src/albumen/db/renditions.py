@@ -39,6 +39,7 @@ class ImageExport(Base):
     owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"),
                                           index=True)
     query: Mapped[str] = mapped_column(Text)
+    asset_ids: Mapped[list[int] | None] = mapped_column(JSON)  # a selection, in its order
     options: Mapped[str] = mapped_column(String(400))  # canonical (images/options.py)
     format: Mapped[str] = mapped_column(String(8))
     state: Mapped[str] = mapped_column(String(16), default=EXPORT_QUEUED)

@@ -24,7 +24,7 @@ from albumen.db.renditions import (
     EXPORT_RUNNING,
     ImageExport,
 )
-from albumen.errors import NotFound
+from albumen.errors import InvalidInput, NotFound
 from albumen.images import export, service
 from albumen.images.options import Options, check, parse
 from albumen.search import language
@@ -39,12 +39,20 @@ MAX_ATTEMPTS = 3
 CHUNK = 1024 * 1024
 
 
-def request_export(rt: Runtime, user_id: int, query: str, opts: Options, fmt: str) -> int:
-    """Check the transform and the query, record the export and queue it; its id."""
+MAX_SELECTION = 10_000
+
+
+def request_export(rt: Runtime, user_id: int, query: str, opts: Options, fmt: str,
+                   asset_ids: list[int] | None = None) -> int:
+    """Check the transform and the query (or the selection), record the export and queue
+    it; its id."""
+    if asset_ids is not None and not 1 <= len(asset_ids) <= MAX_SELECTION:
+        raise InvalidInput(f"a selection is 1 to {MAX_SELECTION:,} photos")
     check(opts, fmt, service.limits(rt))
     language.parse(query, SearchQuery(viewer=user_id))  # a bad query fails here, not later
     with rt.transaction() as session:
-        row = ImageExport(owner_id=user_id, query=query, options=opts.canonical(), format=fmt,
+        row = ImageExport(owner_id=user_id, query=query, asset_ids=asset_ids,
+                          options=opts.canonical(), format=fmt,
                           state=EXPORT_QUEUED, done=0, written=0, failed=[], attempts=0)
         session.add(row)
         session.flush()
@@ -79,6 +87,7 @@ def run(rt: Runtime, export_id: int) -> str:
         row = session.get(ImageExport, export_id)
         assert row is not None
         owner, query, opts, fmt = row.owner_id, row.query, parse(row.options), row.format
+        selection = row.asset_ids
     last = [0.0]
 
     def progress(done: int, total: int) -> None:
@@ -94,7 +103,7 @@ def run(rt: Runtime, export_id: int) -> str:
         with tempfile.TemporaryDirectory(prefix="albumen-export-") as tmp:
             archive = Path(tmp) / "export.zip"
             result = export.export(rt, owner, query, opts, fmt, archive=archive,
-                                   progress=progress)
+                                   progress=progress, asset_ids=selection)
             if rt.storage.exists(key):  # an earlier attempt's, complete or not
                 rt.storage.delete(key)
             with rt.storage.stage() as staged, archive.open("rb") as fh:

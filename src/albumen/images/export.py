@@ -33,8 +33,22 @@ class Exported:
     failed: list[dict[str, object]] = field(default_factory=list)
 
 
-def matching(rt: Runtime, viewer: int, query: str) -> Iterator[tuple[int, str]]:
-    """(asset id, original file name) of every photo ``query`` finds for ``viewer``."""
+def matching(rt: Runtime, viewer: int, query: str, asset_ids: list[int] | None = None
+             ) -> Iterator[tuple[int, str]]:
+    """(asset id, original file name) of every photo ``query`` finds for ``viewer`` — or,
+    given ``asset_ids`` (a selection), of those of them the viewer may see, in their order."""
+    if asset_ids is not None:
+        from sqlalchemy import select
+
+        from albumen.db.models import Asset
+        from albumen.events.access import visible_clause
+
+        with rt.session() as session:
+            names = dict(session.execute(select(Asset.id, Asset.original_filename).where(
+                Asset.id.in_(asset_ids), Asset.deleted_at.is_(None),
+                Asset.media_type == "image", visible_clause(viewer))).all())
+        yield from ((i, names[i]) for i in dict.fromkeys(asset_ids) if i in names)
+        return
     parsed = language.parse(query, SearchQuery(viewer=viewer, media_type="image"))
     cursor = None
     while True:
@@ -49,11 +63,12 @@ def matching(rt: Runtime, viewer: int, query: str) -> Iterator[tuple[int, str]]:
 
 def export(rt: Runtime, viewer: int, query: str, opts: Options, fmt: str,
            folder: Path | None = None, archive: Path | None = None,
-           progress: Callable[[int, int], None] | None = None) -> Exported:
+           progress: Callable[[int, int], None] | None = None,
+           asset_ids: list[int] | None = None) -> Exported:
     if (folder is None) == (archive is None):
         raise InvalidInput("give a folder or a ZIP to write to, one of them")
     check(opts, fmt, service.limits(rt))
-    found = list(matching(rt, viewer, query))
+    found = list(matching(rt, viewer, query, asset_ids))
     names = safe_unique_names(f"{PurePath(name).stem or 'photo'}.{fmt}" for _, name in found)
     result = Exported()
     partial = None

@@ -25,6 +25,7 @@ class BatchIn:
     """ 
         Attributes:
             query (str | Unset): the photos, in the query language ("" for all yours) Default: ''.
+            asset_ids (list[int] | None | Unset): a selection instead of a query (those you may see, in this order)
             width (int | None | Unset):
             height (int | None | Unset):
             fit (str | Unset):  Default: 'inside'.
@@ -34,6 +35,7 @@ class BatchIn:
      """
 
     query: str | Unset = ''
+    asset_ids: list[int] | None | Unset = UNSET
     width: int | None | Unset = UNSET
     height: int | None | Unset = UNSET
     fit: str | Unset = 'inside'
@@ -48,6 +50,16 @@ class BatchIn:
 
     def to_dict(self) -> dict[str, Any]:
         query = self.query
+
+        asset_ids: list[int] | None | Unset
+        if isinstance(self.asset_ids, Unset):
+            asset_ids = UNSET
+        elif isinstance(self.asset_ids, list):
+            asset_ids = self.asset_ids
+
+
+        else:
+            asset_ids = self.asset_ids
 
         width: int | None | Unset
         if isinstance(self.width, Unset):
@@ -80,6 +92,8 @@ class BatchIn:
         })
         if query is not UNSET:
             field_dict["query"] = query
+        if asset_ids is not UNSET:
+            field_dict["asset_ids"] = asset_ids
         if width is not UNSET:
             field_dict["width"] = width
         if height is not UNSET:
@@ -101,6 +115,24 @@ class BatchIn:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
         query = d.pop("query", UNSET)
+
+        def _parse_asset_ids(data: object) -> list[int] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                asset_ids_type_0 = cast(list[int], data)
+
+                return asset_ids_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[int] | None | Unset, data)
+
+        asset_ids = _parse_asset_ids(d.pop("asset_ids", UNSET))
+
 
         def _parse_width(data: object) -> int | None | Unset:
             if data is None:
@@ -140,6 +172,7 @@ class BatchIn:
 
         batch_in = cls(
             query=query,
+            asset_ids=asset_ids,
             width=width,
             height=height,
             fit=fit,

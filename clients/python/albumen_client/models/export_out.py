@@ -29,6 +29,7 @@ class ExportOut:
             id (int):
             state (str): queued, running, done or failed
             query (str):
+            selected (int | None): photos in the selection (null: the query)
             options (str):
             format_ (str):
             total (int | None): photos found (once the export started)
@@ -45,6 +46,7 @@ class ExportOut:
     id: int
     state: str
     query: str
+    selected: int | None
     options: str
     format_: str
     total: int | None
@@ -69,6 +71,9 @@ class ExportOut:
         state = self.state
 
         query = self.query
+
+        selected: int | None
+        selected = self.selected
 
         options = self.options
 
@@ -112,6 +117,7 @@ class ExportOut:
             "id": id,
             "state": state,
             "query": query,
+            "selected": selected,
             "options": options,
             "format": format_,
             "total": total,
@@ -138,6 +144,14 @@ class ExportOut:
         state = d.pop("state")
 
         query = d.pop("query")
+
+        def _parse_selected(data: object) -> int | None:
+            if data is None:
+                return data
+            return cast(int | None, data)
+
+        selected = _parse_selected(d.pop("selected"))
+
 
         options = d.pop("options")
 
@@ -216,6 +230,7 @@ class ExportOut:
             id=id,
             state=state,
             query=query,
+            selected=selected,
             options=options,
             format_=format_,
             total=total,

@@ -197,6 +197,19 @@ document.addEventListener("click", async (e) => {
       location.assign(`/api/v1/assets/download?ids=${ids.join(",")}`);
       return;
     }
+    if (action === "resized") {  // a ZIP made by a queued job: wait for it, then download
+      const size = Number(btn.closest(".selectionbar").querySelector("select[name=resize]").value);
+      let job = await api("POST", "/api/v1/images/batch",
+                          { asset_ids: ids, width: size, height: size, format: "webp" });
+      toast(`preparing ${ids.length} resized photo(s)…`);
+      while (job.state === "queued" || job.state === "running") {
+        await new Promise((done) => setTimeout(done, 1000));
+        job = await api("GET", `/api/v1/images/batch/${job.id}`);
+      }
+      if (job.state !== "done") return toast(`could not make the ZIP: ${job.error}`, true);
+      location.assign(job.file);
+      return;
+    }
     if (action === "trash" || action === "restore") {
       if (action === "trash" && !confirm(`Move ${ids.length} photo(s) to the trash?`)) return;
       for (const id of ids) {

@@ -39,6 +39,7 @@ def upgrade() -> None:
         sa.Column("owner_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE"),
                   nullable=False),
         sa.Column("query", sa.Text(), nullable=False),
+        sa.Column("asset_ids", sa.JSON()),
         sa.Column("options", sa.String(400), nullable=False),
         sa.Column("format", sa.String(8), nullable=False),
         sa.Column("state", sa.String(16), nullable=False),
