@@ -353,3 +353,19 @@ def test_a_rendition_whose_file_went_is_made_again(client: TestClient, rt: Runti
     again = client.get(f"/img/_/w:150/{asset_id}.jpeg")
     assert again.status_code == 200 and again.content == first.content
     assert rt.storage.exists(key)
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_photo_still_processing_is_served_at_its_size(client: TestClient, rt: Runtime
+                                                        ) -> None:
+    """Asked for before its metadata stage recorded its size (an integrator right after the
+    upload): the header says how large it is, upright."""
+    from albumen.db.models import Asset
+
+    asset_id = _photo(client, 1200, 900, seed=50, exif=images.exif_bytes(orientation=6))
+    with rt.transaction() as session:
+        session.get(Asset, asset_id).width = None
+        session.get(Asset, asset_id).height = None
+    got = client.get(f"/img/_/w:300/{asset_id}.jpeg")
+    assert got.status_code == 200
+    assert _image(got).size == (300, 400)  # turned upright: 900 x 1200

@@ -22,6 +22,19 @@ from tests.test_web_browser import (  # noqa: F401  (browser, server: fixtures)
 pytestmark = pytest.mark.slow
 
 
+def _processed(page: Any, base: str, timeout: float = 120) -> None:
+    """Wait until no photo is still processing (through the page's own session)."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        items = page.request.get(f"{base}/api/v1/assets?state=processing").json()["items"]
+        if not items:
+            return
+        time.sleep(0.5)
+    raise AssertionError("photos still processing")
+
+
 
 def test_delete_in_the_viewer_goes_to_the_next_photo(server: str, browser: Any,  # noqa: F811
                                                      tmp_path: Path) -> None:
@@ -32,6 +45,7 @@ def test_delete_in_the_viewer_goes_to_the_next_photo(server: str, browser: Any, 
     page.goto(server + "/upload")
     page.set_input_files("#files", [str(p) for p in photos(tmp_path, 3)])
     page.get_by_text("3 of 3 uploaded").wait_for(timeout=60_000)
+    _processed(page, server)  # a viewer of a photo still processing reloads when it is done
     page.goto(server + "/")
     page.locator(".tile a").first.click()
     page.wait_for_url(re.compile(r"/photos/\d+"))

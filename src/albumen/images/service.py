@@ -102,7 +102,7 @@ def rendition(rt: Runtime, asset_id: int, opts: Options, fmt: str, viewer: int |
         if viewer is not None:
             query = query.where(visible_clause(viewer))
         row = session.execute(query).first()
-        if row is None or row.media_type != "image" or not row.width:
+        if row is None or row.media_type != "image":
             raise NotFound(GONE)
         if row.size is not None:
             _touch(rt, key, row.used_at)
@@ -110,13 +110,15 @@ def rendition(rt: Runtime, asset_id: int, opts: Options, fmt: str, viewer: int |
         faces = tuple((r[0], r[1], r[2], r[3]) for r in session.execute(
             select(Face.box_x, Face.box_y, Face.box_w, Face.box_h)
             .where(Face.asset_id == asset_id))) if opts.gravity in ("face", "faces") else ()
-        source_key, width, height = row.storage_key, row.width, row.height or 1
+        source_key, width, height = row.storage_key, row.width, row.height
     with _single_flight(key):
         with rt.session() as session:  # made by another request while this one waited
             kept = session.get(Rendition, key)
         if kept is not None and rt.storage.exists(key):
             return Made(key, kept.size, digest)
         with rt.storage.local_path(source_key) as path:
+            if not width or not height:  # still processing: the header says
+                width, height = transform.upright_size(path)
             data = transform.render(transform.Source(path, width, height, faces), opts, fmt,
                                     quality, rt.settings.max_image_pixels)
         rt.storage.put_bytes(key, data)

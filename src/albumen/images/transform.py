@@ -32,6 +32,15 @@ class Source:
     faces: tuple[Box, ...] = ()
 
 
+def upright_size(path: Path) -> tuple[int, int]:
+    """Width and height as shown (EXIF orientation applied), from the header alone: for a
+    photo asked for before its metadata stage has recorded them."""
+    with Image.open(path) as im:
+        width, height = im.size
+        turned = im.getexif().get(ORIENTATION_TAG, 1) in (5, 6, 7, 8)
+    return (height, width) if turned else (width, height)
+
+
 def output_size(width: int, height: int, opts: Options) -> tuple[int, int, int, int]:
     """(scaled width, scaled height, canvas width, canvas height): the image scaled for the
     fit (never up) and the canvas it lands on (the crop for ``cover``, the padded box for
