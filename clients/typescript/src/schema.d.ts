@@ -2793,17 +2793,6 @@ export interface components {
         };
         /** BatchIn */
         BatchIn: {
-            /**
-             * Query
-             * @description the photos, in the query language ("" for all yours)
-             * @default
-             */
-            query: string;
-            /**
-             * Asset Ids
-             * @description a selection instead of a query (those you may see, in this order)
-             */
-            asset_ids?: number[] | null;
             /** Width */
             width?: number | null;
             /** Height */
@@ -2818,8 +2807,42 @@ export interface components {
              * @default centre
              */
             gravity: string;
+            /**
+             * Dpr
+             * @default 1
+             */
+            dpr: number;
             /** Quality */
             quality?: number | null;
+            /**
+             * Strip
+             * @default true
+             */
+            strip: boolean;
+            /**
+             * Blur
+             * @default 0
+             */
+            blur: number;
+            /**
+             * Rotate
+             * @description 0, 90, 180 or 270
+             * @default 0
+             */
+            rotate: number;
+            /** Background */
+            background?: string | null;
+            /**
+             * Query
+             * @description the photos, in the query language ("" for all yours)
+             * @default
+             */
+            query: string;
+            /**
+             * Asset Ids
+             * @description a selection instead of a query (those you may see, in this order)
+             */
+            asset_ids?: number[] | null;
             /**
              * Format
              * @default jpeg
@@ -4595,8 +4618,6 @@ export interface components {
         };
         /** SignIn */
         SignIn: {
-            /** Asset Id */
-            asset_id: number;
             /** Width */
             width?: number | null;
             /** Height */
@@ -4636,6 +4657,8 @@ export interface components {
             rotate: number;
             /** Background */
             background?: string | null;
+            /** Asset Id */
+            asset_id: number;
             /**
              * Format
              * @default auto

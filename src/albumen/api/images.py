@@ -81,8 +81,9 @@ def _answer(rt: Runtime, request: Request, token: str | None, signature: str, te
     return Response(body, media_type=MEDIA_TYPES[chosen], headers=headers)
 
 
-class SignIn(BaseModel):
-    asset_id: Id
+class TransformIn(BaseModel):
+    """A transform's options as JSON (the same as an address's options segment)."""
+
     width: int | None = Field(default=None, ge=1, le=100_000)
     height: int | None = Field(default=None, ge=1, le=100_000)
     fit: str = Field(default="inside", pattern="^(inside|cover|contain)$")
@@ -93,6 +94,22 @@ class SignIn(BaseModel):
     blur: float = Field(default=0, ge=0, le=100)
     rotate: int = Field(default=0, description="0, 90, 180 or 270")
     background: str | None = Field(default=None, pattern="^[0-9a-fA-F]{6}$")
+
+    def options(self, expires_in: int | None = None) -> Options:
+        """The transform, checked as an address's options are."""
+        if self.rotate not in (0, 90, 180, 270):
+            raise InvalidInput("rotate is 0, 90, 180 or 270")
+        expires = int(time.time()) + expires_in if expires_in else None
+        opts = Options(width=self.width, height=self.height, fit=self.fit,
+                       gravity=self.gravity, dpr=self.dpr, quality=self.quality,
+                       strip=self.strip, blur=self.blur, rotate=self.rotate,
+                       background=self.background.lower() if self.background else None,
+                       expires=expires)
+        return parse(opts.canonical())
+
+
+class SignIn(TransformIn):
+    asset_id: Id
     format: str = Field(default="auto", pattern="^(jpeg|webp|avif|png|auto)$")
     expires_in: Annotated[int | None, Field(ge=1, le=10 * 365 * 86400,
                                             description="seconds the address works")] = None
@@ -104,15 +121,7 @@ class Signed(BaseModel):
 
 
 def options_of(body: SignIn) -> Options:
-    if body.rotate not in (0, 90, 180, 270):
-        raise InvalidInput("rotate is 0, 90, 180 or 270")
-    expires = int(time.time()) + body.expires_in if body.expires_in else None
-    opts = Options(width=body.width, height=body.height, fit=body.fit, gravity=body.gravity,
-                   dpr=body.dpr, quality=body.quality, strip=body.strip, blur=body.blur,
-                   rotate=body.rotate,
-                   background=body.background.lower() if body.background else None,
-                   expires=expires)
-    return parse(opts.canonical())  # the same checks as an address's
+    return body.options(body.expires_in)
 
 
 @router.post("/api/v1/images/sign", response_model=Signed,
@@ -125,17 +134,12 @@ def sign(body: SignIn, rt: RuntimeDep, principal: PrincipalDep) -> Signed:
                   expires_at=opts.expires)
 
 
-class BatchIn(BaseModel):
+class BatchIn(TransformIn):
     query: str = Field(default="", max_length=2000,
                        description='the photos, in the query language ("" for all yours)')
     asset_ids: list[Id] | None = Field(default=None, max_length=10_000,
                                        description="a selection instead of a query (those "
                                                    "you may see, in this order)")
-    width: int | None = Field(default=None, ge=1, le=100_000)
-    height: int | None = Field(default=None, ge=1, le=100_000)
-    fit: str = Field(default="inside", pattern="^(inside|cover|contain)$")
-    gravity: str = Field(default="centre", pattern="^(centre|face|faces|smart)$")
-    quality: int | None = Field(default=None, ge=1, le=100)
     format: str = Field(default="jpeg", pattern="^(jpeg|webp|avif|png)$")
 
 
@@ -171,8 +175,7 @@ class ExportOut(BaseModel):
              summary="Make every photo a search finds into one transform, as a ZIP made in "
                      "the background (follow it at GET …/batch/{id})")
 def batch(body: BatchIn, rt: RuntimeDep, principal: PrincipalDep) -> ExportOut:
-    opts = parse(Options(width=body.width, height=body.height, fit=body.fit,
-                         gravity=body.gravity, quality=body.quality).canonical())
+    opts = body.options()
     export_id = batch_svc.request_export(rt, principal.user_id, body.query, opts, body.format,
                                          body.asset_ids)
     with rt.session() as session:

@@ -24,23 +24,33 @@ T = TypeVar("T", bound="BatchIn")
 class BatchIn:
     """ 
         Attributes:
-            query (str | Unset): the photos, in the query language ("" for all yours) Default: ''.
-            asset_ids (list[int] | None | Unset): a selection instead of a query (those you may see, in this order)
             width (int | None | Unset):
             height (int | None | Unset):
             fit (str | Unset):  Default: 'inside'.
             gravity (str | Unset):  Default: 'centre'.
+            dpr (float | Unset):  Default: 1.0.
             quality (int | None | Unset):
+            strip (bool | Unset):  Default: True.
+            blur (float | Unset):  Default: 0.0.
+            rotate (int | Unset): 0, 90, 180 or 270 Default: 0.
+            background (None | str | Unset):
+            query (str | Unset): the photos, in the query language ("" for all yours) Default: ''.
+            asset_ids (list[int] | None | Unset): a selection instead of a query (those you may see, in this order)
             format_ (str | Unset):  Default: 'jpeg'.
      """
 
-    query: str | Unset = ''
-    asset_ids: list[int] | None | Unset = UNSET
     width: int | None | Unset = UNSET
     height: int | None | Unset = UNSET
     fit: str | Unset = 'inside'
     gravity: str | Unset = 'centre'
+    dpr: float | Unset = 1.0
     quality: int | None | Unset = UNSET
+    strip: bool | Unset = True
+    blur: float | Unset = 0.0
+    rotate: int | Unset = 0
+    background: None | str | Unset = UNSET
+    query: str | Unset = ''
+    asset_ids: list[int] | None | Unset = UNSET
     format_: str | Unset = 'jpeg'
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -49,18 +59,6 @@ class BatchIn:
 
 
     def to_dict(self) -> dict[str, Any]:
-        query = self.query
-
-        asset_ids: list[int] | None | Unset
-        if isinstance(self.asset_ids, Unset):
-            asset_ids = UNSET
-        elif isinstance(self.asset_ids, list):
-            asset_ids = self.asset_ids
-
-
-        else:
-            asset_ids = self.asset_ids
-
         width: int | None | Unset
         if isinstance(self.width, Unset):
             width = UNSET
@@ -77,11 +75,37 @@ class BatchIn:
 
         gravity = self.gravity
 
+        dpr = self.dpr
+
         quality: int | None | Unset
         if isinstance(self.quality, Unset):
             quality = UNSET
         else:
             quality = self.quality
+
+        strip = self.strip
+
+        blur = self.blur
+
+        rotate = self.rotate
+
+        background: None | str | Unset
+        if isinstance(self.background, Unset):
+            background = UNSET
+        else:
+            background = self.background
+
+        query = self.query
+
+        asset_ids: list[int] | None | Unset
+        if isinstance(self.asset_ids, Unset):
+            asset_ids = UNSET
+        elif isinstance(self.asset_ids, list):
+            asset_ids = self.asset_ids
+
+
+        else:
+            asset_ids = self.asset_ids
 
         format_ = self.format_
 
@@ -90,10 +114,6 @@ class BatchIn:
         field_dict.update(self.additional_properties)
         field_dict.update({
         })
-        if query is not UNSET:
-            field_dict["query"] = query
-        if asset_ids is not UNSET:
-            field_dict["asset_ids"] = asset_ids
         if width is not UNSET:
             field_dict["width"] = width
         if height is not UNSET:
@@ -102,8 +122,22 @@ class BatchIn:
             field_dict["fit"] = fit
         if gravity is not UNSET:
             field_dict["gravity"] = gravity
+        if dpr is not UNSET:
+            field_dict["dpr"] = dpr
         if quality is not UNSET:
             field_dict["quality"] = quality
+        if strip is not UNSET:
+            field_dict["strip"] = strip
+        if blur is not UNSET:
+            field_dict["blur"] = blur
+        if rotate is not UNSET:
+            field_dict["rotate"] = rotate
+        if background is not UNSET:
+            field_dict["background"] = background
+        if query is not UNSET:
+            field_dict["query"] = query
+        if asset_ids is not UNSET:
+            field_dict["asset_ids"] = asset_ids
         if format_ is not UNSET:
             field_dict["format"] = format_
 
@@ -114,26 +148,6 @@ class BatchIn:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        query = d.pop("query", UNSET)
-
-        def _parse_asset_ids(data: object) -> list[int] | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            try:
-                if not isinstance(data, list):
-                    raise TypeError()
-                asset_ids_type_0 = cast(list[int], data)
-
-                return asset_ids_type_0
-            except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(list[int] | None | Unset, data)
-
-        asset_ids = _parse_asset_ids(d.pop("asset_ids", UNSET))
-
-
         def _parse_width(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -158,6 +172,8 @@ class BatchIn:
 
         gravity = d.pop("gravity", UNSET)
 
+        dpr = d.pop("dpr", UNSET)
+
         def _parse_quality(data: object) -> int | None | Unset:
             if data is None:
                 return data
@@ -168,16 +184,57 @@ class BatchIn:
         quality = _parse_quality(d.pop("quality", UNSET))
 
 
+        strip = d.pop("strip", UNSET)
+
+        blur = d.pop("blur", UNSET)
+
+        rotate = d.pop("rotate", UNSET)
+
+        def _parse_background(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        background = _parse_background(d.pop("background", UNSET))
+
+
+        query = d.pop("query", UNSET)
+
+        def _parse_asset_ids(data: object) -> list[int] | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, list):
+                    raise TypeError()
+                asset_ids_type_0 = cast(list[int], data)
+
+                return asset_ids_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(list[int] | None | Unset, data)
+
+        asset_ids = _parse_asset_ids(d.pop("asset_ids", UNSET))
+
+
         format_ = d.pop("format", UNSET)
 
         batch_in = cls(
-            query=query,
-            asset_ids=asset_ids,
             width=width,
             height=height,
             fit=fit,
             gravity=gravity,
+            dpr=dpr,
             quality=quality,
+            strip=strip,
+            blur=blur,
+            rotate=rotate,
+            background=background,
+            query=query,
+            asset_ids=asset_ids,
             format_=format_,
         )
 
