@@ -75,7 +75,37 @@ class Settings(BaseSettings):
                                   "--metrics-port`; unset: loopback callers only")
 
     # Ingest limits
-    max_upload_bytes: int = 1024 * MiB
+    max_upload_bytes: int = Field(default=1024 * MiB, description="largest photo or "
+                                  "document stored (bytes)")
+    max_video_bytes: int = Field(default=16 * 1024 * MiB, description="largest video stored "
+                                 "(bytes; streamed to disk, memory stays flat)")
+    video_max_seconds: float = Field(default=4 * 3600, gt=0,
+                                     description="a longer video is refused at upload")
+    video_max_dimension: int = Field(default=8192, ge=16,
+                                     description="a video wider or taller is refused")
+    video_max_fps: float = Field(default=480, gt=0,
+                                 description="a video claiming more frames a second is refused")
+    video_ocr: bool = Field(default=False, description="read text in videos' sampled frames "
+                            "(the ocr enrichment; off: only photos)")
+    video_sample_seconds: float = Field(
+        default=4.0, gt=0, description="faces and screening look at a frame this often")
+    video_sample_frames: int = Field(default=12, ge=1, le=200,
+                                     description="at most this many frames a video")
+    video_strip_frames: int = Field(default=10, ge=2, le=60,
+                                    description="frames in a video's hover/scrub strip")
+    transcode: Literal["off", "needed", "all"] = Field(
+        default="needed", description="web copies of videos: needed = of those browsers "
+        "cannot play (HEVC, AVI, MTS…), all = of every video, off = none")
+    transcode_codec: Literal["h264", "av1"] = "h264"
+    transcode_max_height: int = Field(default=1080, ge=144, le=4320,
+                                      description="short side of a web copy at most")
+    transcode_max_seconds: float = Field(
+        default=3 * 3600, gt=0, description="longer videos get no web copy")
+    transcode_preset: str = Field(
+        default="superfast", description="x264 preset of web copies (ultrafast … veryslow; "
+        "superfast transcodes 1080p faster than real time on 2 cores: bench/video.py)")
+    transcode_crf: int = Field(default=23, ge=0, le=63,
+                               description="constant quality of web copies (lower: better)")
     max_image_pixels: int = 250_000_000
     max_document_pages: int = Field(default=5000, ge=1,
                                     description="a PDF with more pages is refused at upload")
@@ -89,7 +119,7 @@ class Settings(BaseSettings):
     # Workers and jobs
     in_process_workers: bool = True
     workers: int = Field(default=2, ge=1, description="concurrent jobs per queue")
-    worker_queues: str = Field(default="media,ml",
+    worker_queues: str = Field(default="media,ml,video",
                                description="queues the in-process workers take jobs from")
     worker_type: Literal["thread", "process"] = "thread"
     worker_nice: int = Field(

@@ -54,6 +54,13 @@ class Unauthorized(AlbumenError):
     status_code = 401
 
 
+class Cancelled(AlbumenError):
+    """Work stopped because someone cancelled it (a video's web copy)."""
+
+    code = "cancelled"
+    status_code = 409
+
+
 class Forbidden(AlbumenError):
     code = "forbidden"
     status_code = 403

@@ -21,24 +21,35 @@ CORE = ("metadata", "derivatives", "phash")
 # semantic (passages of text embedded for about:) comes last: it reads what the others found.
 ENRICHMENTS = ("screening", "bursts", "places", "faces", "ocr", "pages", "document", "dates",
                "clip", "captions", "semantic")
-ALL = CORE + ENRICHMENTS
-MEDIA_TYPES = ("image", "document")
-# The enrichments each kind of asset goes through (when enabled).
+# A video's web copy (ALBUMEN_TRANSCODE), last: it takes longest, and needs nothing after it.
+TRANSCODE = "transcode"
+ALL = CORE + ENRICHMENTS + (TRANSCODE,)
+MEDIA_TYPES = ("image", "document", "video")
+# The enrichments each kind of asset goes through (when enabled). A video's model stages look
+# at frames sampled over the clip; its OCR only with ALBUMEN_VIDEO_OCR.
 APPLIES = {
     "image": frozenset(ENRICHMENTS) - {"pages", "document"},
     "document": frozenset({"screening", "pages", "document", "semantic"}),
+    "video": frozenset({"screening", "places", "faces", "ocr", "dates", "clip", "captions",
+                        "semantic"}),
 }
 ORDER = {name: i for i, name in enumerate(ALL)}
-# The job queues (jobs/queue.py) and the stages each one runs: ML workers can live elsewhere.
-QUEUES = ("media", "ml")
+# The job queues (jobs/queue.py) and the stages each one runs: ML workers can live elsewhere,
+# and so can the workers making web copies of videos (minutes of CPU each).
+QUEUES = ("media", "ml", "video")
 ML_STAGES = frozenset({"screening", "faces", "ocr", "pages", "document", "clip", "captions",
                        "semantic"})
 
 
 def queue_for(stage: str) -> str:
+    if stage == TRANSCODE:
+        return "video"
     return "ml" if stage in ML_STAGES else "media"
 
 
 def stages_for(settings: Settings, media_type: str = "image") -> tuple[str, ...]:
     applies = APPLIES.get(media_type, APPLIES["image"])
-    return CORE + tuple(s for s in settings.enabled_enrichments if s in applies)
+    enrichments = tuple(s for s in settings.enabled_enrichments if s in applies
+                        and (s != "ocr" or media_type != "video" or settings.video_ocr))
+    transcode = (TRANSCODE,) if media_type == "video" and settings.transcode != "off" else ()
+    return CORE + enrichments + transcode

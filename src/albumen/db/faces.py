@@ -62,4 +62,6 @@ class Face(Base):
     sharpness: Mapped[float | None] = mapped_column(Float)
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary)
     crop_key: Mapped[str | None] = mapped_column(String(300))
+    # In a video: the second of the frame it was seen in (its box is of that frame).
+    frame_time: Mapped[float | None] = mapped_column(Float)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -316,6 +316,15 @@ class Asset(Base):
         ForeignKey("stacks.id", ondelete="SET NULL"), index=True
     )
 
+    # A Live Photo or motion photo: the clip (a video asset) names the still it belongs to,
+    # and is shown with it, not on its own. Apple pairs them by a content identifier that
+    # the photo (maker note) and the clip (QuickTime key) both carry.
+    motion_of_id: Mapped[int | None] = mapped_column(
+        ForeignKey("assets.id", ondelete="SET NULL"), index=True)
+    content_identifier: Mapped[str | None] = mapped_column(String(64), index=True)
+    # Seconds of a video (None for photos and documents).
+    duration: Mapped[float | None] = mapped_column(Float)
+
     thumbhash: Mapped[str | None] = mapped_column(String(64))
     # 64-bit DCT perceptual hash, stored signed so it fits BIGINT on every backend.
     phash: Mapped[int | None] = mapped_column(BigInteger)
@@ -481,6 +490,7 @@ from albumen.db.search_tables import (  # noqa: E402, F401
     TextChunk,
     TimelineCount,
 )
+from albumen.db.videos import Video  # noqa: E402, F401
 from albumen.db.webhooks import (  # noqa: E402, F401
     OutboxEvent,
     Webhook,

@@ -37,7 +37,7 @@ from albumen.errors import (
     UnsupportedMediaType,
 )
 from albumen.library.filenames import clean_filename
-from albumen.media import paged, pdf
+from albumen.media import paged, pdf, video
 from albumen.media.imaging import MAX_ASPECT, check_decode_budget, check_header
 from albumen.media.sniff import SUPPORTED, TIFF_DOCUMENT, FileType, sniff
 from albumen.notify import emit
@@ -52,6 +52,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 SUPPORTED_NAMES = ", ".join(t.upper() for t in SUPPORTED)
+SNIFF_BYTES = 64  # enough of the head to tell a file's type
 
 Outcome = Literal["imported", "duplicate", "rejected", "skipped"]
 
@@ -103,21 +104,27 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
     """Store one file. Raises RejectedFile (nothing kept) for input albumen will not store."""
     settings = rt.settings
     filename = clean_filename(origin.filename)
-    limit = settings.max_upload_bytes
+    limit, typed = settings.max_upload_bytes, False
     with rt.storage.stage() as staged:
         for chunk in chunks:
             if staged.size + len(chunk) > limit:
+                setting = "ALBUMEN_MAX_VIDEO_BYTES" if typed and limit != \
+                    settings.max_upload_bytes else "ALBUMEN_MAX_UPLOAD_BYTES"
                 raise TooLarge(
-                    f"file is larger than the limit of {limit:,} bytes",
+                    f"file is larger than the limit of {limit:,} bytes ({setting})",
                     details={"max_bytes": limit, "filename": filename},
                 )
             staged.write(chunk)
+            if not typed and len(staged.head) >= SNIFF_BYTES:
+                typed = True  # a video may be larger than other files
+                limit = _limit_for(staged.head, settings)
         if staged.size == 0:
             raise RejectedFile("file is empty", details={"filename": filename})
         kind = sniff(staged.head)
         if not isinstance(kind, FileType):
             raise UnsupportedMediaType(
-                f"content is {kind}, not a supported image or document ({SUPPORTED_NAMES})",
+                f"content is {kind}, not a supported image, video or document "
+                f"({SUPPORTED_NAMES})",
                 details={"detected": kind, "filename": filename},
             )
         with rt.session() as session:
@@ -131,6 +138,8 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
             kind = TIFF_DOCUMENT  # a scanner's or a fax's document
         if kind.media_type == "document":
             _check_document(staged.path, kind.format, settings, filename)
+        elif kind.media_type == "video":
+            _check_video(staged.path, settings, filename)
         else:
             _check_image(staged.path, settings, filename)
         sha = staged.sha256
@@ -146,6 +155,26 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
         return IngestResult("duplicate", filename, asset_id, path=origin.path)
     rt.queue.enqueue_asset(asset_id)
     return IngestResult("imported", filename, asset_id, path=origin.path)
+
+
+def _limit_for(head: bytes, settings: Settings) -> int:
+    kind = sniff(head)
+    if isinstance(kind, FileType) and kind.media_type == "video":
+        return settings.max_video_bytes
+    return settings.max_upload_bytes
+
+
+def _check_video(path: Path, settings: Settings, filename: str) -> None:
+    """A clip is opened before it is stored: one FFmpeg cannot read as a container (a
+    truncated MP4 without its index, HTML behind a video's magic bytes), without a video
+    stream, or over the limits is refused with the reason. Its frames are decoded later."""
+    try:
+        video.probe(path, video.VideoLimits.of(settings))
+    except MediaDecodeError as exc:
+        raise RejectedFile(exc.message, details={"filename": filename}) from None
+    except RejectedFile as exc:
+        exc.details = {**exc.details, "filename": filename}
+        raise
 
 
 def _check_image(path: Path, settings: Settings, filename: str) -> None:

@@ -27,10 +27,10 @@ from albumen.db.models import (
 )
 from albumen.documents import service as documents_svc
 from albumen.errors import AlbumenError
-from albumen.library import documents, failures
+from albumen.library import documents, failures, video
 from albumen.library.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS, FileStage
 from albumen.notify import emit
-from albumen.pipeline import ALL, CORE, ORDER, queue_for
+from albumen.pipeline import ALL, CORE, ORDER, TRANSCODE, queue_for
 from albumen.runtime import Runtime
 from albumen.search import semantic, text_index
 
@@ -41,13 +41,17 @@ BARE = (lazyload(Asset.tags), lazyload(Asset.stack))
 
 # The stages run in a transaction.
 RUN = {**STAGE_FUNCTIONS, **documents.STAGE_FUNCTIONS, "semantic": semantic.semantic_stage,
-       "document": documents_svc.document_stage}
+       "document": documents_svc.document_stage, TRANSCODE: video.transcode_stage}
+# A video's model stages look at frames sampled over the clip, not at one preview.
+RUN_VIDEO = {**RUN, **video.STAGE_FUNCTIONS}
 
 
 def file_stage(asset: Asset, stage: str) -> FileStage:
     """A core stage as the asset's kind does it (a photo's metadata is not a PDF's)."""
     if asset.media_type == "document":
         return documents.FILE_STAGES[stage]
+    if asset.media_type == "video":
+        return video.FILE_STAGES[stage]
     return FILE_STAGES[stage]
 
 
@@ -65,7 +69,7 @@ def process_asset(rt: Runtime, asset_id: int, queue: str = "media") -> str:
     other queue, when no worker of this process takes that queue, ends the job here: the asset
     is handed over to that queue (its later stages may depend on that one, e.g. dates on faces).
     """
-    todo = _to_run(rt, asset_id)
+    todo, media_type = _to_run(rt, asset_id)
     claimed: set[str] = set()
     state: str | None = None  # the asset's state, when the last step already refreshed it
     try:
@@ -78,7 +82,7 @@ def process_asset(rt: Runtime, asset_id: int, queue: str = "media") -> str:
                 return refresh_asset_state(rt, asset_id)
             i += 1
             state = None
-            if _batched(rt, stage):
+            if _batched(rt, stage, media_type):
                 run_model_stage_batch(rt, asset_id, stage)
                 continue
             if stage not in claimed:
@@ -106,22 +110,25 @@ def _group(rt: Runtime, stages: list[str]) -> list[str]:
         lambda s: queue_for(s) == queue_for(first) and not _batched(rt, s), stages[1:])]
 
 
-def _batched(rt: Runtime, stage: str) -> bool:
-    """Whether the stage runs for a batch of assets at once (one model call)."""
-    return stage in MODEL_STAGES and rt.settings.ml_batch_size > 1
+def _batched(rt: Runtime, stage: str, media_type: str = "image") -> bool:
+    """Whether the stage runs for a batch of assets at once (one model call). A video's
+    frames are a batch of their own."""
+    return stage in MODEL_STAGES and rt.settings.ml_batch_size > 1 and media_type != "video"
 
 
-def _to_run(rt: Runtime, asset_id: int) -> list[str]:
-    """The asset's stages still to run (pending, or their worker's lease ran out), in order:
-    read once, so stages that are done, failed, held by a live worker or absent cost nothing."""
+def _to_run(rt: Runtime, asset_id: int) -> tuple[list[str], str]:
+    """The asset's stages still to run (pending, or their worker's lease ran out), in order,
+    and its kind: read once, so stages that are done, failed, held by a live worker or absent
+    cost nothing."""
     now = utcnow()
     with rt.session() as session:
         rows = session.execute(
             select(AssetStage.stage, AssetStage.state, AssetStage.lease_until)
             .where(AssetStage.asset_id == asset_id)).all()
+        media_type = session.scalar(select(Asset.media_type).where(Asset.id == asset_id))
     waiting = {stage for stage, state, lease in rows if state == PENDING or (
         state == RUNNING and lease is not None and lease < now)}
-    return [stage for stage in ALL if stage in waiting]
+    return [stage for stage in ALL if stage in waiting], media_type or "image"
 
 
 def _claim(rt: Runtime, asset_id: int, stage: str) -> bool:
@@ -175,13 +182,12 @@ def run_stage(rt: Runtime, asset_id: int, stage: str) -> None:
 
 
 def _run_claimed(rt: Runtime, asset_id: int, stage: str) -> None:
-    fn = RUN[stage]
     try:
         with rt.transaction() as session:
             asset = session.get(Asset, asset_id, options=BARE)
             if asset is None:
                 return
-            fn(rt, session, asset)
+            (RUN_VIDEO if asset.media_type == "video" else RUN)[stage](rt, session, asset)
             session.execute(
                 update(AssetStage)
                 .where(AssetStage.asset_id == asset_id, AssetStage.stage == stage)
@@ -296,6 +302,7 @@ def _ready_for(stage: str) -> ColumnElement[bool]:
         AssetStage.stage == stage, AssetStage.state == PENDING,
         ~exists().where(core.asset_id == AssetStage.asset_id, core.stage.in_(CORE),
                         core.state != DONE),
+        ~exists().where(Asset.id == AssetStage.asset_id, Asset.media_type == "video"),
     )
 
 

@@ -275,7 +275,8 @@ def store_faces(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
     for detected in found:
         face = Face(asset_id=asset.id, owner_id=asset.owner_id, confidence=detected.confidence,
                     size_px=detected.size_px, sharpness=detected.sharpness,
-                    embedding=face_math.to_bytes(detected.embedding))
+                    embedding=face_math.to_bytes(detected.embedding),
+                    frame_time=detected.time)
         face.box_x, face.box_y, face.box_w, face.box_h = detected.box
         kept = _same_place(previous, detected.box)
         if kept is not None and kept.assigned_by == USER:

@@ -123,7 +123,7 @@ def _exif_datetime(text: str) -> datetime:
     return datetime(y, mo, d, h, mi, s)
 
 
-def _iso_datetime(text: str) -> CaptureTime:
+def iso_datetime(text: str) -> CaptureTime:
     """XMP dates: 2023-06-01T18:30:00+02:00, with optional seconds / zone."""
     text = str(text).strip()
     match = re.fullmatch(
@@ -244,11 +244,11 @@ def _capture_time(tags: dict[str, Any]) -> CaptureTime | None:
     xmp = _first(tags, "Xmp.exif.DateTimeOriginal", "Xmp.photoshop.DateCreated",
                  "Xmp.xmp.CreateDate")
     if xmp:
-        return _iso_datetime(xmp)
+        return iso_datetime(xmp)
     if tags.get("Iptc.Application2.DateCreated"):
         date = str(tags["Iptc.Application2.DateCreated"])
         time = str(tags.get("Iptc.Application2.TimeCreated", "00:00:00"))
-        return _iso_datetime(f"{date}T{time}")
+        return iso_datetime(f"{date}T{time}")
     if tags.get("Exif.Image.DateTime"):
         offset = _offset_minutes(str(tags.get("Exif.Photo.OffsetTime", "")))
         return CaptureTime(_exif_datetime(tags["Exif.Image.DateTime"]), offset)
@@ -260,7 +260,7 @@ def _xmp_offset(tags: dict[str, Any]) -> int | None:
     if not xmp:
         return None
     try:
-        return _iso_datetime(xmp).offset_minutes
+        return iso_datetime(xmp).offset_minutes
     except ValueError:
         return None
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class FileType:
-    format: str  # jpeg, png, webp, gif, tiff, heic, avif, pdf
+    format: str  # jpeg, png, webp, gif, tiff, heic, avif, pdf, mp4, mov, webm, mkv, avi, mts
     mime_type: str
-    media_type: str = "image"  # or "document"
+    media_type: str = "image"  # or "document", "video"
 
 
 SUPPORTED = {
@@ -21,7 +21,14 @@ SUPPORTED = {
     "heic": FileType("heic", "image/heic"),
     "avif": FileType("avif", "image/avif"),
     "pdf": FileType("pdf", "application/pdf", "document"),
+    "mp4": FileType("mp4", "video/mp4", "video"),
+    "mov": FileType("mov", "video/quicktime", "video"),
+    "webm": FileType("webm", "video/webm", "video"),
+    "mkv": FileType("mkv", "video/x-matroska", "video"),
+    "avi": FileType("avi", "video/x-msvideo", "video"),
+    "mts": FileType("mts", "video/mp2t", "video"),
 }
+VIDEO_FORMATS = frozenset(f for f, t in SUPPORTED.items() if t.media_type == "video")
 # A TIFF of several pages is a document (its header tells: media/paged.py).
 TIFF_DOCUMENT = FileType("tiff", "image/tiff", "document")
 # PDF readers find the header anywhere in the first kilobyte (some writers put junk first).
@@ -29,6 +36,14 @@ PDF_HEADER_WITHIN = 1024
 
 _HEIC_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"mif1", b"msf1"}
 _AVIF_BRANDS = {b"avif", b"avis"}
+# ISO media brands of video files: MP4 (isom, mp41…), QuickTime, 3GPP, camera variants.
+_MOV_BRANDS = {b"qt  "}
+_MP4_BRANDS = {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"mp42",
+               b"avc1", b"M4V ", b"M4VH", b"M4VP", b"3gp4", b"3gp5", b"3gp6", b"3g2a",
+               b"3ge6", b"MSNV", b"mmp4", b"XAVC", b"dash", b"NDAS", b"f4v ", b"kddi", b"CAEP"}
+# A QuickTime file from before ftyp existed starts with one of these atoms.
+_QUICKTIME_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+_TS_PACKET = 188
 
 # Recognised but unsupported, so the error can name what the file is.
 _KNOWN_OTHER = [
@@ -53,6 +68,16 @@ def _isobmff_brands(head: bytes) -> set[bytes]:
     return brands
 
 
+def _transport_stream(head: bytes) -> bool:
+    """MPEG transport stream (TS: 188-byte packets; a camera's MTS/M2TS: 192 bytes, the sync
+    byte after a 4-byte timestamp): the sync byte 0x47 at each packet of the head."""
+    for size, first in ((_TS_PACKET, 0), (_TS_PACKET + 4, 4)):
+        spots = range(first, len(head), size)
+        if len(spots) >= 3 and all(head[i] == 0x47 for i in spots):
+            return True
+    return False
+
+
 def sniff(head: bytes) -> FileType | str:
     """Return the supported type, or a short name/description of what the content is."""
     if not head:
@@ -74,8 +99,20 @@ def sniff(head: bytes) -> FileType | str:
             return SUPPORTED["avif"]
         if brands & _HEIC_BRANDS:
             return SUPPORTED["heic"]
-        major = head[8:12].decode("latin-1").strip()
-        return f"ISO media ({major})"
+        major = head[8:12]
+        if major in _MOV_BRANDS:
+            return SUPPORTED["mov"]
+        if major in _MP4_BRANDS or brands & _MP4_BRANDS:
+            return SUPPORTED["mp4"]
+        return f"ISO media ({major.decode('latin-1').strip()})"
+    if len(head) >= 8 and head[4:8] in _QUICKTIME_ATOMS:
+        return SUPPORTED["mov"]
+    if head[:4] == b"\x1a\x45\xdf\xa3":  # EBML: WebM or Matroska, named in its DocType
+        return SUPPORTED["webm"] if b"webm" in head[:64] else SUPPORTED["mkv"]
+    if head[:4] == b"RIFF" and head[8:12] in (b"AVI ", b"AVIX"):
+        return SUPPORTED["avi"]
+    if _transport_stream(head):
+        return SUPPORTED["mts"]
     for magic, name in _KNOWN_OTHER:
         if head.startswith(magic):
             return name

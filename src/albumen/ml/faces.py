@@ -35,6 +35,7 @@ class DetectedFace:
     embedding: np.ndarray  # float32[128]
     sharpness: float
     crop: Image.Image  # square, with margin, for people pages
+    time: float | None = None  # seconds into a video, of the frame it was seen in
 
 
 class FaceModel(Model[np.ndarray, list[DetectedFace]]):

@@ -1,0 +1,69 @@
+"""videos (what a clip is: container, streams, length), and on assets a video's duration and
+the Live Photo pairing (content identifier; the clip's still)
+
+Revision ID: 0021
+Revises: 0020
+Create Date: 2026-12-07 16:30:00
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+
+revision: str = "0021"
+down_revision: str | None = "0020"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+ID = sa.BigInteger().with_variant(sa.Integer(), "sqlite")
+
+
+def upgrade() -> None:
+    op.create_table(
+        "videos",
+        sa.Column("asset_id", ID, sa.ForeignKey("assets.id", ondelete="CASCADE"),
+                  primary_key=True),
+        sa.Column("container", sa.String(32), nullable=False),
+        sa.Column("duration", sa.Float()),
+        sa.Column("coded_width", sa.Integer(), nullable=False),
+        sa.Column("coded_height", sa.Integer(), nullable=False),
+        sa.Column("rotation", sa.Integer(), nullable=False),
+        sa.Column("fps", sa.Float()),
+        sa.Column("frames", sa.BigInteger()),
+        sa.Column("variable_frame_rate", sa.Boolean(), nullable=False),
+        sa.Column("video_codec", sa.String(32), nullable=False),
+        sa.Column("profile", sa.String(64)),
+        sa.Column("pixel_format", sa.String(32)),
+        sa.Column("bit_rate", sa.BigInteger()),
+        sa.Column("audio_codec", sa.String(32)),
+        sa.Column("audio_channels", sa.Integer()),
+        sa.Column("audio_sample_rate", sa.Integer()),
+        sa.Column("browser_playable", sa.Boolean(), nullable=False),
+        sa.Column("poster_time", sa.Float()),
+        sa.Column("strip_frames", sa.Integer()),
+        sa.Column("metadata_raw", sa.JSON()),
+    )
+    with op.batch_alter_table("faces") as batch_op:
+        batch_op.add_column(sa.Column("frame_time", sa.Float(), nullable=True))
+    with op.batch_alter_table("assets") as batch_op:
+        batch_op.add_column(sa.Column("motion_of_id", ID, nullable=True))
+        batch_op.add_column(sa.Column("content_identifier", sa.String(64), nullable=True))
+        batch_op.add_column(sa.Column("duration", sa.Float(), nullable=True))
+        batch_op.create_index("ix_assets_motion_of_id", ["motion_of_id"])
+        batch_op.create_index("ix_assets_content_identifier", ["content_identifier"])
+        batch_op.create_foreign_key("fk_assets_motion_of_id_assets", "assets",
+                                    ["motion_of_id"], ["id"], ondelete="SET NULL")
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("assets") as batch_op:
+        batch_op.drop_constraint("fk_assets_motion_of_id_assets", type_="foreignkey")
+        batch_op.drop_index("ix_assets_content_identifier")
+        batch_op.drop_index("ix_assets_motion_of_id")
+        batch_op.drop_column("duration")
+        batch_op.drop_column("content_identifier")
+        batch_op.drop_column("motion_of_id")
+    with op.batch_alter_table("faces") as batch_op:
+        batch_op.drop_column("frame_time")
+    op.drop_table("videos")

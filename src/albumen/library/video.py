@@ -1,0 +1,371 @@
+"""The stages of a video: what it is (core), its poster frame as preview and thumbnail and a
+scrub strip of frames (core), the model stages on frames sampled over the clip, and a web copy
+when browsers cannot play the original (``transcode``, on the video queue).
+
+The original is only ever read. The web copy is made to a temporary file, then stored under a
+new key and recorded; the one it replaces is removed after. Its progress and lease are kept
+in the stage's row as it goes, so a cancelled job stops and a killed worker's job is taken up
+again by another once its lease runs out.
+"""
+
+from __future__ import annotations
+
+import logging
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from PIL import Image
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from albumen.db.base import utcnow
+from albumen.db.models import FAILED, PENDING, RUNNING, Asset, AssetStage, Derivative, Video
+from albumen.errors import Cancelled, MediaDecodeError
+from albumen.library.stages import (
+    FileStage,
+    Rendered,
+    hash_thumbnail,
+    record_derivatives,
+    record_phash,
+    store_faces,
+    store_screening,
+    store_text,
+)
+from albumen.media import derivatives as render
+from albumen.media import transcode as web
+from albumen.media import video
+from albumen.ml import models
+from albumen.ml.faces import DetectedFace, distances
+from albumen.ml.ocr import TextLine
+from albumen.ml.screening import Nudity
+from albumen.notify import emit
+from albumen.pipeline import TRANSCODE
+from albumen.runtime import Runtime
+from albumen.storage.base import derivative_key
+
+log = logging.getLogger(__name__)
+
+STRIP = "strip"  # the derivative kind of the scrub strip (frames side by side)
+WEB = "web"  # the derivative kind of the web copy
+STRIP_SHORT_SIDE = 90
+_PROGRESS_SECONDS = 2.0  # how often a transcode records its progress (and checks for cancel)
+
+
+def _probe(rt: Runtime, path: Path) -> video.VideoInfo:
+    return video.probe(path, video.VideoLimits.of(rt.settings), decode=True)
+
+
+def read_video(rt: Runtime, asset: Asset, _: dict[str, Any]) -> video.VideoInfo:
+    with rt.storage.local_path(asset.storage_key) as path:
+        return _probe(rt, path)
+
+
+def record_video(rt: Runtime, session: Session, asset: Asset, info: video.VideoInfo) -> None:
+    row = session.get(Video, asset.id) or Video(asset_id=asset.id)
+    for name in ("container", "duration", "coded_width", "coded_height", "rotation", "fps",
+                 "frames", "variable_frame_rate", "video_codec", "profile", "pixel_format",
+                 "bit_rate", "audio_codec", "audio_channels", "audio_sample_rate"):
+        setattr(row, name, getattr(info, name))
+    row.browser_playable = info.browser_playable
+    row.metadata_raw = info.tags or None
+    session.add(row)
+    asset.width, asset.height = info.width, info.height
+    asset.duration = info.duration
+    if info.taken is not None:
+        asset.taken_at = asset.sort_at = info.taken.utc
+        asset.taken_at_local = asset.local_at = info.taken.local.replace(tzinfo=UTC)
+        asset.taken_at_offset_minutes = info.taken.offset_minutes
+    asset.latitude, asset.longitude, asset.altitude = (info.latitude, info.longitude,
+                                                       info.altitude)
+    asset.camera_make, asset.camera_model = info.make, info.model
+    asset.content_identifier = info.content_identifier
+    asset.metadata_raw = info.tags or None
+    asset.metadata_errors = info.errors or None
+
+
+@dataclass(frozen=True)
+class RenderedVideo(Rendered):
+    poster_time: float = 0.0
+    strip_frames: int = 0
+
+
+def render_video(rt: Runtime, asset: Asset, earlier: dict[str, Any]) -> RenderedVideo:
+    """The poster frame (a sharp one near the start) as preview and thumbnail, and the scrub
+    strip: frames spread over the clip side by side in one WebP."""
+    settings = rt.settings
+    with rt.storage.local_path(asset.storage_key) as path:
+        info = earlier.get("metadata") or _probe(rt, path)
+        when, pixels = video.poster(path, info, settings.preview_size)
+        tiles = [frame for _, frame in video.frames_at(
+            path, video.strip_times(info, settings.video_strip_frames), info,
+            STRIP_SHORT_SIDE)]
+    preview, scaled = render.preview(pixels, settings.preview_size, settings.preview_quality)
+    thumb, thumb_im = render.thumbnail(scaled, settings.thumbnail_size,
+                                       settings.thumbnail_quality)
+    renditions = [preview, thumb]
+    if tiles:
+        renditions.append(_strip(tiles, settings.thumbnail_quality))
+    for rendition in renditions:
+        rt.storage.put_bytes(derivative_key(asset.id, rendition.kind, rendition.ext),
+                             rendition.data)
+    height, width = pixels.shape[:2]
+    return RenderedVideo(tuple(renditions), render.thumbhash_of(thumb_im), width, height,
+                         poster_time=when, strip_frames=len(tiles))
+
+
+def _strip(tiles: list[np.ndarray], quality: int) -> render.Rendition:
+    import io
+
+    height, width = tiles[0].shape[:2]
+    same = [t if t.shape[:2] == (height, width) else np.asarray(
+        Image.fromarray(t).resize((width, height))) for t in tiles]
+    sprite = np.hstack(same)
+    buf = io.BytesIO()
+    Image.fromarray(sprite).save(buf, "WEBP", quality=quality, method=2)
+    return render.Rendition(STRIP, buf.getvalue(), "image/webp", "webp", sprite.shape[1],
+                            height)
+
+
+def record_video_derivatives(rt: Runtime, session: Session, asset: Asset,
+                             rendered: RenderedVideo) -> None:
+    record_derivatives(rt, session, asset, rendered)
+    session.flush()  # the video row, when read in the same job, is still pending
+    row = session.get(Video, asset.id)
+    if row is not None:
+        row.poster_time, row.strip_frames = rendered.poster_time, rendered.strip_frames
+
+
+FILE_STAGES: dict[str, FileStage] = {
+    "metadata": FileStage(read_video, record_video),
+    "derivatives": FileStage(render_video, record_video_derivatives),
+    "phash": FileStage(hash_thumbnail, record_phash),
+}
+
+
+# ---------------------------------------------------------------- model stages on frames
+
+
+class _Frames:
+    """The frames sampled from the last video analysed in this process: its model stages
+    (screening, faces, OCR) decode them once, not once each."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[int, str] | None = None
+        self._frames: list[tuple[float, np.ndarray]] = []
+
+    def get(self, rt: Runtime, session: Session, asset: Asset) -> list[tuple[float, np.ndarray]]:
+        key = (asset.id, asset.sha256)
+        with self._lock:
+            if self._key == key:
+                return self._frames
+        settings = rt.settings
+        row = session.get(Video, asset.id)
+        with rt.storage.local_path(asset.storage_key) as path:
+            info = _probe(rt, path)
+            times = video.sample_times(info if row is None else replace(
+                info, duration=row.duration), settings.video_sample_seconds,
+                settings.video_sample_frames)
+            frames = video.frames_at(path, times, info, settings.preview_size, exact=False)
+        if not frames:
+            raise MediaDecodeError("no frame of the video could be decoded")
+        for _, pixels in frames:
+            pixels.setflags(write=False)
+        with self._lock:
+            self._key, self._frames = key, frames
+        return frames
+
+
+FRAMES = _Frames()
+
+
+def _poster(rt: Runtime, session: Session, asset: Asset) -> np.ndarray:
+    preview = session.get(Derivative, (asset.id, "preview"))
+    if preview is None:
+        raise MediaDecodeError("no poster to analyse (the derivatives stage did not complete)")
+    with rt.storage.open(preview.storage_key) as fh, Image.open(fh) as im:
+        return np.asarray(im.convert("RGB"))
+
+
+def faces_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Faces in frames sampled over the clip: the same person seen in several frames is kept
+    once (the largest, sharpest sighting), with the time it was seen."""
+    frames = FRAMES.get(rt, session, asset)
+    found = models.faces(rt.settings).predict([pixels for _, pixels in frames])
+    sightings = [replace(face, time=when) for (when, _), faces in zip(frames, found, strict=True)
+                 for face in faces]
+    store_faces(rt, session, asset, frames[0][1],
+                _distinct(sightings, rt.settings.face_cluster_distance))
+
+
+def _distinct(faces: list[DetectedFace], max_distance: float) -> list[DetectedFace]:
+    best_first = sorted(faces, key=lambda f: (f.size_px * min(f.sharpness, 1e6), f.confidence),
+                        reverse=True)
+    kept: list[DetectedFace] = []
+    for face in best_first:
+        if not kept or distances(np.stack([k.embedding for k in kept]),
+                                 face.embedding).min() > max_distance:
+            kept.append(face)
+    return sorted(kept, key=lambda f: (f.time or 0.0, f.box[0]))
+
+
+def screening_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Nudity scored on frames sampled over the clip (the worst frame counts, with its time),
+    quality measured on the poster; a guest's video goes to moderation like a photo."""
+    frames = FRAMES.get(rt, session, asset)
+    scores = models.screening(rt.settings).predict([pixels for _, pixels in frames])
+    worst_at, worst = max(zip((t for t, _ in frames), scores, strict=True),
+                          key=lambda pair: pair[1].score)
+    labels = [{**label, "time": round(worst_at, 2)} for label in worst.labels]
+    store_screening(rt, session, asset, _poster(rt, session, asset),
+                    Nudity(worst.score, labels))
+
+
+def ocr_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Text in frames sampled over the clip (ALBUMEN_VIDEO_OCR), each line once."""
+    frames = FRAMES.get(rt, session, asset)
+    read = models.ocr(rt.settings).predict([pixels for _, pixels in frames])
+    seen: set[str] = set()
+    lines: list[TextLine] = []
+    for found in read:
+        for line in found:
+            key = line.text.strip().lower()
+            if key and key not in seen:
+                seen.add(key)
+                lines.append(line)
+    store_text(rt, session, asset, frames[0][1], lines)
+
+
+STAGE_FUNCTIONS = {"faces": faces_stage, "screening": screening_stage, "ocr": ocr_stage}
+
+
+# ---------------------------------------------------------------- web copy
+
+
+def plan(rt: Runtime) -> web.Plan:
+    s = rt.settings
+    return web.Plan(s.transcode_codec, s.transcode_max_height, s.transcode_preset,
+                    s.transcode_crf)
+
+
+def needs_web_copy(rt: Runtime, row: Video) -> str | None:
+    """Why this clip gets no web copy (None: it gets one)."""
+    settings = rt.settings
+    if settings.transcode == "off":
+        return "web copies are off (ALBUMEN_TRANSCODE=off)"
+    if settings.transcode == "needed" and row.browser_playable:
+        return "browsers play the original"
+    if row.duration is not None and row.duration > settings.transcode_max_seconds:
+        return (f"longer than {settings.transcode_max_seconds:g} s "
+                "(ALBUMEN_TRANSCODE_MAX_SECONDS)")
+    return None
+
+
+def transcode_stage(rt: Runtime, session: Session, asset: Asset) -> None:
+    """Make the web copy, recording its progress (seconds done of the clip's length) every
+    couple of seconds, extending the stage's lease as it goes; a cancelled stage stops it."""
+    row = session.get(Video, asset.id)
+    if row is None:
+        raise MediaDecodeError("the video was not read (the metadata stage did not complete)")
+    if needs_web_copy(rt, row) is not None:
+        return
+    total = max(1, round(row.duration or 0))
+    _progress(rt, asset.id, 0, total)
+    session.commit()  # the transaction is not held for the minutes this takes
+    target = rt.storage.tmp / f"web-{asset.id}-{secrets.token_hex(6)}.mp4"
+    try:
+        with rt.storage.local_path(asset.storage_key) as path:
+            info = _probe(rt, path)
+            try:
+                copy = web.make_web_copy(path, target, info, plan(rt),
+                                         _reporter(rt, asset.id, total))
+            except Cancelled:
+                with rt.session() as fresh:  # the reason the canceller gave
+                    row_now = fresh.get(AssetStage, (asset.id, TRANSCODE))
+                    raise Cancelled(row_now.error if row_now and row_now.error
+                                    else "cancelled") from None
+        key = derivative_key(asset.id, f"{WEB}-{secrets.token_hex(4)}", "mp4")
+        size = _store(rt, target, key)
+    finally:
+        target.unlink(missing_ok=True)
+    old = session.get(Derivative, (asset.id, WEB))
+    if old is not None:
+        rt.storage.delete(old.storage_key)
+        session.delete(old)
+        session.flush()
+    session.add(Derivative(asset_id=asset.id, kind=WEB, storage_key=key, mime_type="video/mp4",
+                           width=copy.width, height=copy.height, size=size,
+                           etag=secrets.token_hex(16)))
+    _progress(rt, asset.id, total, total, session)
+
+
+def _store(rt: Runtime, source: Path, key: str) -> int:
+    with rt.storage.stage() as staged, source.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            staged.write(chunk)
+        rt.storage.commit(staged, key)
+        return staged.size
+
+
+def _progress(rt: Runtime, asset_id: int, done: int, total: int,
+              session: Session | None = None) -> None:
+    values = {"progress_done": done, "progress_total": total}
+    if session is not None:
+        session.execute(update(AssetStage).where(AssetStage.asset_id == asset_id,
+                                                 AssetStage.stage == TRANSCODE).values(**values))
+        emit(session, "asset.progress", asset_id=asset_id, stage=TRANSCODE, done=done,
+             total=total)
+        return
+    with rt.transaction() as own:
+        _progress(rt, asset_id, done, total, own)
+
+
+def _reporter(rt: Runtime, asset_id: int, total: int) -> Callable[[float], bool]:
+    last = [time.monotonic()]
+
+    def report(seconds: float) -> bool:
+        now = time.monotonic()
+        if now - last[0] < _PROGRESS_SECONDS:
+            return True
+        last[0] = now
+        lease = utcnow() + timedelta(seconds=rt.settings.job_lease_seconds)
+        with rt.transaction() as session:
+            still = session.execute(
+                update(AssetStage).where(AssetStage.asset_id == asset_id,
+                                         AssetStage.stage == TRANSCODE,
+                                         AssetStage.state == RUNNING)
+                .values(progress_done=min(total, round(seconds)), progress_total=total,
+                        lease_until=lease)).rowcount
+            if still:
+                emit(session, "asset.progress", asset_id=asset_id, stage=TRANSCODE,
+                     done=min(total, round(seconds)), total=total)
+        return bool(still)
+
+    return report
+
+
+def web_copy(session: Session, asset_id: int) -> Derivative | None:
+    return session.get(Derivative, (asset_id, WEB))
+
+
+def cancel_transcode(rt: Runtime, asset_id: int, who: str) -> bool:
+    """Stop a web copy queued or being made: the stage fails with the reason (retrying it
+    queues it again). False when there is none to stop."""
+    with rt.transaction() as session:
+        stopped = session.execute(
+            update(AssetStage).where(AssetStage.asset_id == asset_id,
+                                     AssetStage.stage == TRANSCODE,
+                                     AssetStage.state.in_((PENDING, RUNNING)))
+            .values(state=FAILED, error=f"cancelled by {who}", finished_at=utcnow(),
+                    lease_until=None, transient=False)).rowcount
+        if stopped:
+            emit(session, "asset.stage", asset_id=asset_id, stage=TRANSCODE, state=FAILED,
+                 error=f"cancelled by {who}")
+    return bool(stopped)
