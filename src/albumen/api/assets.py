@@ -25,7 +25,7 @@ from albumen.api.deps import (
     client_ip,
     read,
 )
-from albumen.api.errors import ERRORS, FILE_BODY, IMAGE_BODY, ZIP_BODY
+from albumen.api.errors import ERRORS, FILE_BODY, IMAGE_BODY, VIDEO_BODY, ZIP_BODY
 from albumen.api.files import derivative_response, file_response
 from albumen.api.schemas import (
     AssetDetail,
@@ -40,10 +40,17 @@ from albumen.api.types import Id, IdPath, IdQuery
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET
 from albumen.db.models import APPROVED, CONTRIBUTOR, PENDING_REVIEW
 from albumen.documents import service as documents_svc
-from albumen.errors import InvalidInput, NotFound
+from albumen.errors import Conflict, InvalidInput, NotFound
 from albumen.events.access import require_event
 from albumen.insights import activity
-from albumen.library import asset_view, document_password, documents, duplicates
+from albumen.library import (
+    asset_view,
+    document_password,
+    documents,
+    duplicates,
+    video,
+    web_copies,
+)
 from albumen.library import assets as svc
 from albumen.library.ingest import IngestResult
 from albumen.runtime import Runtime
@@ -274,6 +281,46 @@ def preview(asset_id: IdPath, request: Request, rt: RuntimeDep, session: Session
     activity.record(rt, VIEW_ASSET, user_id=principal.user_id, event_id=asset.event_id,
                     asset_id=asset_id, ip=client_ip(request))
     return response
+
+
+@router.get("/{asset_id}/playback", responses={**ERRORS, **VIDEO_BODY},
+            response_class=FileResponse,
+            summary="A video as browsers play it: its web copy, or the original when browsers "
+                    "play that (Range, If-Range); 409 while the web copy is still being made")
+def playback(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
+             principal: PrincipalDep) -> Response:
+    asset = svc.get_asset(session, asset_id, principal.user_id)
+    played = video.playback(session, asset)
+    return file_response(rt, request, played.key, played.mime_type, played.etag)
+
+
+@router.get("/{asset_id}/strip", responses={**ERRORS, **IMAGE_BODY},
+            response_class=FileResponse,
+            summary="A video's scrub strip: frames spread over it, side by side (WebP)")
+def strip(asset_id: IdPath, request: Request, rt: RuntimeDep, session: SessionDep,
+          principal: PrincipalDep) -> Response:
+    svc.get_asset(session, asset_id, principal.user_id)
+    return derivative_response(rt, request, session, asset_id, video.STRIP)
+
+
+@router.post("/{asset_id}/transcode", response_model=AssetOut, status_code=202,
+             summary="Make a video's web copy again (after a failure, a cancel or a change "
+                     "of ALBUMEN_TRANSCODE_*): queued; progress in its transcode stage")
+def transcode(asset_id: IdPath, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
+    web_copies.request(rt, asset_id, actor)
+    with rt.session() as session:
+        return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)
+
+
+@router.delete("/{asset_id}/transcode", response_model=AssetOut,
+               summary="Cancel a video's web copy queued or being made (its worker stops "
+                       "within seconds); 409 when none is")
+def cancel_transcode(asset_id: IdPath, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
+    if not web_copies.cancel(rt, asset_id, actor):
+        raise Conflict(f"asset {asset_id} has no web copy queued or being made",
+                       details={"asset_id": asset_id})
+    with rt.session() as session:
+        return AssetOut.one(session, svc.get_asset(session, asset_id), actor.user_id)
 
 
 @router.get("/{asset_id}/near-duplicates", response_model=NearDuplicates, responses=ERRORS)

@@ -104,6 +104,8 @@ ZIP_BODY = {200: {"description": "a ZIP archive, streamed",
                   "content": {"application/zip": _BINARY}}}
 IMAGE_BODY = {200: {"description": "the image", "content": {"image/webp": _BINARY,
                                                             "image/jpeg": _BINARY}}}
+VIDEO_BODY = {200: {"description": "the video (Range requests: 206)",
+                    "content": {"video/mp4": _BINARY, "video/webm": _BINARY}}}
 FILE_BODY = {200: {"description": "the stored bytes (Range requests: 206)",
                    "content": {"application/octet-stream": _BINARY}}}
 TABLE_BODY = {200: {"description": "the table", "content": {

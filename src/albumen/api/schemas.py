@@ -40,7 +40,8 @@ class StageOut(BaseModel):
     attempts: int = Field(description="how many times the stage has run")
     error: str | None = Field(description="why the stage failed (null unless failed)")
     progress_done: int | None = Field(default=None, description="how far a long stage is: "
-                                      "units done (a document's pages read)")
+                                      "units done (a document's pages read, seconds of a "
+                                      "video's web copy made)")
     progress_total: int | None = Field(default=None, description="of this many units")
 
 
@@ -82,6 +83,40 @@ class AssetLinks(BaseModel):
     thumbnail: str = Field(description="WebP thumbnail, short side 250 px")
     preview: str = Field(description="JPEG preview, short side 1440 px")
     text: str = Field(description="the whole text found in the asset, with each line's box")
+    playback: str | None = Field(default=None, description="a video as browsers play it: its "
+                                 "web copy, or the original when browsers play that (Range)")
+    strip: str | None = Field(default=None, description="a video's scrub strip: frames "
+                              "spread over it side by side in one WebP (video.strip_frames)")
+
+
+class WebCopyOut(BaseModel):
+    width: int | None = Field(description="pixels across, as displayed")
+    height: int | None = Field(description="pixels down, as displayed")
+    size: int = Field(description="bytes")
+
+
+class VideoOut(BaseModel):
+    """What a video is, as read from its container."""
+
+    duration: float | None = Field(description="seconds")
+    container: str = Field(description="mp4 (MP4, MOV, 3GP), matroska (MKV, WebM), avi or "
+                                       "mpegts (TS, MTS, M2TS)")
+    video_codec: str = Field(description="h264, hevc, av1, vp9, ...")
+    profile: str | None = Field(description="the codec's profile")
+    fps: float | None = Field(description="frames a second (the average when variable)")
+    frames: int | None = Field(description="frames, as the container says or estimated")
+    variable_frame_rate: bool = Field(description="frames come at uneven intervals")
+    rotation: int = Field(description="degrees the picture is turned counter-clockwise to "
+                                      "display (width and height are as displayed)")
+    bit_rate: int | None = Field(description="bits a second, all streams")
+    audio_codec: str | None = Field(description="aac, opus, ... (null: no sound)")
+    audio_channels: int | None = Field(description="sound channels")
+    audio_sample_rate: int | None = Field(description="samples a second")
+    browser_playable: bool = Field(description="browsers play the original as it is")
+    poster_time: float | None = Field(description="second of the frame shown as its picture")
+    strip_frames: int | None = Field(description="frames in the scrub strip")
+    web_copy: WebCopyOut | None = Field(description="the copy made for browsers (H.264/AAC "
+                                        "MP4, or AV1), when one was made")
 
 
 class DocumentOut(BaseModel):
@@ -115,7 +150,7 @@ class AssetOut(BaseModel):
     id: int = Field(description="the asset's id")
     sha256: str = Field(description="SHA-256 of the original bytes (hex)")
     size: int = Field(description="size of the original in bytes")
-    media_type: str = Field(description="image or document")
+    media_type: str = Field(description="image, video or document")
     mime_type: str = Field(description="the original's content type, read from its bytes")
     format: str = Field(description="the original's format: jpeg, heic, png, ...")
     original_filename: str = Field(description="the file's name as it first arrived")
@@ -166,6 +201,9 @@ class AssetOut(BaseModel):
         description="true when the category is a prediction too unsure to count as a fact: "
                     "shown as a suggestion, not used by the category filter")
     document: DocumentOut | None = Field(description="a PDF's own metadata (null for photos)")
+    duration: float | None = Field(default=None, description="a video's length in seconds")
+    video: VideoOut | None = Field(default=None, description="what a video is (null for "
+                                   "photos and documents)")
     text_truncated: bool = Field(description="true when text is only the first part: "
                                              "links.text gives the whole")
     favorite: bool = Field(description="marked as a favourite")
@@ -246,8 +284,11 @@ class AssetOut(BaseModel):
             and asset.stack.cover_asset_id == asset.id,
             moderation=asset.moderation,
             moderation_note=asset.moderation_note, screening=asset.screening,
+            duration=asset.duration, video=_video(facts),
             links=AssetLinks(original=f"{base}/original", thumbnail=f"{base}/thumbnail",
-                             preview=f"{base}/preview", text=f"{base}/text"),
+                             preview=f"{base}/preview", text=f"{base}/text",
+                             **({"playback": f"{base}/playback", "strip": f"{base}/strip"}
+                                if asset.media_type == "video" else {})),
         )
 
 
@@ -255,6 +296,21 @@ def _keywords(asset: Asset, facts: asset_view.AssetFacts) -> list[str]:
     if facts.document is not None:
         return [str(k["term"]) for k in facts.document.keywords or []]
     return asset.keywords or []
+
+
+def _video(facts: asset_view.AssetFacts) -> VideoOut | None:
+    row, web = facts.video, facts.web_copy
+    if row is None:
+        return None
+    return VideoOut(
+        duration=row.duration, container=row.container, video_codec=row.video_codec,
+        profile=row.profile, fps=row.fps, frames=row.frames,
+        variable_frame_rate=row.variable_frame_rate, rotation=row.rotation,
+        bit_rate=row.bit_rate, audio_codec=row.audio_codec, audio_channels=row.audio_channels,
+        audio_sample_rate=row.audio_sample_rate, browser_playable=row.browser_playable,
+        poster_time=row.poster_time, strip_frames=row.strip_frames,
+        web_copy=(WebCopyOut(width=web.width, height=web.height, size=web.size)
+                  if web is not None else None))
 
 
 def _document_fields(facts: asset_view.AssetFacts) -> dict[str, Any]:

@@ -25,19 +25,20 @@ from albumen.api.common import (
     zip_response,
 )
 from albumen.api.deps import RuntimeDep, client_ip
-from albumen.api.errors import ERRORS, FILE_BODY, IMAGE_BODY, ZIP_BODY
+from albumen.api.errors import ERRORS, FILE_BODY, IMAGE_BODY, VIDEO_BODY, ZIP_BODY
 from albumen.api.files import derivative_response, file_response
 from albumen.api.images import Signed, SignIn, options_of
 from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import IdPath
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET, VIEW_GALLERY
 from albumen.db.models import Album, Asset, Event, Guest
-from albumen.errors import OverLimit, TooLarge
+from albumen.errors import Conflict, OverLimit, TooLarge
 from albumen.events import downloads, sharing
 from albumen.events.sharing import GuestAccess
 from albumen.images import service as image_service
 from albumen.insights import activity
 from albumen.library import assets as asset_svc
+from albumen.library import video
 from albumen.library.ingest import IngestResult
 from albumen.people import selfie
 from albumen.runtime import Runtime
@@ -85,6 +86,8 @@ class GuestAsset(BaseModel):
     state: str
     mine: bool
     moderation: str | None = Field(description="shown for your own uploads only")
+    media_type: str = Field(default="image", description="image, video or document")
+    duration: float | None = Field(default=None, description="a video's length in seconds")
     links: dict[str, str]
 
 
@@ -111,10 +114,13 @@ def _guest_asset(token: str, asset: Asset, access: GuestAccess) -> GuestAsset:
     links = {"thumbnail": f"{base}/thumbnail", "preview": f"{base}/preview"}
     if access.link.can_download:
         links["original"] = f"{base}/original"
+    if asset.media_type == "video":
+        links.update(playback=f"{base}/playback", strip=f"{base}/strip")
     return GuestAsset(id=asset.id, original_filename=asset.original_filename,
                       width=asset.width, height=asset.height, taken_at=asset.taken_at,
                       created_at=asset.created_at, thumbhash=asset.thumbhash, state=asset.state,
-                      mine=mine, moderation=asset.moderation if mine else None, links=links)
+                      mine=mine, moderation=asset.moderation if mine else None,
+                      media_type=asset.media_type, duration=asset.duration, links=links)
 
 
 def _set_guest_cookie(response: Response, rt: Runtime, request: Request, link_id: IdPath,
@@ -268,6 +274,14 @@ def _file_for(rt: Runtime, request: Request, token: str, asset_id: IdPath, kind:
         if kind == "original":
             access.require("download")
             _track(rt, request, access, DOWNLOAD, asset_id)
+            if access.link.strip_location and asset.media_type == "video":
+                web = video.web_copy(session, asset_id)  # made without the original's tags
+                if web is None:
+                    raise Conflict("this link hides where photos were taken: this video "
+                                   "downloads once its web copy is made",
+                                   details={"asset_id": asset_id})
+                return file_response(rt, request, web.storage_key, web.mime_type,
+                                     f'"{web.etag}"', f"{asset_id}.mp4")
             if access.link.strip_location:
                 data, mime = downloads.location_free(rt, asset.storage_key)
                 return Response(data, media_type=mime or asset.mime_type,
@@ -314,6 +328,29 @@ def preview(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> R
 @router.get("/assets/{asset_id}/original", response_class=Response, responses=FILE_BODY)
 def original(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
     return _file_for(rt, request, token, asset_id, "original")
+
+
+@router.get("/assets/{asset_id}/playback", response_class=Response, responses=VIDEO_BODY,
+            summary="A video as browsers play it (Range); on a link that strips locations, "
+                    "only a copy without them")
+def playback(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
+    access = guest_access(rt, request, token)
+    with rt.session() as session:
+        asset = sharing.guest_asset(session, access, asset_id)
+        played = video.playback(session, asset)
+        if access.link.strip_location and not played.web_copy and (
+                asset.latitude is not None or asset.longitude is not None):
+            raise Conflict("this link hides where photos were taken and this video's "
+                           "original says it: it plays once its web copy is made "
+                           "(ALBUMEN_TRANSCODE=all makes one of every video)",
+                           details={"asset_id": asset_id})
+        _track(rt, request, access, VIEW_ASSET, asset_id)
+        return file_response(rt, request, played.key, played.mime_type, played.etag)
+
+
+@router.get("/assets/{asset_id}/strip", response_class=Response, responses=IMAGE_BODY)
+def strip(token: str, asset_id: IdPath, request: Request, rt: RuntimeDep) -> Response:
+    return _file_for(rt, request, token, asset_id, video.STRIP)
 
 
 @router.delete("/assets/{asset_id}", status_code=204,

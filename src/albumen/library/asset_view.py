@@ -16,7 +16,16 @@ from sqlalchemy.orm import Session
 
 from albumen.db.documents import Document, DocumentPage
 from albumen.db.faces import Face, Person
-from albumen.db.models import Asset, AssetSource, AssetStage, AssetTag, AssetText, Place
+from albumen.db.models import (
+    Asset,
+    AssetSource,
+    AssetStage,
+    AssetTag,
+    AssetText,
+    Derivative,
+    Place,
+    Video,
+)
 
 
 @dataclass
@@ -33,6 +42,8 @@ class AssetFacts:
     tags: list[AssetTag] = field(default_factory=list)  # see tag_order
     document: Document | None = None  # a document's own metadata and what was learned of it
     pages: list[DocumentPage] = field(default_factory=list)  # a document's pages, in order
+    video: Video | None = None  # what a video is
+    web_copy: Derivative | None = None  # a video's copy for browsers
 
     @property
     def text(self) -> str:
@@ -107,6 +118,13 @@ def gather(session: Session, assets: Sequence[Asset], viewer: int | None
                                     .where(DocumentPage.asset_id.in_(documents))
                                     .order_by(DocumentPage.asset_id, DocumentPage.page)):
             facts[page.asset_id].pages.append(page)
+    videos = [a.id for a in assets if a.media_type == "video"]
+    if videos:
+        for row in session.scalars(select(Video).where(Video.asset_id.in_(videos))):
+            facts[row.asset_id].video = row
+        for web in session.scalars(select(Derivative).where(
+                Derivative.asset_id.in_(videos), Derivative.kind == "web")):
+            facts[web.asset_id].web_copy = web
     return facts
 
 

@@ -9,7 +9,7 @@ from sqlalchemy import exists, insert, literal, select, update
 
 from albumen.db.base import utcnow
 from albumen.db.models import ASSET_PROCESSING, DONE, PENDING, Asset, AssetStage
-from albumen.pipeline import APPLIES, CORE, MEDIA_TYPES, queue_for
+from albumen.pipeline import APPLIES, CORE, MEDIA_TYPES, TRANSCODE, queue_for
 from albumen.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -37,7 +37,8 @@ def reset_stages(rt: Runtime, asset_ids: list[int] | None, stages: list[str] | N
     with rt.transaction() as session:
         added = 0
         for stage in stages or []:
-            kinds = [kind for kind in MEDIA_TYPES if stage in CORE or stage in APPLIES[kind]]
+            kinds = [kind for kind in MEDIA_TYPES if stage in CORE or stage in APPLIES[kind]
+                     or (stage == TRANSCODE and kind == "video")]
             missing = select(Asset.id, literal(stage), literal(PENDING), literal(0)).where(
                 Asset.deleted_at.is_(None), Asset.media_type.in_(kinds),
                 ~exists().where(AssetStage.asset_id == Asset.id, AssetStage.stage == stage))

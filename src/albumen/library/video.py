@@ -26,8 +26,8 @@ from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from albumen.db.base import utcnow
-from albumen.db.models import FAILED, PENDING, RUNNING, Asset, AssetStage, Derivative, Video
-from albumen.errors import Cancelled, MediaDecodeError
+from albumen.db.models import DONE, FAILED, RUNNING, Asset, AssetStage, Derivative, Video
+from albumen.errors import Cancelled, Conflict, InvalidInput, MediaDecodeError
 from albumen.library.stages import (
     FileStage,
     Rendered,
@@ -355,17 +355,54 @@ def web_copy(session: Session, asset_id: int) -> Derivative | None:
     return session.get(Derivative, (asset_id, WEB))
 
 
-def cancel_transcode(rt: Runtime, asset_id: int, who: str) -> bool:
-    """Stop a web copy queued or being made: the stage fails with the reason (retrying it
-    queues it again). False when there is none to stop."""
-    with rt.transaction() as session:
-        stopped = session.execute(
-            update(AssetStage).where(AssetStage.asset_id == asset_id,
-                                     AssetStage.stage == TRANSCODE,
-                                     AssetStage.state.in_((PENDING, RUNNING)))
-            .values(state=FAILED, error=f"cancelled by {who}", finished_at=utcnow(),
-                    lease_until=None, transient=False)).rowcount
-        if stopped:
-            emit(session, "asset.stage", asset_id=asset_id, stage=TRANSCODE, state=FAILED,
-                 error=f"cancelled by {who}")
-    return bool(stopped)
+# ---------------------------------------------------------------- playback
+
+# The type a browser is told a playable original is: a QuickTime file of H.264 plays as MP4,
+# Matroska of VP9/AV1 as WebM.
+_PLAYED_AS = {"mp4": "video/mp4", "matroska": "video/webm"}
+
+
+@dataclass(frozen=True)
+class Playback:
+    key: str
+    mime_type: str
+    etag: str
+    web_copy: bool  # the web copy, not the original
+
+
+def playback(session: Session, asset: Asset) -> Playback:
+    """What a browser plays for this video: its web copy when there is one, else the original
+    when browsers play it; Conflict (with the web copy's state) when neither can be had."""
+    if asset.media_type != "video":
+        raise InvalidInput(f"asset {asset.id} is not a video", details={"asset_id": asset.id})
+    web_row = web_copy(session, asset.id)
+    if web_row is not None:
+        return Playback(web_row.storage_key, web_row.mime_type, f'"{web_row.etag}"', True)
+    row = session.get(Video, asset.id)
+    if row is not None and row.browser_playable:
+        return Playback(asset.storage_key, _PLAYED_AS.get(row.container, asset.mime_type),
+                        f'"{asset.sha256}"', False)
+    stage = session.get(AssetStage, (asset.id, TRANSCODE))
+    state = stage.state if stage is not None else "not planned"
+    why = needs_web_copy_reason(session, asset.id, row)
+    raise Conflict(
+        f"browsers cannot play this video's original ({row.video_codec if row else 'unread'}"
+        f" in {row.container if row else asset.format}) and its web copy is "
+        f"{why or state}", details={
+            "asset_id": asset.id, "transcode": state,
+            "progress_done": stage.progress_done if stage else None,
+            "progress_total": stage.progress_total if stage else None,
+            "error": stage.error if stage else None})
+
+
+def needs_web_copy_reason(session: Session, asset_id: int, row: Video | None) -> str | None:
+    stage = session.get(AssetStage, (asset_id, TRANSCODE))
+    if stage is None:
+        return "not made here (ALBUMEN_TRANSCODE=off)"
+    if stage.state == FAILED:
+        return f"failed: {stage.error}"
+    if stage.state == DONE:
+        return "not wanted for it (ALBUMEN_TRANSCODE, ALBUMEN_TRANSCODE_MAX_SECONDS)"
+    if stage.state == RUNNING and stage.progress_total:
+        return f"being made ({stage.progress_done or 0} of {stage.progress_total} s)"
+    return None

@@ -1,0 +1,306 @@
+"""Video (issue 28): clips of the common containers and codecs through the same upload as
+photos, checked by content; their metadata (length, codecs, rotation, capture time and place
+from QuickTime atoms); a poster that is not the black first frame, thumbnails and a scrub
+strip; playback with Range requests, from the original or a web copy made when browsers cannot
+play it (a job with progress that can be cancelled and asked for again); faces and screening
+on frames sampled over the clip; every bad input refused with its reason and nothing kept."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import threading
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from fastapi.testclient import TestClient
+from PIL import Image
+from sqlalchemy import func, select
+
+from albumen.db.models import Asset, AssetStage, Derivative, Face, Video
+from albumen.library import processing, web_copies
+from albumen.library import video as video_stages
+from albumen.media import video
+from albumen.media.sniff import FileType, sniff
+from albumen.runtime import get_runtime
+from tests.videos import APPLE_PARIS, make_clip
+
+FACES = Path(__file__).resolve().parent.parent / ".venv" / "test-data" / "faces"
+
+
+@pytest.fixture(scope="module")
+def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("clips")
+    specs = {
+        # an iPhone clip held upright: landscape pixels turned by the display matrix, a black
+        # first third of a second, Apple's location and local creation date
+        "iphone.mov": dict(metadata=APPLE_PARIS, rotation=90, dark_frames=10),
+        "hevc.mp4": dict(codec="libx265", seconds=1.5),
+        "clip.webm": dict(codec="libvpx-vp9", seconds=1.0),
+        "camera.avi": dict(codec="mpeg4"),
+        "camera.mts": dict(codec="mpeg2video"),
+        "vfr.mp4": dict(variable=True),
+    }
+    return {name: make_clip(folder / name, **spec) for name, spec in specs.items()}
+
+
+def upload(c: TestClient, path: Path, name: str | None = None) -> dict:
+    r = c.post("/api/v1/assets", files={"file": (name or path.name, path.read_bytes())})
+    assert r.status_code in (200, 201), r.text
+    return c.get(f"/api/v1/assets/{r.json()['asset']['id']}").json()
+
+
+def refused(c: TestClient, content: bytes, name: str) -> dict:
+    r = c.post("/api/v1/assets", files={"file": (name, content)})
+    assert 400 <= r.status_code < 500, r.text
+    return r.json()["error"]
+
+
+def count(model: type) -> int:
+    with get_runtime().session() as session:
+        return session.scalar(select(func.count()).select_from(model)) or 0
+
+
+def probe_bytes(data: bytes) -> av.container.InputContainer:
+    return av.open(io.BytesIO(data))
+
+
+def test_sniffing_knows_video_containers_by_content(clips: dict[str, Path]) -> None:
+    expected = {"iphone.mov": "mov", "hevc.mp4": "mp4", "clip.webm": "webm",
+                "camera.avi": "avi", "camera.mts": "mts", "vfr.mp4": "mp4"}
+    for name, fmt in expected.items():
+        kind = sniff(clips[name].read_bytes()[:4096])
+        assert isinstance(kind, FileType) and (kind.format, kind.media_type) == (fmt, "video")
+    # an old QuickTime file without ftyp, and a Matroska file that is not WebM
+    assert sniff(b"\x00\x00\x00\x08wide\x00\x00\x00\x10mdat").format == "mov"  # type: ignore[union-attr]
+    assert sniff(b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01B\x82\x88matroska").format == "mkv"  # type: ignore[union-attr]
+    assert sniff(b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom") == "ISO media (M4A)"
+
+
+def test_iso6709_positions_in_degrees_and_in_minutes() -> None:
+    assert video.iso6709("+48.8584+002.2945+035.000/") == (48.8584, 2.2945, 35.0)
+    assert video.iso6709("-33.8688+151.2093/") == (-33.8688, 151.2093, None)
+    lat, lon, _ = video.iso6709("+4851.504+00217.670/")  # DDMM.MMM, DDDMM.MMM
+    assert (round(lat, 4), round(lon, 4)) == (48.8584, 2.2945)
+    with pytest.raises(ValueError):
+        video.iso6709("+95.0+002.0/")
+    with pytest.raises(ValueError):
+        video.iso6709("somewhere")
+
+
+def test_clips_become_video_assets_with_metadata_poster_and_strip(
+        app_client: Callable[..., TestClient], clips: dict[str, Path]) -> None:
+    c = app_client()
+    phone = upload(c, clips["iphone.mov"])
+    assert (phone["state"], phone["media_type"], phone["mime_type"], phone["format"]) == (
+        "ready", "video", "video/quicktime", "mov")
+    assert (phone["width"], phone["height"]) == (360, 640)  # as displayed: turned upright
+    assert phone["duration"] == pytest.approx(2.0, abs=0.05)
+    assert phone["taken_at"].startswith("2024-06-01T12:34:56")  # 14:34:56 at +02:00
+    assert (phone["taken_at_local"], phone["taken_at_offset_minutes"]) == (
+        "2024-06-01T14:34:56", 120)
+    assert phone["location"] == {"latitude": 48.8584, "longitude": 2.2945, "altitude": 35.0}
+    assert (phone["camera_make"], phone["camera_model"]) == ("Apple", "iPhone 15 Pro")
+    meta = phone["video"]
+    assert (meta["container"], meta["video_codec"], meta["rotation"], meta["audio_codec"]) == (
+        "mp4", "h264", 90, "aac")
+    assert meta["fps"] == 30 and meta["frames"] == 60 and meta["browser_playable"]
+    assert meta["poster_time"] >= 10 / 30  # not the black frames at the start
+    assert meta["web_copy"] is None  # browsers play it as it is
+    # The original is stored untouched.
+    got = c.get(phone["links"]["original"])
+    assert hashlib.sha256(got.content).hexdigest() == hashlib.sha256(
+        clips["iphone.mov"].read_bytes()).hexdigest()
+    # The poster: upright, not black; the thumbnail; the strip of 10 frames side by side.
+    poster = Image.open(io.BytesIO(c.get(phone["links"]["preview"]).content))
+    assert poster.size == (360, 640) and np.asarray(poster.convert("L")).mean() > 40
+    thumb = Image.open(io.BytesIO(c.get(phone["links"]["thumbnail"]).content))
+    assert thumb.format == "WEBP" and min(thumb.size) == 250
+    strip = Image.open(io.BytesIO(c.get(phone["links"]["strip"]).content))
+    assert meta["strip_frames"] == 10 and strip.size == (10 * 90, 160)
+    assert phone["thumbhash"]
+    # Other containers and codecs; each plays in a browser, from the original or a copy.
+    for name, codec, playable in (("hevc.mp4", "hevc", False), ("clip.webm", "vp9", True),
+                                  ("camera.avi", "mpeg4", False),
+                                  ("camera.mts", "mpeg2video", False),
+                                  ("vfr.mp4", "h264", True)):
+        asset = upload(c, clips[name])
+        assert asset["state"] == "ready", (name, asset["failure_reason"], asset["stages"])
+        assert asset["video"]["video_codec"] == codec
+        assert asset["video"]["browser_playable"] is playable, name
+        played = c.get(asset["links"]["playback"])
+        assert played.status_code == 200, played.text
+        with probe_bytes(played.content) as box:
+            assert box.streams.video[0].codec_context.name in ("h264", "vp9")
+            if not playable:
+                assert box.streams.audio[0].codec_context.name == "aac"
+                assert asset["video"]["web_copy"]["width"] == 640
+        assert (played.headers["content-type"] == "video/webm") is (name == "clip.webm")
+        if name == "vfr.mp4":
+            assert asset["video"]["variable_frame_rate"] is True
+    assert count(Video) == 6
+
+
+def test_playback_answers_range_requests(app_client: Callable[..., TestClient],
+                                         clips: dict[str, Path]) -> None:
+    c = app_client()
+    for path in (clips["iphone.mov"], clips["hevc.mp4"]):  # the original, then a web copy
+        asset = upload(c, path)
+        url = asset["links"]["playback"]
+        whole = c.get(url)
+        size = len(whole.content)
+        assert whole.headers["accept-ranges"] == "bytes"
+        part = c.get(url, headers={"Range": "bytes=100-1099"})
+        assert part.status_code == 206
+        assert part.headers["content-range"] == f"bytes 100-1099/{size}"
+        assert part.content == whole.content[100:1100]
+        tail = c.get(url, headers={"Range": "bytes=-500"})
+        assert tail.status_code == 206 and tail.content == whole.content[-500:]
+        # If-Range with the current validator: the range; with a stale one: the whole file
+        etag = whole.headers["etag"]
+        assert c.get(url, headers={"Range": "bytes=0-9", "If-Range": etag}).status_code == 206
+        stale = c.get(url, headers={"Range": "bytes=0-9", "If-Range": '"stale"'})
+        assert stale.status_code == 200 and len(stale.content) == size
+        assert c.get(url, headers={"Range": f"bytes={size + 10}-"}).status_code == 416
+
+
+def test_bad_videos_are_refused_with_their_reason_and_nothing_kept(
+        app_client: Callable[..., TestClient], clips: dict[str, Path],
+        tmp_path: Path) -> None:
+    c = app_client(video_max_seconds=1.8, video_max_fps=60, video_max_dimension=1000)
+    data = clips["iphone.mov"].read_bytes()
+    # An MP4 cut off before its index (the moov atom, written last) cannot be played.
+    error = refused(c, data[: len(data) // 2], "cut.mov")
+    assert "not a readable video container" in error["message"]
+    # Sound only.
+    sound = tmp_path / "voice.m4a"
+    with av.open(str(sound), "w", format="mp4") as out:
+        stream = out.add_stream("aac", rate=48_000)
+        for i in range(20):
+            frame = av.AudioFrame.from_ndarray(np.zeros((1, 1024), np.float32), format="fltp",
+                                               layout="mono")
+            frame.sample_rate, frame.pts = 48_000, i * 1024
+            for packet in stream.encode(frame):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    error = refused(c, sound.read_bytes(), "voice.mp4")
+    assert error["message"] == "the file has no video stream (only audio)"
+    # Over the limits: too long, too many frames a second, too large a picture.
+    long = make_clip(tmp_path / "long.mp4", seconds=2.0, audio=False)
+    assert "over the limit of 0:00:01 (ALBUMEN_VIDEO_MAX_SECONDS)" in refused(
+        c, long.read_bytes(), "long.mp4")["message"]
+    fast = make_clip(tmp_path / "fast.mp4", seconds=0.5, fps=120, audio=False)
+    assert "claims 120 frames a second" in refused(c, fast.read_bytes(), "fast.mp4")["message"]
+    big = make_clip(tmp_path / "big.mp4", seconds=0.2, width=1280, height=720, audio=False)
+    assert "1280x720 pixels, over the limit" in refused(c, big.read_bytes(), "b.mp4")["message"]
+    # HTML behind a video's magic bytes, and a container holding a script.
+    html = b"\x00\x00\x00\x18ftypisom\x00\x00\x02\x00isomiso2<html><script>alert(1)</script>"
+    assert "not a readable video container" in refused(c, html, "x.mp4")["message"]
+    assert count(Asset) == 0 and count(Video) == 0
+    originals = get_runtime().settings.data_dir / "originals"
+    assert not originals.exists() or not any(p.is_file() for p in originals.rglob("*"))
+
+
+def test_undecodable_frames_keep_the_original_and_record_why(
+        app_client: Callable[..., TestClient], tmp_path: Path) -> None:
+    """A real container whose pictures FFmpeg cannot decode: kept, its failure recorded."""
+    c = app_client()
+    path = make_clip(tmp_path / "broken.mkv", seconds=1.0, audio=False, codec="libx264")
+    data = bytearray(path.read_bytes())
+    start = data.find(b"\x1f\x43\xb6\x75")  # the first Matroska cluster: the frames
+    assert start > 0
+    for i in range(start + 64, len(data) - 16):
+        data[i] = 0  # keep the container's structure readable, wipe the pictures
+    r = c.post("/api/v1/assets", files={"file": ("broken.mkv", bytes(data))})
+    assert r.status_code == 201, r.text
+    asset = c.get(f"/api/v1/assets/{r.json()['asset']['id']}").json()
+    assert asset["state"] == "failed"
+    assert "decode" in asset["failure_reason"] or "frame" in asset["failure_reason"]
+    assert c.get(asset["links"]["original"]).content == bytes(data)
+
+
+def test_a_web_copy_can_be_cancelled_and_asked_for_again(
+        app_client: Callable[..., TestClient], tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Jobs wait in the queue here: the test runs them, the web copy in a worker thread.
+    c = app_client(transcode="all", transcode_preset="medium", queue_immediate=False)
+    rt = get_runtime()
+    clip = make_clip(tmp_path / "speech.mp4", seconds=12.0, width=960, height=540)
+    monkeypatch.setattr(video_stages, "_PROGRESS_SECONDS", 0.05)
+    created = c.post("/api/v1/assets", files={"file": ("speech.mp4", clip.read_bytes())})
+    asset_id = created.json()["asset"]["id"]
+    processing.process_asset(rt, asset_id, "media")  # core stages; the copy is handed over
+    with rt.session() as session:
+        assert session.get(AssetStage, (asset_id, "transcode")).state == "pending"
+    worker = threading.Thread(target=processing.run_stage, args=(rt, asset_id, "transcode"))
+    worker.start()
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        with rt.session() as session:
+            row = session.get(AssetStage, (asset_id, "transcode"))
+            if (row.progress_done or 0) > 0:
+                break
+        time.sleep(0.02)
+    cancelled = c.delete(f"/api/v1/assets/{asset_id}/transcode")
+    assert cancelled.status_code == 200, cancelled.text
+    worker.join(60)
+    assert not worker.is_alive()
+    after = c.get(f"/api/v1/assets/{asset_id}").json()
+    stage = next(s for s in after["stages"] if s["stage"] == "transcode")
+    assert stage["state"] == "failed" and stage["error"] == "cancelled by user 1"
+    assert 0 < stage["progress_done"] < stage["progress_total"] == 12
+    assert after["state"] == "ready" and after["video"]["web_copy"] is None
+    assert not list(rt.storage.tmp.glob("web-*"))  # the partial copy was removed
+    assert c.delete(f"/api/v1/assets/{asset_id}/transcode").status_code == 409
+    # Asked for again: queued, then made by the video queue's worker.
+    again = c.post(f"/api/v1/assets/{asset_id}/transcode")
+    assert again.status_code == 202, again.text
+    assert next(s for s in again.json()["stages"] if s["stage"] == "transcode")["state"] == \
+        "pending"
+    processing.process_asset(rt, asset_id, "video")
+    done = c.get(f"/api/v1/assets/{asset_id}").json()
+    assert done["video"]["web_copy"]["width"] == 960 and done["state"] == "ready"
+    with rt.session() as session:
+        assert session.scalar(select(func.count()).select_from(Derivative).where(
+            Derivative.asset_id == asset_id, Derivative.kind == "web")) == 1
+    # A photo has no web copy to ask for.
+    photo = c.post("/api/v1/assets", files={"file": ("p.png", _png())}).json()["asset"]
+    assert c.post(f"/api/v1/assets/{photo['id']}/transcode").status_code == 422
+
+
+def _png() -> bytes:
+    buf = io.BytesIO()
+    Image.new("RGB", (64, 48), (200, 120, 40)).save(buf, "PNG")
+    return buf.getvalue()
+
+
+@pytest.mark.skipif(not (FACES / "t1.jpg").exists(), reason="face photos not downloaded")
+def test_faces_and_screening_run_on_sampled_frames(
+        app_client: Callable[..., TestClient], tmp_path: Path) -> None:
+    c = app_client(enrichments="screening,faces", video_sample_seconds=1.0)
+    photo = np.asarray(Image.open(FACES / "t1.jpg").convert("RGB"))
+    clip = make_clip(tmp_path / "toast.mp4", seconds=3.0, fps=10, width=1280, height=720,
+                     photo=photo, audio=False)
+    event = c.post("/api/v1/events", json={"title": "Wedding", "review_required": False}).json()
+    link = c.post(f"/api/v1/events/{event['id']}/links",
+                  json={"can_view": True, "can_upload": True}).json()
+    c.cookies.clear()
+    r = c.post(f"/api/v1/share/{link['token']}/assets", headers={"Authorization": ""},
+               files={"file": ("toast.mp4", clip.read_bytes())})
+    assert r.status_code == 201, r.text
+    assert r.json()["asset"]["media_type"] == "video"
+    asset = c.get(f"/api/v1/assets/{r.json()['asset']['id']}").json()
+    assert asset["state"] == "ready", asset["stages"]
+    # Screening looked at the frames: scored, released (clean, no review required).
+    assert asset["screening"]["nudity"] < 0.5 and asset["moderation"] == "approved"
+    # The people of the photo, found in the frames, each once, with when they were seen.
+    with get_runtime().session() as session:
+        faces = list(session.scalars(select(Face).where(Face.asset_id == asset["id"])))
+    assert len(faces) >= 3
+    assert all(f.frame_time is not None and 0 <= f.frame_time <= 3 for f in faces)
+    assert len(asset["people"]) == len(faces)
