@@ -126,6 +126,14 @@ def _user_rules() -> list[Rule]:
         for method in ("PUT", "DELETE"):
             rules.append(Rule(method, f"{a}/{{asset_id}}/reactions/{{kind}}",
                               asset(key, "/reactions/like"), allowed, writes=True))
+    for suffix in ("/playback", "/strip"):  # an approved clip of the event
+        rules.append(Rule("GET", f"{a}/{{asset_id}}{suffix}", asset("clip", suffix), MEMBERS))
+    rules += [
+        Rule("POST", f"{a}/{{asset_id}}/transcode", asset("clip", "/transcode"), MODERATORS,
+             writes=True),
+        Rule("DELETE", f"{a}/{{asset_id}}/transcode", asset("clip", "/transcode"),
+             MODERATORS, writes=True),
+    ]
     for key, allowed in (("ok", MODERATORS), ("lib", {"owner"})):
         rules.append(Rule("DELETE", f"{a}/{{asset_id}}", asset(key), allowed, writes=True))
         rules.append(Rule("POST", f"{a}/{{asset_id}}/restore", asset(key, "/restore"),
@@ -400,6 +408,8 @@ SHARE_ROUTES = {
 }
 SHARE_ASSET_ROUTES = [("GET", "/thumbnail"), ("GET", "/preview"), ("GET", "/original"),
                       ("GET", "/comments"), ("GET", "/reactions"), ("DELETE", "")]
+# A video's own files, asked for of the clip (the photos have none).
+SHARE_VIDEO_ROUTES = [("GET", "/playback"), ("GET", "/strip")]
 # Guests' writes on comments and reactions: their own allowed and denied cases are in
 # tests/test_analytics.py::test_comments_and_reactions.
 GUEST_WRITES = {("POST", "/api/v1/share/{token}/assets/{asset_id}/comments"),
@@ -429,6 +439,14 @@ def _build(client: TestClient, rt: Runtime) -> World:
                                   params={"event_id": event["id"]},
                                   files={"file": ("ok.jpg", images.jpeg(seed=1))}
                                   ).json()["asset"]["id"]
+    from tests.videos import make_clip
+
+    clip = make_clip(rt.settings.data_dir.parent / "clip.mp4", seconds=0.5, width=160,
+                     height=90, audio=False)
+    world.ids["clip"] = client.post("/api/v1/assets", headers=h["owner"],
+                                    params={"event_id": event["id"]},
+                                    files={"file": ("clip.mp4", clip.read_bytes())}
+                                    ).json()["asset"]["id"]
     world.ids["comment"] = client.post(f"/api/v1/assets/{world.ids['ok']}/comments",
                                        headers=h["owner"], json={"text": "nice"}).json()["id"]
     world.ids["lib"] = client.post("/api/v1/assets", headers=h["owner"],
@@ -523,7 +541,7 @@ def _snapshot(client: TestClient, world: World) -> Any:
 def test_every_route_has_a_rule(client: TestClient) -> None:
     covered = {(r.method, r.route) for r in _user_rules()} | PUBLIC | set(SHARE_ROUTES)
     covered |= {(m, "/api/v1/share/{token}/assets/{asset_id}" + s)
-                for m, s in SHARE_ASSET_ROUTES}
+                for m, s in SHARE_ASSET_ROUTES + SHARE_VIDEO_ROUTES}
     covered.add(("POST", "/api/v1/share/{token}/assets"))
     covered |= GUEST_WRITES
     spec = client.get("/openapi.json").json()
@@ -617,6 +635,16 @@ def _share_problems(client: TestClient, world: World) -> list[str]:
                     continue  # the guest's own upload: theirs to delete (tested elsewhere)
                 if key == "other_event" and asset_key == "b_asset" and method == "GET":
                     visible = suffix != "/original"  # view-only link: no originals
+                client.cookies.clear()
+                r = client.request(method, f"/api/v1/share/{tokens[key]}/assets/"
+                                   f"{world.ids[asset_key]}{suffix}", headers=guest)
+                if visible != (r.status_code == 200) or (
+                        not visible and r.status_code not in DENIED):
+                    problems.append(f"share[{key}] {method} {asset_key}{suffix} -> "
+                                    f"{r.status_code}")
+        for method, suffix in SHARE_VIDEO_ROUTES:  # the event's clip: through its links only
+            for asset_key in ("clip", "lib"):
+                visible = key == "ok" and asset_key == "clip"
                 client.cookies.clear()
                 r = client.request(method, f"/api/v1/share/{tokens[key]}/assets/"
                                    f"{world.ids[asset_key]}{suffix}", headers=guest)

@@ -26,7 +26,8 @@ def test_sniff_supported(fmt: str, expected: str) -> None:
 @pytest.mark.parametrize("head,expected", [
     (b"", "empty"), (b"hello world\n", "text"), (b"BM\x00\x00", "bmp"),
     (b"PK\x03\x04 a zip holding %PDF-1.7", "zip"),
-    (b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom", "ISO media (mp42)"),
+    (b"\x00\x00\x00\x18ftypcrx \x00\x00\x00\x01crx isom", "ISO media (crx)"),  # Canon raw
+    (b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom", "ISO media (M4A, sound only)"),
     (b"\x00\xfe\xff\x80\x81", "unknown binary data"),
 ])
 def test_sniff_unsupported_names_the_content(head: bytes, expected: str) -> None:

@@ -178,7 +178,7 @@ def test_clip_installed_from_a_generated_model_and_loaded_by_its_stage(
     assert after["calls"] >= 2 and after["items"] > after["calls"]  # the image, then the tags
     assert after["version"] == before["version"]
     assert after["last_stage_error"] is None and after["stages"][0]["failed"] == 0
-    assert c.get("/api/v1/models").json()["process"]["runs_jobs"] == ["media", "ml"]
+    assert c.get("/api/v1/models").json()["process"]["runs_jobs"] == ["media", "ml", "video"]
 
     (target / "visual" / "model.onnx").write_bytes(b"other weights")
     changed = {m["name"]: m for m in c.get("/api/v1/models").json()["models"]}["clip"]

@@ -24,13 +24,14 @@ def test_redis_queue_depth_per_queue(tmp_path: Path, redis_url: str, queue_prefi
     queue = Runtime(Settings(data_dir=tmp_path, queue_url=redis_url,
                              queue_prefix=queue_prefix)).queue
     queue.check()
-    assert queue.depths() == {"media": 0, "ml": 0}
+    assert queue.depths() == {"media": 0, "ml": 0, "video": 0}
     queue.enqueue_asset(1)
     queue.enqueue_asset(2, "ml")
     queue.enqueue_asset(3, "ml")
+    queue.enqueue_asset(4, "video")
     queue.enqueue_report(9)  # reports go to the media queue
-    assert queue.depths() == {"media": 2, "ml": 2}
-    assert queue.depth() == 4
+    assert queue.depths() == {"media": 2, "ml": 2, "video": 1}
+    assert queue.depth() == 5
     other = Runtime(Settings(data_dir=tmp_path, queue_url=redis_url,
                              queue_prefix=queue_prefix + "-other")).queue
     assert other.depth() == 0  # another installation sharing the Redis

@@ -27,6 +27,7 @@ from albumen.library import video as video_stages
 from albumen.media import video
 from albumen.media.sniff import FileType, sniff
 from albumen.runtime import get_runtime
+from tests.test_web_pages import browser
 from tests.videos import APPLE_PARIS, make_clip
 
 FACES = Path(__file__).resolve().parent.parent / ".venv" / "test-data" / "faces"
@@ -78,7 +79,7 @@ def test_sniffing_knows_video_containers_by_content(clips: dict[str, Path]) -> N
     # an old QuickTime file without ftyp, and a Matroska file that is not WebM
     assert sniff(b"\x00\x00\x00\x08wide\x00\x00\x00\x10mdat").format == "mov"  # type: ignore[union-attr]
     assert sniff(b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01B\x82\x88matroska").format == "mkv"  # type: ignore[union-attr]
-    assert sniff(b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom") == "ISO media (M4A)"
+    assert sniff(b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom") == "ISO media (M4A, sound only)"
 
 
 def test_iso6709_positions_in_degrees_and_in_minutes() -> None:
@@ -304,3 +305,65 @@ def test_faces_and_screening_run_on_sampled_frames(
     assert len(faces) >= 3
     assert all(f.frame_time is not None and 0 <= f.frame_time <= 3 for f in faces)
     assert len(asset["people"]) == len(faces)
+
+
+def _listed(c: TestClient) -> list[int]:
+    return [a["id"] for a in c.get("/api/v1/assets").json()["items"]]
+
+
+@pytest.mark.parametrize("clip_first", [False, True])
+def test_a_live_photo_is_one_asset_whatever_arrives_first(
+        app_client: Callable[..., TestClient], tmp_path: Path, clip_first: bool) -> None:
+    from tests.videos import live_photo_jpeg
+
+    c = app_client()
+    key = "5D2E8A1C-7B3F-4E21-9C0D-AB12CD34EF56"
+    still = live_photo_jpeg(key)
+    clip = make_clip(tmp_path / "IMG_0001.MOV", seconds=1.5,
+                     metadata={**APPLE_PARIS, "com.apple.quicktime.content.identifier": key})
+    other = make_clip(tmp_path / "IMG_0002.MOV", seconds=0.5,
+                      metadata={"com.apple.quicktime.content.identifier": "another"})
+    sends = [("IMG_0001.MOV", clip.read_bytes()), ("IMG_0001.JPG", still)]
+    ids = {}
+    for name, data in (reversed(sends) if not clip_first else sends):
+        r = c.post("/api/v1/assets", files={"file": (name, data)})
+        assert r.status_code == 201, r.text
+        ids[name] = r.json()["asset"]["id"]
+    lone = c.post("/api/v1/assets", files={"file": ("IMG_0002.MOV", other.read_bytes())})
+    photo = c.get(f"/api/v1/assets/{ids['IMG_0001.JPG']}").json()
+    movie = c.get(f"/api/v1/assets/{ids['IMG_0001.MOV']}").json()
+    assert photo["motion_id"] == movie["id"] and movie["motion_of_id"] == photo["id"]
+    assert photo["links"]["motion"] == f"/api/v1/assets/{movie['id']}/playback"
+    assert c.get(photo["links"]["motion"]).status_code == 200
+    # Lists and search show the still alone; a clip without its still is a video of its own.
+    assert sorted(_listed(c)) == sorted([photo["id"], lone.json()["asset"]["id"]])
+    b = browser(c)
+    page = b.get("/").text
+    assert f'data-src="/api/v1/assets/{movie["id"]}/playback"' in page and "LIVE" in page
+    viewer = b.get(f"/photos/{photo['id']}").text
+    assert 'id="motion"' in viewer and f"/api/v1/assets/{movie['id']}/playback" in viewer
+
+
+def test_a_motion_photo_s_clip_is_taken_out_of_the_jpeg(
+        app_client: Callable[..., TestClient], tmp_path: Path) -> None:
+    from tests import images
+
+    c = app_client()
+    clip = make_clip(tmp_path / "motion.mp4", seconds=1.0, audio=False).read_bytes()
+    picture = images.jpeg(640, 480, seed=4)
+    samsung = picture + b"MotionPhoto_Data" + clip  # Samsung's layout (Google's: no marker)
+    r = c.post("/api/v1/assets", files={"file": ("20240601_143456.jpg", samsung)})
+    assert r.status_code == 201, r.text
+    photo = c.get(f"/api/v1/assets/{r.json()['asset']['id']}").json()
+    assert photo["state"] == "ready" and photo["media_type"] == "image"
+    assert c.get(photo["links"]["original"]).content == samsung  # the original, whole
+    movie = c.get(f"/api/v1/assets/{photo['motion_id']}").json()
+    assert movie["media_type"] == "video" and movie["state"] == "ready"
+    assert movie["original_filename"] == "20240601_143456.motion.mp4"
+    assert movie["sha256"] == hashlib.sha256(clip).hexdigest()
+    assert _listed(c) == [photo["id"]]
+    # A plain JPEG has no clip; the same motion photo again adds nothing.
+    assert c.post("/api/v1/assets", files={"file": ("p.jpg", picture)}).json()["asset"][
+        "id"] not in (photo["id"], movie["id"])
+    again = c.post("/api/v1/assets", files={"file": ("copy.jpg", samsung)})
+    assert again.json()["status"] == "duplicate" and count(Asset) == 3

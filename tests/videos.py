@@ -113,3 +113,35 @@ def _tone(out: av.container.OutputContainer, stream: av.AudioStream, seconds: fl
             out.mux(packet)
     for packet in stream.encode():
         out.mux(packet)
+
+
+def apple_maker_note(content_identifier: str) -> bytes:
+    """An Apple maker note as iPhones write it ("Apple iOS", version 1, big-endian, one IFD
+    whose offsets count from the note's start) with the Live Photo ContentIdentifier (0x11)."""
+    import struct
+
+    header = b"Apple iOS\x00\x00\x01MM"
+    value = content_identifier.encode("ascii") + b"\x00"
+    entries = [(0x0001, 9, 1, 14), (0x0011, 2, len(value), 0)]  # (a version field first)
+    data_at = len(header) + 2 + 12 * len(entries) + 4
+    body = struct.pack(">H", len(entries))
+    for tag, kind, count, inline in entries:
+        body += struct.pack(">HHII", tag, kind, count, data_at if tag == 0x0011 else inline)
+    return header + body + b"\x00\x00\x00\x00" + value
+
+
+def live_photo_jpeg(content_identifier: str, seed: int = 1) -> bytes:
+    """An iPhone-like JPEG still whose maker note names its Live Photo clip."""
+    import io
+
+    import piexif
+
+    rng = np.random.default_rng(seed)
+    pixels = (rng.random((48, 64, 3)) * 255).astype(np.uint8)
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Apple",
+                                piexif.ImageIFD.Model: b"iPhone 15 Pro"},
+                        "Exif": {piexif.ExifIFD.MakerNote: apple_maker_note(
+                            content_identifier)}})
+    buf = io.BytesIO()
+    Image.fromarray(pixels).save(buf, "JPEG", exif=exif)
+    return buf.getvalue()

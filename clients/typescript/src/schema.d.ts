@@ -452,6 +452,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assets/{asset_id}/playback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A video as browsers play it: its web copy, or the original when browsers play that (Range, If-Range); 409 while the web copy is still being made */
+        get: operations["assets_playback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/{asset_id}/strip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A video's scrub strip: frames spread over it, side by side (WebP) */
+        get: operations["assets_strip"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/{asset_id}/transcode": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Make a video's web copy again (after a failure, a cancel or a change of ALBUMEN_TRANSCODE_*): queued; progress in its transcode stage */
+        post: operations["assets_transcode"];
+        /** Cancel a video's web copy queued or being made (its worker stops within seconds); 409 when none is */
+        delete: operations["assets_cancel_transcode"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/assets/{asset_id}/near-duplicates": {
         parameters: {
             query?: never;
@@ -864,6 +916,40 @@ export interface paths {
         };
         /** Original */
         get: operations["guests_original"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/{token}/assets/{asset_id}/playback": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A video as browsers play it (Range); on a link that strips locations, only a copy without them */
+        get: operations["guests_playback"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/share/{token}/assets/{asset_id}/strip": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Strip */
+        get: operations["guests_strip"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2103,7 +2189,7 @@ export interface components {
             size: number;
             /**
              * Media Type
-             * @description image or document
+             * @description image, video or document
              */
             media_type: string;
             /**
@@ -2298,6 +2384,23 @@ export interface components {
             category_suggested: boolean;
             /** @description a PDF's own metadata (null for photos) */
             document: components["schemas"]["DocumentOut"] | null;
+            /**
+             * Duration
+             * @description a video's length in seconds
+             */
+            duration?: number | null;
+            /** @description what a video is (null for photos and documents) */
+            video?: components["schemas"]["VideoOut"] | null;
+            /**
+             * Motion Id
+             * @description a Live Photo's or motion photo's clip: the video asset shown with it (lists leave it out)
+             */
+            motion_id?: number | null;
+            /**
+             * Motion Of Id
+             * @description for such a clip: its photo
+             */
+            motion_of_id?: number | null;
             /**
              * Text Truncated
              * @description true when text is only the first part: links.text gives the whole
@@ -2402,6 +2505,21 @@ export interface components {
              * @description the whole text found in the asset, with each line's box
              */
             text: string;
+            /**
+             * Playback
+             * @description a video as browsers play it: its web copy, or the original when browsers play that (Range)
+             */
+            playback?: string | null;
+            /**
+             * Strip
+             * @description a video's scrub strip: frames spread over it side by side in one WebP (video.strip_frames)
+             */
+            strip?: string | null;
+            /**
+             * Motion
+             * @description a Live Photo's or motion photo's clip as browsers play it
+             */
+            motion?: string | null;
         };
         /**
          * AssetOut
@@ -2426,7 +2544,7 @@ export interface components {
             size: number;
             /**
              * Media Type
-             * @description image or document
+             * @description image, video or document
              */
             media_type: string;
             /**
@@ -2621,6 +2739,23 @@ export interface components {
             category_suggested: boolean;
             /** @description a PDF's own metadata (null for photos) */
             document: components["schemas"]["DocumentOut"] | null;
+            /**
+             * Duration
+             * @description a video's length in seconds
+             */
+            duration?: number | null;
+            /** @description what a video is (null for photos and documents) */
+            video?: components["schemas"]["VideoOut"] | null;
+            /**
+             * Motion Id
+             * @description a Live Photo's or motion photo's clip: the video asset shown with it (lists leave it out)
+             */
+            motion_id?: number | null;
+            /**
+             * Motion Of Id
+             * @description for such a clip: its photo
+             */
+            motion_of_id?: number | null;
             /**
              * Text Truncated
              * @description true when text is only the first part: links.text gives the whole
@@ -3546,6 +3681,17 @@ export interface components {
              * @description shown for your own uploads only
              */
             moderation: string | null;
+            /**
+             * Media Type
+             * @description image, video or document
+             * @default image
+             */
+            media_type: string;
+            /**
+             * Duration
+             * @description a video's length in seconds
+             */
+            duration?: number | null;
             /** Links */
             links: {
                 [key: string]: string;
@@ -4552,6 +4698,17 @@ export interface components {
              * @description shown for your own uploads only
              */
             moderation: string | null;
+            /**
+             * Media Type
+             * @description image, video or document
+             * @default image
+             */
+            media_type: string;
+            /**
+             * Duration
+             * @description a video's length in seconds
+             */
+            duration?: number | null;
             /** Links */
             links: {
                 [key: string]: string;
@@ -4754,7 +4911,7 @@ export interface components {
             error: string | null;
             /**
              * Progress Done
-             * @description how far a long stage is: units done (a document's pages read)
+             * @description how far a long stage is: units done (a document's pages read, seconds of a video's web copy made)
              */
             progress_done?: number | null;
             /**
@@ -4893,6 +5050,107 @@ export interface components {
             input?: unknown;
             /** Context */
             ctx?: Record<string, never>;
+        };
+        /**
+         * VideoOut
+         * @description What a video is, as read from its container.
+         */
+        VideoOut: {
+            /**
+             * Duration
+             * @description seconds
+             */
+            duration: number | null;
+            /**
+             * Container
+             * @description mp4 (MP4, MOV, 3GP), matroska (MKV, WebM), avi or mpegts (TS, MTS, M2TS)
+             */
+            container: string;
+            /**
+             * Video Codec
+             * @description h264, hevc, av1, vp9, ...
+             */
+            video_codec: string;
+            /**
+             * Profile
+             * @description the codec's profile
+             */
+            profile: string | null;
+            /**
+             * Fps
+             * @description frames a second (the average when variable)
+             */
+            fps: number | null;
+            /**
+             * Frames
+             * @description frames, as the container says or estimated
+             */
+            frames: number | null;
+            /**
+             * Variable Frame Rate
+             * @description frames come at uneven intervals
+             */
+            variable_frame_rate: boolean;
+            /**
+             * Rotation
+             * @description degrees the picture is turned counter-clockwise to display (width and height are as displayed)
+             */
+            rotation: number;
+            /**
+             * Bit Rate
+             * @description bits a second, all streams
+             */
+            bit_rate: number | null;
+            /**
+             * Audio Codec
+             * @description aac, opus, ... (null: no sound)
+             */
+            audio_codec: string | null;
+            /**
+             * Audio Channels
+             * @description sound channels
+             */
+            audio_channels: number | null;
+            /**
+             * Audio Sample Rate
+             * @description samples a second
+             */
+            audio_sample_rate: number | null;
+            /**
+             * Browser Playable
+             * @description browsers play the original as it is
+             */
+            browser_playable: boolean;
+            /**
+             * Poster Time
+             * @description second of the frame shown as its picture
+             */
+            poster_time: number | null;
+            /**
+             * Strip Frames
+             * @description frames in the scrub strip
+             */
+            strip_frames: number | null;
+            /** @description the copy made for browsers (H.264/AAC MP4, or AV1), when one was made */
+            web_copy: components["schemas"]["WebCopyOut"] | null;
+        };
+        /** WebCopyOut */
+        WebCopyOut: {
+            /**
+             * Width
+             * @description pixels across, as displayed
+             */
+            width: number | null;
+            /**
+             * Height
+             * @description pixels down, as displayed
+             */
+            height: number | null;
+            /**
+             * Size
+             * @description bytes
+             */
+            size: number;
         };
         /** WebLogin */
         WebLogin: {
@@ -7896,6 +8154,384 @@ export interface operations {
                 content: {
                     "image/webp": string;
                     "image/jpeg": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    assets_playback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the video (Range requests: 206) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": string;
+                    "video/webm": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    assets_strip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                    "image/jpeg": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    assets_transcode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    assets_cancel_transcode: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AssetOut"];
                 };
             };
             /** @description Unauthorized */
@@ -11354,6 +11990,198 @@ export interface operations {
                 };
                 content: {
                     "application/octet-stream": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    guests_playback: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the video (Range requests: 206) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "video/mp4": string;
+                    "video/webm": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    guests_strip: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                token: string;
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the image */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "image/webp": string;
+                    "image/jpeg": string;
                 };
             };
             /** @description Unauthorized */

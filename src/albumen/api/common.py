@@ -106,6 +106,12 @@ class LivePhoto(BaseModel):
     width: int | None
     height: int | None
     by: str | None = Field(description="the guest's name or the member's username")
+    video: str | None = Field(default=None, description="a short clip's playback address "
+                              "(the slideshow plays clips up to 30 s)")
+    duration: float | None = Field(default=None, description="a clip's length in seconds")
+
+
+SLIDESHOW_CLIP_SECONDS = 30.0
 
 
 def live_photo(session: Any, asset: Any) -> dict[str, Any]:
@@ -117,6 +123,9 @@ def live_photo(session: Any, asset: Any) -> dict[str, Any]:
         by = guest.name
     elif asset.uploaded_by_id and (user := session.get(User, asset.uploaded_by_id)):
         by = user.display_name or user.username
+    clip = (asset.media_type == "video" and asset.duration is not None
+            and asset.duration <= SLIDESHOW_CLIP_SECONDS)
     return LivePhoto(id=asset.id, preview=f"/api/v1/assets/{asset.id}/preview",
                      thumbhash=asset.thumbhash, width=asset.width, height=asset.height,
-                     by=by).model_dump()
+                     by=by, video=f"/api/v1/assets/{asset.id}/playback" if clip else None,
+                     duration=asset.duration if clip else None).model_dump()

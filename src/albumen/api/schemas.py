@@ -87,6 +87,8 @@ class AssetLinks(BaseModel):
                                  "web copy, or the original when browsers play that (Range)")
     strip: str | None = Field(default=None, description="a video's scrub strip: frames "
                               "spread over it side by side in one WebP (video.strip_frames)")
+    motion: str | None = Field(default=None, description="a Live Photo's or motion photo's "
+                               "clip as browsers play it")
 
 
 class WebCopyOut(BaseModel):
@@ -204,6 +206,10 @@ class AssetOut(BaseModel):
     duration: float | None = Field(default=None, description="a video's length in seconds")
     video: VideoOut | None = Field(default=None, description="what a video is (null for "
                                    "photos and documents)")
+    motion_id: int | None = Field(default=None, description="a Live Photo's or motion "
+                                  "photo's clip: the video asset shown with it (lists leave "
+                                  "it out)")
+    motion_of_id: int | None = Field(default=None, description="for such a clip: its photo")
     text_truncated: bool = Field(description="true when text is only the first part: "
                                              "links.text gives the whole")
     favorite: bool = Field(description="marked as a favourite")
@@ -284,11 +290,14 @@ class AssetOut(BaseModel):
             and asset.stack.cover_asset_id == asset.id,
             moderation=asset.moderation,
             moderation_note=asset.moderation_note, screening=asset.screening,
-            duration=asset.duration, video=_video(facts),
+            duration=asset.duration, video=_video(facts), motion_id=facts.motion,
+            motion_of_id=asset.motion_of_id,
             links=AssetLinks(original=f"{base}/original", thumbnail=f"{base}/thumbnail",
                              preview=f"{base}/preview", text=f"{base}/text",
                              **({"playback": f"{base}/playback", "strip": f"{base}/strip"}
-                                if asset.media_type == "video" else {})),
+                                if asset.media_type == "video" else {}),
+                             **({"motion": f"/api/v1/assets/{facts.motion}/playback"}
+                                if facts.motion else {})),
         )
 
 

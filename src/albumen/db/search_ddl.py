@@ -27,46 +27,62 @@ _POSTGRES_FTS = [
     "CREATE INDEX ix_search_docs_tsv ON search_docs USING gin (tsv)",
 ]
 
-# One row per (owner, event, moderation, month of local time) of assets not in the trash.
+# One row per (owner, event, moderation, month of local time) of assets not in the trash and
+# not a Live Photo's clip (which shows with its still: motion_of_id, from migration 0021).
 _KEY = "coalesce({r}.owner_id, 0), coalesce({r}.event_id, 0), {r}.moderation, {month}"
 _SQLITE_MONTH = "CAST(strftime('%Y%m', {r}.local_at) AS INTEGER)"
 _CHANGED = ("OLD.owner_id IS NOT NEW.owner_id OR OLD.event_id IS NOT NEW.event_id OR "
             "OLD.moderation IS NOT NEW.moderation OR OLD.local_at IS NOT NEW.local_at OR "
             "OLD.deleted_at IS NOT NEW.deleted_at")
+_MOTION_CHANGED = " OR OLD.motion_of_id IS NOT NEW.motion_of_id"
+
+
+def _counted(row: str, motion: bool) -> str:
+    return f"{row}.deleted_at IS NULL" + (f" AND {row}.motion_of_id IS NULL" if motion else "")
 
 
 def _sqlite_key(row: str) -> str:
     return _KEY.format(r=row, month=_SQLITE_MONTH.format(r=row))
 
 
-def _sqlite_add(row: str) -> str:
+def _sqlite_add(row: str, motion: bool) -> str:
     return (f"INSERT INTO timeline_counts (owner_key, event_key, moderation, month, n) "
-            f"SELECT {_sqlite_key(row)}, 1 WHERE {row}.deleted_at IS NULL "
+            f"SELECT {_sqlite_key(row)}, 1 WHERE {_counted(row, motion)} "
             "ON CONFLICT (owner_key, event_key, moderation, month) DO UPDATE SET n = n + 1;")
 
 
-def _sqlite_remove(row: str) -> str:
-    return (f"UPDATE timeline_counts SET n = n - 1 WHERE {row}.deleted_at IS NULL AND "
+def _sqlite_remove(row: str, motion: bool) -> str:
+    return (f"UPDATE timeline_counts SET n = n - 1 WHERE {_counted(row, motion)} AND "
             f"(owner_key, event_key, moderation, month) = ({_sqlite_key(row)});")
 
 
-_SQLITE_TIMELINE = [
-    f"CREATE TRIGGER timeline_ai AFTER INSERT ON assets BEGIN {_sqlite_add('NEW')} END",
-    f"CREATE TRIGGER timeline_ad AFTER DELETE ON assets BEGIN {_sqlite_remove('OLD')} END",
-    f"CREATE TRIGGER timeline_au AFTER UPDATE ON assets WHEN {_CHANGED} BEGIN "
-    f"{_sqlite_remove('OLD')} {_sqlite_add('NEW')} END",
-]
+def _sqlite_timeline(motion: bool) -> list[str]:
+    changed = _CHANGED + (_MOTION_CHANGED if motion else "")
+    return [
+        f"CREATE TRIGGER timeline_ai AFTER INSERT ON assets BEGIN "
+        f"{_sqlite_add('NEW', motion)} END",
+        f"CREATE TRIGGER timeline_ad AFTER DELETE ON assets BEGIN "
+        f"{_sqlite_remove('OLD', motion)} END",
+        f"CREATE TRIGGER timeline_au AFTER UPDATE ON assets WHEN {changed} BEGIN "
+        f"{_sqlite_remove('OLD', motion)} {_sqlite_add('NEW', motion)} END",
+    ]
+
 
 _PG_MONTH = "CAST(to_char({r}.local_at AT TIME ZONE 'UTC', 'YYYYMM') AS INTEGER)"
-_PG_FUNCTION = f"""
+
+
+def _postgres_timeline(motion: bool) -> list[str]:
+    changed = (_CHANGED + (_MOTION_CHANGED if motion else "")).replace("IS NOT",
+                                                                        "IS DISTINCT FROM")
+    function = f"""
 CREATE OR REPLACE FUNCTION albumen_timeline_count() RETURNS trigger AS $$
 BEGIN
-  IF TG_OP IN ('UPDATE', 'DELETE') AND OLD.deleted_at IS NULL THEN
+  IF TG_OP IN ('UPDATE', 'DELETE') AND {_counted('OLD', motion)} THEN
     UPDATE timeline_counts SET n = n - 1
     WHERE (owner_key, event_key, moderation, month) =
           ({_KEY.format(r='OLD', month=_PG_MONTH.format(r='OLD'))});
   END IF;
-  IF TG_OP IN ('UPDATE', 'INSERT') AND NEW.deleted_at IS NULL THEN
+  IF TG_OP IN ('UPDATE', 'INSERT') AND {_counted('NEW', motion)} THEN
     INSERT INTO timeline_counts (owner_key, event_key, moderation, month, n)
     VALUES ({_KEY.format(r='NEW', month=_PG_MONTH.format(r='NEW'))}, 1)
     ON CONFLICT (owner_key, event_key, moderation, month) DO UPDATE
@@ -76,14 +92,14 @@ BEGIN
 END;
 $$ LANGUAGE plpgsql
 """
-_POSTGRES_TIMELINE = [
-    _PG_FUNCTION,
-    "CREATE TRIGGER timeline_ai AFTER INSERT OR DELETE ON assets "
-    "FOR EACH ROW EXECUTE FUNCTION albumen_timeline_count()",
-    "CREATE TRIGGER timeline_au AFTER UPDATE ON assets FOR EACH ROW "
-    f"WHEN ({_CHANGED.replace('IS NOT', 'IS DISTINCT FROM')}) "
-    "EXECUTE FUNCTION albumen_timeline_count()",
-]
+    return [
+        function,
+        "CREATE TRIGGER timeline_ai AFTER INSERT OR DELETE ON assets "
+        "FOR EACH ROW EXECUTE FUNCTION albumen_timeline_count()",
+        f"CREATE TRIGGER timeline_au AFTER UPDATE ON assets FOR EACH ROW WHEN ({changed}) "
+        "EXECUTE FUNCTION albumen_timeline_count()",
+    ]
+
 
 _DROP_TIMELINE = {
     "sqlite": ["DROP TRIGGER IF EXISTS timeline_ai", "DROP TRIGGER IF EXISTS timeline_ad",
@@ -119,17 +135,18 @@ def drop_full_text(conn: Connection) -> None:
                     "DROP TABLE IF EXISTS asset_fts"])
 
 
-def install_timeline_triggers(conn: Connection) -> None:
-    """(Re)create the triggers and recount every month from the assets table."""
+def install_timeline_triggers(conn: Connection, motion: bool = True) -> None:
+    """(Re)create the triggers and recount every month from the assets table. ``motion``:
+    leave Live Photo clips out (False for a schema before migration 0021)."""
     drop_timeline_triggers(conn)
     sqlite = conn.dialect.name == "sqlite"
-    _run(conn, _SQLITE_TIMELINE if sqlite else _POSTGRES_TIMELINE)
+    _run(conn, _sqlite_timeline(motion) if sqlite else _postgres_timeline(motion))
     month = (_SQLITE_MONTH if sqlite else _PG_MONTH).format(r="assets")
     _run(conn, [
         "DELETE FROM timeline_counts",
         "INSERT INTO timeline_counts (owner_key, event_key, moderation, month, n) "
         f"SELECT {_KEY.format(r='assets', month=month)}, count(*) FROM assets "
-        "WHERE deleted_at IS NULL GROUP BY 1, 2, 3, 4",
+        f"WHERE {_counted('assets', motion)} GROUP BY 1, 2, 3, 4",
     ])
 
 
@@ -367,9 +384,9 @@ def drop_wait_triggers(conn: Connection) -> None:
     _run(conn, _DROP_WAITS[conn.dialect.name])
 
 
-def install_asset_triggers(conn: Connection) -> None:
+def install_asset_triggers(conn: Connection, motion: bool = True) -> None:
     """Every trigger on ``assets`` (after SQLite's batch mode rebuilt the table)."""
-    install_timeline_triggers(conn)
+    install_timeline_triggers(conn, motion)
     install_upload_triggers(conn)
     install_flag_triggers(conn)
     install_wait_triggers(conn)

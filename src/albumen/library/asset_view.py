@@ -26,6 +26,7 @@ from albumen.db.models import (
     Place,
     Video,
 )
+from albumen.library import live_photos
 
 
 @dataclass
@@ -44,6 +45,7 @@ class AssetFacts:
     pages: list[DocumentPage] = field(default_factory=list)  # a document's pages, in order
     video: Video | None = None  # what a video is
     web_copy: Derivative | None = None  # a video's copy for browsers
+    motion: int | None = None  # a Live Photo's or motion photo's clip (a video asset)
 
     @property
     def text(self) -> str:
@@ -118,6 +120,9 @@ def gather(session: Session, assets: Sequence[Asset], viewer: int | None
                                     .where(DocumentPage.asset_id.in_(documents))
                                     .order_by(DocumentPage.asset_id, DocumentPage.page)):
             facts[page.asset_id].pages.append(page)
+    for photo, clip in live_photos.motion_of(
+            session, [a.id for a in assets if a.media_type == "image"]).items():
+        facts[photo].motion = clip
     videos = [a.id for a in assets if a.media_type == "video"]
     if videos:
         for row in session.scalars(select(Video).where(Video.asset_id.in_(videos))):

@@ -52,6 +52,7 @@ class Page:
 
 def filtered(query: Select[tuple[Asset]], f: AssetFilter) -> Select[tuple[Asset]]:
     query = query.where(Asset.deleted_at.is_not(None) if f.trashed else Asset.deleted_at.is_(None))
+    query = query.where(Asset.motion_of_id.is_(None))  # a Live Photo's clip shows with it
     if f.taken_after is not None:
         query = query.where(Asset.taken_at >= f.taken_after)
     if f.taken_before is not None:

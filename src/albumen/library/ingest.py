@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -37,7 +37,7 @@ from albumen.errors import (
     UnsupportedMediaType,
 )
 from albumen.library.filenames import clean_filename
-from albumen.media import paged, pdf, video
+from albumen.media import motion, paged, pdf, video
 from albumen.media.imaging import MAX_ASPECT, check_decode_budget, check_header
 from albumen.media.sniff import SUPPORTED, TIFF_DOCUMENT, FileType, sniff
 from albumen.notify import emit
@@ -151,10 +151,32 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
         # removed the file between our commit and our record, put it back from the stage.
         if not rt.storage.exists(key):
             rt.storage.commit(staged, key)
+        if kind.format == "jpeg" and not duplicate:
+            _motion_clip(rt, staged.path, asset_id, origin, filename)
     if duplicate:
         return IngestResult("duplicate", filename, asset_id, path=origin.path)
     rt.queue.enqueue_asset(asset_id)
     return IngestResult("imported", filename, asset_id, path=origin.path)
+
+
+def _motion_clip(rt: Runtime, path: Path, photo_id: int, origin: Origin,
+                 filename: str) -> None:
+    """A motion photo's clip (inside the JPEG) becomes a video asset of its own, marked as
+    the photo's motion; a clip albumen will not store leaves the photo as it is."""
+    span = motion.embedded_clip(path)
+    if span is None:
+        return
+    stem = filename.rsplit(".", 1)[0]
+    clip = replace(origin, filename=f"{stem}.motion.mp4", path=None, size=None,
+                   mtime_ns=None)
+    try:
+        result = ingest(rt, motion.read_clip(path, span), clip)
+    except RejectedFile as exc:
+        log.info("%s: its motion clip was not kept: %s", filename, exc.message)
+        return
+    with rt.transaction() as session:
+        session.execute(update(Asset).where(Asset.id == result.asset_id)
+                        .values(motion_of_id=photo_id))
 
 
 def _limit_for(head: bytes, settings: Settings) -> int:

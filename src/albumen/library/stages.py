@@ -32,7 +32,7 @@ from albumen.db.models import (
     Tag,
 )
 from albumen.errors import MediaDecodeError
-from albumen.library import bursts
+from albumen.library import bursts, live_photos
 from albumen.media import derivatives as render
 from albumen.media import quality
 from albumen.media.imaging import check_header, open_for_display, register_codecs
@@ -99,6 +99,8 @@ def record_metadata(rt: Runtime, session: Session, asset: Asset, found: FileMeta
     asset.keywords = meta.keywords or None
     asset.metadata_raw = meta.raw
     asset.metadata_errors = meta.errors or None
+    asset.content_identifier = meta.content_identifier
+    live_photos.pair(session, asset)
     _set_keyword_tags(session, asset.id, meta.keywords)
 
 

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from albumen.db.base import utcnow
 from albumen.db.models import DONE, FAILED, RUNNING, Asset, AssetStage, Derivative, Video
 from albumen.errors import Cancelled, Conflict, InvalidInput, MediaDecodeError
+from albumen.library import live_photos
 from albumen.library.stages import (
     FileStage,
     Rendered,
@@ -86,6 +87,7 @@ def record_video(rt: Runtime, session: Session, asset: Asset, info: video.VideoI
                                                        info.altitude)
     asset.camera_make, asset.camera_model = info.make, info.model
     asset.content_identifier = info.content_identifier
+    live_photos.pair(session, asset)
     asset.metadata_raw = info.tags or None
     asset.metadata_errors = info.errors or None
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import struct
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -56,6 +57,7 @@ class Metadata:
     title: str | None = None
     description: str | None = None
     keywords: list[str] = field(default_factory=list)
+    content_identifier: str | None = None  # Apple's Live Photo key (the clip has the same)
     raw: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
 
@@ -174,7 +176,7 @@ _PIL_EXIF_TAGS = {
     0x9003: "Exif.Photo.DateTimeOriginal", 0x9011: "Exif.Photo.OffsetTimeOriginal",
     0x829A: "Exif.Photo.ExposureTime", 0x829D: "Exif.Photo.FNumber",
     0x8827: "Exif.Photo.ISOSpeedRatings", 0x920A: "Exif.Photo.FocalLength",
-    0xA434: "Exif.Photo.LensModel",
+    0xA434: "Exif.Photo.LensModel", 0x927C: "Exif.Photo.MakerNote",
 }
 _PIL_GPS_TAGS = {
     1: "Exif.GPSInfo.GPSLatitudeRef", 2: "Exif.GPSInfo.GPSLatitude",
@@ -351,7 +353,42 @@ _FIELDS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
                                            "Iptc.Application2.Caption",
                                            "Exif.Image.ImageDescription"))),
     ("keywords", _keywords),
+    ("content_identifier", lambda t: _opt(apple_content_identifier,
+                                          t.get("Exif.Photo.MakerNote"))),
 ]
+
+_APPLE_MAKERNOTE = b"Apple iOS\x00"
+_APPLE_CONTENT_ID = 0x0011
+
+
+def apple_content_identifier(value: Any) -> str | None:
+    """The ContentIdentifier of an Apple maker note (tag 0x0011), which pairs a Live Photo's
+    still with its clip. The note (as exiv2 gives it: bytes as decimal numbers) is "Apple
+    iOS", a version, a byte order, then one IFD whose offsets count from the note's start."""
+    if isinstance(value, str):
+        try:  # exiv2: "65 112 112 …"; Pillow's reader: the bytes as Latin-1 text
+            data = bytes(int(b) for b in value.split())
+        except ValueError:
+            data = value.encode("latin-1", "replace")
+    else:
+        data = bytes(value)
+    if not data.startswith(_APPLE_MAKERNOTE) or len(data) < 16:
+        return None
+    order = {b"MM": ">", b"II": "<"}.get(data[12:14])
+    if order is None:
+        return None
+    (count,) = struct.unpack_from(order + "H", data, 14)
+    for i in range(min(count, 200)):
+        at = 16 + 12 * i
+        if at + 12 > len(data):
+            break
+        tag, kind, length, offset = struct.unpack_from(order + "HHII", data, at)
+        if tag != _APPLE_CONTENT_ID or kind != 2:  # 2: ASCII
+            continue
+        raw = data[at + 8: at + 8 + length] if length <= 4 else data[offset: offset + length]
+        text = raw.split(b"\x00", 1)[0].decode("ascii", "replace").strip()
+        return text[:64] or None
+    return None
 
 
 def _opt(fn: Callable[[Any], Any], value: Any) -> Any:

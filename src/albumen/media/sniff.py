@@ -43,6 +43,8 @@ _MP4_BRANDS = {b"isom", b"iso2", b"iso3", b"iso4", b"iso5", b"iso6", b"mp41", b"
                b"3ge6", b"MSNV", b"mmp4", b"XAVC", b"dash", b"NDAS", b"f4v ", b"kddi", b"CAEP"}
 # A QuickTime file from before ftyp existed starts with one of these atoms.
 _QUICKTIME_ATOMS = {b"moov", b"mdat", b"wide", b"free", b"skip", b"pnot"}
+_AUDIO_BRANDS = {b"M4A ", b"M4B ", b"M4P "}
+_STILL_BRANDS = {b"crx "}  # Canon's CR3 raw photos (ISO media, not a video)
 _TS_PACKET = 188
 
 # Recognised but unsupported, so the error can name what the file is.
@@ -100,6 +102,10 @@ def sniff(head: bytes) -> FileType | str:
         if brands & _HEIC_BRANDS:
             return SUPPORTED["heic"]
         major = head[8:12]
+        if major in _AUDIO_BRANDS:
+            return f"ISO media ({major.decode('latin-1').strip()}, sound only)"
+        if major in _STILL_BRANDS:
+            return f"ISO media ({major.decode('latin-1').strip()})"
         if major in _MOV_BRANDS:
             return SUPPORTED["mov"]
         if major in _MP4_BRANDS or brands & _MP4_BRANDS:

@@ -27,7 +27,7 @@ from sqlalchemy import (
     select,
     true,
 )
-from sqlalchemy.orm import Session, defer
+from sqlalchemy.orm import Session, aliased, defer
 
 from albumen import vectors
 from albumen.db.documents import Document, categorised
@@ -262,12 +262,15 @@ def browse(session: Session, f: AssetFilter, limit: int = 100, cursor: str | Non
     return Page([hit.asset for hit in results.items], results.next_cursor)
 
 
+_CLIP = aliased(Asset)  # a Live Photo's clip
 # What a grid cell needs (the timeline, search result grids): read without the ORM.
 GRID_COLUMNS = (Asset.id, Asset.media_type, Asset.width, Asset.height, Asset.thumbhash,
                 Asset.taken_at, Asset.local_at, Asset.favorite, Asset.rating, Asset.stack_id,
-                Asset.state, Asset.moderation,
+                Asset.state, Asset.moderation, Asset.duration,
                 select(Document.pages).where(Document.asset_id == Asset.id)
-                .scalar_subquery().label("pages"))
+                .scalar_subquery().label("pages"),
+                select(_CLIP.id).where(_CLIP.motion_of_id == Asset.id, _CLIP.deleted_at.is_(None))
+                .limit(1).scalar_subquery().label("motion_id"))
 
 
 def _hydrate(session: Session, ids: list[int], view: str = "full") -> dict[int, Any]:

@@ -15,11 +15,12 @@ from albumen.api.deps import RuntimeDep
 from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import SEARCH
+from albumen.db.models import Asset
 from albumen.documents import service as documents_svc
-from albumen.errors import AlbumenError
+from albumen.errors import AlbumenError, Conflict
 from albumen.events import comments, sharing
 from albumen.insights import activity
-from albumen.library import albums, asset_view
+from albumen.library import albums, asset_view, video
 from albumen.library import assets as asset_svc
 from albumen.ml.runtime import ModelUnavailable
 from albumen.runtime import Runtime
@@ -104,7 +105,11 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
         notes = comments.list_comments(session, someone, asset_id)
         reacted = comments.reactions(session, someone, asset_id)
         similar = similar_photos.method(rt, session, asset)
+        playable, unplayable = _playable(session, asset)
         return page(request, "viewer.html", who, similar=similar,
+                    video=facts.video, web=facts.web_copy, playable=playable,
+                    motion=facts.motion,
+                    unplayable=unplayable,
                     clip_missing=not clip.model_for(rt).availability().ok,
                     enable_clip=clip.ENABLE,
                     title=asset.title or asset.original_filename,
@@ -118,6 +123,17 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
                     reacted=reacted, emoji=REACTIONS, tiles=rt.settings.map_tile_url or "",
                     attribution=rt.settings.map_tile_attribution
                     if rt.settings.map_tile_url else "")
+
+
+def _playable(session: Session, asset: Asset) -> tuple[bool, str]:
+    """Whether the viewer can play the video, and if not why (its web copy's state)."""
+    if asset.media_type != "video":
+        return False, ""
+    try:
+        video.playback(session, asset)
+    except Conflict as exc:
+        return False, exc.message
+    return True, ""
 
 
 def _parse(q: str | None, viewer: int) -> SearchQuery:

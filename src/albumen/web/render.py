@@ -55,6 +55,16 @@ def local_time(value: datetime | None, offset_minutes: int | None) -> str:
     return f"{text} (UTC{sign}{h:02d}:{m:02d})"
 
 
+def clock(seconds: float | None) -> str:
+    """A video's length: 0:07, 12:30, 1:02:03."""
+    if seconds is None:
+        return "—"
+    whole = round(seconds)
+    h, rest = divmod(whole, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 def month_title(month: str) -> str:
     return datetime.strptime(month, "%Y-%m").strftime("%B %Y")
 
@@ -81,7 +91,8 @@ def iso_utc(value: datetime | None) -> str:
     return aware.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-templates.env.filters.update(bytes=human_bytes, iso_utc=iso_utc, when=when, month_title=month_title,
+templates.env.filters.update(bytes=human_bytes, clock=clock, iso_utc=iso_utc, when=when,
+                             month_title=month_title,
                              exposure=exposure, urlquote=lambda s: quote(str(s), safe=""))
 templates.env.globals.update(version=__version__, local_time=local_time, in_zone=in_zone,
                              timedelta=timedelta, place_label=places.label,

@@ -166,6 +166,8 @@ from .user_out import UserOut
 from .user_patch import UserPatch
 from .validation_error import ValidationError
 from .validation_error_context import ValidationErrorContext
+from .video_out import VideoOut
+from .web_copy_out import WebCopyOut
 from .web_login import WebLogin
 from .webhook_in import WebhookIn
 from .webhook_out import WebhookOut
@@ -340,6 +342,8 @@ __all__ = (
     "UserPatch",
     "ValidationError",
     "ValidationErrorContext",
+    "VideoOut",
+    "WebCopyOut",
     "WebhookIn",
     "WebhookOut",
     "WebhookPatch",

@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
   from ..models.stage_out import StageOut
   from ..models.tag_out import TagOut
   from ..models.text_line_out import TextLineOut
+  from ..models.video_out import VideoOut
 
 
 
@@ -41,7 +43,7 @@ class AssetDetail:
             id (int): the asset's id
             sha256 (str): SHA-256 of the original bytes (hex)
             size (int): size of the original in bytes
-            media_type (str): image or document
+            media_type (str): image, video or document
             mime_type (str): the original's content type, read from its bytes
             format_ (str): the original's format: jpeg, heic, png, ...
             original_filename (str): the file's name as it first arrived
@@ -101,6 +103,11 @@ class AssetDetail:
             metadata_errors (list[str]): what could not be read from the file
             text_lines (list[TextLineOut]): the lines of text found, with boxes (the first lines when text_truncated)
             duplicates (list[DuplicateOut]): near-duplicate photos you may see, closest first
+            duration (float | None | Unset): a video's length in seconds
+            video (None | Unset | VideoOut): what a video is (null for photos and documents)
+            motion_id (int | None | Unset): a Live Photo's or motion photo's clip: the video asset shown with it (lists
+                leave it out)
+            motion_of_id (int | None | Unset): for such a clip: its photo
      """
 
     id: int
@@ -162,6 +169,10 @@ class AssetDetail:
     metadata_errors: list[str]
     text_lines: list[TextLineOut]
     duplicates: list[DuplicateOut]
+    duration: float | None | Unset = UNSET
+    video: None | Unset | VideoOut = UNSET
+    motion_id: int | None | Unset = UNSET
+    motion_of_id: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -181,6 +192,7 @@ class AssetDetail:
         from ..models.stage_out import StageOut # noqa: PLC0415
         from ..models.tag_out import TagOut # noqa: PLC0415
         from ..models.text_line_out import TextLineOut # noqa: PLC0415
+        from ..models.video_out import VideoOut # noqa: PLC0415
         id = self.id
 
         sha256 = self.sha256
@@ -389,6 +401,32 @@ class AssetDetail:
 
 
 
+        duration: float | None | Unset
+        if isinstance(self.duration, Unset):
+            duration = UNSET
+        else:
+            duration = self.duration
+
+        video: dict[str, Any] | None | Unset
+        if isinstance(self.video, Unset):
+            video = UNSET
+        elif isinstance(self.video, VideoOut):
+            video = self.video.to_dict()
+        else:
+            video = self.video
+
+        motion_id: int | None | Unset
+        if isinstance(self.motion_id, Unset):
+            motion_id = UNSET
+        else:
+            motion_id = self.motion_id
+
+        motion_of_id: int | None | Unset
+        if isinstance(self.motion_of_id, Unset):
+            motion_of_id = UNSET
+        else:
+            motion_of_id = self.motion_of_id
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -453,6 +491,14 @@ class AssetDetail:
             "text_lines": text_lines,
             "duplicates": duplicates,
         })
+        if duration is not UNSET:
+            field_dict["duration"] = duration
+        if video is not UNSET:
+            field_dict["video"] = video
+        if motion_id is not UNSET:
+            field_dict["motion_id"] = motion_id
+        if motion_of_id is not UNSET:
+            field_dict["motion_of_id"] = motion_of_id
 
         return field_dict
 
@@ -472,6 +518,7 @@ class AssetDetail:
         from ..models.stage_out import StageOut # noqa: PLC0415
         from ..models.tag_out import TagOut # noqa: PLC0415
         from ..models.text_line_out import TextLineOut # noqa: PLC0415
+        from ..models.video_out import VideoOut # noqa: PLC0415
         d = dict(src_dict)
         id = d.pop("id")
 
@@ -927,6 +974,56 @@ class AssetDetail:
             duplicates.append(duplicates_item)
 
 
+        def _parse_duration(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        duration = _parse_duration(d.pop("duration", UNSET))
+
+
+        def _parse_video(data: object) -> None | Unset | VideoOut:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                video_type_0 = VideoOut.from_dict(data)
+
+
+
+                return video_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Unset | VideoOut, data)
+
+        video = _parse_video(d.pop("video", UNSET))
+
+
+        def _parse_motion_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        motion_id = _parse_motion_id(d.pop("motion_id", UNSET))
+
+
+        def _parse_motion_of_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        motion_of_id = _parse_motion_of_id(d.pop("motion_of_id", UNSET))
+
+
         asset_detail = cls(
             id=id,
             sha256=sha256,
@@ -987,6 +1084,10 @@ class AssetDetail:
             metadata_errors=metadata_errors,
             text_lines=text_lines,
             duplicates=duplicates,
+            duration=duration,
+            video=video,
+            motion_id=motion_id,
+            motion_of_id=motion_of_id,
         )
 
 

@@ -8,6 +8,8 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
+from typing import cast
 
 
 
@@ -26,12 +28,20 @@ class AssetLinks:
             thumbnail (str): WebP thumbnail, short side 250 px
             preview (str): JPEG preview, short side 1440 px
             text (str): the whole text found in the asset, with each line's box
+            playback (None | str | Unset): a video as browsers play it: its web copy, or the original when browsers play
+                that (Range)
+            strip (None | str | Unset): a video's scrub strip: frames spread over it side by side in one WebP
+                (video.strip_frames)
+            motion (None | str | Unset): a Live Photo's or motion photo's clip as browsers play it
      """
 
     original: str
     thumbnail: str
     preview: str
     text: str
+    playback: None | str | Unset = UNSET
+    strip: None | str | Unset = UNSET
+    motion: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -47,6 +57,24 @@ class AssetLinks:
 
         text = self.text
 
+        playback: None | str | Unset
+        if isinstance(self.playback, Unset):
+            playback = UNSET
+        else:
+            playback = self.playback
+
+        strip: None | str | Unset
+        if isinstance(self.strip, Unset):
+            strip = UNSET
+        else:
+            strip = self.strip
+
+        motion: None | str | Unset
+        if isinstance(self.motion, Unset):
+            motion = UNSET
+        else:
+            motion = self.motion
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -56,6 +84,12 @@ class AssetLinks:
             "preview": preview,
             "text": text,
         })
+        if playback is not UNSET:
+            field_dict["playback"] = playback
+        if strip is not UNSET:
+            field_dict["strip"] = strip
+        if motion is not UNSET:
+            field_dict["motion"] = motion
 
         return field_dict
 
@@ -72,11 +106,44 @@ class AssetLinks:
 
         text = d.pop("text")
 
+        def _parse_playback(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        playback = _parse_playback(d.pop("playback", UNSET))
+
+
+        def _parse_strip(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        strip = _parse_strip(d.pop("strip", UNSET))
+
+
+        def _parse_motion(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        motion = _parse_motion(d.pop("motion", UNSET))
+
+
         asset_links = cls(
             original=original,
             thumbnail=thumbnail,
             preview=preview,
             text=text,
+            playback=playback,
+            strip=strip,
+            motion=motion,
         )
 
 

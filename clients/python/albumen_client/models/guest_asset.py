@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -37,6 +38,8 @@ class GuestAsset:
             mine (bool):
             moderation (None | str): shown for your own uploads only
             links (GuestAssetLinks):
+            media_type (str | Unset): image, video or document Default: 'image'.
+            duration (float | None | Unset): a video's length in seconds
      """
 
     id: int
@@ -50,6 +53,8 @@ class GuestAsset:
     mine: bool
     moderation: None | str
     links: GuestAssetLinks
+    media_type: str | Unset = 'image'
+    duration: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -88,6 +93,14 @@ class GuestAsset:
 
         links = self.links.to_dict()
 
+        media_type = self.media_type
+
+        duration: float | None | Unset
+        if isinstance(self.duration, Unset):
+            duration = UNSET
+        else:
+            duration = self.duration
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -104,6 +117,10 @@ class GuestAsset:
             "moderation": moderation,
             "links": links,
         })
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
+        if duration is not UNSET:
+            field_dict["duration"] = duration
 
         return field_dict
 
@@ -181,6 +198,18 @@ class GuestAsset:
 
 
 
+        media_type = d.pop("media_type", UNSET)
+
+        def _parse_duration(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        duration = _parse_duration(d.pop("duration", UNSET))
+
+
         guest_asset = cls(
             id=id,
             original_filename=original_filename,
@@ -193,6 +222,8 @@ class GuestAsset:
             mine=mine,
             moderation=moderation,
             links=links,
+            media_type=media_type,
+            duration=duration,
         )
 
 

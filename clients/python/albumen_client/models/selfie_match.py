@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..types import UNSET, Unset
 from typing import cast
 import datetime
 
@@ -38,6 +39,8 @@ class SelfieMatch:
             moderation (None | str): shown for your own uploads only
             links (SelfieMatchLinks):
             distance (float): face distance to the selfie; below 0.6 is the same person, lower is surer
+            media_type (str | Unset): image, video or document Default: 'image'.
+            duration (float | None | Unset): a video's length in seconds
      """
 
     id: int
@@ -52,6 +55,8 @@ class SelfieMatch:
     moderation: None | str
     links: SelfieMatchLinks
     distance: float
+    media_type: str | Unset = 'image'
+    duration: float | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -92,6 +97,14 @@ class SelfieMatch:
 
         distance = self.distance
 
+        media_type = self.media_type
+
+        duration: float | None | Unset
+        if isinstance(self.duration, Unset):
+            duration = UNSET
+        else:
+            duration = self.duration
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -109,6 +122,10 @@ class SelfieMatch:
             "links": links,
             "distance": distance,
         })
+        if media_type is not UNSET:
+            field_dict["media_type"] = media_type
+        if duration is not UNSET:
+            field_dict["duration"] = duration
 
         return field_dict
 
@@ -188,6 +205,18 @@ class SelfieMatch:
 
         distance = d.pop("distance")
 
+        media_type = d.pop("media_type", UNSET)
+
+        def _parse_duration(data: object) -> float | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(float | None | Unset, data)
+
+        duration = _parse_duration(d.pop("duration", UNSET))
+
+
         selfie_match = cls(
             id=id,
             original_filename=original_filename,
@@ -201,6 +230,8 @@ class SelfieMatch:
             moderation=moderation,
             links=links,
             distance=distance,
+            media_type=media_type,
+            duration=duration,
         )
 
 

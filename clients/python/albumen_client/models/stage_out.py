@@ -28,7 +28,8 @@ class StageOut:
             state (str): pending, running, done or failed
             attempts (int): how many times the stage has run
             error (None | str): why the stage failed (null unless failed)
-            progress_done (int | None | Unset): how far a long stage is: units done (a document's pages read)
+            progress_done (int | None | Unset): how far a long stage is: units done (a document's pages read, seconds of a
+                video's web copy made)
             progress_total (int | None | Unset): of this many units
      """
 

@@ -144,6 +144,50 @@ export function placeholders(root = document) {
   }
 }
 
+// A video's tile scrubs through its strip of frames under the pointer (the strip is loaded
+// on the first hover; its frames are as wide as the video's aspect makes them).
+document.addEventListener("pointermove", (e) => {
+  const scrub = e.target.closest?.(".tile")?.querySelector(".scrub");
+  if (!scrub) return;
+  if (!scrub.dataset.frames) {
+    if (scrub.dataset.loading) return;
+    scrub.dataset.loading = "1";
+    const sprite = new Image();
+    sprite.onload = () => {
+      const frames = Math.max(1, Math.round(sprite.naturalWidth /
+        (sprite.naturalHeight * Number(scrub.dataset.aspect || 1.78))));
+      scrub.dataset.frames = String(frames);
+      scrub.style.backgroundImage = `url(${scrub.dataset.strip})`;
+      scrub.style.backgroundSize = `${frames * 100}% 100%`;
+    };
+    sprite.src = scrub.dataset.strip;
+    return;
+  }
+  const frames = Number(scrub.dataset.frames);
+  const box = scrub.getBoundingClientRect();
+  const at = Math.min(frames - 1, Math.max(0, Math.floor((e.clientX - box.left) / box.width * frames)));
+  scrub.style.backgroundPosition = `${frames > 1 ? at / (frames - 1) * 100 : 0}% 0`;
+  scrub.classList.add("on");
+});
+document.addEventListener("pointerout", (e) => {
+  const tile = e.target.closest?.(".tile");
+  if (tile && !tile.contains(e.relatedTarget)) tile.querySelector(".scrub")?.classList.remove("on");
+});
+
+// A Live Photo's tile plays its clip while the pointer is on it.
+document.addEventListener("pointerover", (e) => {
+  const clip = e.target.closest?.(".tile")?.querySelector("video.motion");
+  if (!clip) return;
+  if (!clip.src) clip.src = clip.dataset.src;
+  clip.classList.add("on");
+  clip.play().catch(() => clip.classList.remove("on"));
+});
+document.addEventListener("pointerout", (e) => {
+  const tile = e.target.closest?.(".tile");
+  const clip = tile?.querySelector("video.motion");
+  if (clip && !tile.contains(e.relatedTarget)) { clip.pause(); clip.classList.remove("on"); }
+});
+
 const selected = new Set();
 let lastClicked = null;
 

@@ -40,10 +40,40 @@ function zoom() {
   }
 }
 document.getElementById("zoom").addEventListener("click", zoom);
-photo.addEventListener("click", zoom);
-photo.addEventListener("error", () => {
+photo?.addEventListener("click", zoom);
+photo?.addEventListener("error", () => {
   photo.alt = "The preview is not ready yet (still processing).";
 });
+
+// A Live Photo plays its motion over the still while hovered or when LIVE is pressed.
+const motion = document.getElementById("motion");
+const live = document.getElementById("live");
+function playMotion(on) {
+  if (!motion) return;
+  motion.hidden = !on;
+  live.setAttribute("aria-pressed", String(on));
+  if (on) { motion.currentTime = 0; motion.play().catch(() => { motion.hidden = true; }); }
+  else motion.pause();
+}
+motion?.addEventListener("ended", () => playMotion(false));
+live?.addEventListener("click", () => playMotion(live.getAttribute("aria-pressed") !== "true"));
+photo?.addEventListener("pointerenter", () => { if (motion && !zoomed) playMotion(true); });
+motion?.addEventListener("pointerleave", () => playMotion(false));
+
+// A video whose web copy is being made: the page reloads when the copy is ready.
+const note = document.getElementById("videonote");
+if (note) {
+  const wait = setInterval(async () => {
+    try {
+      const asset = await api("GET", `/api/v1/assets/${id}`);
+      const stage = asset.stages.find((s) => s.stage === "transcode");
+      if (asset.video?.web_copy) { clearInterval(wait); location.reload(); }
+      else if (stage?.state === "running" && stage.progress_total) {
+        note.textContent = `Making a copy browsers play: ${stage.progress_done || 0} of ${stage.progress_total} s`;
+      } else if (stage?.state === "failed") { clearInterval(wait); note.textContent = `No copy browsers play: ${stage.error}`; }
+    } catch { /* try again next time */ }
+  }, 3000);
+}
 
 function toggleInfo() {
   viewer.classList.toggle("noinfo");

@@ -71,7 +71,7 @@ def upgrade() -> None:
     # After every batch rebuild of assets (SQLite drops a rebuilt table's triggers).
     conn = op.get_bind()
     search_ddl.install_full_text(conn)
-    search_ddl.install_timeline_triggers(conn)
+    search_ddl.install_timeline_triggers(conn, motion=False)  # 0021 adds motion_of_id
 
 
 def downgrade() -> None:

@@ -11,6 +11,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+from albumen.db import search_ddl
+
 revision: str = "0021"
 down_revision: str | None = "0020"
 branch_labels: str | Sequence[str] | None = None
@@ -54,6 +56,9 @@ def upgrade() -> None:
         batch_op.create_index("ix_assets_content_identifier", ["content_identifier"])
         batch_op.create_foreign_key("fk_assets_motion_of_id_assets", "assets",
                                     ["motion_of_id"], ["id"], ondelete="SET NULL")
+    # SQLite's batch mode rebuilt assets without its triggers; the timeline's counts now
+    # leave Live Photo clips out.
+    search_ddl.install_asset_triggers(op.get_bind())
 
 
 def downgrade() -> None:
@@ -64,6 +69,7 @@ def downgrade() -> None:
         batch_op.drop_column("duration")
         batch_op.drop_column("content_identifier")
         batch_op.drop_column("motion_of_id")
+    search_ddl.install_asset_triggers(op.get_bind(), motion=False)
     with op.batch_alter_table("faces") as batch_op:
         batch_op.drop_column("frame_time")
     op.drop_table("videos")
