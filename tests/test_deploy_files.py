@@ -100,7 +100,7 @@ def test_compose_roles() -> None:
     services = _albumen_services(_compose())
     assert services["api"]["command"][0] == "serve"
     assert "127.0.0.1:8000:8000" in services["api"]["ports"]
-    for queue in ("media", "ml"):
+    for queue in ("media", "ml", "video"):
         command = services[f"worker-{queue}"]["command"]
         assert command[:3] == ["worker", "--queues", queue]
     bucket = _compose()["services"]["minio-bucket"]["command"][0]

@@ -367,3 +367,45 @@ def test_a_motion_photo_s_clip_is_taken_out_of_the_jpeg(
         "id"] not in (photo["id"], movie["id"])
     again = c.post("/api/v1/assets", files={"file": ("copy.jpg", samsung)})
     assert again.json()["status"] == "duplicate" and count(Asset) == 3
+
+
+@pytest.mark.slow
+def test_import_takes_videos_and_the_cli_asks_for_web_copies(
+        tmp_path: Path, db_url: str, clips: dict[str, Path]) -> None:
+    from tests.processes import env_for, run_cli, run_json
+
+    env = env_for(tmp_path / "data", db_url, ALBUMEN_WORKERS="2")
+    src = tmp_path / "camera-roll"
+    src.mkdir()
+    for name in ("iphone.mov", "hevc.mp4", "camera.mts"):
+        (src / name).write_bytes(clips[name].read_bytes())
+    (src / "not-a-video.mp4").write_bytes(b"\x00\x00\x00\x18ftypisom" + b"<html>" * 50)
+    doc = run_json(env, "import", str(src), "--wait", "--json")
+    assert doc["counts"] == {"imported": 3, "duplicate": 0, "skipped": 0, "rejected": 1}
+    assert "not a readable video container" in doc["rejected"][0]["reason"]
+    assert doc["processing"]["ready"] == 3, doc["processing"]
+    listing = run_json(env, "assets", "list", "--json")["items"]
+    hevc = next(a for a in listing if a["original_filename"] == "hevc.mp4")
+    assert hevc["video"]["web_copy"] is not None and hevc["duration"] == pytest.approx(1.5)
+    nothing = run_cli(env, "assets", "transcode", str(hevc["id"]), "--cancel", check=False)
+    assert nothing.returncode == 1 and "no web copy was queued" in nothing.stdout
+    queued = run_json(env, "assets", "transcode", str(hevc["id"]), "--json")
+    assert queued == {"asset_id": hevc["id"], "done": True, "message": "queued"}
+    stages = run_json(env, "assets", "show", str(hevc["id"]), "--json")["stages"]
+    assert next(s for s in stages if s["stage"] == "transcode")["state"] == "pending"
+    photo = next(a for a in listing if a["original_filename"] == "iphone.mov")
+    assert run_cli(env, "assets", "transcode", str(photo["id"] + 999), "--json",
+                   check=False).returncode == 1
+
+
+def test_videos_have_a_size_limit_of_their_own(app_client: Callable[..., TestClient],
+                                               clips: dict[str, Path]) -> None:
+    data = clips["iphone.mov"].read_bytes()
+    c = app_client(max_upload_bytes=20_000, max_video_bytes=len(data) + 10)
+    assert c.post("/api/v1/assets", files={"file": ("v.mov", data)}).status_code == 201
+    photo = refused(c, b"\xff\xd8\xff\xe0" + b"\x00" * 30_000, "big.jpg")
+    assert photo["code"] == "too_large" and "ALBUMEN_MAX_UPLOAD_BYTES" in photo["message"]
+    c2 = app_client(max_video_bytes=len(data) - 10)
+    error = refused(c2, data, "v2.mov")
+    assert error["code"] == "too_large" and "ALBUMEN_MAX_VIDEO_BYTES" in error["message"]
+    assert count(Asset) == 1

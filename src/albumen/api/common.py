@@ -88,7 +88,8 @@ async def receive_upload(rt: Runtime, request: Request, dest: dict[str, Any]) ->
     """Stream one multipart upload into ingest (shared by user and guest uploads)."""
     boundary = boundary_of(request.headers.get("content-type"))
     declared = request.headers.get("content-length")
-    limit = rt.settings.max_upload_bytes
+    # The type is told from the first bytes: a video may be larger than other files.
+    limit = max(rt.settings.max_upload_bytes, rt.settings.max_video_bytes)
     if declared and declared.isdigit() and int(declared) > limit + MULTIPART_OVERHEAD:
         raise TooLarge(f"upload of {int(declared):,} bytes is over the limit of {limit:,} bytes",
                        details={"max_bytes": limit})

@@ -286,6 +286,35 @@ def assets_show(asset_id: int, as_json: JsonOpt = False) -> None:
                       f"{stage['error'] or ''}")
 
 
+@assets_app.command("transcode")
+def assets_transcode(
+    asset_id: int,
+    cancel: Annotated[bool, typer.Option("--cancel", help="stop the web copy queued or "
+                                         "being made instead")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Make a video's web copy again (queued for the video workers), or cancel it."""
+    from albumen.accounts.audit import SYSTEM
+    from albumen.library import web_copies
+
+    rt = runtime()
+    try:
+        if cancel:
+            done = web_copies.cancel(rt, asset_id, SYSTEM)
+            message = "cancelled" if done else "no web copy was queued or being made"
+        else:
+            web_copies.request(rt, asset_id, SYSTEM)
+            done, message = True, "queued"
+    except AlbumenError as exc:
+        fail(exc, as_json)
+    if as_json:
+        print_json({"asset_id": asset_id, "done": done, "message": message})
+    else:
+        console.print(f"asset {asset_id}: {message}")
+    if not done:
+        raise typer.Exit(1)
+
+
 @app.command()
 def status(as_json: JsonOpt = False) -> None:
     """Counts of assets by processing state, queue depth, workers, each stage's pace and time

@@ -107,6 +107,9 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
     limit, typed = settings.max_upload_bytes, False
     with rt.storage.stage() as staged:
         for chunk in chunks:
+            if not typed and len(staged.head) + len(chunk) >= SNIFF_BYTES:
+                typed = True  # a video may be larger than other files
+                limit = _limit_for(staged.head + chunk[:SNIFF_BYTES], settings)
             if staged.size + len(chunk) > limit:
                 setting = "ALBUMEN_MAX_VIDEO_BYTES" if typed and limit != \
                     settings.max_upload_bytes else "ALBUMEN_MAX_UPLOAD_BYTES"
@@ -115,9 +118,6 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
                     details={"max_bytes": limit, "filename": filename},
                 )
             staged.write(chunk)
-            if not typed and len(staged.head) >= SNIFF_BYTES:
-                typed = True  # a video may be larger than other files
-                limit = _limit_for(staged.head, settings)
         if staged.size == 0:
             raise RejectedFile("file is empty", details={"filename": filename})
         kind = sniff(staged.head)
