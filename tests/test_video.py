@@ -22,7 +22,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from albumen.db.models import Asset, AssetStage, Derivative, Face, Video
-from albumen.library import processing, web_copies
+from albumen.library import processing
 from albumen.library import video as video_stages
 from albumen.media import video
 from albumen.media.sniff import FileType, sniff
@@ -77,9 +77,12 @@ def test_sniffing_knows_video_containers_by_content(clips: dict[str, Path]) -> N
         kind = sniff(clips[name].read_bytes()[:4096])
         assert isinstance(kind, FileType) and (kind.format, kind.media_type) == (fmt, "video")
     # an old QuickTime file without ftyp, and a Matroska file that is not WebM
-    assert sniff(b"\x00\x00\x00\x08wide\x00\x00\x00\x10mdat").format == "mov"  # type: ignore[union-attr]
-    assert sniff(b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01B\x82\x88matroska").format == "mkv"  # type: ignore[union-attr]
-    assert sniff(b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom") == "ISO media (M4A, sound only)"
+    old_mov = sniff(b"\x00\x00\x00\x08wide\x00\x00\x00\x10mdat")
+    mkv = sniff(b"\x1a\x45\xdf\xa3\x9f\x42\x86\x81\x01B\x82\x88matroska")
+    assert isinstance(old_mov, FileType) and old_mov.format == "mov"
+    assert isinstance(mkv, FileType) and mkv.format == "mkv"
+    sound = sniff(b"\x00\x00\x00\x18ftypM4A \x00\x00\x00\x00M4A isom")
+    assert sound == "ISO media (M4A, sound only)"
 
 
 def test_iso6709_positions_in_degrees_and_in_minutes() -> None:
