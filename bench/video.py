@@ -214,6 +214,16 @@ def _upload(url: str, auth: dict[str, str], path: Path) -> dict[str, Any]:
     return r.json()["asset"]
 
 
+def _ready(url: str, auth: dict[str, str], asset_id: int) -> dict[str, Any]:
+    deadline = time.monotonic() + 600
+    while time.monotonic() < deadline:
+        doc = httpx.get(f"{url}/api/v1/assets/{asset_id}", headers=auth, timeout=30).json()
+        if doc["state"] != "processing":
+            return doc
+        time.sleep(0.5)
+    raise SystemExit(f"asset {asset_id} still processing after 10 minutes")
+
+
 def ranges(folder: Path) -> dict[str, Any]:
     minute = folder / "minute.mp4"
     if not minute.exists():
@@ -223,7 +233,8 @@ def ranges(folder: Path) -> dict[str, Any]:
     server = Server(folder / "range-data", free_port(), {"ALBUMEN_TRANSCODE": "off"})
     try:
         auth = login(server.url)
-        asset = _upload(server.url, auth, big)
+        asset = _ready(server.url, auth, _upload(server.url, auth, big)["id"])
+        assert asset["state"] == "ready", asset["failure_reason"]
         url = f"{server.url}/api/v1/assets/{asset['id']}/playback"
         rng = random.Random(3)
         starts = [rng.randrange(0, size - (1 << 20)) for _ in range(50)]
@@ -234,10 +245,11 @@ def ranges(folder: Path) -> dict[str, Any]:
                 began = time.perf_counter()
                 with client.stream("GET", url, headers={
                         "Range": f"bytes={start}-{start + (1 << 20) - 1}"}) as r:
-                    next(r.iter_raw(4096))
+                    assert r.status_code == 206, r.status_code
+                    body = r.iter_raw(65536)
+                    next(body)
                     served.append((time.perf_counter() - began) * 1000)
-                    assert r.status_code == 206
-                    for _ in r.iter_raw():
+                    for _ in body:
                         pass
         with big.open("rb") as fh:
             for start in starts:

@@ -16,6 +16,8 @@ from hypothesis import HealthCheck, given, settings
 from schemathesis.checks import not_a_server_error
 
 pytestmark = pytest.mark.slow
+# A resumable upload's parts are raw bytes, sent as octet streams are.
+schemathesis.serializer.alias("application/offset+octet-stream", "application/octet-stream")
 
 
 def _admin_key(client: TestClient) -> str:

@@ -112,6 +112,18 @@ def _user_rules() -> list[Rule]:
         # here is or has (tests/test_metrics.py checks who may read them); admins included.
         Rule("GET", "/metrics", lambda w: "/metrics", set()),
         Rule("GET", f"{a}/duplicates", lambda w: f"{a}/duplicates", EVERY_USER),
+        Rule("POST", "/api/v1/uploads", lambda w: "/api/v1/uploads", EVERY_USER, writes=True,
+             body=lambda w: {"json": {"filename": "clip.mp4", "length": 1000}}),
+        Rule("HEAD", "/api/v1/uploads/{upload_id}",
+             lambda w: f"/api/v1/uploads/{w.ids['upload']}", {"owner"}, ok_status=204),
+        Rule("GET", "/api/v1/uploads/{upload_id}",
+             lambda w: f"/api/v1/uploads/{w.ids['upload']}", {"owner"}),
+        Rule("PATCH", "/api/v1/uploads/{upload_id}",
+             lambda w: f"/api/v1/uploads/{w.ids['upload']}", {"owner"}, writes=True,
+             body=lambda w: {"content": b"x", "headers": {
+                 "Content-Type": "application/offset+octet-stream", "Upload-Offset": "0"}}),
+        Rule("DELETE", "/api/v1/uploads/{upload_id}",
+             lambda w: f"/api/v1/uploads/{w.ids['upload']}", {"owner"}, writes=True),
         Rule("POST", f"{a}/duplicates/resolve", lambda w: f"{a}/duplicates/resolve",
              {"owner"}, writes=True,
              body=lambda w: {"json": {"keep_id": w.ids["lib"], "trash_ids": [w.ids["ok"]]}}),
@@ -402,6 +414,7 @@ SHARE_ROUTES = {
     ("PUT", "/api/v1/share/{token}/guest"): ("/guest", {"ok", "other_event"}),
     ("GET", "/api/v1/share/{token}/assets"): ("/assets", {"ok", "other_event"}),
     ("GET", "/api/v1/share/{token}/download"): ("/download", {"ok"}),
+    ("POST", "/api/v1/share/{token}/uploads"): ("/uploads", {"ok"}),
     ("GET", "/api/v1/share/{token}/qr.{fmt}"): ("/qr.png", {"ok", "other_event"}),
     ("POST", "/api/v1/share/{token}/selfie-search"): ("/selfie-search", {"ok", "other_event"}),
     ("POST", "/api/v1/share/{token}/images/sign"): ("/images/sign", {"ok", "other_event"}),
@@ -416,6 +429,9 @@ GUEST_WRITES = {("POST", "/api/v1/share/{token}/assets/{asset_id}/comments"),
                 ("PUT", "/api/v1/share/{token}/assets/{asset_id}/reactions/{kind}"),
                 ("DELETE", "/api/v1/share/{token}/assets/{asset_id}/reactions/{kind}"),
                 ("DELETE", "/api/v1/share/{token}/comments/{comment_id}")}
+# A guest's own resumable upload: only that guest reaches it (tests/test_resumable.py).
+GUEST_UPLOADS = {(m, "/api/v1/share/{token}/uploads/{upload_id}")
+                 for m in ("HEAD", "GET", "PATCH", "DELETE")}
 
 
 def _build(client: TestClient, rt: Runtime) -> World:
@@ -447,6 +463,8 @@ def _build(client: TestClient, rt: Runtime) -> World:
                                     params={"event_id": event["id"]},
                                     files={"file": ("clip.mp4", clip.read_bytes())}
                                     ).json()["asset"]["id"]
+    world.ids["upload"] = client.post("/api/v1/uploads", headers=h["owner"], json={
+        "filename": "later.mp4", "length": 5000}).json()["id"]
     world.ids["comment"] = client.post(f"/api/v1/assets/{world.ids['ok']}/comments",
                                        headers=h["owner"], json={"text": "nice"}).json()["id"]
     world.ids["lib"] = client.post("/api/v1/assets", headers=h["owner"],
@@ -504,9 +522,9 @@ def _build(client: TestClient, rt: Runtime) -> World:
 
 def _call(client: TestClient, rule: Rule, world: World, caller: str) -> Any:
     client.cookies.clear()
-    kwargs = rule.body(world)
-    return client.request(rule.method, rule.url(world), headers=world.headers[caller],
-                          **kwargs)
+    kwargs = dict(rule.body(world))
+    headers = {**world.headers[caller], **kwargs.pop("headers", {})}
+    return client.request(rule.method, rule.url(world), headers=headers, **kwargs)
 
 
 def _snapshot(client: TestClient, world: World) -> Any:
@@ -543,7 +561,7 @@ def test_every_route_has_a_rule(client: TestClient) -> None:
     covered |= {(m, "/api/v1/share/{token}/assets/{asset_id}" + s)
                 for m, s in SHARE_ASSET_ROUTES + SHARE_VIDEO_ROUTES}
     covered.add(("POST", "/api/v1/share/{token}/assets"))
-    covered |= GUEST_WRITES
+    covered |= GUEST_WRITES | GUEST_UPLOADS
     spec = client.get("/openapi.json").json()
     routes = {(m.upper(), p) for p, ops in spec["paths"].items() for m in ops}
     # ... and the API's routes left out of the schema (the web pages have their own tests)
@@ -614,6 +632,8 @@ def _share_problems(client: TestClient, world: World) -> list[str]:
             client.cookies.clear()
             body = {"asset_id": world.ids["ok"], "width": 64} \
                 if suffix == "/images/sign" else ({} if method == "PUT" else None)
+            if suffix == "/uploads":
+                body = {"filename": "clip.mp4", "length": 1000}
             r = client.request(method, f"/api/v1/share/{tokens[key]}{suffix}", headers=guest,
                                json=body)
             expected_ok = key in allowed

@@ -79,6 +79,8 @@ class Settings(BaseSettings):
                                   "document stored (bytes)")
     max_video_bytes: int = Field(default=16 * 1024 * MiB, description="largest video stored "
                                  "(bytes; streamed to disk, memory stays flat)")
+    resumable_upload_hours: float = Field(
+        default=24, gt=0, description="an unfinished resumable upload is removed after this")
     video_max_seconds: float = Field(default=4 * 3600, gt=0,
                                      description="a longer video is refused at upload")
     video_max_dimension: int = Field(default=8192, ge=16,

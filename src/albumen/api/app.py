@@ -36,6 +36,7 @@ from albumen.api import (
     search,
     share,
     status,
+    uploads,
     users,
     webhooks,
 )
@@ -193,8 +194,9 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     app.add_middleware(RequestContextMiddleware)
 
     for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
-                   status, comments, analytics, documents, live, webhooks, images):
+                   status, comments, analytics, documents, live, webhooks, images, uploads):
         app.include_router(module.router)
+    app.include_router(uploads.guest_router)
     app.include_router(comments.guest_router)
     app.include_router(analytics.reports_router)
     app.include_router(models.router)

@@ -74,7 +74,7 @@ _UPLOAD_BODY = {
 }
 
 
-def _destination(rt: Runtime, user_id: int, event_id: int | None) -> dict[str, Any]:
+def destination(rt: Runtime, user_id: int, event_id: int | None) -> dict[str, Any]:
     if event_id is None:
         return {"owner_id": user_id, "uploaded_by_id": user_id}
     with rt.session() as session:
@@ -99,9 +99,9 @@ async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
                                  "the first answer again, nothing uploaded twice")] = None,
                  ) -> Any:
     async def run() -> Response:
-        dest = await run_in_threadpool(_destination, rt, principal.user_id, event_id)
+        dest = await run_in_threadpool(destination, rt, principal.user_id, event_id)
         result = await receive_upload(rt, request, dest)
-        body = await run_in_threadpool(_uploaded, rt, result, principal.user_id, event_id,
+        body = await run_in_threadpool(uploaded, rt, result, principal.user_id, event_id,
                                        client_ip(request))
         return JSONResponse(body.model_dump(mode="json"),
                             status_code=200 if body.status == "duplicate" else 201)
@@ -109,7 +109,7 @@ async def upload(request: Request, rt: RuntimeDep, principal: PrincipalDep,
     return await idempotency.once(rt, request, f"user:{principal.user_id}:assets", run)
 
 
-def _uploaded(rt: Runtime, result: IngestResult, user_id: int, event_id: int | None,
+def uploaded(rt: Runtime, result: IngestResult, user_id: int, event_id: int | None,
               ip: str | None) -> UploadResult:
     """Audit and answer a finished upload (database work: off the event loop)."""
     with rt.session() as session:

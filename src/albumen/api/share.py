@@ -123,7 +123,7 @@ def _guest_asset(token: str, asset: Asset, access: GuestAccess) -> GuestAsset:
                       media_type=asset.media_type, duration=asset.duration, links=links)
 
 
-def _set_guest_cookie(response: Response, rt: Runtime, request: Request, link_id: IdPath,
+def set_guest_cookie(response: Response, rt: Runtime, request: Request, link_id: IdPath,
                       guest_token: str) -> None:
     from albumen.api.auth import secure_cookies
 
@@ -162,7 +162,7 @@ def guest(token: str, body: GuestIn, request: Request, response: Response,
     if access.guest_id is None:
         guest_id, guest_token = sharing.new_guest(rt, access.link.id, body.name,
                                                   client_ip(request))
-        _set_guest_cookie(response, rt, request, access.link.id, guest_token)
+        set_guest_cookie(response, rt, request, access.link.id, guest_token)
         response.headers["X-Guest-Token"] = guest_token
     else:
         guest_id = access.guest_id
@@ -224,30 +224,30 @@ async def upload(token: str, request: Request, rt: RuntimeDep,
         link_id = access.link.id
         assert access.guest_id is not None
         try:
-            dest = await run_in_threadpool(_destination, rt, access)
+            dest = await run_in_threadpool(destination, rt, access)
             result = await receive_upload(rt, request, dest)
         except Exception:  # refused, interrupted or failed: the reservation is given back
             await run_in_threadpool(sharing.release_upload, rt, link_id, access.guest_id)
             raise
-        body = await run_in_threadpool(_uploaded, rt, request, token, access, result,
+        body = await run_in_threadpool(uploaded, rt, request, token, access, result,
                                        guest_token or "")
         response = JSONResponse(body.model_dump(mode="json"),
                                 status_code=200 if body.status == "duplicate" else 201)
         if guest_token:
-            _set_guest_cookie(response, rt, request, link_id, guest_token)
+            set_guest_cookie(response, rt, request, link_id, guest_token)
         return response
 
     return await idempotency.once(
         rt, request, idempotency.scope_for_guest(entered.link.id, sent_token), run)
 
 
-def _destination(rt: Runtime, access: GuestAccess) -> dict[str, Any]:
+def destination(rt: Runtime, access: GuestAccess) -> dict[str, Any]:
     with rt.session() as session:
         return sharing.upload_destination(session, access,
                                           "screening" in rt.settings.enabled_enrichments)
 
 
-def _uploaded(rt: Runtime, request: Request, token: str, access: GuestAccess,
+def uploaded(rt: Runtime, request: Request, token: str, access: GuestAccess,
               result: IngestResult, guest_token: str) -> GuestUpload:
     """Audit and answer a finished guest upload (database work: off the event loop)."""
     from albumen.accounts import audit

@@ -490,6 +490,7 @@ from albumen.db.search_tables import (  # noqa: E402, F401
     TextChunk,
     TimelineCount,
 )
+from albumen.db.uploads import ResumableUpload  # noqa: E402, F401
 from albumen.db.videos import Video  # noqa: E402, F401
 from albumen.db.webhooks import (  # noqa: E402, F401
     OutboxEvent,

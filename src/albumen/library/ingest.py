@@ -109,7 +109,7 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
         for chunk in chunks:
             if not typed and len(staged.head) + len(chunk) >= SNIFF_BYTES:
                 typed = True  # a video may be larger than other files
-                limit = _limit_for(staged.head + chunk[:SNIFF_BYTES], settings)
+                limit = limit_for(staged.head + chunk[:SNIFF_BYTES], settings)
             if staged.size + len(chunk) > limit:
                 setting = "ALBUMEN_MAX_VIDEO_BYTES" if typed and limit != \
                     settings.max_upload_bytes else "ALBUMEN_MAX_UPLOAD_BYTES"
@@ -179,7 +179,7 @@ def _motion_clip(rt: Runtime, path: Path, photo_id: int, origin: Origin,
                         .values(motion_of_id=photo_id))
 
 
-def _limit_for(head: bytes, settings: Settings) -> int:
+def limit_for(head: bytes, settings: Settings) -> int:
     kind = sniff(head)
     if isinstance(kind, FileType) and kind.media_type == "video":
         return settings.max_video_bytes

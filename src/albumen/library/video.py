@@ -105,9 +105,10 @@ def render_video(rt: Runtime, asset: Asset, earlier: dict[str, Any]) -> Rendered
     with rt.storage.local_path(asset.storage_key) as path:
         info = earlier.get("metadata") or _probe(rt, path)
         when, pixels = video.poster(path, info, settings.preview_size)
+        # Keyframes: one picture decoded a tile, whatever the clip's group of pictures.
         tiles = [frame for _, frame in video.frames_at(
             path, video.strip_times(info, settings.video_strip_frames), info,
-            STRIP_SHORT_SIDE)]
+            STRIP_SHORT_SIDE, exact=False)]
     preview, scaled = render.preview(pixels, settings.preview_size, settings.preview_quality)
     thumb, thumb_im = render.thumbnail(scaled, settings.thumbnail_size,
                                        settings.thumbnail_quality)
@@ -176,6 +177,7 @@ class _Frames:
                 info, duration=row.duration), settings.video_sample_seconds,
                 settings.video_sample_frames)
             frames = video.frames_at(path, times, info, settings.preview_size, exact=False)
+        frames = list({when: (when, pixels) for when, pixels in frames}.values())  # once each
         if not frames:
             raise MediaDecodeError("no frame of the video could be decoded")
         for _, pixels in frames:

@@ -352,8 +352,9 @@ def _decoding(container: av.container.InputContainer) -> av.video.stream.VideoSt
 def frames_at(path: Path, times: list[float], info: VideoInfo, short_side: int,
               *, exact: bool = True) -> list[tuple[float, np.ndarray]]:
     """A frame near each of ``times`` (seconds), scaled to ``short_side``: the first frame at
-    or after the time (``exact``; the decoder runs on from the keyframe before it) or the
-    keyframe before it (fast). Times past the end give the frames decoded last."""
+    or after the time (``exact``; the decoder runs on from the keyframe before it: up to a
+    whole group of pictures each) or the keyframe at or before it (fast: one picture each;
+    times in one group of pictures give the same frame again)."""
     size = fit(info, short_side)
     out: list[tuple[float, np.ndarray]] = []
     with opened(path) as container:
@@ -362,7 +363,7 @@ def frames_at(path: Path, times: list[float], info: VideoInfo, short_side: int,
             stream.codec_context.skip_frame = "NONKEY"
         base = stream.time_base
         for t in sorted(times):
-            if out and out[-1][0] >= t:
+            if exact and out and out[-1][0] >= t:
                 continue  # the last frame taken is already past this time
             container.seek(max(0, int(t / base)) if base else 0, stream=stream,
                            backward=True, any_frame=False)

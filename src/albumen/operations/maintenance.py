@@ -33,6 +33,7 @@ from albumen.db.models import (
     Rendition,
     ShareLink,
 )
+from albumen.library import resumable
 from albumen.operations import verify
 from albumen.operations.objectcopy import original_sha
 from albumen.runtime import Runtime
@@ -344,7 +345,8 @@ def _remove_orphan(rt: Runtime, key: str, cutoff: datetime) -> bool:
 def clean_leftovers(rt: Runtime, dry_run: bool = False,
                     now: datetime | None = None) -> TaskResult:
     """What interrupted work left behind. Temporary and staged files and unfinished multipart
-    uploads older than ALBUMEN_ORPHAN_GRACE_HOURS are removed. An original a crash left set
+    uploads older than ALBUMEN_ORPHAN_GRACE_HOURS are removed, and resumable uploads left
+    unfinished past ALBUMEN_RESUMABLE_UPLOAD_HOURS. An original a crash left set
     aside for removal (``purging/``, see ``remove_original``) is put back where a photo still
     needs it and its place is empty, otherwise removed — the same checks ``remove_original``
     makes, so running alongside one is harmless."""
@@ -367,6 +369,10 @@ def clean_leftovers(rt: Runtime, dry_run: bool = False,
             storage.delete(aside)
         elif not storage.move(aside, key):
             result.items.pop()  # put back or removed meanwhile
+    for upload in resumable.expired(rt, dry_run):  # unfinished past ALBUMEN_RESUMABLE_UPLOAD_HOURS
+        result.items.append({"kind": "resumable upload", "name": upload.id,
+                             "bytes": upload.offset, "started": upload.created_at.isoformat(),
+                             "action": "remove"})
     return result
 
 

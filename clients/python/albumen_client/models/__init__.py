@@ -160,8 +160,10 @@ from .tag_out import TagOut
 from .text_line_out import TextLineOut
 from .token_out import TokenOut
 from .trashed import Trashed
+from .upload_in import UploadIn
 from .upload_result import UploadResult
 from .upload_result_status import UploadResultStatus
+from .upload_session import UploadSession
 from .user_out import UserOut
 from .user_patch import UserPatch
 from .validation_error import ValidationError
@@ -336,8 +338,10 @@ __all__ = (
     "TextLineOut",
     "TokenOut",
     "Trashed",
+    "UploadIn",
     "UploadResult",
     "UploadResultStatus",
+    "UploadSession",
     "UserOut",
     "UserPatch",
     "ValidationError",

@@ -334,6 +334,7 @@ const uploader = new Uploader({
   list: $("g-uploads"),
   overall: { root: $("g-overall"), bar: $("g-overall-bar"), text: $("g-overall-text"), retry: $("g-retry") },
   url: () => `${base}/assets`,
+  resumable: () => `${base}/uploads`,
   headers,
   prepare: ensureGuest,
   concurrency: 2,

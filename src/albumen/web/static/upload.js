@@ -11,6 +11,10 @@ const uploader = new Uploader({
     const event = $("event")?.value;
     return "/api/v1/assets" + (event ? `?event_id=${event}` : "");
   },
+  resumable: () => {
+    const event = $("event")?.value;
+    return "/api/v1/uploads" + (event ? `?event_id=${event}` : "");
+  },
   headers: () => ({ "X-CSRF-Token": csrf(), Accept: "application/json" }),
   onChange: (u) => {
     $("done-link").hidden = !u.items.some((i) => i.state === "done");

@@ -1,5 +1,5 @@
 """videos (what a clip is: container, streams, length), and on assets a video's duration and
-the Live Photo pairing (content identifier; the clip's still)
+the Live Photo pairing (content identifier; the clip's still); resumable uploads
 
 Revision ID: 0021
 Revises: 0020
@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from alembic import op
 
 from albumen.db import search_ddl
+from albumen.db.base import UTCDateTime
 
 revision: str = "0021"
 down_revision: str | None = "0020"
@@ -46,6 +47,24 @@ def upgrade() -> None:
         sa.Column("strip_frames", sa.Integer()),
         sa.Column("metadata_raw", sa.JSON()),
     )
+    op.create_table(
+        "resumable_uploads",
+        sa.Column("id", sa.String(40), primary_key=True),
+        sa.Column("user_id", ID, sa.ForeignKey("users.id", ondelete="CASCADE")),
+        sa.Column("guest_id", ID, sa.ForeignKey("guests.id", ondelete="CASCADE")),
+        sa.Column("link_id", ID, sa.ForeignKey("share_links.id", ondelete="CASCADE")),
+        sa.Column("destination", sa.JSON(), nullable=False),
+        sa.Column("filename", sa.String(1024), nullable=False),
+        sa.Column("length", sa.BigInteger(), nullable=False),
+        sa.Column("offset", sa.BigInteger(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("expires_at", UTCDateTime(), nullable=False),
+        sa.Column("asset_id", ID, sa.ForeignKey("assets.id", ondelete="SET NULL")),
+        sa.Column("outcome", sa.String(16)),
+        sa.Column("error", sa.Text()),
+    )
+    op.create_index("ix_resumable_uploads_user_id", "resumable_uploads", ["user_id"])
+    op.create_index("ix_resumable_uploads_expires_at", "resumable_uploads", ["expires_at"])
     with op.batch_alter_table("faces") as batch_op:
         batch_op.add_column(sa.Column("frame_time", sa.Float(), nullable=True))
     with op.batch_alter_table("assets") as batch_op:
@@ -70,6 +89,7 @@ def downgrade() -> None:
         batch_op.drop_column("content_identifier")
         batch_op.drop_column("motion_of_id")
     search_ddl.install_asset_triggers(op.get_bind(), motion=False)
+    op.drop_table("resumable_uploads")
     with op.batch_alter_table("faces") as batch_op:
         batch_op.drop_column("frame_time")
     op.drop_table("videos")

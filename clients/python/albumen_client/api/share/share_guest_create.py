@@ -1,0 +1,274 @@
+from http import HTTPStatus
+from typing import Any, cast
+from urllib.parse import quote
+
+import httpx
+
+from ...client import AuthenticatedClient, Client
+from ...types import Response, UNSET
+from ... import errors
+
+from ...models.error_response import ErrorResponse
+from ...models.upload_in import UploadIn
+from ...models.upload_session import UploadSession
+from ...types import UNSET, Unset
+from typing import cast
+
+
+
+def _get_kwargs(
+    token: str,
+    *,
+    body: UploadIn,
+    guest_name: None | str | Unset = UNSET,
+
+) -> dict[str, Any]:
+    headers: dict[str, Any] = {}
+
+
+    
+
+    params: dict[str, Any] = {}
+
+    json_guest_name: None | str | Unset
+    if isinstance(guest_name, Unset):
+        json_guest_name = UNSET
+    else:
+        json_guest_name = guest_name
+    params["guest_name"] = json_guest_name
+
+
+    params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
+
+
+    _kwargs: dict[str, Any] = {
+        "method": "post",
+        "url": "/api/v1/share/{token}/uploads".format(token=quote(str(token), safe=""),),
+        "params": params,
+    }
+
+    _kwargs["json"] = body.to_dict()
+
+    headers["Content-Type"] = "application/json"
+
+    _kwargs["headers"] = headers
+    return _kwargs
+
+
+
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | UploadSession | None:
+    if response.status_code == 201:
+        response_201 = UploadSession.from_dict(response.json())
+
+
+
+        return response_201
+
+    if response.status_code == 401:
+        response_401 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_401
+
+    if response.status_code == 403:
+        response_403 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_403
+
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_404
+
+    if response.status_code == 409:
+        response_409 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_409
+
+    if response.status_code == 413:
+        response_413 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_413
+
+    if response.status_code == 415:
+        response_415 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_415
+
+    if response.status_code == 422:
+        response_422 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_422
+
+    if response.status_code == 429:
+        response_429 = ErrorResponse.from_dict(response.json())
+
+
+
+        return response_429
+
+    if client.raise_on_unexpected_status:
+        raise errors.UnexpectedStatus(response.status_code, response.content)
+    else:
+        return None
+
+
+def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[ErrorResponse | UploadSession]:
+    return Response(
+        status_code=HTTPStatus(response.status_code),
+        content=response.content,
+        headers=response.headers,
+        parsed=_parse_response(client=client, response=response),
+    )
+
+
+def sync_detailed(
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UploadIn,
+    guest_name: None | str | Unset = UNSET,
+
+) -> Response[ErrorResponse | UploadSession]:
+    """ Start a resumable upload as a guest (counts as one upload)
+
+    Args:
+        token (str):
+        guest_name (None | str | Unset):
+        body (UploadIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | UploadSession]
+     """
+
+
+    kwargs = _get_kwargs(
+        token=token,
+body=body,
+guest_name=guest_name,
+
+    )
+
+    response = client.get_httpx_client().request(
+        **kwargs,
+    )
+
+    return _build_response(client=client, response=response)
+
+def sync(
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UploadIn,
+    guest_name: None | str | Unset = UNSET,
+
+) -> ErrorResponse | UploadSession | None:
+    """ Start a resumable upload as a guest (counts as one upload)
+
+    Args:
+        token (str):
+        guest_name (None | str | Unset):
+        body (UploadIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | UploadSession
+     """
+
+
+    return sync_detailed(
+        token=token,
+client=client,
+body=body,
+guest_name=guest_name,
+
+    ).parsed
+
+async def asyncio_detailed(
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UploadIn,
+    guest_name: None | str | Unset = UNSET,
+
+) -> Response[ErrorResponse | UploadSession]:
+    """ Start a resumable upload as a guest (counts as one upload)
+
+    Args:
+        token (str):
+        guest_name (None | str | Unset):
+        body (UploadIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        Response[ErrorResponse | UploadSession]
+     """
+
+
+    kwargs = _get_kwargs(
+        token=token,
+body=body,
+guest_name=guest_name,
+
+    )
+
+    response = await client.get_async_httpx_client().request(
+        **kwargs
+    )
+
+    return _build_response(client=client, response=response)
+
+async def asyncio(
+    token: str,
+    *,
+    client: AuthenticatedClient | Client,
+    body: UploadIn,
+    guest_name: None | str | Unset = UNSET,
+
+) -> ErrorResponse | UploadSession | None:
+    """ Start a resumable upload as a guest (counts as one upload)
+
+    Args:
+        token (str):
+        guest_name (None | str | Unset):
+        body (UploadIn):
+
+    Raises:
+        errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
+        httpx.TimeoutException: If the request takes longer than Client.timeout.
+
+    Returns:
+        ErrorResponse | UploadSession
+     """
+
+
+    return (await asyncio_detailed(
+        token=token,
+client=client,
+body=body,
+guest_name=guest_name,
+
+    )).parsed
