@@ -1,0 +1,96 @@
+"""Videos in the web app, in Chromium (issue 28): a big clip sent in parts whose second part
+the network drops — Retry resumes from the bytes the server has, not from the start — a
+small clip shown as a video tile that scrubs its strip under the pointer, and the viewer's
+player loading it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
+    browser,
+    serving,
+    setup_admin,
+    wait_js,
+    watch_errors,
+)
+from tests.videos import make_clip
+
+pytestmark = pytest.mark.slow
+PART = 8 * 1024 * 1024
+
+
+def _padded(path: Path, size: int) -> Path:
+    """A valid MP4 made ``size`` bytes long by a trailing ``free`` box (players skip it)."""
+    data = path.read_bytes()
+    pad = size - len(data)
+    path.write_bytes(data + pad.to_bytes(4, "big") + b"free" + b"\0" * (pad - 8))
+    return path
+
+
+def test_a_big_clip_resumes_and_videos_play(browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    with serving(tmp_path, ALBUMEN_WORKERS="2") as base:
+        context = browser.new_context(viewport={"width": 1280, "height": 860})
+        page = context.new_page()
+        errors = watch_errors(page)
+        setup_admin(page, base)
+        big = _padded(make_clip(tmp_path / "speeches.mp4", seconds=2.0), 2 * PART + 123_456)
+        small = make_clip(tmp_path / "dance.webm", seconds=2.0, codec="libvpx-vp9",
+                          audio=False)
+        offsets: list[str] = []
+
+        def network(route: Any) -> None:
+            if route.request.method == "PATCH":
+                offsets.append(route.request.headers.get("upload-offset", "?"))
+                if len(offsets) == 2:  # the second part: the connection drops
+                    route.abort("connectionreset")
+                    return
+            route.continue_()
+
+        page.route("**/api/v1/uploads/**", network)
+        page.goto(base + "/upload")
+        page.set_input_files("#files", [str(big)])
+        page.get_by_text("resumes where it stopped").wait_for(timeout=60_000)
+        errors.clear()  # the dropped part is logged by the console
+        page.click("li.upload button:has-text('Retry')")
+        wait_js(page, "[...document.querySelectorAll('li.upload .status')].some("
+                      "s => s.textContent.startsWith('uploaded'))", 120)
+        assert offsets == ["0", str(PART), str(PART), str(2 * PART)], offsets
+        page.set_input_files("#files", [str(small)])  # small: one request
+        wait_js(page, "[...document.querySelectorAll('li.upload .status')].filter("
+                      "s => s.textContent.startsWith('uploaded')).length === 2", 60)
+
+        # The library: video tiles with their length; the strip under the pointer.
+        api = context.request
+        assets = wait_until_ready(api, base, 2)
+        clip = next(a for a in assets if a["original_filename"] == "dance.webm")
+        page.goto(base + "/")
+        tile = page.locator(f".tile[data-id='{clip['id']}']")
+        tile.locator(".vid.badge").get_by_text("0:02").wait_for()
+        box = tile.bounding_box()
+        page.mouse.move(box["x"] + box["width"] * 0.2, box["y"] + box["height"] / 2)
+        page.mouse.move(box["x"] + box["width"] * 0.8, box["y"] + box["height"] / 2)
+        wait_js(page, f"getComputedStyle(document.querySelector(\".tile[data-id='{clip['id']}']"
+                      " .scrub\")).backgroundImage.includes('/strip')")
+        # The viewer plays it.
+        page.goto(f"{base}/photos/{clip['id']}")
+        wait_js(page, "document.getElementById('video')?.readyState >= 1 && "
+                      "!document.getElementById('video').error", 30)
+        assert errors == []
+
+
+def wait_until_ready(api: Any, base: str, n: int) -> list[dict]:
+    from tests.processes import wait_until
+
+    found: list[dict] = []
+
+    def ready() -> bool:
+        items = api.get(f"{base}/api/v1/assets").json()["items"]
+        found[:] = items
+        return len(items) == n and all(a["state"] == "ready" for a in items)
+
+    assert wait_until(ready, 120), found
+    return found
