@@ -412,3 +412,24 @@ def test_videos_have_a_size_limit_of_their_own(app_client: Callable[..., TestCli
     error = refused(c2, data, "v2.mov")
     assert error["code"] == "too_large" and "ALBUMEN_MAX_VIDEO_BYTES" in error["message"]
     assert count(Asset) == 1
+
+
+def test_the_live_photo_key_is_read_from_jpeg_and_heic_stills(tmp_path: Path) -> None:
+    import piexif
+    from pillow_heif import register_heif_opener
+
+    from albumen.media.metadata import apple_content_identifier, read_metadata
+    from tests.videos import apple_maker_note, live_photo_jpeg
+
+    register_heif_opener()
+    jpeg = tmp_path / "IMG_0001.JPG"
+    jpeg.write_bytes(live_photo_jpeg("KEY-JPEG"))
+    heic = tmp_path / "IMG_0002.HEIC"
+    exif = piexif.dump({"0th": {piexif.ImageIFD.Make: b"Apple"},
+                        "Exif": {piexif.ExifIFD.MakerNote: apple_maker_note("KEY-HEIC")}})
+    Image.new("RGB", (64, 48), (30, 100, 200)).save(heic, exif=exif)
+    assert read_metadata(jpeg).content_identifier == "KEY-JPEG"
+    assert read_metadata(heic).content_identifier == "KEY-HEIC"
+    # Not Apple's, or damaged: no key (and no error).
+    assert apple_content_identifier(b"Nikon\x00\x02\x10\x00\x00MM\x00\x00\x00\x08") is None
+    assert apple_content_identifier(apple_maker_note("X")[:20]) is None
