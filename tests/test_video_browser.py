@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
+    PASSWORD,
     browser,
     serving,
     setup_admin,
@@ -79,6 +80,22 @@ def test_a_big_clip_resumes_and_videos_play(browser: Any, tmp_path: Path) -> Non
         page.goto(f"{base}/photos/{clip['id']}")
         wait_js(page, "document.getElementById('video')?.readyState >= 1 && "
                       "!document.getElementById('video').error", 30)
+        # An event's slideshow plays a short clip through.
+        token = api.post(f"{base}/api/v1/auth/token", form={
+            "username": "admin", "password": PASSWORD}).json()["access_token"]
+        auth = {"Authorization": f"Bearer {token}"}
+        event = api.post(f"{base}/api/v1/events", headers=auth,
+                         data={"title": "Wedding"}).json()
+        sent = api.post(f"{base}/api/v1/assets?event_id={event['id']}", headers=auth,
+                        multipart={"file": {"name": "toast.webm", "mimeType": "video/webm",
+                                            "buffer": make_clip(
+                                                tmp_path / "toast.webm", seconds=1.0,
+                                                codec="libvpx-vp9", audio=False,
+                                                dark_frames=3).read_bytes()}})
+        assert sent.status == 201, sent.text()
+        wait_until_ready(api, base, 3)
+        page.goto(f"{base}/events/{event['id']}/slideshow?interval=5")
+        wait_js(page, "document.querySelector('#show video.shown')?.readyState >= 2", 30)
         assert errors == []
 
 
