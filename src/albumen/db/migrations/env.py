@@ -39,6 +39,15 @@ def _ours(obj, name, type_, reflected, compare_to) -> bool:  # type: ignore[no-u
 
 
 def _run(connection) -> None:  # type: ignore[no-untyped-def]
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # Batch mode rebuilds a table (copy, drop, rename): with foreign keys enforced, the
+        # drop would first delete its rows and cascade to every table referring to it (an
+        # asset's stages, derivatives, faces…). The pragma only takes effect outside a
+        # transaction, so it is set before the migrations' transaction begins, and the
+        # references are checked before it commits.
+        connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        connection.commit()  # (SQLAlchemy began a transaction for it; none is open in SQLite)
     context.configure(
         connection=connection,
         target_metadata=Base.metadata,
@@ -46,8 +55,18 @@ def _run(connection) -> None:  # type: ignore[no-untyped-def]
         compare_type=True,
         include_object=_ours,
     )
-    with context.begin_transaction():
-        context.run_migrations()
+    try:
+        with context.begin_transaction():
+            context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(f"the migrated database breaks {len(broken)} "
+                                       f"references, first {broken[0]}: rolled back")
+    finally:
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():
