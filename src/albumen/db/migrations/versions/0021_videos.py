@@ -81,6 +81,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    # The timeline's triggers read motion_of_id (PostgreSQL will not drop a column they use).
+    search_ddl.drop_timeline_triggers(op.get_bind())
     with op.batch_alter_table("assets") as batch_op:
         batch_op.drop_constraint("fk_assets_motion_of_id_assets", type_="foreignkey")
         batch_op.drop_index("ix_assets_content_identifier")
