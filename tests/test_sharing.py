@@ -412,6 +412,9 @@ def test_event_lifecycle(client: TestClient) -> None:
     tz = client.patch(f"/api/v1/events/{event['id']}", headers=host,
                       json={"timezone": "Mars/Olympus"})
     assert tz.status_code == 422
+    for field in ("guest_comments", "selfie_search", "review_required", "archived", "title"):
+        null = client.patch(f"/api/v1/events/{event['id']}", headers=host, json={field: None})
+        assert null.status_code == 422 and field in null.json()["error"]["message"], field
     naive = client.post("/api/v1/events", headers=host,
                         json={"title": "n", "starts_at": "2026-07-01T10:00:00"})
     assert naive.status_code == 422

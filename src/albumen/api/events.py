@@ -20,6 +20,7 @@ from albumen.api.errors import ERRORS, ZIP_BODY
 from albumen.api.types import Id, IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import DOWNLOAD_ZIP
+from albumen.errors import InvalidInput
 from albumen.events import downloads
 from albumen.events import service as svc
 from albumen.events.access import require_event
@@ -128,6 +129,8 @@ def get_event(event_id: IdPath, principal: PrincipalDep, session: SessionDep) ->
 def update_event(event_id: IdPath, body: EventPatch, principal: PrincipalDep, actor: ActorDep,
                  rt: RuntimeDep) -> EventOut:
     values = aware(body.model_dump(exclude_unset=True))
+    if "archived" in values and values["archived"] is None:
+        raise InvalidInput("archived cannot be null (leave it out to keep it)")
     archived = values.pop("archived", None)
     if values:
         svc.update_event(rt, principal.user_id, event_id, values, actor)

@@ -33,6 +33,7 @@ from albumen.runtime import Runtime
 
 EDITABLE = ("title", "description", "starts_at", "ends_at", "timezone", "location",
             "cover_asset_id", "review_required", "selfie_search", "guest_comments")
+NOT_NULL = ("title", "review_required", "selfie_search", "guest_comments")
 
 
 @dataclass
@@ -43,6 +44,9 @@ class EventView:
 
 
 def _check(values: dict[str, Any]) -> None:
+    for key in NOT_NULL:
+        if key in values and values[key] is None:
+            raise InvalidInput(f"{key} cannot be null (leave it out to keep it)")
     tz = values.get("timezone")
     if tz:
         try:

@@ -65,6 +65,9 @@ def _owned_target(session: Session, user_id: int, event_id: int | None,
 
 
 def _check_values(values: dict[str, Any]) -> None:
+    for key in ("can_view", "can_upload", "can_download", "strip_location"):
+        if key in values and values[key] is None:
+            raise InvalidInput(f"{key} cannot be null (leave it out to keep it)")
     opens, closes = values.get("upload_opens_at"), values.get("upload_closes_at")
     if opens and closes and closes <= opens:
         raise InvalidInput("upload_closes_at must be after upload_opens_at")
