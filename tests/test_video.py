@@ -26,6 +26,7 @@ from albumen.library import processing
 from albumen.library import video as video_stages
 from albumen.media import video
 from albumen.media.sniff import FileType, sniff
+from albumen.operations import verify
 from albumen.runtime import get_runtime
 from tests.test_web_pages import browser
 from tests.videos import APPLE_PARIS, make_clip
@@ -147,6 +148,8 @@ def test_clips_become_video_assets_with_metadata_poster_and_strip(
         if name == "vfr.mp4":
             assert asset["video"]["variable_frame_rate"] is True
     assert count(Video) == 6
+    # Every stored file (web copies and strips too) is known to belong: none is an orphan.
+    assert list(verify.orphans(get_runtime())) == []
 
 
 def test_playback_answers_range_requests(app_client: Callable[..., TestClient],

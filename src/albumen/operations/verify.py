@@ -32,7 +32,7 @@ LISTED = 1000  # entries shown per finding; the counts are always complete
 BATCH = 500
 ORIGINAL, THUMBNAIL, PREVIEW = 1, 2, 4
 _KIND_BIT = {"thumbnail": THUMBNAIL, "preview": PREVIEW}
-_DERIVATIVE = re.compile(r"derivatives/\d+/(\d+)/([^/.]+)\.[^/]+")
+_DERIVATIVE = re.compile(r"derivatives/\d+/(\d+)/[^/]+")
 _FACE = re.compile(r"faces/\d+/\d+/(\d+)\.[^/]+")
 _REPORT = re.compile(r"reports/(\d+)\.pdf")
 RENDITIONS = "renditions/"  # the image service's cache (images/service.py)
@@ -75,7 +75,7 @@ class _Scan:
         them. ``again``: keys looked up before (their originals are not hashed twice)."""
         orphans: list[str] = []
         originals: dict[str, str] = {}
-        derivatives: dict[int, list[tuple[str, str]]] = {}
+        derivatives: dict[int, list[str]] = {}
         faces: dict[int, str] = {}
         reports: dict[int, str] = {}
         renditions: list[str] = []
@@ -83,7 +83,7 @@ class _Scan:
             if (sha := original_sha(key)) is not None:
                 originals[sha] = key
             elif m := _DERIVATIVE.fullmatch(key):
-                derivatives.setdefault(int(m[1]), []).append((m[2], key))
+                derivatives.setdefault(int(m[1]), []).append(key)
             elif m := _FACE.fullmatch(key):
                 faces[int(m[1])] = key
             elif m := _REPORT.fullmatch(key):
@@ -105,13 +105,16 @@ class _Scan:
                 if self.full and not again:
                     self.hash_original(key, sha)
         if derivatives:
-            rows = {(a, k): key for a, k, key in s.execute(
+            # By the key the row names: a kind whose files are renamed when made again (a
+            # video's web copy, ``web-<random>.mp4``) has more in its name than the kind.
+            rows = {key: (a, k) for a, k, key in s.execute(
                 select(Derivative.asset_id, Derivative.kind, Derivative.storage_key)
                 .where(Derivative.asset_id.in_(list(derivatives))))}
             for asset_id, items in derivatives.items():
-                for kind, key in items:
-                    if rows.get((asset_id, kind)) == key:
-                        self._mark(self.assets, asset_id, _KIND_BIT.get(kind, 0))
+                for key in items:
+                    owner = rows.get(key)
+                    if owner is not None and owner[0] == asset_id:
+                        self._mark(self.assets, asset_id, _KIND_BIT.get(owner[1], 0))
                     else:
                         orphans.append(key)
         if faces:
