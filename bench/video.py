@@ -182,7 +182,8 @@ def transcode(folder: Path, seconds: int, preset: str) -> dict[str, Any]:
             pass
     decode = time.perf_counter() - started
     started = time.perf_counter()
-    copy = web.make_web_copy(clip, folder / "web.mp4", info, web.Plan("h264", 1080, preset, 23))
+    copy = web.make_web_copy(clip, folder / "web.mp4", info, web.Plan("h264", 1080, preset, 23),
+                            segment_seconds=30)
     took = time.perf_counter() - started
     speed = seconds / took
     print(f"transcode: {seconds} s of 1080p30 HEVC -> {copy.width}x{copy.height} H.264 "

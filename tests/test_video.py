@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import signal
 import threading
 import time
 from collections.abc import Callable
@@ -22,8 +24,7 @@ from PIL import Image
 from sqlalchemy import func, select
 
 from albumen.db.models import Asset, AssetStage, Derivative, Face, Video
-from albumen.library import processing
-from albumen.library import video as video_stages
+from albumen.library import processing, transcoding
 from albumen.media import video
 from albumen.media.sniff import FileType, sniff
 from albumen.operations import verify
@@ -235,10 +236,11 @@ def test_a_web_copy_can_be_cancelled_and_asked_for_again(
         app_client: Callable[..., TestClient], tmp_path: Path,
         monkeypatch: pytest.MonkeyPatch) -> None:
     # Jobs wait in the queue here: the test runs them, the web copy in a worker thread.
-    c = app_client(transcode="all", transcode_preset="medium", queue_immediate=False)
+    c = app_client(transcode="all", transcode_preset="medium", queue_immediate=False,
+                   transcode_segment_seconds=3)
     rt = get_runtime()
     clip = make_clip(tmp_path / "speech.mp4", seconds=12.0, width=960, height=540)
-    monkeypatch.setattr(video_stages, "_PROGRESS_SECONDS", 0.05)
+    monkeypatch.setattr(transcoding, "_PROGRESS_SECONDS", 0.05)
     created = c.post("/api/v1/assets", files={"file": ("speech.mp4", clip.read_bytes())})
     asset_id = created.json()["asset"]["id"]
     processing.process_asset(rt, asset_id, "media")  # core stages; the copy is handed over
@@ -262,7 +264,10 @@ def test_a_web_copy_can_be_cancelled_and_asked_for_again(
     assert stage["state"] == "failed" and stage["error"] == "cancelled by user 1"
     assert 0 < stage["progress_done"] < stage["progress_total"] == 12
     assert after["state"] == "ready" and after["video"]["web_copy"] is None
-    assert not list(rt.storage.tmp.glob("web-*"))  # the partial copy was removed
+    assert not list(rt.storage.tmp.glob("web*"))  # the partial copy was removed
+    with rt.session() as session:  # and the segments it had finished
+        assert sorted(session.scalars(select(Derivative.kind).where(
+            Derivative.asset_id == asset_id))) == ["preview", "strip", "thumbnail"]
     assert c.delete(f"/api/v1/assets/{asset_id}/transcode").status_code == 409
     # Asked for again: queued, then made by the video queue's worker.
     again = c.post(f"/api/v1/assets/{asset_id}/transcode")
@@ -436,3 +441,75 @@ def test_the_live_photo_key_is_read_from_jpeg_and_heic_stills(tmp_path: Path) ->
     # Not Apple's, or damaged: no key (and no error).
     assert apple_content_identifier(b"Nikon\x00\x02\x10\x00\x00MM\x00\x00\x00\x08") is None
     assert apple_content_identifier(apple_maker_note("X")[:20]) is None
+
+
+@pytest.mark.slow
+def test_a_killed_worker_s_web_copy_goes_on_from_its_last_segment(tmp_path: Path,
+                                                                    db_url: str) -> None:
+    """SIGKILL a worker making a web copy: the segments it finished are kept, and the next
+    worker makes only the rest; the joined copy has every frame, the sound and the rotation."""
+    from sqlalchemy import create_engine
+
+    from tests.processes import env_for, log_tail, run_json, spawn, wait_until
+
+    seconds, fps = 8, 30
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    make_clip(folder / "speech.mov", seconds=seconds, width=960, height=540, rotation=90,
+              codec="libx265")
+    env = env_for(tmp_path / "data", db_url, ALBUMEN_TRANSCODE="all",
+                  ALBUMEN_TRANSCODE_PRESET="medium", ALBUMEN_TRANSCODE_SEGMENT_SECONDS="1",
+                  ALBUMEN_JOB_LEASE_SECONDS="3", ALBUMEN_RECONCILE_INTERVAL_SECONDS="1",
+                  ALBUMEN_WORKER_HEARTBEAT_SECONDS="1")
+    assert run_json(env, "import", str(folder), "--json")["counts"]["imported"] == 1
+    engine = create_engine(db_url.replace("postgresql://", "postgresql+psycopg://"))
+
+    def kinds() -> dict[str, str]:
+        with engine.connect() as conn:
+            return dict(conn.execute(select(Derivative.kind, Derivative.storage_key)).all())
+
+    def parts() -> dict[str, str]:
+        return {k: v for k, v in kinds().items() if k.startswith("webpart-")}
+
+    log = tmp_path / "worker.log"
+    try:
+        first = spawn(env, log, "worker", "--worker-type", "process")
+        try:
+            assert wait_until(lambda: len(parts()) >= 2, 120), log_tail(log)
+            os.killpg(first.pid, signal.SIGKILL)
+            first.wait(10)
+        finally:
+            if first.poll() is None:
+                os.killpg(first.pid, signal.SIGKILL)
+        left = parts()
+        assert "web" not in kinds() and len(left) < seconds, "finished before the kill"
+        second = spawn(env, log, "worker", "--worker-type", "process")
+        seen: dict[str, str] = dict(left)
+        try:
+            def made() -> bool:
+                now = kinds()
+                if "web" in now:
+                    return True
+                current = {k: v for k, v in now.items() if k.startswith("webpart-")}
+                assert left.items() <= current.items(), "a finished segment was dropped"
+                seen.update(current)
+                return False
+
+            assert wait_until(made, 180, interval=0.05), log_tail(log)
+            second.send_signal(signal.SIGTERM)
+            assert second.wait(30) == 0
+        finally:
+            if second.poll() is None:
+                os.killpg(second.pid, signal.SIGKILL)
+        # One key per segment: none made twice (a re-made one gets a new key).
+        assert len(seen) == len(set(seen.values())) and len(seen) <= seconds
+        after = kinds()
+        assert not [k for k in after if k.startswith("webpart-")]
+        root = tmp_path / "data" / "storage"
+        assert not [key for key in seen.values() if (root / key).exists()]
+        with av.open(str(root / after["web"])) as box:
+            frames = list(box.decode(video=0))
+            assert len(frames) == seconds * fps and frames[0].rotation == 90
+            assert box.streams.audio[0].codec_context.name == "aac"
+    finally:
+        engine.dispose()

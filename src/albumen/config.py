@@ -108,6 +108,9 @@ class Settings(BaseSettings):
         "superfast transcodes 1080p faster than real time on 2 cores: bench/video.py)")
     transcode_crf: int = Field(default=23, ge=0, le=63,
                                description="constant quality of web copies (lower: better)")
+    transcode_segment_seconds: float = Field(
+        default=30, ge=1, le=3600, description="a web copy is made in pieces of this much of "
+        "the clip; a worker stopped half-way goes on from the last piece it finished")
     max_image_pixels: int = 250_000_000
     max_document_pages: int = Field(default=5000, ge=1,
                                     description="a PDF with more pages is refused at upload")

@@ -27,7 +27,7 @@ from albumen.db.models import (
 )
 from albumen.documents import service as documents_svc
 from albumen.errors import AlbumenError
-from albumen.library import documents, failures, video
+from albumen.library import documents, failures, transcoding, video
 from albumen.library.stages import FILE_STAGES, MODEL_STAGES, STAGE_FUNCTIONS, FileStage
 from albumen.notify import emit
 from albumen.pipeline import ALL, CORE, ORDER, TRANSCODE, queue_for
@@ -41,7 +41,7 @@ BARE = (lazyload(Asset.tags), lazyload(Asset.stack))
 
 # The stages run in a transaction.
 RUN = {**STAGE_FUNCTIONS, **documents.STAGE_FUNCTIONS, "semantic": semantic.semantic_stage,
-       "document": documents_svc.document_stage, TRANSCODE: video.transcode_stage}
+       "document": documents_svc.document_stage, TRANSCODE: transcoding.transcode_stage}
 # A video's model stages look at frames sampled over the clip, not at one preview.
 RUN_VIDEO = {**RUN, **video.STAGE_FUNCTIONS}
 

@@ -1,33 +1,24 @@
 """The stages of a video: what it is (core), its poster frame as preview and thumbnail and a
-scrub strip of frames (core), the model stages on frames sampled over the clip, and a web copy
-when browsers cannot play the original (``transcode``, on the video queue).
-
-The original is only ever read. The web copy is made to a temporary file, then stored under a
-new key and recorded; the one it replaces is removed after. Its progress and lease are kept
-in the stage's row as it goes, so a cancelled job stops and a killed worker's job is taken up
-again by another once its lease runs out.
+scrub strip of frames (core), the model stages on frames sampled over the clip; what a browser
+plays (the original, or the web copy ``library/transcoding.py`` makes when browsers cannot play
+the original). The original is only ever read.
 """
 
 from __future__ import annotations
 
 import logging
-import secrets
 import threading
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, timedelta
+from datetime import UTC
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from PIL import Image
-from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from albumen.db.base import utcnow
 from albumen.db.models import DONE, FAILED, RUNNING, Asset, AssetStage, Derivative, Video
-from albumen.errors import Cancelled, Conflict, InvalidInput, MediaDecodeError
+from albumen.errors import Conflict, InvalidInput, MediaDecodeError
 from albumen.library import live_photos
 from albumen.library.stages import (
     FileStage,
@@ -46,7 +37,6 @@ from albumen.ml import models
 from albumen.ml.faces import DetectedFace, distances
 from albumen.ml.ocr import TextLine
 from albumen.ml.screening import Nudity
-from albumen.notify import emit
 from albumen.pipeline import TRANSCODE
 from albumen.runtime import Runtime
 from albumen.storage.base import derivative_key
@@ -56,16 +46,15 @@ log = logging.getLogger(__name__)
 STRIP = "strip"  # the derivative kind of the scrub strip (frames side by side)
 WEB = "web"  # the derivative kind of the web copy
 STRIP_SHORT_SIDE = 90
-_PROGRESS_SECONDS = 2.0  # how often a transcode records its progress (and checks for cancel)
 
 
-def _probe(rt: Runtime, path: Path) -> video.VideoInfo:
+def probe(rt: Runtime, path: Path) -> video.VideoInfo:
     return video.probe(path, video.VideoLimits.of(rt.settings), decode=True)
 
 
 def read_video(rt: Runtime, asset: Asset, _: dict[str, Any]) -> video.VideoInfo:
     with rt.storage.local_path(asset.storage_key) as path:
-        return _probe(rt, path)
+        return probe(rt, path)
 
 
 def record_video(rt: Runtime, session: Session, asset: Asset, info: video.VideoInfo) -> None:
@@ -103,7 +92,7 @@ def render_video(rt: Runtime, asset: Asset, earlier: dict[str, Any]) -> Rendered
     strip: frames spread over the clip side by side in one WebP."""
     settings = rt.settings
     with rt.storage.local_path(asset.storage_key) as path:
-        info = earlier.get("metadata") or _probe(rt, path)
+        info = earlier.get("metadata") or probe(rt, path)
         when, pixels = video.poster(path, info, settings.preview_size)
         # Keyframes: one picture decoded a tile, whatever the clip's group of pictures.
         tiles = [frame for _, frame in video.frames_at(
@@ -172,7 +161,7 @@ class _Frames:
         settings = rt.settings
         row = session.get(Video, asset.id)
         with rt.storage.local_path(asset.storage_key) as path:
-            info = _probe(rt, path)
+            info = probe(rt, path)
             times = video.sample_times(info if row is None else replace(
                 info, duration=row.duration), settings.video_sample_seconds,
                 settings.video_sample_frames)
@@ -270,89 +259,6 @@ def needs_web_copy(rt: Runtime, row: Video) -> str | None:
         return (f"longer than {settings.transcode_max_seconds:g} s "
                 "(ALBUMEN_TRANSCODE_MAX_SECONDS)")
     return None
-
-
-def transcode_stage(rt: Runtime, session: Session, asset: Asset) -> None:
-    """Make the web copy, recording its progress (seconds done of the clip's length) every
-    couple of seconds, extending the stage's lease as it goes; a cancelled stage stops it."""
-    row = session.get(Video, asset.id)
-    if row is None:
-        raise MediaDecodeError("the video was not read (the metadata stage did not complete)")
-    if needs_web_copy(rt, row) is not None:
-        return
-    total = max(1, round(row.duration or 0))
-    _progress(rt, asset.id, 0, total)
-    session.commit()  # the transaction is not held for the minutes this takes
-    target = rt.storage.tmp / f"web-{asset.id}-{secrets.token_hex(6)}.mp4"
-    try:
-        with rt.storage.local_path(asset.storage_key) as path:
-            info = _probe(rt, path)
-            try:
-                copy = web.make_web_copy(path, target, info, plan(rt),
-                                         _reporter(rt, asset.id, total))
-            except Cancelled:
-                with rt.session() as fresh:  # the reason the canceller gave
-                    row_now = fresh.get(AssetStage, (asset.id, TRANSCODE))
-                    raise Cancelled(row_now.error if row_now and row_now.error
-                                    else "cancelled") from None
-        key = derivative_key(asset.id, f"{WEB}-{secrets.token_hex(4)}", "mp4")
-        size = _store(rt, target, key)
-    finally:
-        target.unlink(missing_ok=True)
-    old = session.get(Derivative, (asset.id, WEB))
-    if old is not None:
-        rt.storage.delete(old.storage_key)
-        session.delete(old)
-        session.flush()
-    session.add(Derivative(asset_id=asset.id, kind=WEB, storage_key=key, mime_type="video/mp4",
-                           width=copy.width, height=copy.height, size=size,
-                           etag=secrets.token_hex(16)))
-    _progress(rt, asset.id, total, total, session)
-
-
-def _store(rt: Runtime, source: Path, key: str) -> int:
-    with rt.storage.stage() as staged, source.open("rb") as fh:
-        while chunk := fh.read(1 << 20):
-            staged.write(chunk)
-        rt.storage.commit(staged, key)
-        return staged.size
-
-
-def _progress(rt: Runtime, asset_id: int, done: int, total: int,
-              session: Session | None = None) -> None:
-    values = {"progress_done": done, "progress_total": total}
-    if session is not None:
-        session.execute(update(AssetStage).where(AssetStage.asset_id == asset_id,
-                                                 AssetStage.stage == TRANSCODE).values(**values))
-        emit(session, "asset.progress", asset_id=asset_id, stage=TRANSCODE, done=done,
-             total=total)
-        return
-    with rt.transaction() as own:
-        _progress(rt, asset_id, done, total, own)
-
-
-def _reporter(rt: Runtime, asset_id: int, total: int) -> Callable[[float], bool]:
-    last = [time.monotonic()]
-
-    def report(seconds: float) -> bool:
-        now = time.monotonic()
-        if now - last[0] < _PROGRESS_SECONDS:
-            return True
-        last[0] = now
-        lease = utcnow() + timedelta(seconds=rt.settings.job_lease_seconds)
-        with rt.transaction() as session:
-            still = session.execute(
-                update(AssetStage).where(AssetStage.asset_id == asset_id,
-                                         AssetStage.stage == TRANSCODE,
-                                         AssetStage.state == RUNNING)
-                .values(progress_done=min(total, round(seconds)), progress_total=total,
-                        lease_until=lease)).rowcount
-            if still:
-                emit(session, "asset.progress", asset_id=asset_id, stage=TRANSCODE,
-                     done=min(total, round(seconds)), total=total)
-        return bool(still)
-
-    return report
 
 
 def web_copy(session: Session, asset_id: int) -> Derivative | None:
