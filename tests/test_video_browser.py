@@ -18,7 +18,7 @@ from tests.test_web_browser import (  # noqa: F401  (browser: a fixture)
     wait_js,
     watch_errors,
 )
-from tests.videos import make_clip
+from tests.videos import live_photo_jpeg, make_clip
 
 pytestmark = pytest.mark.slow
 PART = 8 * 1024 * 1024
@@ -96,6 +96,28 @@ def test_a_big_clip_resumes_and_videos_play(browser: Any, tmp_path: Path) -> Non
         wait_until_ready(api, base, 3)
         page.goto(f"{base}/events/{event['id']}/slideshow?interval=5")
         wait_js(page, "document.querySelector('#show video.shown')?.readyState >= 2", 30)
+        # A Live Photo is one tile, and its clip plays while the pointer is on it.
+        key = "0C7A2F4E-1B2D-4C3E-8F90-A1B2C3D4E5F6"
+        pair = [("IMG_0007.JPG", "image/jpeg", live_photo_jpeg(key)),
+                ("IMG_0007.MOV", "video/quicktime", make_clip(
+                    tmp_path / "IMG_0007.MOV", seconds=1.5,
+                    metadata={"com.apple.quicktime.content.identifier": key}).read_bytes())]
+        sent_ids = []
+        for name, mime, data in pair:
+            sent = api.post(f"{base}/api/v1/assets", headers=auth, multipart={
+                "file": {"name": name, "mimeType": mime, "buffer": data}})
+            assert sent.status == 201, sent.text()
+            sent_ids.append(sent.json()["asset"]["id"])
+        still = sent_ids[0]
+        wait_until_ready(api, base, 4)  # the clip is not listed: the still stands for both
+        page.goto(base + "/")
+        live = page.locator(f".tile[data-id='{still}']")
+        box = live.bounding_box()
+        page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+        wait_js(page, f"(v => v && v.classList.contains('on') && !v.paused && v.readyState >= 2)"
+                      f"(document.querySelector(\".tile[data-id='{still}'] video.motion\"))", 30)
+        page.mouse.move(0, 0)
+        wait_js(page, f"document.querySelector(\".tile[data-id='{still}'] video.motion\").paused")
         assert errors == []
 
 
