@@ -513,3 +513,28 @@ def test_a_killed_worker_s_web_copy_goes_on_from_its_last_segment(tmp_path: Path
             assert box.streams.audio[0].codec_context.name == "aac"
     finally:
         engine.dispose()
+
+
+def test_hdr_clips_are_tone_mapped_not_flattened(app_client: Callable[..., TestClient],
+                                                  tmp_path: Path) -> None:
+    """An HLG clip (as iPhones record): its poster and web copy are SDR BT.709, as bright as
+    the scene, not the HLG signal read as if it were SDR (greyed, flat)."""
+    c = app_client()
+    clip = make_clip(tmp_path / "hdr.mov", seconds=1.0, codec="libx265", hdr=True)
+    with av.open(str(clip)) as box:
+        source = next(box.decode(video=0))
+        assert source.color_trc == 18  # HLG
+        flat = source.to_ndarray(format="rgb24").astype(float)  # no tone mapping
+    asset = upload(c, clip)
+    assert asset["state"] == "ready", asset["failure_reason"]
+    with probe_bytes(c.get(asset["links"]["playback"]).content) as box:
+        copy = next(box.decode(video=0))
+        assert (copy.color_trc, copy.color_primaries, copy.format.name) == (1, 1, "yuv420p")
+        mapped = copy.to_ndarray(format="rgb24").astype(float)
+    poster = np.asarray(Image.open(io.BytesIO(c.get(asset["links"]["preview"]).content))
+                        .convert("RGB")).astype(float)
+    assert mapped.mean() > flat.mean() + 15 and poster.mean() > flat.mean() + 15
+    # The table applied to the web copy agrees with FFmpeg's own conversion of the frame.
+    exact = source.reformat(format="rgb24", dst_colorspace=1, dst_color_trc=1,
+                            dst_color_primaries=1, dst_color_range=2).to_ndarray()
+    assert abs(mapped.mean() - exact.mean()) < 4

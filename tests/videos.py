@@ -47,9 +47,10 @@ def make_clip(path: Path, *, seconds: float = 2.0, fps: int = 30, width: int = 6
               height: int = 360, codec: str = "libx264", container: str | None = None,
               audio: bool = True, metadata: dict[str, str] | None = None,
               rotation: int = 0, dark_frames: int = 0, photo: np.ndarray | None = None,
-              variable: bool = False, preset: str = "ultrafast") -> Path:
+              variable: bool = False, preset: str = "ultrafast", hdr: bool = False) -> Path:
     """Encode a clip. ``dark_frames``: the first frames black (a poster must skip them);
-    ``photo``: pan across it instead of a pattern; ``variable``: uneven frame times."""
+    ``photo``: pan across it instead of a pattern; ``variable``: uneven frame times; ``hdr``:
+    10-bit HEVC tagged HLG in BT.2020, as phones record (the pattern's values read as HLG)."""
     fmt = container or {".mov": "mov", ".webm": "webm", ".mkv": "matroska", ".avi": "avi",
                         ".mts": "mpegts", ".ts": "mpegts"}.get(path.suffix, "mp4")
     options = {"movflags": "use_metadata_tags"} if fmt in ("mov", "mp4") and metadata else {}
@@ -58,9 +59,15 @@ def make_clip(path: Path, *, seconds: float = 2.0, fps: int = 30, width: int = 6
         out.metadata.update(metadata)
     stream = out.add_stream(codec, rate=fps)
     stream.width, stream.height = width, height
-    stream.pix_fmt = "yuv420p"
+    stream.pix_fmt = "yuv420p10le" if hdr else "yuv420p"
     if codec in ("libx264", "libx265"):
         stream.options = {"preset": preset}
+    if hdr:
+        stream.options = {"preset": preset, "x265-params": "colorprim=bt2020:"
+                          "transfer=arib-std-b67:colormatrix=bt2020nc:log-level=error"}
+        context = stream.codec_context
+        context.color_primaries, context.color_trc, context.colorspace = 9, 18, 9
+        context.color_range = 1
     if variable:
         stream.codec_context.time_base = fractions.Fraction(1, 1000)
     if rotation:
@@ -72,6 +79,8 @@ def make_clip(path: Path, *, seconds: float = 2.0, fps: int = 30, width: int = 6
         pixels = (_panned(photo, i, frames, width, height) if photo is not None
                   else _pattern(i, width, height, dark_frames))
         frame = av.VideoFrame.from_ndarray(pixels, format="rgb24")
+        if hdr:
+            frame = frame.reformat(format="yuv420p10le", dst_colorspace=9)
         if variable:
             frame.pts = clock
             frame.time_base = fractions.Fraction(1, 1000)

@@ -10,9 +10,10 @@ there is no gap or click at the joins. Memory stays flat whatever the length: pa
 decoded, scaled by FFmpeg, encoded and written as they come, and the join interleaves picture
 and sound by time instead of buffering either.
 
-Timestamps are carried over as they are, so a variable frame rate stays variable (no dropped
-or doubled frames); the display matrix is carried over too (browsers turn the picture as the
-original says). The caller is told how far it is about every second of video and may stop it
+HDR (HLG, PQ) is tone-mapped to SDR BT.709 (``media/hdr.py``). Timestamps are carried over
+as they are, so a variable frame rate stays variable (no dropped or doubled frames); the
+display matrix is carried over too (browsers turn the picture as the original says). The
+caller is told how far it is about every second of video and may stop it
 (a cancelled job); the partial files are its to remove.
 """
 
@@ -33,6 +34,7 @@ import av
 import av.error
 
 from albumen.errors import Cancelled, MediaDecodeError
+from albumen.media import hdr
 from albumen.media.video import VideoInfo, opened
 
 # Codecs albumen encodes web copies with: the encoder and its pixel format.
@@ -107,8 +109,11 @@ def encode_segment(source: Path, target: Path, info: VideoInfo, plan: Plan, segm
             if info.rotation:  # carried into the web copy with the segments' parameters
                 vout.set_display_rotation(info.rotation)
             next_report = float(segment.start) + 1.0
+            convert = None
             for frame in _frames(inp, vin, segment):
-                _put(out, vout, frame.reformat(width, height, pixel_format))
+                if convert is None:
+                    convert = _converter(frame, vout, width, height, pixel_format)
+                _put(out, vout, convert(frame))
                 count += 1
                 done = float(frame.time or 0.0)
                 if progress is not None and done >= next_report:
@@ -121,6 +126,17 @@ def encode_segment(source: Path, target: Path, info: VideoInfo, plan: Plan, segm
         finally:
             out.close()
     return count
+
+
+def _converter(first: av.VideoFrame, vout: av.stream.Stream, width: int, height: int,
+               pixel_format: str) -> Callable[[av.VideoFrame], av.VideoFrame]:
+    """How the frames become the encoder's: scaled, and tone-mapped to BT.709 when HDR."""
+    if not hdr.is_hdr(first):
+        return lambda frame: frame.reformat(width, height, pixel_format)
+    context = vout.codec_context  # tagged SDR BT.709: players show it as it now is
+    context.color_primaries = context.color_trc = context.colorspace = hdr.BT709
+    context.color_range = hdr.LIMITED
+    return hdr.ToSdr(width, height, pixel_format)
 
 
 def _frames(inp: av.container.InputContainer, vin: av.stream.Stream,

@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from albumen.errors import MediaDecodeError, RejectedFile
+from albumen.media import hdr
 from albumen.media.metadata import CaptureTime, iso_datetime
 
 if TYPE_CHECKING:
@@ -324,14 +325,13 @@ def _sexagesimal(part: str, degree_digits: int) -> float:
 
 
 def upright(frame: av.VideoFrame, size: tuple[int, int] | None = None) -> np.ndarray:
-    """The frame as RGB pixels, scaled to ``size`` (width, height as displayed) and turned by
-    its display matrix."""
+    """The frame as RGB pixels (HDR tone-mapped to SDR), scaled to ``size`` (width, height as
+    displayed) and turned by its display matrix."""
     turns = round((frame.rotation or 0) / 90) % 4
     if size is not None and turns % 2:
         size = (size[1], size[0])
     width, height = size if size is not None else (frame.width, frame.height)
-    pixels = frame.to_ndarray(format="rgb24", width=width, height=height,
-                              interpolation="AREA" if width < frame.width else None)
+    pixels = hdr.sdr_rgb(frame, width, height)
     if turns:
         pixels = np.ascontiguousarray(np.rot90(pixels, turns))
     return pixels
