@@ -36,6 +36,7 @@ from albumen.api import (
     search,
     share,
     status,
+    tiers,
     uploads,
     users,
     webhooks,
@@ -194,7 +195,8 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     app.add_middleware(RequestContextMiddleware)
 
     for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
-                   status, comments, analytics, documents, live, webhooks, images, uploads):
+                   status, comments, analytics, documents, live, webhooks, images, uploads,
+                   tiers):
         app.include_router(module.router)
     app.include_router(uploads.guest_router)
     app.include_router(comments.guest_router)

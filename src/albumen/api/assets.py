@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -48,6 +48,7 @@ from albumen.library import (
     document_password,
     documents,
     duplicates,
+    tiers,
     video,
     web_copies,
 )
@@ -350,18 +351,24 @@ class AssetChange(BaseModel):
     rating: int | None = Field(default=None, ge=0, le=5, description="0-5; null clears it")
     title: str | None = Field(default=None, max_length=500)
     description: str | None = Field(default=None, max_length=10000)
+    tier: Literal["bronze", "silver", "gold"] | None = Field(
+        default=None, description="curation tier (gold needs what gold_needs lists)")
     category: str | None = Field(default=None, max_length=100,
                                  description="a document's category, as a label the classifier "
                                              "learns from (null: take the label back)")
 
 
 @router.patch("/{asset_id}", response_model=AssetOut, responses=ERRORS,
-              summary="Favourite, rating, title, description, a document's category (only the "
-                      "fields sent)")
+              summary="Favourite, rating, title, description, tier, a document's category "
+                      "(only the fields sent)")
 def update(asset_id: IdPath, body: AssetChange, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
     values = body.model_dump(exclude_unset=True)
     if values.get("favorite", False) is None:
         raise InvalidInput("favorite is true or false")
+    if "tier" in values:
+        if values["tier"] is None:
+            raise InvalidInput("tier is bronze, silver or gold")
+        tiers.set_one(rt, asset_id, values.pop("tier"), actor)
     if "category" in values:
         documents_svc.label(rt, asset_id, values.pop("category"), actor)
     if values:

@@ -13,7 +13,7 @@ from albumen.db.documents import OCR
 from albumen.db.models import Asset
 from albumen.db.models import AssetText as DbAssetText
 from albumen.documents import service as documents_svc
-from albumen.library import asset_view, places
+from albumen.library import asset_view, places, tiers
 from albumen.library import assets as assets_svc
 
 
@@ -213,6 +213,10 @@ class AssetOut(BaseModel):
     text_truncated: bool = Field(description="true when text is only the first part: "
                                              "links.text gives the whole")
     favorite: bool = Field(description="marked as a favourite")
+    tier: str = Field(default="bronze", description="curation tier: bronze (as it arrived), "
+                      "silver (reviewed), gold (selected, metadata complete); GET /api/v1/tiers")
+    gold_needs: list[str] = Field(default_factory=list, description="what it lacks to be "
+                                  "gold (empty: complete)")
     thumbhash: str | None = Field(description="ThumbHash placeholder (base64)")
     phash: str | None = Field(description="64-bit perceptual hash (hex)")
     event_id: int | None = Field(description="the event it belongs to")
@@ -283,7 +287,8 @@ class AssetOut(BaseModel):
             tags=[TagOut(name=t.tag.name, source=t.source, confidence=t.confidence)
                   for t in facts.tags],
             text=text[:cls._text_limit], text_truncated=len(text) > cls._text_limit,
-            favorite=asset.favorite, thumbhash=asset.thumbhash,
+            favorite=asset.favorite, tier=asset.tier, gold_needs=tiers.gold_needs(asset, facts),
+            thumbhash=asset.thumbhash,
             phash=(f"{asset.phash & ((1 << 64) - 1):016x}" if asset.phash is not None else None),
             event_id=asset.event_id, stack_id=asset.stack_id,
             stack_cover=asset.stack_id is not None and asset.stack is not None

@@ -19,6 +19,7 @@ from albumen.cli import (
     models,
     ops,
     search,
+    tiers,
     webhooks,
 )
 from albumen.cli.common import JsonOpt, fail, owner, runtime
@@ -45,6 +46,7 @@ app.add_typer(maintenance.maintenance_app, name="maintenance")
 app.add_typer(documents.documents_app, name="documents")
 app.add_typer(webhooks.webhooks_app, name="webhooks")
 app.add_typer(images.images_app, name="images")
+app.add_typer(tiers.tiers_app, name="tiers")
 app.command("search")(search.search)
 app.command("timeline")(search.timeline)
 ops.register(app)

@@ -208,12 +208,17 @@ class Place(Base):
     longitude: Mapped[float | None] = mapped_column(Float)
 
 
+BRONZE, SILVER, GOLD = "bronze", "silver", "gold"
+TIERS = (BRONZE, SILVER, GOLD)
+
+
 class Asset(Base):
     __tablename__ = "assets"
     __table_args__ = (
         Index("ix_assets_owner_sort", "owner_id", "sort_at", "id"),
         Index("ix_assets_sort", "sort_at", "id"),
         Index("ix_assets_state", "state"),
+        Index("ix_assets_tier", "tier"),
         Index("ix_assets_deleted_at", "deleted_at"),
         Index("ix_assets_event_sort", "event_id", "sort_at", "id"),
         Index("ix_assets_guest", "guest_id"),
@@ -299,6 +304,8 @@ class Asset(Base):
     description: Mapped[str | None] = mapped_column(Text)
     keywords: Mapped[list[str] | None] = mapped_column(JSON)
     favorite: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Curation (library/tiers.py): bronze as it arrived, silver reviewed, gold selected.
+    tier: Mapped[str] = mapped_column(String(8), default=BRONZE, server_default=BRONZE)
     metadata_raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     metadata_errors: Mapped[list[str] | None] = mapped_column(JSON)
 

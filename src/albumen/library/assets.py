@@ -111,14 +111,14 @@ def get_derivative(session: Session, asset_id: int, kind: str) -> Derivative:
     return row
 
 
-def _editable(session: Session, asset_id: int, user_id: int | None) -> Asset:
+def editable(session: Session, asset_id: int, user_id: int | None) -> Asset:
     return get_asset(session, asset_id) if user_id is None else writable_asset(
         session, user_id, asset_id)
 
 
 def trash(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:
     with rt.transaction() as session:
-        asset = _editable(session, asset_id, actor.user_id)
+        asset = editable(session, asset_id, actor.user_id)
         if asset.deleted_at is None:
             asset.deleted_at = utcnow()
             audit.record(session, actor, "asset.trash", "asset", asset_id)
@@ -127,7 +127,7 @@ def trash(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:
 
 def restore(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:
     with rt.transaction() as session:
-        asset = _editable(session, asset_id, actor.user_id)
+        asset = editable(session, asset_id, actor.user_id)
         if asset.deleted_at is not None:
             asset.deleted_at = None
             audit.record(session, actor, "asset.restore", "asset", asset_id)
@@ -150,7 +150,7 @@ def update_asset(rt: Runtime, asset_id: int, values: dict[str, Any],
     from albumen.search import text_index
 
     with rt.transaction() as session:
-        asset = _editable(session, asset_id, actor.user_id)
+        asset = editable(session, asset_id, actor.user_id)
         changed = {k: v for k, v in values.items() if getattr(asset, k) != v}
         for key, value in changed.items():
             setattr(asset, key, value)

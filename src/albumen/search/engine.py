@@ -148,6 +148,8 @@ def conditions(session: Session, q: SearchQuery, correlated: bool = False
         out.append(func.lower(Asset.lens).contains(q.lens.lower(), autoescape=True))
     if q.rating_min is not None:
         out.append(Asset.rating >= q.rating_min)
+    if q.tiers:
+        out.append(Asset.tier.in_(q.tiers))
     if q.favorite is not None:
         out.append(Asset.favorite.is_(q.favorite))
     if q.people or q.people_names:

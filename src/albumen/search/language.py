@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from albumen.db.models import TIERS
 from albumen.errors import InvalidInput
 from albumen.search.query import SORTS, Near, SearchQuery
 
@@ -22,6 +23,7 @@ KEYS = {
     "from": "after", "to": "before", "date": "date", "on": "date", "year": "date",
     "camera": "camera", "lens": "lens", "place": "place", "in": "place", "near": "near",
     "tag": "tag", "has": "has", "is": "is", "type": "type", "rating": "rating",
+    "tier": "tier",
     "event": "event", "album": "album", "owner": "owner", "state": "state",
     "similar": "similar", "smart": "smart", "about": "about", "category": "category",
     "face": "face", "sort": "sort", "mode": "mode",
@@ -30,7 +32,8 @@ KEYS = {
 ID_KEYS = {"event": "event_id", "album": "album_id", "similar": "similar_to", "face": "face_like"}
 FILTERS = ("person:", "after:", "before:", "date:", "camera:", "lens:", "place:",
            "near:LAT,LON,KM", "tag:", "has:text|gps|faces",
-           "is:favorite|photo|video|document|trashed", "rating:N", "event:ID", "album:ID",
+           "is:favorite|photo|video|document|trashed", "rating:N",
+           "tier:bronze|silver|gold", "event:ID", "album:ID",
            "owner:NAME", "category:NAME", "state:processing|ready|failed", "similar:ASSET_ID",
            "face:FACE_ID", 'smart:"text"', 'about:"text"', "sort:date|oldest|relevance",
            "mode:any (people)")
@@ -185,6 +188,11 @@ def _apply(query: SearchQuery, key: str, token: Token) -> None:
         query.media_type = {"photo": "image"}.get(lower, lower)
     elif key == "rating":
         query.rating_min = _int(value.removeprefix(">="), token, 0, 5)
+    elif key == "tier":
+        tiers = [t.strip() for t in lower.split(",") if t.strip()]
+        if not tiers or any(t not in TIERS for t in tiers):
+            raise bad("tier: takes bronze, silver or gold (or several, with commas)")
+        query.tiers = tiers
     elif key in ID_KEYS:
         setattr(query, ID_KEYS[key], _int(value, token))
     elif key == "owner":

@@ -33,6 +33,7 @@ class SearchQuery(AssetFilter):
     cameras: list[str] = field(default_factory=list)
     lens: str | None = None
     rating_min: int | None = None
+    tiers: list[str] = field(default_factory=list)  # curation tiers, any of them
     favorite: bool | None = None
     people: list[int] = field(default_factory=list)
     people_names: list[str] = field(default_factory=list)
