@@ -346,7 +346,7 @@ export interface paths {
         delete: operations["assets_delete"];
         options?: never;
         head?: never;
-        /** Favourite, rating, title, description, a document's category (only the fields sent) */
+        /** Favourite, rating, title, description, tier, a document's category (only the fields sent) */
         patch: operations["assets_update"];
         trace?: never;
     };
@@ -1976,6 +1976,40 @@ export interface paths {
         patch: operations["uploads_part"];
         trace?: never;
     };
+    "/api/v1/tiers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The curation tiers, what each means and takes, and how many you have */
+        get: operations["tiers_tier_rules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/tier": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Promote or demote assets (each changed or refused on its own) */
+        post: operations["tiers_set_tier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/share/{token}/uploads": {
         parameters: {
             query?: never;
@@ -2236,6 +2270,11 @@ export interface components {
             /** Description */
             description?: string | null;
             /**
+             * Tier
+             * @description curation tier (gold needs what gold_needs lists)
+             */
+            tier?: ("bronze" | "silver" | "gold") | null;
+            /**
              * Category
              * @description a document's category, as a label the classifier learns from (null: take the label back)
              */
@@ -2485,6 +2524,17 @@ export interface components {
              * @description marked as a favourite
              */
             favorite: boolean;
+            /**
+             * Tier
+             * @description curation tier: bronze (as it arrived), silver (reviewed), gold (selected, metadata complete); GET /api/v1/tiers
+             * @default bronze
+             */
+            tier: string;
+            /**
+             * Gold Needs
+             * @description what it lacks to be gold (empty: complete)
+             */
+            gold_needs?: string[];
             /**
              * Thumbhash
              * @description ThumbHash placeholder (base64)
@@ -2840,6 +2890,17 @@ export interface components {
              * @description marked as a favourite
              */
             favorite: boolean;
+            /**
+             * Tier
+             * @description curation tier: bronze (as it arrived), silver (reviewed), gold (selected, metadata complete); GET /api/v1/tiers
+             * @default bronze
+             */
+            tier: string;
+            /**
+             * Gold Needs
+             * @description what it lacks to be gold (empty: complete)
+             */
+            gold_needs?: string[];
             /**
              * Thumbhash
              * @description ThumbHash placeholder (base64)
@@ -4480,6 +4541,16 @@ export interface components {
             /** Refresh Token */
             refresh_token: string;
         };
+        /** Refusal */
+        Refusal: {
+            /** Asset Id */
+            asset_id: number;
+            /**
+             * Reason
+             * @description why it was not changed (what gold needs, a permission…)
+             */
+            reason: string;
+        };
         /** ReportIn */
         ReportIn: {
             /**
@@ -5052,6 +5123,62 @@ export interface components {
              * @description four corners, relative to the image (0..1)
              */
             box: number[][];
+        };
+        /** TierIn */
+        TierIn: {
+            /** Asset Ids */
+            asset_ids: number[];
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "bronze" | "silver" | "gold";
+        };
+        /** TierOut */
+        TierOut: {
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "bronze" | "silver" | "gold";
+            /**
+             * Changed
+             * @description moved to the tier
+             */
+            changed: number[];
+            /**
+             * Unchanged
+             * @description already in it
+             */
+            unchanged: number[];
+            /**
+             * Refused
+             * @description left where they were, each with the reason
+             */
+            refused: components["schemas"]["Refusal"][];
+        };
+        /** TierRule */
+        TierRule: {
+            /**
+             * Tier
+             * @enum {string}
+             */
+            tier: "bronze" | "silver" | "gold";
+            /**
+             * Meaning
+             * @description what the tier says of an asset
+             */
+            meaning: string;
+            /**
+             * Requires
+             * @description what an asset needs to be promoted to it
+             */
+            requires: string[];
+            /**
+             * Count
+             * @description your assets in this tier (not in the trash)
+             */
+            count: number;
         };
         /** TokenOut */
         TokenOut: {
@@ -19298,6 +19425,194 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    tiers_tier_rules: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierRule"][];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    tiers_set_tier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TierIn"];
+            };
+        };
+        responses: {
+            /** @description Successful Response */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TierOut"];
+                };
             };
             /** @description Unauthorized */
             401: {

@@ -3,8 +3,8 @@ metadata complete). The API, the CLI and the web app set them here; every change
 
 Promotion needs the asset processed (a photo still being read cannot be reviewed) and not held
 or rejected by moderation; gold also needs what ``gold_needs`` lists, shown to the user before
-they try. Demotion is always allowed. A batch goes on past the assets it cannot change, and
-says why for each.
+they try. Demotion is always allowed. A batch goes on past the assets the rules refuse, and
+says why for each (one the caller may not edit refuses the whole batch).
 """
 
 from __future__ import annotations
@@ -72,13 +72,17 @@ class TierChange:
 
 
 def set_tier(rt: Runtime, asset_ids: Sequence[int], tier: str, actor: Actor) -> TierChange:
-    """Put each asset in ``tier`` (each in its own transaction: one refused asset does not
-    stop the rest)."""
+    """Put each asset in ``tier``. The caller must be allowed to edit every one (else nothing
+    changes: NotFound/Forbidden); then each is changed in its own transaction, and one that
+    the rules refuse (gold's needs, still processing) does not stop the rest."""
     if tier not in TIERS:
         raise InvalidInput(f"unknown tier {tier!r} (bronze, silver or gold)")
     ids = list(dict.fromkeys(asset_ids))
     if not ids or len(ids) > MAX_BATCH:
         raise InvalidInput(f"give 1 to {MAX_BATCH} asset ids")
+    with rt.session() as session:  # who may: all of them, or none is changed
+        for asset_id in ids:
+            editable(session, asset_id, actor.user_id)
     result = TierChange(tier)
     for asset_id in ids:
         try:

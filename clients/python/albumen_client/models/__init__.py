@@ -16,6 +16,7 @@ from .analytics_instance_response_analytics_instance import AnalyticsInstanceRes
 from .api_key_in import ApiKeyIn
 from .api_key_out import ApiKeyOut
 from .asset_change import AssetChange
+from .asset_change_tier_type_0 import AssetChangeTierType0
 from .asset_detail import AssetDetail
 from .asset_detail_metadata_raw_type_0 import AssetDetailMetadataRawType0
 from .asset_detail_screening_type_0 import AssetDetailScreeningType0
@@ -130,6 +131,7 @@ from .ranked import Ranked
 from .reactions import Reactions
 from .reactions_counts import ReactionsCounts
 from .refresh_in import RefreshIn
+from .refusal import Refusal
 from .report_in import ReportIn
 from .report_in_kind import ReportInKind
 from .report_out import ReportOut
@@ -158,6 +160,12 @@ from .stage_use import StageUse
 from .status_status_response_status_status import StatusStatusResponseStatusStatus
 from .tag_out import TagOut
 from .text_line_out import TextLineOut
+from .tier_in import TierIn
+from .tier_in_tier import TierInTier
+from .tier_out import TierOut
+from .tier_out_tier import TierOutTier
+from .tier_rule import TierRule
+from .tier_rule_tier import TierRuleTier
 from .token_out import TokenOut
 from .trashed import Trashed
 from .upload_in import UploadIn
@@ -194,6 +202,7 @@ __all__ = (
     "ApiKeyIn",
     "ApiKeyOut",
     "AssetChange",
+    "AssetChangeTierType0",
     "AssetDetail",
     "AssetDetailMetadataRawType0",
     "AssetDetailScreeningType0",
@@ -308,6 +317,7 @@ __all__ = (
     "Reactions",
     "ReactionsCounts",
     "RefreshIn",
+    "Refusal",
     "ReportIn",
     "ReportInKind",
     "ReportOut",
@@ -336,6 +346,12 @@ __all__ = (
     "StatusStatusResponseStatusStatus",
     "TagOut",
     "TextLineOut",
+    "TierIn",
+    "TierInTier",
+    "TierOut",
+    "TierOutTier",
+    "TierRule",
+    "TierRuleTier",
     "TokenOut",
     "Trashed",
     "UploadIn",

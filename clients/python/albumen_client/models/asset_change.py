@@ -8,6 +8,7 @@ from attrs import field as _attrs_field
 
 from ..types import UNSET, Unset
 
+from ..models.asset_change_tier_type_0 import AssetChangeTierType0
 from ..types import UNSET, Unset
 from typing import cast
 
@@ -28,6 +29,7 @@ class AssetChange:
             rating (int | None | Unset): 0-5; null clears it
             title (None | str | Unset):
             description (None | str | Unset):
+            tier (AssetChangeTierType0 | None | Unset): curation tier (gold needs what gold_needs lists)
             category (None | str | Unset): a document's category, as a label the classifier learns from (null: take the
                 label back)
      """
@@ -36,6 +38,7 @@ class AssetChange:
     rating: int | None | Unset = UNSET
     title: None | str | Unset = UNSET
     description: None | str | Unset = UNSET
+    tier: AssetChangeTierType0 | None | Unset = UNSET
     category: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -68,6 +71,14 @@ class AssetChange:
         else:
             description = self.description
 
+        tier: None | str | Unset
+        if isinstance(self.tier, Unset):
+            tier = UNSET
+        elif isinstance(self.tier, AssetChangeTierType0):
+            tier = self.tier.value
+        else:
+            tier = self.tier
+
         category: None | str | Unset
         if isinstance(self.category, Unset):
             category = UNSET
@@ -87,6 +98,8 @@ class AssetChange:
             field_dict["title"] = title
         if description is not UNSET:
             field_dict["description"] = description
+        if tier is not UNSET:
+            field_dict["tier"] = tier
         if category is not UNSET:
             field_dict["category"] = category
 
@@ -137,6 +150,26 @@ class AssetChange:
         description = _parse_description(d.pop("description", UNSET))
 
 
+        def _parse_tier(data: object) -> AssetChangeTierType0 | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                tier_type_0 = AssetChangeTierType0(data)
+
+
+
+                return tier_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AssetChangeTierType0 | None | Unset, data)
+
+        tier = _parse_tier(d.pop("tier", UNSET))
+
+
         def _parse_category(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -152,6 +185,7 @@ class AssetChange:
             rating=rating,
             title=title,
             description=description,
+            tier=tier,
             category=category,
         )
 

@@ -108,6 +108,9 @@ class AssetDetail:
             motion_id (int | None | Unset): a Live Photo's or motion photo's clip: the video asset shown with it (lists
                 leave it out)
             motion_of_id (int | None | Unset): for such a clip: its photo
+            tier (str | Unset): curation tier: bronze (as it arrived), silver (reviewed), gold (selected, metadata
+                complete); GET /api/v1/tiers Default: 'bronze'.
+            gold_needs (list[str] | Unset): what it lacks to be gold (empty: complete)
      """
 
     id: int
@@ -173,6 +176,8 @@ class AssetDetail:
     video: None | Unset | VideoOut = UNSET
     motion_id: int | None | Unset = UNSET
     motion_of_id: int | None | Unset = UNSET
+    tier: str | Unset = 'bronze'
+    gold_needs: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
 
@@ -427,6 +432,14 @@ class AssetDetail:
         else:
             motion_of_id = self.motion_of_id
 
+        tier = self.tier
+
+        gold_needs: list[str] | Unset = UNSET
+        if not isinstance(self.gold_needs, Unset):
+            gold_needs = self.gold_needs
+
+
+
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -499,6 +512,10 @@ class AssetDetail:
             field_dict["motion_id"] = motion_id
         if motion_of_id is not UNSET:
             field_dict["motion_of_id"] = motion_of_id
+        if tier is not UNSET:
+            field_dict["tier"] = tier
+        if gold_needs is not UNSET:
+            field_dict["gold_needs"] = gold_needs
 
         return field_dict
 
@@ -1024,6 +1041,11 @@ class AssetDetail:
         motion_of_id = _parse_motion_of_id(d.pop("motion_of_id", UNSET))
 
 
+        tier = d.pop("tier", UNSET)
+
+        gold_needs = cast(list[str], d.pop("gold_needs", UNSET))
+
+
         asset_detail = cls(
             id=id,
             sha256=sha256,
@@ -1088,6 +1110,8 @@ class AssetDetail:
             video=video,
             motion_id=motion_id,
             motion_of_id=motion_of_id,
+            tier=tier,
+            gold_needs=gold_needs,
         )
 
 

@@ -1,0 +1,9 @@
+from enum import StrEnum
+
+class TierOutTier(StrEnum):
+    BRONZE = "bronze"
+    GOLD = "gold"
+    SILVER = "silver"
+
+    def __str__(self) -> str:
+        return str(self.value)
