@@ -20,7 +20,7 @@ from albumen.documents import service as documents_svc
 from albumen.errors import AlbumenError, Conflict
 from albumen.events import comments, sharing
 from albumen.insights import activity
-from albumen.library import albums, asset_view, video
+from albumen.library import albums, asset_view, tiers, video
 from albumen.library import assets as asset_svc
 from albumen.ml.runtime import ModelUnavailable
 from albumen.runtime import Runtime
@@ -113,6 +113,7 @@ def viewer(asset_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> 
                     clip_missing=not clip.model_for(rt).availability().ok,
                     enable_clip=clip.ENABLE,
                     title=asset.title or asset.original_filename,
+                    gold_needs=tiers.gold_needs(asset, facts), tier_meaning=tiers.MEANING,
                     asset=asset, place=facts.place, faces=facts.faces, text=facts.text,
                     tags=facts.tags, document=facts.document, pages=facts.pages,
                     suggested=facts.document is not None

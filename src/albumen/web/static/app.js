@@ -264,6 +264,15 @@ document.addEventListener("click", async (e) => {
       toast(`${ids.length} photo(s) ${action === "trash" ? "moved to the trash" : "restored"}`);
       clearSelection();
     }
+    if (action === "tier") {  // each changed or refused with what it lacks
+      const tier = btn.closest(".selectionbar").querySelector("select[name=tier]").value;
+      const r = await api("POST", "/api/v1/assets/tier", { asset_ids: ids.map(Number), tier });
+      const refused = r.refused.map((x) => x.reason).join("\n");
+      toast(`${r.changed.length + r.unchanged.length} photo(s) now ${tier}` +
+            (r.refused.length ? `; ${r.refused.length} refused:\n${refused}` : ""),
+            r.refused.length > 0);
+      clearSelection();
+    }
     if (action === "favorite") {
       for (const id of ids) await api("PATCH", `/api/v1/assets/${id}`, { favorite: true });
       toast(`${ids.length} photo(s) marked as favourites`);

@@ -94,6 +94,21 @@ async function favourite() {
 }
 fav?.addEventListener("click", favourite);
 
+// Curation tier: promote or demote; what gold still needs comes back as the refusal.
+const tierGroup = document.getElementById("tiers");
+tierGroup?.addEventListener("click", async (e) => {
+  const button = e.target.closest("[data-tier]");
+  if (!button) return;
+  try {
+    const asset = await api("PATCH", `/api/v1/assets/${id}`, { tier: button.dataset.tier });
+    for (const b of tierGroup.querySelectorAll("[data-tier]")) {
+      b.setAttribute("aria-pressed", String(b.dataset.tier === asset.tier));
+    }
+    tierGroup.dataset.value = asset.tier;
+    toast(`now ${asset.tier}`);
+  } catch (err) { toast(err.message, true); }
+});
+
 const stars = document.querySelector(".stars");
 stars?.addEventListener("click", async (e) => {
   const star = e.target.closest("[data-star]");
