@@ -21,7 +21,6 @@ from albumen.db.models import APPROVED, ASSET_READY, GOLD, SILVER, TIERS, Asset
 from albumen.errors import AlbumenError, InvalidInput
 from albumen.library.asset_view import AssetFacts, gather
 from albumen.library.assets import editable
-from albumen.notify import emit
 from albumen.runtime import Runtime
 
 MEANING = {
@@ -111,7 +110,6 @@ def _set_one(session: Session, asset_id: int, tier: str, actor: Actor) -> str:
         _check_promotion(session, asset, tier)
     asset.tier = tier
     audit.record(session, actor, "asset.tier", "asset", asset_id, before=before, after=tier)
-    emit(session, "asset.updated", asset_id=asset_id)
     return before
 
 
