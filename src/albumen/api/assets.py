@@ -353,13 +353,16 @@ class AssetChange(BaseModel):
     description: str | None = Field(default=None, max_length=10000)
     tier: Literal["bronze", "silver", "gold"] | None = Field(
         default=None, description="curation tier (gold needs what gold_needs lists)")
+    label: str | None = Field(default=None, min_length=1, max_length=32,
+                              description="colour label as Lightroom and digiKam write it "
+                                          "(Red, Yellow, Green, Blue, Purple); null clears it")
     category: str | None = Field(default=None, max_length=100,
                                  description="a document's category, as a label the classifier "
                                              "learns from (null: take the label back)")
 
 
 @router.patch("/{asset_id}", response_model=AssetOut, responses=ERRORS,
-              summary="Favourite, rating, title, description, tier, a document's category "
+              summary="Favourite, rating, title, description, label, tier, a document's category "
                       "(only the fields sent)")
 def update(asset_id: IdPath, body: AssetChange, rt: RuntimeDep, actor: ActorDep) -> AssetOut:
     values = body.model_dump(exclude_unset=True)

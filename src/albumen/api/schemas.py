@@ -182,11 +182,15 @@ class AssetOut(BaseModel):
     place: AssetPlace | None = Field(description="the named place of the GPS position")
     people: list[PersonInPhoto] = Field(description="the faces found, with who they are")
     rating: int | None = Field(description="0-5 stars")
+    label: str | None = Field(description="colour label (Red, Yellow, Green, Blue, Purple)")
     title: str | None = Field(description="title (from the file or given)")
     description: str | None = Field(description="description (from the file or given)")
     caption: str | None = Field(description="from the optional vision-language model")
-    keywords: list[str] = Field(description="a photo's keywords as its file carried them; a "
-                                            "document's key terms, most telling first")
+    keywords: list[str] = Field(description="a photo's keywords as its file (or sidecar) "
+                                            "carried them; a document's key terms, most "
+                                            "telling first")
+    keyword_paths: list[str] = Field(description="hierarchical keywords as read "
+                                                 "(lr:hierarchicalSubject, 'Places|France')")
     tags: list[TagOut] = Field(description="tags with their source and confidence")
     text: str = Field(description="text found in the photo (OCR), line by line in reading "
                                   "order, or a document's text, page by page (a blank line "
@@ -280,7 +284,7 @@ class AssetOut(BaseModel):
                                   name=p.name if p else None,
                                   box=[f.box_x, f.box_y, f.box_w, f.box_h],
                                   confidence=f.confidence) for f, p in facts.faces],
-            rating=asset.rating,
+            rating=asset.rating, label=asset.label, keyword_paths=asset.keyword_paths or [],
             title=asset.title, description=asset.description, caption=asset.caption,
             keywords=_keywords(asset, facts),
             **_document_fields(facts),

@@ -15,6 +15,7 @@ from albumen.cli import (
     analytics,
     documents,
     images,
+    interchange,
     maintenance,
     models,
     ops,
@@ -48,6 +49,7 @@ app.add_typer(webhooks.webhooks_app, name="webhooks")
 app.add_typer(images.images_app, name="images")
 app.add_typer(tiers.tiers_app, name="tiers")
 app.command("search")(search.search)
+app.command("export")(interchange.export)
 app.command("timeline")(search.timeline)
 ops.register(app)
 

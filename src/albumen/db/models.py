@@ -214,6 +214,14 @@ class Asset(Base):
     favorite: Mapped[bool] = mapped_column(Boolean, default=False)
     # Curation (library/tiers.py): bronze as it arrived, silver reviewed, gold selected.
     tier: Mapped[str] = mapped_column(String(8), default=BRONZE, server_default=BRONZE)
+    # A colour label as Lightroom and digiKam write it (xmp:Label: Red, Yellow, Green, ...).
+    label: Mapped[str | None] = mapped_column(String(32))
+    # Hierarchical keywords as read (lr:hierarchicalSubject: "Places|France|Paris"); the last
+    # part of each is among the keywords.
+    keyword_paths: Mapped[list[str] | None] = mapped_column(JSON)
+    # Fields a person changed in albumen (title, rating, ...): reading the file's metadata
+    # again (reprocessing, a sidecar imported later) leaves them as the person set them.
+    edited: Mapped[list[str] | None] = mapped_column(JSON)
     metadata_raw: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     metadata_errors: Mapped[list[str] | None] = mapped_column(JSON)
 
@@ -416,6 +424,7 @@ from albumen.db.search_tables import (  # noqa: E402, F401
     TextChunk,
     TimelineCount,
 )
+from albumen.db.sidecars import AssetSidecar  # noqa: E402, F401
 from albumen.db.uploads import ResumableUpload  # noqa: E402, F401
 from albumen.db.videos import Video  # noqa: E402, F401
 from albumen.db.webhooks import (  # noqa: E402, F401

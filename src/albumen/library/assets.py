@@ -133,12 +133,15 @@ def restore(rt: Runtime, asset_id: int, actor: Actor = audit.SYSTEM) -> None:
             audit.record(session, actor, "asset.restore", "asset", asset_id)
 
 
-EDITABLE = ("favorite", "rating", "title", "description")
+EDITABLE = ("favorite", "rating", "title", "description", "label")
+# What a person sets here and the file's metadata also says: kept when the metadata is read
+# again (Asset.edited).
+_FROM_METADATA = frozenset({"rating", "title", "description", "label"})
 
 
 def update_asset(rt: Runtime, asset_id: int, values: dict[str, Any],
                  actor: Actor = audit.SYSTEM) -> None:
-    """Favourite, rating (0-5, or None to clear), title and description."""
+    """Favourite, rating (0-5, or None to clear), title, description and colour label."""
     unknown = set(values) - set(EDITABLE)
     if unknown:
         raise InvalidInput(f"cannot change {', '.join(sorted(unknown))}")
@@ -147,6 +150,12 @@ def update_asset(rt: Runtime, asset_id: int, values: dict[str, Any],
         raise InvalidInput("rating is a whole number from 0 to 5")
     if "favorite" in values and not isinstance(values["favorite"], bool):
         raise InvalidInput("favorite is true or false")
+    label = values.get("label")
+    if label is not None:
+        if not isinstance(label, str) or not label.strip() or len(label.strip()) > 32:
+            raise InvalidInput("label is a colour label of 1 to 32 characters "
+                               "(Red, Yellow, Green, Blue, Purple)")
+        values = {**values, "label": label.strip()}
     from albumen.search import text_index
 
     with rt.transaction() as session:
@@ -156,6 +165,9 @@ def update_asset(rt: Runtime, asset_id: int, values: dict[str, Any],
             setattr(asset, key, value)
         if changed:
             audit.record(session, actor, "asset.update", "asset", asset_id, **changed)
+            edited = _FROM_METADATA & set(changed)
+            if edited - set(asset.edited or []):
+                asset.edited = sorted(edited | set(asset.edited or []))
         if {"title", "description"} & set(changed):
             session.flush()
             text_index.refresh(session, [asset_id])

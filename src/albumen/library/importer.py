@@ -13,6 +13,7 @@ from pathlib import Path
 from stat import S_ISBLK, S_ISCHR, S_ISDIR, S_ISFIFO, S_ISREG, S_ISSOCK
 
 from albumen.errors import AlbumenError, RejectedFile
+from albumen.library import sidecars
 from albumen.library.ingest import IngestResult, Origin, already_imported, ingest, rejected
 from albumen.runtime import Runtime
 
@@ -95,13 +96,43 @@ def import_file(rt: Runtime, path: Path, owner_id: int | None = None,
                                                 "skipped"), shown)
     # Paths that are not valid UTF-8 are kept with their odd bytes escaped (\xNN).
     abspath = os.fsencode(path.resolve()).decode("utf-8", "backslashreplace")
+    sidecar, sidecar_error = _sidecar(path)
     with rt.session() as session:
         known = already_imported(session, abspath, stat.st_size, stat.st_mtime_ns,
                                  f"u{owner_id or 0}")
     if known is not None:
-        return IngestResult("skipped", path.name, known, reason="already imported", path=shown)
+        result = IngestResult("skipped", path.name, known, reason="already imported", path=shown)
+        if sidecar is not None:  # edited in another program since: read again
+            sidecars.merge(rt, known, sidecar)
+        return _with_sidecar(result, sidecar, sidecar_error)
     origin = Origin("import", os.fsdecode(path.name), abspath, stat.st_size, stat.st_mtime_ns,
-                    owner_id)
+                    owner_id, sidecar=sidecar)
+    return _with_sidecar(_ingest(rt, path, origin, shown, stop), sidecar, sidecar_error)
+
+
+def _sidecar(path: Path) -> tuple[sidecars.Sidecar | None, IngestResult | None]:
+    """The file's XMP sidecar, or the rejection of one that is unusable (the file itself is
+    imported all the same)."""
+    found = sidecars.sidecar_path(path)
+    if found is None:
+        return None, None
+    try:
+        return sidecars.load(found), None
+    except RejectedFile as exc:
+        return None, rejected(found.name, exc, os.fsencode(found).decode("utf-8",
+                                                                         "backslashreplace"))
+
+
+def _with_sidecar(result: IngestResult, sidecar: sidecars.Sidecar | None,
+                  error: IngestResult | None) -> IngestResult:
+    if result.outcome != "rejected":
+        result.sidecar = sidecar.name if sidecar is not None else None
+        result.sidecar_result = error
+    return result
+
+
+def _ingest(rt: Runtime, path: Path, origin: Origin, shown: str,
+            stop: threading.Event | None) -> IngestResult:
     try:
         result = ingest(rt, _chunks(path, stop), origin)
     except RejectedFile as exc:
@@ -112,6 +143,20 @@ def import_file(rt: Runtime, path: Path, owner_id: int | None = None,
         return rejected(path.name, RejectedFile(f"cannot read: {exc.strerror or exc}"), shown)
     result.path = shown
     return result
+
+
+def lone_sidecar(path: Path, listing: Callable[[Path], set[str]]) -> IngestResult | None:
+    """An XMP file is imported with the file it describes; one whose file is not there is
+    reported (``listing`` gives a folder's names, lower-cased, read once per folder)."""
+    names = listing(path.parent)
+    stem = path.name[: -len(sidecars.SIDECAR_SUFFIX)].lower()
+    if stem in names or any(n.rsplit(".", 1)[0] == stem and not n.endswith(".xmp")
+                            for n in names):
+        return None
+    shown = os.fsencode(path).decode("utf-8", "backslashreplace")
+    return rejected(path.name, RejectedFile(
+        f"sidecar for a file that is not there ({path.name[:-4]}): nothing to attach it to"),
+        shown)
 
 
 def import_paths(
@@ -134,14 +179,20 @@ def import_paths(
     pending: deque[Future[IngestResult]] = deque()
     stop = threading.Event()
     try:
+        listing = _Listings()
         for path in iter_files(paths):
+            if path.suffix.lower() == sidecars.SIDECAR_SUFFIX and path.is_file():
+                lone = lone_sidecar(path, listing)
+                if lone is not None:
+                    _collect(report, lone, on_result)
+                continue
             # A small window of files in flight: a folder of any size is walked lazily, and
             # an interrupted import stops with the files already being stored.
             pending.append(pool.submit(import_file, rt, path, owner_id, stop))
             if len(pending) >= 2 * threads:
-                _collect(report, pending.popleft(), on_result)
+                _collect(report, pending.popleft().result(), on_result)
         while pending:
-            _collect(report, pending.popleft(), on_result)
+            _collect(report, pending.popleft().result(), on_result)
     except BaseException:
         stop.set()
         raise
@@ -161,9 +212,26 @@ def remove_abandoned(rt: Runtime) -> int:
     return removed
 
 
-def _collect(report: ImportReport, future: Future[IngestResult],
+class _Listings:
+    """A folder's file names (lower-cased), read once per import."""
+
+    def __init__(self) -> None:
+        self._seen: dict[Path, set[str]] = {}
+
+    def __call__(self, folder: Path) -> set[str]:
+        if folder not in self._seen:
+            try:
+                self._seen[folder] = {n.lower() for n in os.listdir(folder)}
+            except OSError:
+                self._seen[folder] = set()
+        return self._seen[folder]
+
+
+def _collect(report: ImportReport, result: IngestResult,
              on_result: Callable[[IngestResult], None] | None) -> None:
-    result = future.result()
-    report.results.append(result)
-    if on_result:
-        on_result(result)
+    for each in (result, result.sidecar_result):
+        if each is None:
+            continue
+        report.results.append(each)
+        if on_result:
+            on_result(each)

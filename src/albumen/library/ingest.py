@@ -36,6 +36,7 @@ from albumen.errors import (
     TooLarge,
     UnsupportedMediaType,
 )
+from albumen.library import sidecars
 from albumen.library.filenames import clean_filename
 from albumen.media import motion, paged, pdf, video
 from albumen.media.imaging import MAX_ASPECT, check_decode_budget, check_header
@@ -65,9 +66,13 @@ class IngestResult:
     reason: str | None = None
     code: str | None = None
     path: str | None = None
+    sidecar: str | None = None  # the XMP sidecar (or other record) merged with the file
+    # An unusable sidecar beside the file: reported as a file of its own
+    sidecar_result: IngestResult | None = None
 
     def to_dict(self) -> dict[str, object]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        return {k: v for k, v in asdict(self).items()
+                if v is not None and k != "sidecar_result"}
 
 
 @dataclass
@@ -87,6 +92,8 @@ class Origin:
     link_id: int | None = None
     moderation: str = APPROVED
     moderation_note: str | None = None
+    # Metadata that came with the file (its XMP sidecar, another system's record of it).
+    sidecar: sidecars.Sidecar | None = None
 
     @property
     def scope(self) -> str:
@@ -132,7 +139,7 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
             if existing is not None:
                 _add_source(session, existing, origin, filename)
                 session.commit()
-                return IngestResult("duplicate", filename, existing.id, path=origin.path)
+                return _duplicate(rt, filename, existing.id, origin)
             _check_quota(session, origin.owner_id, staged.size, filename)
         if kind.format == "tiff" and _pages(staged.path) > 1:
             kind = TIFF_DOCUMENT  # a scanner's or a fax's document
@@ -154,9 +161,16 @@ def ingest(rt: Runtime, chunks: Iterable[bytes], origin: Origin) -> IngestResult
         if kind.format == "jpeg" and not duplicate:
             _motion_clip(rt, staged.path, asset_id, origin, filename)
     if duplicate:
-        return IngestResult("duplicate", filename, asset_id, path=origin.path)
+        return _duplicate(rt, filename, asset_id, origin)
     rt.queue.enqueue_asset(asset_id)
     return IngestResult("imported", filename, asset_id, path=origin.path)
+
+
+def _duplicate(rt: Runtime, filename: str, asset_id: int, origin: Origin) -> IngestResult:
+    """Another copy of stored bytes: its sidecar is kept when the asset has none yet."""
+    if origin.sidecar is not None:
+        sidecars.merge(rt, asset_id, origin.sidecar, replace=False)
+    return IngestResult("duplicate", filename, asset_id, path=origin.path)
 
 
 def _motion_clip(rt: Runtime, path: Path, photo_id: int, origin: Origin,
@@ -168,7 +182,7 @@ def _motion_clip(rt: Runtime, path: Path, photo_id: int, origin: Origin,
         return
     stem = filename.rsplit(".", 1)[0]
     clip = replace(origin, filename=f"{stem}.motion.mp4", path=None, size=None,
-                   mtime_ns=None)
+                   mtime_ns=None, sidecar=None)
     try:
         result = ingest(rt, motion.read_clip(path, span), clip)
     except RejectedFile as exc:
@@ -295,6 +309,8 @@ def _record(
             session.add(asset)
             session.flush()
             session.add(_source(asset.id, origin, filename))
+            if origin.sidecar is not None:
+                sidecars.attach(session, asset.id, origin.sidecar)
             for stage in stages_for(rt.settings, kind.media_type):
                 session.add(AssetStage(asset_id=asset.id, stage=stage, state=PENDING,
                                        queued_at=now))

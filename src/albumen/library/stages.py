@@ -32,7 +32,7 @@ from albumen.db.models import (
     Tag,
 )
 from albumen.errors import MediaDecodeError
-from albumen.library import bursts, live_photos
+from albumen.library import bursts, live_photos, sidecars
 from albumen.media import derivatives as render
 from albumen.media import quality
 from albumen.media.imaging import check_header, open_for_display, register_codecs
@@ -85,23 +85,28 @@ def read_file_metadata(rt: Runtime, asset: Asset, _: dict[str, Any]) -> FileMeta
 
 
 def record_metadata(rt: Runtime, session: Session, asset: Asset, found: FileMetadata) -> None:
+    """What the file says, then its sidecar over it; what a person changed in albumen stays."""
     meta = found.meta
+    kept = set(asset.edited or [])
     asset.width, asset.height = found.width, found.height
-    if meta.taken is not None:
+    if meta.taken is not None and "taken" not in kept:
         asset.taken_at = asset.sort_at = meta.taken.utc
         # wall-clock time kept as written, stored in a UTC column by convention
         asset.taken_at_local = asset.local_at = meta.taken.local.replace(tzinfo=UTC)
         asset.taken_at_offset_minutes = meta.taken.offset_minutes
     for name in ("camera_make", "camera_model", "lens", "exposure_time", "f_number", "iso",
                  "focal_length", "latitude", "longitude", "altitude", "orientation", "rating",
-                 "title", "description"):
-        setattr(asset, name, getattr(meta, name))
+                 "title", "description", "label"):
+        if name not in kept:
+            setattr(asset, name, getattr(meta, name))
     asset.keywords = meta.keywords or None
+    asset.keyword_paths = meta.keyword_paths or None
     asset.metadata_raw = meta.raw
     asset.metadata_errors = meta.errors or None
     asset.content_identifier = meta.content_identifier
+    sidecars.overlay(session, asset)
     live_photos.pair(session, asset)
-    _set_keyword_tags(session, asset.id, meta.keywords)
+    _set_keyword_tags(session, asset.id, asset.keywords or [])
 
 
 def _set_keyword_tags(session: Session, asset_id: int, keywords: list[str]) -> None:
@@ -267,13 +272,14 @@ def _preview_pixels(rt: Runtime, session: Session, asset: Asset) -> np.ndarray:
     return DECODED.get(rt, preview)
 
 
-def store_faces(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
+def store_faces(rt: Runtime, session: Session, asset: Asset, pixels: np.ndarray,
                 found: list[DetectedFace]) -> None:
     """Keep the faces found on the preview (with crops) and put them with the owner's people.
-    Run again, it keeps what a user decided about a face found at the same place."""
+    Run again, it keeps what a user decided about a face found at the same place; a sidecar's
+    named regions name the faces at their place (library/sidecars.py)."""
     settings = rt.settings
     previous = list(session.scalars(select(Face).where(Face.asset_id == asset.id)))
-    new_ids = []
+    current: list[Face] = []
     for detected in found:
         face = Face(asset_id=asset.id, owner_id=asset.owner_id, confidence=detected.confidence,
                     size_px=detected.size_px, sharpness=detected.sharpness,
@@ -285,12 +291,14 @@ def store_faces(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
             face.person_id, face.assigned_by = kept.person_id, USER
         session.add(face)
         session.flush()
-        buf = io.BytesIO()
-        detected.crop.save(buf, "WEBP", quality=85, method=2)
         face.crop_key = face_crop_key(asset.id, face.id)
-        rt.storage.put_bytes(face.crop_key, buf.getvalue())
-        if face.assigned_by is None:
-            new_ids.append(face.id)
+        rt.storage.put_bytes(face.crop_key, _webp(detected.crop))
+        current.append(face)
+    for face, crop in sidecars.name_faces(session, asset, current, pixels):
+        session.flush()
+        face.crop_key = face_crop_key(asset.id, face.id)
+        rt.storage.put_bytes(face.crop_key, _webp(crop))
+    new_ids = [face.id for face in current if face.assigned_by is None]
     for old in previous:
         session.execute(update(Person).where(Person.cover_face_id == old.id)
                         .values(cover_face_id=None))
@@ -307,17 +315,19 @@ def store_faces(rt: Runtime, session: Session, asset: Asset, _: np.ndarray,
                         settings.face_min_faces)
 
 
+def _webp(crop: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    crop.save(buf, "WEBP", quality=85, method=2)
+    return buf.getvalue()
+
+
 def _same_place(faces: list[Face], box: tuple[float, float, float, float]) -> Face | None:
     """The earlier face whose box overlaps this one most (intersection over union > 0.5)."""
     best, best_iou = None, 0.5
-    x, y, w, h = box
     for face in faces:
-        ix = max(0.0, min(x + w, face.box_x + face.box_w) - max(x, face.box_x))
-        iy = max(0.0, min(y + h, face.box_y + face.box_h) - max(y, face.box_y))
-        inter = ix * iy
-        union = w * h + face.box_w * face.box_h - inter
-        if union > 0 and inter / union > best_iou:
-            best, best_iou = face, inter / union
+        overlap = face_math.box_iou(box, (face.box_x, face.box_y, face.box_w, face.box_h))
+        if overlap > best_iou:
+            best, best_iou = face, overlap
     return best
 
 

@@ -19,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from albumen.db.models import DONE, FAILED, RUNNING, Asset, AssetStage, Derivative, Video
 from albumen.errors import Conflict, InvalidInput, MediaDecodeError
-from albumen.library import live_photos
+from albumen.library import live_photos, sidecars
 from albumen.library.stages import (
     FileStage,
     Rendered,
     hash_thumbnail,
     record_derivatives,
     record_phash,
+    set_tags,
     store_faces,
     store_screening,
     store_text,
@@ -79,6 +80,9 @@ def record_video(rt: Runtime, session: Session, asset: Asset, info: video.VideoI
     live_photos.pair(session, asset)
     asset.metadata_raw = info.tags or None
     asset.metadata_errors = info.errors or None
+    asset.keywords = asset.keyword_paths = None  # a clip's only come from its sidecar
+    sidecars.overlay(session, asset)
+    set_tags(session, asset.id, "metadata", asset.keywords or [])
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,8 @@ class Metadata:
     title: str | None = None
     description: str | None = None
     keywords: list[str] = field(default_factory=list)
+    keyword_paths: list[str] = field(default_factory=list)  # lr:hierarchicalSubject
+    label: str | None = None  # xmp:Label, a colour label
     content_identifier: str | None = None  # Apple's Live Photo key (the clip has the same)
     raw: dict[str, Any] = field(default_factory=dict)
     errors: list[str] = field(default_factory=list)
@@ -142,16 +144,22 @@ def iso_datetime(text: str) -> CaptureTime:
 # ---------------------------------------------------------------- readers
 
 
-def _read_exiv2(path: Path) -> tuple[dict[str, Any], list[str]]:
+def exiv2() -> Any:
+    """pyexiv2, its warnings muted (we record our own); call with EXIV2_LOCK held."""
     global _exiv2_ready
     import pyexiv2
 
+    if not _exiv2_ready:
+        pyexiv2.set_log_level(4)
+        _exiv2_ready = True
+    return pyexiv2
+
+
+def _read_exiv2(path: Path) -> tuple[dict[str, Any], list[str]]:
     errors: list[str] = []
     tags: dict[str, Any] = {}
     with EXIV2_LOCK:
-        if not _exiv2_ready:
-            pyexiv2.set_log_level(4)  # mute exiv2's stderr warnings; we record our own
-            _exiv2_ready = True
+        pyexiv2 = exiv2()
         with pyexiv2.Image(str(path), encoding="utf-8") as img:
             for name, reader in (("exif", img.read_exif), ("iptc", img.read_iptc),
                                  ("xmp", img.read_xmp)):
@@ -305,6 +313,12 @@ def _keywords(tags: dict[str, Any]) -> list[str]:
     return out
 
 
+def _list(value: Any) -> list[Any]:
+    if value in (None, ""):
+        return []
+    return value if isinstance(value, list) else [value]
+
+
 def _int(value: Any) -> int:
     return int(float(str(value).split()[0]))
 
@@ -353,6 +367,9 @@ _FIELDS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
                                            "Iptc.Application2.Caption",
                                            "Exif.Image.ImageDescription"))),
     ("keywords", _keywords),
+    ("keyword_paths", lambda t: [str(v)[:500] for v in _list(t.get("Xmp.lr.hierarchicalSubject"))
+                                 if str(v).strip()]),
+    ("label", lambda t: (_text(t.get("Xmp.xmp.Label")) or "")[:32] or None),
     ("content_identifier", lambda t: _opt(apple_content_identifier,
                                           t.get("Exif.Photo.MakerNote"))),
 ]

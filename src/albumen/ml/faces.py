@@ -142,7 +142,7 @@ class FaceModel(Model[np.ndarray, list[DetectedFace]]):
         for (rect, score), vector in zip(found, vectors, strict=True):
             left, top = max(0, rect.left()), max(0, rect.top())
             right, bottom = min(width, rect.right()), min(height, rect.bottom())
-            crop = _square_crop(image, left, top, right, bottom, self.crop_size)
+            crop = square_crop(image, left, top, right, bottom, self.crop_size)
             faces.append(DetectedFace(
                 box=(left / width, top / height, (right - left) / width, (bottom - top) / height),
                 confidence=score, size_px=int(min(right - left, bottom - top)),
@@ -150,6 +150,16 @@ class FaceModel(Model[np.ndarray, list[DetectedFace]]):
                 crop=crop,
             ))
         return faces
+
+
+def box_iou(a: tuple[float, float, float, float], b: tuple[float, float, float, float]
+            ) -> float:
+    """Intersection over union of two (x, y, w, h) boxes."""
+    ix = max(0.0, min(a[0] + a[2], b[0] + b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[1] + a[3], b[1] + b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = a[2] * a[3] + b[2] * b[3] - inter
+    return inter / union if union > 0 else 0.0
 
 
 def _iou(a: Any, b: Any) -> float:
@@ -160,7 +170,7 @@ def _iou(a: Any, b: Any) -> float:
     return inter / union if union else 0.0
 
 
-def _square_crop(image: np.ndarray, left: int, top: int, right: int, bottom: int,
+def square_crop(image: np.ndarray, left: int, top: int, right: int, bottom: int,
                  size: int, margin: float = 0.4) -> Image.Image:
     height, width = image.shape[:2]
     side = max(right - left, bottom - top) * (1 + margin)
