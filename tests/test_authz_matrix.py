@@ -134,7 +134,7 @@ def _user_rules() -> list[Rule]:
     for key, allowed in (("ok", MEMBERS), ("pending", MODERATORS), ("lib", {"owner"}),
                          ("b_asset", {"owner_b"})):
         for suffix in ("", "/original", "/thumbnail", "/preview", "/near-duplicates", "/text",
-                       "/comments", "/reactions"):
+                       "/comments", "/reactions", "/export", "/sidecar"):
             rules.append(Rule("GET", f"{a}/{{asset_id}}{suffix}", asset(key, suffix), allowed))
         rules.append(Rule("POST", f"{a}/{{asset_id}}/comments", asset(key, "/comments"),
                           allowed, writes=True, body=lambda w: {"json": {"text": "hello"}}))

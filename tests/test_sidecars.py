@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from PIL import Image
 
 from albumen.db.models import Asset, Face, Person
@@ -261,3 +262,48 @@ def test_cli_export_with_a_query_and_jpeg_copies(tmp_path: Path, db_url: str) ->
         assert im.format == "JPEG"
     bad = run_cli(env, "export", "", "--out", str(out), "--format", "gif", check=False)
     assert bad.returncode != 0 and "format" in (bad.stdout + bad.stderr)
+
+
+def test_api_downloads_with_metadata_and_only_for_who_may_see(client: TestClient) -> None:
+    import zipfile
+
+    from tests.conftest import bearer
+
+    c = client
+    data = images.jpeg(seed=11, exif=images.exif_bytes(gps=(48.85, 2.35)))
+    asset_id = c.post("/api/v1/assets", files={"file": ("paris.jpg", data)}).json()["asset"]["id"]
+    png_id = c.post("/api/v1/assets", files={"file": ("plan.png", images.encode("PNG", seed=12))}
+                    ).json()["asset"]["id"]
+    assert c.patch(f"/api/v1/assets/{asset_id}", json={
+        "title": "Pont Neuf", "label": "Purple", "rating": 4}).json()["label"] == "Purple"
+    assert c.patch(f"/api/v1/assets/{asset_id}", json={"label": ""}).status_code == 422
+
+    r = c.get(f"/api/v1/assets/{asset_id}/export")
+    assert r.status_code == 200 and r.headers["content-type"] == "image/jpeg"
+    assert "paris.jpg" in r.headers["content-disposition"]
+    with Image.open(io.BytesIO(r.content)) as im:
+        desc = im.getxmp()["xmpmeta"]["RDF"]["Description"]
+        assert desc["Label"] == "Purple" and desc["title"]["Alt"]["li"]["text"] == "Pont Neuf"
+    side = c.get(f"/api/v1/assets/{asset_id}/sidecar")
+    assert side.status_code == 200 and side.headers["content-type"].startswith(
+        "application/rdf+xml")
+    record = read_packet(side.content)[0]
+    assert (record.title, record.rating, round(record.latitude, 2)) == ("Pont Neuf", 4, 48.85)
+    jpeg = c.get(f"/api/v1/assets/{png_id}/export", params={"format": "jpeg"})
+    assert jpeg.status_code == 200 and jpeg.content[:2] == b"\xff\xd8"
+    assert c.get(f"/api/v1/assets/{png_id}/export", params={"format": "gif"}).status_code == 422
+
+    z = c.get("/api/v1/assets/download", params={"ids": f"{asset_id},{png_id}", "embed": "true",
+                                                  "sidecars": "true"})
+    assert z.status_code == 200
+    names = sorted(zipfile.ZipFile(io.BytesIO(z.content)).namelist())
+    assert names == ["paris.jpg", "paris.jpg.xmp", "plan.png", "plan.png.xmp"]
+    plain = c.get("/api/v1/assets/download", params={"ids": str(asset_id)})
+    assert zipfile.ZipFile(io.BytesIO(plain.content)).read("paris.jpg") == data  # as stored
+
+    c.post("/api/v1/users", json={"username": "other", "password": PASSWORD})
+    other = {"Authorization": bearer(c, "other", PASSWORD)}
+    for path in (f"/api/v1/assets/{asset_id}/export", f"/api/v1/assets/{asset_id}/sidecar"):
+        assert c.get(path, headers=other).status_code == 404
+    assert c.get("/api/v1/assets/download", params={"ids": str(asset_id), "embed": "true"},
+                 headers=other).status_code == 404

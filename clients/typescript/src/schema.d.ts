@@ -321,7 +321,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** ZIP of a selection of assets you can see (streamed originals) */
+        /** ZIP of a selection of assets you can see (streamed originals; or copies with their metadata embedded and/or XMP sidecars) */
         get: operations["assets_download"];
         put?: never;
         post?: never;
@@ -346,7 +346,7 @@ export interface paths {
         delete: operations["assets_delete"];
         options?: never;
         head?: never;
-        /** Favourite, rating, title, description, tier, a document's category (only the fields sent) */
+        /** Favourite, rating, title, description, label, tier, a document's category (only the fields sent) */
         patch: operations["assets_update"];
         trace?: never;
     };
@@ -2010,6 +2010,40 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/assets/{asset_id}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A copy with title, caption, keywords, rating, label, place, capture time and people embedded (EXIF, IPTC, XMP); the original is not changed */
+        get: operations["assets_export_copy"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/assets/{asset_id}/sidecar": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The asset's metadata as an XMP sidecar, as digiKam, Lightroom and darktable read it (people as MWG face regions) */
+        get: operations["assets_sidecar"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/share/{token}/uploads": {
         parameters: {
             query?: never;
@@ -2275,6 +2309,11 @@ export interface components {
              */
             tier?: ("bronze" | "silver" | "gold") | null;
             /**
+             * Label
+             * @description colour label as Lightroom and digiKam write it (Red, Yellow, Green, Blue, Purple); null clears it
+             */
+            label?: string | null;
+            /**
              * Category
              * @description a document's category, as a label the classifier learns from (null: take the label back)
              */
@@ -2431,6 +2470,11 @@ export interface components {
              */
             rating: number | null;
             /**
+             * Label
+             * @description colour label (Red, Yellow, Green, Blue, Purple)
+             */
+            label: string | null;
+            /**
              * Title
              * @description title (from the file or given)
              */
@@ -2447,9 +2491,14 @@ export interface components {
             caption: string | null;
             /**
              * Keywords
-             * @description a photo's keywords as its file carried them; a document's key terms, most telling first
+             * @description a photo's keywords as its file (or sidecar) carried them; a document's key terms, most telling first
              */
             keywords: string[];
+            /**
+             * Keyword Paths
+             * @description hierarchical keywords as read (lr:hierarchicalSubject, 'Places|France')
+             */
+            keyword_paths: string[];
             /**
              * Tags
              * @description tags with their source and confidence
@@ -2797,6 +2846,11 @@ export interface components {
              */
             rating: number | null;
             /**
+             * Label
+             * @description colour label (Red, Yellow, Green, Blue, Purple)
+             */
+            label: string | null;
+            /**
              * Title
              * @description title (from the file or given)
              */
@@ -2813,9 +2867,14 @@ export interface components {
             caption: string | null;
             /**
              * Keywords
-             * @description a photo's keywords as its file carried them; a document's key terms, most telling first
+             * @description a photo's keywords as its file (or sidecar) carried them; a document's key terms, most telling first
              */
             keywords: string[];
+            /**
+             * Keyword Paths
+             * @description hierarchical keywords as read (lr:hierarchicalSubject, 'Places|France')
+             */
+            keyword_paths: string[];
             /**
              * Tags
              * @description tags with their source and confidence
@@ -7547,6 +7606,12 @@ export interface operations {
             query: {
                 /** @description comma-separated asset ids */
                 ids: string;
+                /** @description copies with title, caption, keywords, rating, label, place, time and people embedded (EXIF, IPTC, XMP) */
+                embed?: boolean;
+                /** @description an XMP sidecar (photo.jpg.xmp) beside each file */
+                sidecars?: boolean;
+                /** @description jpeg: photos in other formats re-encoded */
+                format?: "original" | "jpeg";
             };
             header?: never;
             path?: never;
@@ -19612,6 +19677,197 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TierOut"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    assets_export_copy: {
+        parameters: {
+            query?: {
+                /** @description original: the stored bytes' format; jpeg: re-encoded (HEIC, PNG, ...) */
+                format?: "original" | "jpeg";
+            };
+            header?: never;
+            path: {
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the copy, its metadata embedded */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/octet-stream": string;
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Request Entity Too Large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unsupported Media Type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Unprocessable Entity */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description Too Many Requests */
+            429: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    assets_sidecar: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                asset_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the XMP sidecar (photo.jpg.xmp) */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/rdf+xml": string;
                 };
             };
             /** @description Unauthorized */

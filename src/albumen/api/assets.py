@@ -200,15 +200,28 @@ def resolve_duplicates(body: Resolve, principal: PrincipalDep, actor: ActorDep,
 
 
 @router.get("/download", response_class=StreamingResponse, responses=ZIP_BODY,
-            summary="ZIP of a selection of assets you can see (streamed originals)")
+            summary="ZIP of a selection of assets you can see (streamed originals; or copies "
+                    "with their metadata embedded and/or XMP sidecars)")
 def download(principal: PrincipalDep, rt: RuntimeDep, request: Request,
              ids: Annotated[str, Query(min_length=1, max_length=100000,
-                                       description="comma-separated asset ids")]
+                                       description="comma-separated asset ids")],
+             embed: Annotated[bool, Query(
+                 description="copies with title, caption, keywords, rating, label, place, "
+                             "time and people embedded (EXIF, IPTC, XMP)")] = False,
+             sidecars: Annotated[bool, Query(
+                 description="an XMP sidecar (photo.jpg.xmp) beside each file")] = False,
+             format: Annotated[Literal["original", "jpeg"], Query(
+                 description="jpeg: photos in other formats re-encoded")] = "original",
              ) -> StreamingResponse:
     from albumen.events import downloads
+    from albumen.interchange import export
 
     f = svc.AssetFilter(viewer=principal.user_id)
     activity.record(rt, DOWNLOAD_ZIP, user_id=principal.user_id, ip=client_ip(request))
+    if embed or sidecars or format != "original":
+        options = export.Options(sidecars=sidecars, embed=embed, format=format)
+        return zip_response(export.archive(rt, principal.user_id, parse_ids(ids), options),
+                            "photos.zip")
     return zip_response(downloads.archive(rt, f, parse_ids(ids)), "photos.zip")
 
 

@@ -27,7 +27,7 @@ from albumen.cli.common import JsonOpt, fail, owner, runtime
 from albumen.cli.output import console, err_console, print_json
 from albumen.cli.progress import Steps, exit_status, finding, stop_cleanly_on_sigterm
 from albumen.config import get_settings
-from albumen.errors import AlbumenError
+from albumen.errors import AlbumenError, InvalidInput
 from albumen.logging import setup_logging
 from albumen.runtime import Runtime, get_runtime
 
@@ -122,17 +122,25 @@ def import_(
     wait: Annotated[bool, typer.Option("--wait", help="return when processing is done")] = False,
     user: Annotated[str | None, typer.Option(
         "--user", "-u", help="whose library (default: the first administrator)")] = None,
+    source: Annotated[str, typer.Option(
+        "--from", help="files (with their XMP sidecars), or another system's export: "
+                       "takeout (Google Takeout)")] = "files",
     as_json: JsonOpt = False,
 ) -> None:
     """Import photos from files and folders; a re-run skips what was already imported.
 
-    Progress goes to stderr (a bar on a terminal, a line per step elsewhere). Stopped
-    (Ctrl-C, SIGTERM), it keeps what it stored and removes what it was copying."""
-    from albumen.library.importer import ImportReport, import_paths, iter_files
+    XMP sidecars beside the files (photo.jpg.xmp, photo.xmp) are read with them: their
+    title, caption, keywords, rating, label, place, time and named face regions. Progress
+    goes to stderr (a bar on a terminal, a line per step elsewhere). Stopped (Ctrl-C,
+    SIGTERM), it keeps what it stored and removes what it was copying."""
+    from albumen.interchange.sources import SOURCES, import_from
+    from albumen.library.importer import ImportReport, iter_files
 
     rt = runtime()
     try:
         owner_id = owner(rt, user)
+        if source not in SOURCES:
+            raise InvalidInput(f"--from is one of {', '.join(SOURCES)}, not {source!r}")
     except AlbumenError as exc:
         fail(exc, as_json)
     report, total = ImportReport(), 0
@@ -155,8 +163,8 @@ def import_(
                     steps.advance(f"{c['imported']} imported, {c['duplicate']} duplicates, "
                                   f"{c['skipped']} skipped, {c['rejected']} rejected")
 
-                import_paths(rt, paths, owner_id, on_result=advance)
-            doc: dict[str, Any] = report.to_dict()
+                done = import_from(rt, source, paths, owner_id, on_result=advance)
+            doc: dict[str, Any] = {**done.to_dict(), **report.to_dict()}
             if wait:
                 doc["processing"] = _wait_for(rt, report.asset_ids)
         except KeyboardInterrupt as exc:

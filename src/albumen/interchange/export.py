@@ -117,13 +117,13 @@ def make_copy(rt: Runtime, asset: Asset, record: xmp.XmpRecord, name: str,
     elif options.format == "jpeg" and asset.media_type != "image":
         note = f"a {asset.media_type} is exported as its original"
     embedded = False
+    plain = xmp.packet(record)
     if options.embed:
         if fmt in xmp.EMBEDDABLE and asset.media_type == "image":
-            data, embedded = xmp.embed(data, record), True
+            data, embedded = xmp.embed(data, record, plain), True
         else:
             note = f"metadata cannot be embedded in {fmt.upper()}: written to the sidecar"
-    sidecar = xmp.packet(record) if options.sidecars or (options.embed and not embedded) \
-        else None
+    sidecar = plain if options.sidecars or (options.embed and not embedded) else None
     return Copy(name, data, sidecar, embedded, note)
 
 
@@ -189,3 +189,53 @@ def export(rt: Runtime, viewer: int | None, query: str, out: Path, options: Opti
         if on_result is not None:
             on_result(result)
     return report
+
+
+def visible_ids(rt: Runtime, viewer: int | None, asset_ids: list[int]) -> list[int]:
+    """Those of ``asset_ids`` the viewer may see (in their order); NotFound for any other."""
+    from albumen.errors import NotFound
+    from albumen.library.assets import AssetFilter, filtered
+
+    wanted = list(dict.fromkeys(asset_ids))
+    with rt.session() as session:
+        seen = set(session.scalars(filtered(select(Asset.id), AssetFilter(viewer=viewer))
+                                   .where(Asset.id.in_(wanted))))
+    missing = [i for i in wanted if i not in seen]
+    if missing:
+        raise NotFound(f"no asset {', '.join(map(str, missing[:10]))} that you can see")
+    return wanted
+
+
+def one_copy(rt: Runtime, viewer: int | None, asset_id: int, options: Options) -> Copy:
+    """One asset's exported copy (the API's single download); the error when it has none."""
+    for _, made in copies(rt, visible_ids(rt, viewer, [asset_id]), options):
+        if isinstance(made, AlbumenError):
+            raise made
+        return made
+    raise AssertionError("unreachable: visible_ids raised for a missing asset")
+
+
+def archive(rt: Runtime, viewer: int | None, asset_ids: list[int], options: Options
+            ) -> Iterator[bytes]:
+    """A streamed ZIP of the copies (and sidecars); an asset whose copy cannot be made is
+    left out and listed in ``albumen-export-errors.txt`` at the end."""
+    from albumen.events.zipstream import ZipMember, zip_stream
+
+    ids = visible_ids(rt, viewer, asset_ids)
+
+    def members() -> Iterator[ZipMember]:
+        failures = []
+        for asset, made in copies(rt, ids, options):
+            if isinstance(made, AlbumenError):
+                failures.append(f"{asset.original_filename}: {made.message}")
+                continue
+            yield ZipMember(made.name, data=lambda data=made.data: data, mtime=asset.sort_at)
+            if made.sidecar is not None:
+                packet = made.sidecar.encode("utf-8")
+                yield ZipMember(made.name + xmp.SIDECAR_SUFFIX, data=lambda p=packet: p,
+                                mtime=asset.sort_at)
+        if failures:
+            text = "\n".join(failures).encode("utf-8")
+            yield ZipMember("albumen-export-errors.txt", data=lambda: text)
+
+    return zip_stream(members())

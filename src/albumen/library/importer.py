@@ -83,8 +83,32 @@ def _kind(mode: int) -> str:
     return "not a file"
 
 
+Found = tuple["sidecars.Sidecar | None", "IngestResult | None"]
+
+
+class Companions:
+    """The files that come with a photo rather than being one: XMP sidecars here; another
+    system's records (Takeout's JSON) in interchange/. ``companion`` (called in the walking
+    thread, in file order) gives a file's metadata, or the rejection of an unusable one;
+    ``lone`` is called for each companion file met on the walk (None: it has its photo)."""
+
+    def __init__(self) -> None:
+        self._listing = _Listings()
+
+    def is_companion(self, path: Path) -> bool:
+        return path.suffix.lower() == sidecars.SIDECAR_SUFFIX
+
+    def companion(self, path: Path) -> Found:
+        return _sidecar(path)
+
+    def lone(self, path: Path) -> IngestResult | None:
+        return lone_sidecar(path, self._listing)
+
+
 def import_file(rt: Runtime, path: Path, owner_id: int | None = None,
-                stop: threading.Event | None = None) -> IngestResult:
+                stop: threading.Event | None = None, found: Found | None = None
+                ) -> IngestResult:
+    """Import one file with its metadata companion (``found``; by default its XMP sidecar)."""
     shown = os.fsencode(path).decode("utf-8", "backslashreplace")
     try:
         stat = path.stat()  # of what a link points to: a link to a device is a device
@@ -96,7 +120,7 @@ def import_file(rt: Runtime, path: Path, owner_id: int | None = None,
                                                 "skipped"), shown)
     # Paths that are not valid UTF-8 are kept with their odd bytes escaped (\xNN).
     abspath = os.fsencode(path.resolve()).decode("utf-8", "backslashreplace")
-    sidecar, sidecar_error = _sidecar(path)
+    sidecar, sidecar_error = found if found is not None else _sidecar(path)
     with rt.session() as session:
         known = already_imported(session, abspath, stat.st_size, stat.st_mtime_ns,
                                  f"u{owner_id or 0}")
@@ -164,6 +188,7 @@ def import_paths(
     paths: list[Path],
     owner_id: int | None = None,
     on_result: Callable[[IngestResult], None] | None = None,
+    companions: Companions | None = None,
 ) -> ImportReport:
     """Import every file under ``paths``, ``rt.settings.import_threads`` files at a time (reading,
     hashing and fsyncing overlap); results come back in the order of the files.
@@ -179,16 +204,17 @@ def import_paths(
     pending: deque[Future[IngestResult]] = deque()
     stop = threading.Event()
     try:
-        listing = _Listings()
+        companions = companions or Companions()
         for path in iter_files(paths):
-            if path.suffix.lower() == sidecars.SIDECAR_SUFFIX and path.is_file():
-                lone = lone_sidecar(path, listing)
+            if companions.is_companion(path) and path.is_file():
+                lone = companions.lone(path)
                 if lone is not None:
                     _collect(report, lone, on_result)
                 continue
             # A small window of files in flight: a folder of any size is walked lazily, and
             # an interrupted import stops with the files already being stored.
-            pending.append(pool.submit(import_file, rt, path, owner_id, stop))
+            pending.append(pool.submit(import_file, rt, path, owner_id, stop,
+                                       companions.companion(path)))
             if len(pending) >= 2 * threads:
                 _collect(report, pending.popleft().result(), on_result)
         while pending:

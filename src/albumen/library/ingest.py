@@ -69,6 +69,7 @@ class IngestResult:
     sidecar: str | None = None  # the XMP sidecar (or other record) merged with the file
     # An unusable sidecar beside the file: reported as a file of its own
     sidecar_result: IngestResult | None = None
+    warnings: list[str] | None = None  # parts of its metadata left out, and why
 
     def to_dict(self) -> dict[str, object]:
         return {k: v for k, v in asdict(self).items()

@@ -27,6 +27,7 @@ from sqlalchemy.orm import Session
 from albumen.db.models import USER, Asset, AssetSidecar, Face, Person
 from albumen.errors import RejectedFile
 from albumen.library.requeue import reset_stages
+from albumen.media.metadata import CaptureTime
 from albumen.media.xmp import MAX_SIDECAR_BYTES, SIDECAR_SUFFIX, XmpRecord, read_packet
 from albumen.ml import faces as face_math
 from albumen.people import names as person_names
@@ -137,14 +138,32 @@ def overlay(session: Session, asset: Asset) -> None:
         if value is not None and name not in kept:
             setattr(asset, name, value)
     if found.taken is not None and "taken" not in kept:
-        asset.taken_at = asset.sort_at = found.taken.utc
-        asset.taken_at_local = asset.local_at = found.taken.local.replace(tzinfo=UTC)
-        asset.taken_at_offset_minutes = found.taken.offset_minutes
+        _set_taken(asset, found.taken)
     if found.keywords:
         asset.keywords = list(dict.fromkeys([*(asset.keywords or []), *found.keywords]))
     if found.hierarchy:
         asset.keyword_paths = list(dict.fromkeys([*(asset.keyword_paths or []),
                                                   *found.hierarchy]))
+
+
+def _set_taken(asset: Asset, taken: CaptureTime) -> None:
+    """The sidecar's capture time, unless it is the instant the file already gives: then the
+    file's wall clock stays (Takeout gives only UTC). A file without an offset whose time is
+    a whole quarter-hour (at most 14 h) from that instant learns its offset from it."""
+    file_local = asset.taken_at_local.replace(tzinfo=None) if asset.taken_at_local else None
+    if file_local is not None and asset.taken_at is not None:
+        if asset.taken_at_offset_minutes is not None:
+            if abs((asset.taken_at - taken.utc).total_seconds()) < 1:
+                return
+        elif taken.offset_minutes is not None:  # the sidecar's is an instant
+            minutes = (file_local - taken.utc.replace(tzinfo=None)).total_seconds() / 60
+            if abs(minutes) <= 14 * 60 and minutes % 15 == 0:
+                asset.taken_at_offset_minutes = int(minutes)
+                asset.taken_at = asset.sort_at = taken.utc
+                return
+    asset.taken_at = asset.sort_at = taken.utc
+    asset.taken_at_local = asset.local_at = taken.local.replace(tzinfo=UTC)
+    asset.taken_at_offset_minutes = taken.offset_minutes
 
 
 def name_faces(session: Session, asset: Asset, faces: list[Face], pixels: np.ndarray,

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 from PIL import Image
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from albumen.db.models import (
@@ -127,13 +128,25 @@ def set_tags(session: Session, asset_id: int, source: str,
         if not word or word in seen:
             continue
         seen.add(word)
-        tag = session.scalar(select(Tag).where(Tag.name == word))
-        if tag is None:
-            tag = Tag(name=word)
-            session.add(tag)
-            session.flush()
+        tag = _tag(session, word)
         session.add(AssetTag(asset_id=asset_id, tag_id=tag.id, source=source,
                              confidence=confidence))
+
+
+def _tag(session: Session, word: str) -> Tag:
+    """The tag of that name, made if new; photos processed side by side may make the same one
+    at once: the second waits for the first (unique name) and takes it."""
+    tag = session.scalar(select(Tag).where(Tag.name == word))
+    if tag is not None:
+        return tag
+    try:
+        with session.begin_nested():
+            tag = Tag(name=word)
+            session.add(tag)
+    except IntegrityError:
+        tag = session.scalar(select(Tag).where(Tag.name == word))
+        assert tag is not None
+    return tag
 
 
 @dataclass(frozen=True)

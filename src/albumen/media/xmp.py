@@ -462,9 +462,11 @@ def _cut(text: str | None, limit: int) -> str | None:
     return data.decode("utf-8", "ignore")
 
 
-def embed(data: bytes, record: XmpRecord) -> bytes:
+def embed(data: bytes, record: XmpRecord, plain_packet: str | None = None) -> bytes:
     """A copy of a photo's bytes with the record in its EXIF, IPTC and XMP (the pixels and
-    every other tag untouched); RejectedFile when exiv2 cannot write into it."""
+    every other tag untouched); RejectedFile when exiv2 cannot write into it.
+    ``plain_packet`` is ``packet(record)`` when the caller has it (the sidecar's): used as is
+    for a file without XMP of its own."""
     with EXIV2_LOCK:
         try:
             img = exiv2().ImageData(data)
@@ -474,7 +476,8 @@ def embed(data: bytes, record: XmpRecord) -> bytes:
             existing = _existing_packet(img)
             img.modify_exif(exif_fields(record))
             img.modify_iptc(iptc_fields(record))
-            img.modify_raw_xmp(packet(record, existing))
+            img.modify_raw_xmp(packet(record, existing) if existing or plain_packet is None
+                               else plain_packet)
             return img.get_bytes()
         except RejectedFile:
             raise

@@ -27,6 +27,8 @@ from .asset_out_screening_type_0 import AssetOutScreeningType0
 from .asset_page import AssetPage
 from .asset_place import AssetPlace
 from .asset_text import AssetText
+from .assets_download_format import AssetsDownloadFormat
+from .assets_export_copy_format import AssetsExportCopyFormat
 from .assets_upload_body import AssetsUploadBody
 from .attempt_out import AttemptOut
 from .audit_out import AuditOut
@@ -212,6 +214,8 @@ __all__ = (
     "AssetOutScreeningType0",
     "AssetPage",
     "AssetPlace",
+    "AssetsDownloadFormat",
+    "AssetsExportCopyFormat",
     "AssetsUploadBody",
     "AssetText",
     "AttemptOut",

@@ -30,6 +30,8 @@ class AssetChange:
             title (None | str | Unset):
             description (None | str | Unset):
             tier (AssetChangeTierType0 | None | Unset): curation tier (gold needs what gold_needs lists)
+            label (None | str | Unset): colour label as Lightroom and digiKam write it (Red, Yellow, Green, Blue, Purple);
+                null clears it
             category (None | str | Unset): a document's category, as a label the classifier learns from (null: take the
                 label back)
      """
@@ -39,6 +41,7 @@ class AssetChange:
     title: None | str | Unset = UNSET
     description: None | str | Unset = UNSET
     tier: AssetChangeTierType0 | None | Unset = UNSET
+    label: None | str | Unset = UNSET
     category: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -79,6 +82,12 @@ class AssetChange:
         else:
             tier = self.tier
 
+        label: None | str | Unset
+        if isinstance(self.label, Unset):
+            label = UNSET
+        else:
+            label = self.label
+
         category: None | str | Unset
         if isinstance(self.category, Unset):
             category = UNSET
@@ -100,6 +109,8 @@ class AssetChange:
             field_dict["description"] = description
         if tier is not UNSET:
             field_dict["tier"] = tier
+        if label is not UNSET:
+            field_dict["label"] = label
         if category is not UNSET:
             field_dict["category"] = category
 
@@ -170,6 +181,16 @@ class AssetChange:
         tier = _parse_tier(d.pop("tier", UNSET))
 
 
+        def _parse_label(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        label = _parse_label(d.pop("label", UNSET))
+
+
         def _parse_category(data: object) -> None | str | Unset:
             if data is None:
                 return data
@@ -186,6 +207,7 @@ class AssetChange:
             title=title,
             description=description,
             tier=tier,
+            label=label,
             category=category,
         )
 

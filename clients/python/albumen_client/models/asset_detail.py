@@ -71,10 +71,13 @@ class AssetDetail:
             place (AssetPlace | None): the named place of the GPS position
             people (list[PersonInPhoto]): the faces found, with who they are
             rating (int | None): 0-5 stars
+            label (None | str): colour label (Red, Yellow, Green, Blue, Purple)
             title (None | str): title (from the file or given)
             description (None | str): description (from the file or given)
             caption (None | str): from the optional vision-language model
-            keywords (list[str]): a photo's keywords as its file carried them; a document's key terms, most telling first
+            keywords (list[str]): a photo's keywords as its file (or sidecar) carried them; a document's key terms, most
+                telling first
+            keyword_paths (list[str]): hierarchical keywords as read (lr:hierarchicalSubject, 'Places|France')
             tags (list[TagOut]): tags with their source and confidence
             text (str): text found in the photo (OCR), line by line in reading order, or a document's text, page by page (a
                 blank line between pages); only its first part when text_truncated
@@ -143,10 +146,12 @@ class AssetDetail:
     place: AssetPlace | None
     people: list[PersonInPhoto]
     rating: int | None
+    label: None | str
     title: None | str
     description: None | str
     caption: None | str
     keywords: list[str]
+    keyword_paths: list[str]
     tags: list[TagOut]
     text: str
     pages: int | None
@@ -303,6 +308,9 @@ class AssetDetail:
         rating: int | None
         rating = self.rating
 
+        label: None | str
+        label = self.label
+
         title: None | str
         title = self.title
 
@@ -313,6 +321,10 @@ class AssetDetail:
         caption = self.caption
 
         keywords = self.keywords
+
+
+
+        keyword_paths = self.keyword_paths
 
 
 
@@ -474,10 +486,12 @@ class AssetDetail:
             "place": place,
             "people": people,
             "rating": rating,
+            "label": label,
             "title": title,
             "description": description,
             "caption": caption,
             "keywords": keywords,
+            "keyword_paths": keyword_paths,
             "tags": tags,
             "text": text,
             "pages": pages,
@@ -772,6 +786,14 @@ class AssetDetail:
         rating = _parse_rating(d.pop("rating"))
 
 
+        def _parse_label(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        label = _parse_label(d.pop("label"))
+
+
         def _parse_title(data: object) -> None | str:
             if data is None:
                 return data
@@ -797,6 +819,9 @@ class AssetDetail:
 
 
         keywords = cast(list[str], d.pop("keywords"))
+
+
+        keyword_paths = cast(list[str], d.pop("keyword_paths"))
 
 
         tags = []
@@ -1077,10 +1102,12 @@ class AssetDetail:
             place=place,
             people=people,
             rating=rating,
+            label=label,
             title=title,
             description=description,
             caption=caption,
             keywords=keywords,
+            keyword_paths=keyword_paths,
             tags=tags,
             text=text,
             pages=pages,

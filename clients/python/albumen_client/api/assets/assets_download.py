@@ -8,7 +8,9 @@ from ...client import AuthenticatedClient, Client
 from ...types import Response, UNSET
 from ... import errors
 
+from ...models.assets_download_format import AssetsDownloadFormat
 from ...models.error_response import ErrorResponse
+from ...types import UNSET, Unset
 from typing import cast
 
 
@@ -16,6 +18,9 @@ from typing import cast
 def _get_kwargs(
     *,
     ids: str,
+    embed: bool | Unset = False,
+    sidecars: bool | Unset = False,
+    format_: AssetsDownloadFormat | Unset = AssetsDownloadFormat.ORIGINAL,
 
 ) -> dict[str, Any]:
     
@@ -25,6 +30,16 @@ def _get_kwargs(
     params: dict[str, Any] = {}
 
     params["ids"] = ids
+
+    params["embed"] = embed
+
+    params["sidecars"] = sidecars
+
+    json_format_: str | Unset = UNSET
+    if not isinstance(format_, Unset):
+        json_format_ = format_.value
+
+    params["format"] = json_format_
 
 
     params = {k: v for k, v in params.items() if v is not UNSET and v is not None}
@@ -117,12 +132,21 @@ def sync_detailed(
     *,
     client: AuthenticatedClient,
     ids: str,
+    embed: bool | Unset = False,
+    sidecars: bool | Unset = False,
+    format_: AssetsDownloadFormat | Unset = AssetsDownloadFormat.ORIGINAL,
 
 ) -> Response[ErrorResponse]:
-    """ ZIP of a selection of assets you can see (streamed originals)
+    """ ZIP of a selection of assets you can see (streamed originals; or copies with their metadata embedded
+    and/or XMP sidecars)
 
     Args:
         ids (str): comma-separated asset ids
+        embed (bool | Unset): copies with title, caption, keywords, rating, label, place, time and
+            people embedded (EXIF, IPTC, XMP) Default: False.
+        sidecars (bool | Unset): an XMP sidecar (photo.jpg.xmp) beside each file Default: False.
+        format_ (AssetsDownloadFormat | Unset): jpeg: photos in other formats re-encoded Default:
+            AssetsDownloadFormat.ORIGINAL.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -135,6 +159,9 @@ def sync_detailed(
 
     kwargs = _get_kwargs(
         ids=ids,
+embed=embed,
+sidecars=sidecars,
+format_=format_,
 
     )
 
@@ -148,12 +175,21 @@ def sync(
     *,
     client: AuthenticatedClient,
     ids: str,
+    embed: bool | Unset = False,
+    sidecars: bool | Unset = False,
+    format_: AssetsDownloadFormat | Unset = AssetsDownloadFormat.ORIGINAL,
 
 ) -> ErrorResponse | None:
-    """ ZIP of a selection of assets you can see (streamed originals)
+    """ ZIP of a selection of assets you can see (streamed originals; or copies with their metadata embedded
+    and/or XMP sidecars)
 
     Args:
         ids (str): comma-separated asset ids
+        embed (bool | Unset): copies with title, caption, keywords, rating, label, place, time and
+            people embedded (EXIF, IPTC, XMP) Default: False.
+        sidecars (bool | Unset): an XMP sidecar (photo.jpg.xmp) beside each file Default: False.
+        format_ (AssetsDownloadFormat | Unset): jpeg: photos in other formats re-encoded Default:
+            AssetsDownloadFormat.ORIGINAL.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -167,6 +203,9 @@ def sync(
     return sync_detailed(
         client=client,
 ids=ids,
+embed=embed,
+sidecars=sidecars,
+format_=format_,
 
     ).parsed
 
@@ -174,12 +213,21 @@ async def asyncio_detailed(
     *,
     client: AuthenticatedClient,
     ids: str,
+    embed: bool | Unset = False,
+    sidecars: bool | Unset = False,
+    format_: AssetsDownloadFormat | Unset = AssetsDownloadFormat.ORIGINAL,
 
 ) -> Response[ErrorResponse]:
-    """ ZIP of a selection of assets you can see (streamed originals)
+    """ ZIP of a selection of assets you can see (streamed originals; or copies with their metadata embedded
+    and/or XMP sidecars)
 
     Args:
         ids (str): comma-separated asset ids
+        embed (bool | Unset): copies with title, caption, keywords, rating, label, place, time and
+            people embedded (EXIF, IPTC, XMP) Default: False.
+        sidecars (bool | Unset): an XMP sidecar (photo.jpg.xmp) beside each file Default: False.
+        format_ (AssetsDownloadFormat | Unset): jpeg: photos in other formats re-encoded Default:
+            AssetsDownloadFormat.ORIGINAL.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -192,6 +240,9 @@ async def asyncio_detailed(
 
     kwargs = _get_kwargs(
         ids=ids,
+embed=embed,
+sidecars=sidecars,
+format_=format_,
 
     )
 
@@ -205,12 +256,21 @@ async def asyncio(
     *,
     client: AuthenticatedClient,
     ids: str,
+    embed: bool | Unset = False,
+    sidecars: bool | Unset = False,
+    format_: AssetsDownloadFormat | Unset = AssetsDownloadFormat.ORIGINAL,
 
 ) -> ErrorResponse | None:
-    """ ZIP of a selection of assets you can see (streamed originals)
+    """ ZIP of a selection of assets you can see (streamed originals; or copies with their metadata embedded
+    and/or XMP sidecars)
 
     Args:
         ids (str): comma-separated asset ids
+        embed (bool | Unset): copies with title, caption, keywords, rating, label, place, time and
+            people embedded (EXIF, IPTC, XMP) Default: False.
+        sidecars (bool | Unset): an XMP sidecar (photo.jpg.xmp) beside each file Default: False.
+        format_ (AssetsDownloadFormat | Unset): jpeg: photos in other formats re-encoded Default:
+            AssetsDownloadFormat.ORIGINAL.
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -224,5 +284,8 @@ async def asyncio(
     return (await asyncio_detailed(
         client=client,
 ids=ids,
+embed=embed,
+sidecars=sidecars,
+format_=format_,
 
     )).parsed

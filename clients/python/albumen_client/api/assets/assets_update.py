@@ -128,7 +128,7 @@ def sync_detailed(
     body: AssetChange,
 
 ) -> Response[AssetOut | ErrorResponse]:
-    """ Favourite, rating, title, description, tier, a document's category (only the fields sent)
+    """ Favourite, rating, title, description, label, tier, a document's category (only the fields sent)
 
     Args:
         asset_id (int):
@@ -162,7 +162,7 @@ def sync(
     body: AssetChange,
 
 ) -> AssetOut | ErrorResponse | None:
-    """ Favourite, rating, title, description, tier, a document's category (only the fields sent)
+    """ Favourite, rating, title, description, label, tier, a document's category (only the fields sent)
 
     Args:
         asset_id (int):
@@ -191,7 +191,7 @@ async def asyncio_detailed(
     body: AssetChange,
 
 ) -> Response[AssetOut | ErrorResponse]:
-    """ Favourite, rating, title, description, tier, a document's category (only the fields sent)
+    """ Favourite, rating, title, description, label, tier, a document's category (only the fields sent)
 
     Args:
         asset_id (int):
@@ -225,7 +225,7 @@ async def asyncio(
     body: AssetChange,
 
 ) -> AssetOut | ErrorResponse | None:
-    """ Favourite, rating, title, description, tier, a document's category (only the fields sent)
+    """ Favourite, rating, title, description, label, tier, a document's category (only the fields sent)
 
     Args:
         asset_id (int):
