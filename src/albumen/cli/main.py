@@ -124,7 +124,8 @@ def import_(
         "--user", "-u", help="whose library (default: the first administrator)")] = None,
     source: Annotated[str, typer.Option(
         "--from", help="files (with their XMP sidecars), or another system's export: "
-                       "takeout (Google Takeout)")] = "files",
+                       "takeout (Google Takeout), photoprism (its originals/ and storage/), "
+                       "immich (its UPLOAD_LOCATION)")] = "files",
     as_json: JsonOpt = False,
 ) -> None:
     """Import photos from files and folders; a re-run skips what was already imported.

@@ -34,12 +34,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import select
 
-from albumen.accounts import audit
-from albumen.db.albums import Album, AlbumAsset
 from albumen.db.models import Asset, Stack
 from albumen.errors import RejectedFile
+from albumen.interchange.collections import fill_albums, mark_favorites
 from albumen.library.importer import Companions, Found, ImportReport, import_paths
 from albumen.library.ingest import IngestResult, rejected
 from albumen.library.sidecars import Sidecar
@@ -343,9 +342,7 @@ def _favorites(rt: Runtime, report: ImportReport, companions: TakeoutCompanions)
         rec = companions.records.get(Path(r.path)) if r.path else None
         if rec is not None and rec.warnings:
             r.warnings = [*(r.warnings or []), *rec.warnings]
-    if ids:
-        with rt.transaction() as session:
-            session.execute(update(Asset).where(Asset.id.in_(ids)).values(favorite=True))
+    mark_favorites(rt, ids)
 
 
 def _link_edits(rt: Runtime, by_path: dict[Path, int], owner_id: int | None) -> int:
@@ -372,27 +369,13 @@ def _link_edits(rt: Runtime, by_path: dict[Path, int], owner_id: int | None) -> 
 
 
 def _albums(rt: Runtime, by_path: dict[Path, int], owner_id: int) -> dict[str, int]:
-    """Album folders become albums (one of the same title is completed, not made twice)."""
+    """Album folders become albums."""
     folders: dict[Path, list[int]] = defaultdict(list)
     for path, asset_id in by_path.items():
         folders[path.parent].append(asset_id)
-    out: dict[str, int] = {}
-    with rt.transaction() as session:
-        for folder, ids in sorted(folders.items()):
-            title = album_title(folder)
-            if title is None:
-                continue
-            album = session.scalar(select(Album).where(Album.owner_id == owner_id,
-                                                       Album.title == title).limit(1))
-            if album is None:
-                album = Album(owner_id=owner_id, title=title)
-                session.add(album)
-                session.flush()
-                audit.record(session, audit.SYSTEM, "album.create", "album", album.id,
-                             title=title, source=SOURCE)
-            present = set(session.scalars(select(AlbumAsset.asset_id).where(
-                AlbumAsset.album_id == album.id)))
-            for asset_id in sorted(set(ids) - present):
-                session.add(AlbumAsset(album_id=album.id, asset_id=asset_id))
-            out[title] = len(set(ids) | present)
-    return out
+    wanted: dict[str, list[int]] = defaultdict(list)
+    for folder, ids in folders.items():
+        title = album_title(folder)
+        if title is not None:
+            wanted[title] += ids
+    return fill_albums(rt, owner_id, wanted, SOURCE)

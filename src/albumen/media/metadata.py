@@ -301,15 +301,28 @@ def _altitude(tags: dict[str, Any]) -> float | None:
 
 def _keywords(tags: dict[str, Any]) -> list[str]:
     out: list[str] = []
-    for key in ("Iptc.Application2.Keywords", "Xmp.dc.subject", "Xmp.lr.hierarchicalSubject"):
+    for key in ("Iptc.Application2.Keywords", "Xmp.dc.subject", "Xmp.lr.hierarchicalSubject",
+                "Xmp.digiKam.TagsList"):
         value = tags.get(key)
         if not value:
             continue
         items = value if isinstance(value, list) else re.split(r"[,;]", str(value))
         for item in items:
-            word = str(item).split("|")[-1].strip()
+            parts = str(item).split("/" if key == "Xmp.digiKam.TagsList" else "|")
+            word = parts[-1].strip()
             if word and word not in out:
                 out.append(word[:200])
+    return out
+
+
+def _keyword_paths(tags: dict[str, Any]) -> list[str]:
+    """Hierarchical keywords, as Lightroom writes them ("Places|Portugal|Lisbon"); digiKam's
+    and Immich's TagsList ("Places/Portugal/Lisbon") are read into the same form."""
+    out = [str(v)[:500] for v in _list(tags.get("Xmp.lr.hierarchicalSubject")) if str(v).strip()]
+    for value in _list(tags.get("Xmp.digiKam.TagsList")):
+        path = "|".join(part.strip() for part in str(value).split("/") if part.strip())
+        if "|" in path and path not in out:
+            out.append(path[:500])
     return out
 
 
@@ -367,8 +380,7 @@ _FIELDS: list[tuple[str, Callable[[dict[str, Any]], Any]]] = [
                                            "Iptc.Application2.Caption",
                                            "Exif.Image.ImageDescription"))),
     ("keywords", _keywords),
-    ("keyword_paths", lambda t: [str(v)[:500] for v in _list(t.get("Xmp.lr.hierarchicalSubject"))
-                                 if str(v).strip()]),
+    ("keyword_paths", _keyword_paths),
     ("label", lambda t: (_text(t.get("Xmp.xmp.Label")) or "")[:32] or None),
     ("content_identifier", lambda t: _opt(apple_content_identifier,
                                           t.get("Exif.Photo.MakerNote"))),
