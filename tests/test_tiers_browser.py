@@ -1,9 +1,10 @@
 """Curation tiers in the web app, in Chromium (issue 29): the viewer promotes a photo to
 silver, is told what gold still needs when it refuses, and the library's selection bar sets a
-tier for several photos at once."""
+tier for several photos at once and downloads them with their metadata."""
 
 from __future__ import annotations
 
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -61,4 +62,12 @@ def test_the_viewer_and_the_selection_bar_set_tiers(browser: Any, tmp_path: Path
         page.locator(".toast").get_by_text("2 photo(s) now silver").wait_for()
         found = api.get(f"{base}/api/v1/search?q=tier:silver", headers=auth).json()["items"]
         assert sorted(h["asset"]["id"] if "asset" in h else h["id"] for h in found) == ids
+
+        # The same photos downloaded with their metadata: copies and sidecars in one ZIP.
+        for asset_id in ids:
+            page.locator(f".tile[data-id='{asset_id}'] .select").click()
+        with page.expect_download() as caught:
+            page.click("[data-bulk=download-metadata]")
+        names = sorted(zipfile.ZipFile(caught.value.path()).namelist())
+        assert names == ["p1.jpg", "p1.jpg.xmp", "p2.jpg", "p2.jpg.xmp"]
         assert errors == []

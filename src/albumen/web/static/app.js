@@ -237,8 +237,9 @@ document.addEventListener("click", async (e) => {
   const action = btn.dataset.bulk;
   try {
     if (action === "clear") return clearSelection();
-    if (action === "download") {
-      location.assign(`/api/v1/assets/download?ids=${ids.join(",")}`);
+    if (action === "download" || action === "download-metadata") {
+      const extra = action === "download" ? "" : "&embed=true&sidecars=true";
+      location.assign(`/api/v1/assets/download?ids=${ids.join(",")}${extra}`);
       return;
     }
     if (action === "resized") {  // a ZIP made by a queued job: wait for it, then download
