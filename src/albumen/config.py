@@ -258,6 +258,9 @@ class Settings(BaseSettings):
     face_min_faces: int = Field(default=3, ge=1, description="faces needed to make a person")
     face_recluster_interval_seconds: float = Field(
         default=86400.0, description="how often workers re-cluster every library's faces")
+    discovery_interval_seconds: float = Field(
+        default=86400.0, description="how often workers queue the discovery job (the "
+                                     "recommender trained again); 0: never")
     selfie_match_distance: float = Field(default=0.55, description="selfie search threshold")
     screening_nudity_threshold: float = Field(
         default=0.5, description="guest uploads scoring this or more wait for a moderator")

@@ -32,6 +32,7 @@ JOBS = {
     # Named in the API layer: a webhook carries the object as the API returns it.
     "deliver_webhooks": Job("albumen.api.webhook_jobs:deliver", "webhooks"),
     "export_images": Job("albumen.images.batch:run", "export"),
+    "discover": Job("albumen.discovery.daily:run", "discovery"),
 }
 WEBHOOKS_SEEN_SECONDS = 5.0  # how long "no webhook is enabled" is believed
 WEBHOOKS_GATHER_SECONDS = 0.5  # events gathered into one dispatcher run

@@ -24,6 +24,7 @@ from albumen.api import (
     auth,
     clip,
     comments,
+    discovery,
     documents,
     events,
     exports,
@@ -197,7 +198,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
 
     for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
                    status, comments, analytics, documents, live, webhooks, images, uploads,
-                   tiers, exports):
+                   tiers, exports, discovery):
         app.include_router(module.router)
     app.include_router(uploads.guest_router)
     app.include_router(comments.guest_router)

@@ -13,6 +13,7 @@ from albumen.cli import (
     accounts,
     ai,
     analytics,
+    discovery,
     documents,
     images,
     interchange,
@@ -48,6 +49,7 @@ app.add_typer(documents.documents_app, name="documents")
 app.add_typer(webhooks.webhooks_app, name="webhooks")
 app.add_typer(images.images_app, name="images")
 app.add_typer(tiers.tiers_app, name="tiers")
+app.add_typer(discovery.recommend_app, name="recommend")
 app.command("search")(search.search)
 app.command("export")(interchange.export)
 app.command("timeline")(search.timeline)

@@ -56,6 +56,7 @@ class JobQueue:
         self._train_classifier = declare(hueys["media"], "train_classifier")
         self._deliver_webhooks = declare(hueys["media"], "deliver_webhooks")
         self._export_images = declare(hueys["media"], "export_images")
+        self._discover = declare(hueys["media"], "discover")
 
     @property
     def immediate(self) -> bool:
@@ -76,6 +77,10 @@ class JobQueue:
     def enqueue_image_export(self, export_id: int) -> None:
         """Queue making an image export's ZIP (its state is in the image_exports table)."""
         self._export_images(export_id)
+
+    def enqueue_discovery(self) -> None:
+        """Queue the daily discovery job: the recommender trained again, memories rebuilt."""
+        self._discover()
 
     def enqueue_webhooks(self, delay: float = 0) -> None:
         """Queue the webhook dispatcher (fan out the outbox, send what is due), now or in

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Session
 from albumen.db.models import ASSET_READY, Asset, Derivative, Face, Rendition, Report
 from albumen.operations.objectcopy import hash_object, original_sha
 from albumen.runtime import Runtime
+from albumen.storage.base import LEARNED
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +37,9 @@ _DERIVATIVE = re.compile(r"derivatives/\d+/(\d+)/[^/]+")
 _FACE = re.compile(r"faces/\d+/\d+/(\d+)\.[^/]+")
 _REPORT = re.compile(r"reports/(\d+)\.pdf")
 RENDITIONS = "renditions/"  # the image service's cache (images/service.py)
-_TRANSIENT = ("purging/",)  # an original being removed (events/service.py)
+# An original being removed (events/service.py); what is learned from the library and
+# rebuilt from it (discovery/model.py): never orphans.
+_TRANSIENT = ("purging/", LEARNED)
 Progress = Callable[[str, int, int | None], None]
 
 

@@ -16,6 +16,10 @@ from pathlib import Path
 from typing import BinaryIO
 from urllib.parse import quote
 
+# Models learned from the library (the recommender's factors), rebuilt from it: kept in the
+# storage so every API process reads the same, never an orphan for `albumen verify`.
+LEARNED = "learned/"
+
 
 class StagedFile(ABC):
     """A file being written: bytes go to a temporary place while their SHA-256 is computed.

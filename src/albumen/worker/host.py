@@ -104,6 +104,7 @@ class WorkerHost:
         next_reconcile = 0.0
         next_maintenance = 0.0
         next_recluster = settings.face_recluster_interval_seconds
+        next_discovery = 60.0  # soon after start (a fresh model, today's memories), then daily
         elapsed = 0.0
         tick = min(settings.worker_heartbeat_seconds, settings.reconcile_interval_seconds)
         while not self._stop.is_set():
@@ -118,6 +119,9 @@ class WorkerHost:
                 if elapsed >= next_recluster:
                     recluster_all(self.rt)
                     next_recluster = elapsed + settings.face_recluster_interval_seconds
+                if settings.discovery_interval_seconds and elapsed >= next_discovery:
+                    self.rt.queue.enqueue_discovery()
+                    next_discovery = elapsed + settings.discovery_interval_seconds
                 self._heartbeat()
                 self._webhooks_sweep()
                 for consumer in self._consumers:

@@ -1,0 +1,59 @@
+"""`albumen recommend`: what a user is likely to like, and training the recommender."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from albumen.cli.common import JsonOpt, UserOpt, fail, owner, runtime
+from albumen.cli.output import console, print_json
+from albumen.errors import AlbumenError
+
+recommend_app = typer.Typer(help="Recommendations from the engagement log.",
+                            invoke_without_command=True)
+
+
+@recommend_app.callback()
+def recommend(ctx: typer.Context, user: UserOpt = None,
+              limit: Annotated[int, typer.Option(min=1, max=100)] = 20,
+              event: Annotated[int | None, typer.Option(help="only this event's photos")] = None,
+              as_json: JsonOpt = False) -> None:
+    """Photos U is likely to like (default: the first administrator), each with the reason."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from albumen.discovery.recommend import Viewer
+    from albumen.discovery.recommend import recommend as run
+
+    rt = runtime()
+    try:
+        viewer = owner(rt, user)
+        if viewer is None:
+            raise AlbumenError("no user yet: create one with albumen users create")
+        with rt.session() as session:
+            recs = run(rt, session, Viewer.user(viewer, event), limit)
+    except AlbumenError as exc:
+        fail(exc, as_json)
+    rows = [{"asset_id": r.asset_id, "score": round(r.score, 4), "reason": r.reason,
+             "source": r.source} for r in recs]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        console.print(f"{row['asset_id']:>8}  {row['reason']}  [dim]({row['source']})[/dim]")
+
+
+@recommend_app.command("train")
+def train(as_json: JsonOpt = False) -> None:
+    """Train the recommender now on the whole engagement log (workers do it daily)."""
+    from albumen.discovery import model
+
+    rt = runtime()
+    trained = model.train(rt)
+    doc = {"actors": len(trained.actors), "photos": len(trained.assets),
+           "interactions": int(trained.seen.nnz), "trained_at": trained.trained_at.isoformat()}
+    if as_json:
+        print_json(doc)
+    else:
+        console.print(f"trained on {doc['interactions']:,} interactions of {doc['actors']:,} "
+                      f"users and guests with {doc['photos']:,} photos")

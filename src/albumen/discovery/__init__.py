@@ -1,0 +1,1 @@
+"""Finding photos for people: recommendations from the engagement log, memories."""

@@ -1,0 +1,23 @@
+"""The daily discovery job (queued by every worker host; the first to run it does the work)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from albumen.db.base import utcnow
+from albumen.discovery import model
+from albumen.runtime import Runtime
+
+log = logging.getLogger(__name__)
+
+
+def run(rt: Runtime) -> None:
+    """Train the recommender again unless another worker did in the last half interval."""
+    current = model.current(rt)
+    fresh = timedelta(seconds=rt.settings.discovery_interval_seconds / 2)
+    if current is not None and utcnow() - current.trained_at < fresh:
+        log.info("recommendations: trained %s ago by another worker; not again",
+                 utcnow() - current.trained_at)
+        return
+    model.train(rt)
