@@ -129,6 +129,11 @@ def _user_rules() -> list[Rule]:
              EVERY_USER),
         Rule("POST", "/api/v1/recommendations/train",
              lambda w: "/api/v1/recommendations/train", {"admin"}, writes=True),
+        Rule("GET", "/api/v1/memories", lambda w: "/api/v1/memories", EVERY_USER),
+        Rule("GET", "/api/v1/memories/{memory_id}",
+             lambda w: f"/api/v1/memories/{w.ids['memory']}", {"owner"}),
+        Rule("POST", "/api/v1/memories/build", lambda w: "/api/v1/memories/build", EVERY_USER,
+             writes=True),
         Rule("POST", f"{a}/tier", lambda w: f"{a}/tier", {"owner"}, writes=True,
              body=lambda w: {"json": {"asset_ids": [w.ids["lib"]], "tier": "silver"}}),
         Rule("POST", f"{a}/duplicates/resolve", lambda w: f"{a}/duplicates/resolve",
@@ -343,6 +348,21 @@ def _webhook_rules() -> list[Rule]:
     ]
 
 
+def _add_memory(rt: Runtime, world: World) -> int:
+    """A memory of the owner's (of the event photo they may see), as the daily job makes."""
+    from datetime import date
+
+    from albumen.db.memories import Memory
+
+    with rt.transaction() as session:
+        memory = Memory(owner_id=world.ids["user:owner"], kind="on_this_day", key="2020",
+                        day=date(2026, 1, 1), title="6 years ago", asset_ids=[world.ids["ok"]],
+                        cover_asset_id=world.ids["ok"])
+        session.add(memory)
+        session.flush()
+        return memory.id
+
+
 def _add_webhook(rt: Runtime, world: World) -> None:
     """The event owner's webhook and one delivery in its log (written directly: nothing is
     sent from the matrix)."""
@@ -521,6 +541,7 @@ def _build(client: TestClient, rt: Runtime) -> World:
         "query": "", "width": 32}).json()["id"]
     world.ids["collection"] = client.post("/api/v1/collections", headers=h["owner"], json={
         "title": "all jpg", "query": "jpg"}).json()["id"]
+    world.ids["memory"] = _add_memory(rt, world)
     world.ids["tokens"] = {"ok": links["ok"]["token"], "expired": links["expired"]["token"],
                            "revoked": links["revoked"]["token"], "bogus": "x" * 43,
                            "other_event": link_b["token"]}

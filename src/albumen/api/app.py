@@ -32,6 +32,7 @@ from albumen.api import (
     images,
     links,
     live,
+    memories,
     metrics,
     models,
     people,
@@ -198,7 +199,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
 
     for module in (health, auth, users, assets, albums, events, links, share, people, clip, search,
                    status, comments, analytics, documents, live, webhooks, images, uploads,
-                   tiers, exports, discovery):
+                   tiers, exports, discovery, memories):
         app.include_router(module.router)
     app.include_router(uploads.guest_router)
     app.include_router(comments.guest_router)

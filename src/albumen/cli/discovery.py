@@ -57,3 +57,47 @@ def train(as_json: JsonOpt = False) -> None:
     else:
         console.print(f"trained on {doc['interactions']:,} interactions of {doc['actors']:,} "
                       f"users and guests with {doc['photos']:,} photos")
+
+
+def memories(
+    day: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today, UTC)")] = None,
+    user: UserOpt = None,
+    build: Annotated[bool, typer.Option("--build", help="build them again first")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """U's memories of a day: on this day, trips, people over the years, anniversaries."""
+    from datetime import date
+
+    from albumen.db.base import utcnow
+    from albumen.db.models import Memory
+    from albumen.discovery import memories as svc
+    from albumen.errors import InvalidInput
+
+    rt = runtime()
+    try:
+        try:
+            when = date.fromisoformat(day) if day else utcnow().date()
+        except ValueError:
+            raise InvalidInput(f"--day {day!r} is not a date (YYYY-MM-DD)") from None
+        viewer = owner(rt, user)
+        if viewer is None:
+            raise AlbumenError("no user yet: create one with albumen users create")
+        with rt.session() as session:
+            from sqlalchemy import select
+
+            known = session.scalar(select(Memory.id).where(Memory.owner_id == viewer,
+                                                           Memory.day == when).limit(1))
+        if build or known is None:
+            svc.build(rt, viewer, when)
+        with rt.session() as session:
+            shown = svc.for_day(session, viewer, when)
+    except AlbumenError as exc:
+        fail(exc, as_json)
+    rows = [{"id": m.id, "kind": m.kind, "title": m.title, "subtitle": m.subtitle,
+             "asset_ids": ids} for m, ids in shown]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        console.print(f"{row['title']}  [dim]{row['subtitle'] or ''} "
+                      f"({len(row['asset_ids'])} photos)[/dim]")

@@ -415,6 +415,7 @@ from albumen.db.events import (  # noqa: E402, F401
 )
 from albumen.db.faces import AUTO, USER, Face, Person  # noqa: E402, F401
 from albumen.db.idempotency import IdempotentRequest  # noqa: E402, F401
+from albumen.db.memories import Memory  # noqa: E402, F401
 from albumen.db.ratelimits import RateCounter  # noqa: E402, F401
 from albumen.db.renditions import ImageExport, Rendition  # noqa: E402, F401
 from albumen.db.search_tables import (  # noqa: E402, F401

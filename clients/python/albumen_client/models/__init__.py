@@ -36,6 +36,7 @@ from .audit_out_details_type_0 import AuditOutDetailsType0
 from .batch_in import BatchIn
 from .body_auth_token import BodyAuthToken
 from .bucket_out import BucketOut
+from .built import Built
 from .changed import Changed
 from .classified import Classified
 from .classifier_out import ClassifierOut
@@ -102,6 +103,10 @@ from .me import Me
 from .member_in import MemberIn
 from .member_in_role import MemberInRole
 from .member_out import MemberOut
+from .memory_detail import MemoryDetail
+from .memory_detail_kind import MemoryDetailKind
+from .memory_out import MemoryOut
+from .memory_out_kind import MemoryOutKind
 from .merge_in import MergeIn
 from .model_info import ModelInfo
 from .model_info_kind import ModelInfoKind
@@ -132,6 +137,8 @@ from .queued import Queued
 from .ranked import Ranked
 from .reactions import Reactions
 from .reactions_counts import ReactionsCounts
+from .recommendation_out import RecommendationOut
+from .recommendation_out_source import RecommendationOutSource
 from .refresh_in import RefreshIn
 from .refusal import Refusal
 from .report_in import ReportIn
@@ -169,6 +176,7 @@ from .tier_out_tier import TierOutTier
 from .tier_rule import TierRule
 from .tier_rule_tier import TierRuleTier
 from .token_out import TokenOut
+from .training_out import TrainingOut
 from .trashed import Trashed
 from .upload_in import UploadIn
 from .upload_result import UploadResult
@@ -224,6 +232,7 @@ __all__ = (
     "BatchIn",
     "BodyAuthToken",
     "BucketOut",
+    "Built",
     "Changed",
     "Classified",
     "ClassifierOut",
@@ -290,6 +299,10 @@ __all__ = (
     "MemberIn",
     "MemberInRole",
     "MemberOut",
+    "MemoryDetail",
+    "MemoryDetailKind",
+    "MemoryOut",
+    "MemoryOutKind",
     "MergeIn",
     "ModelInfo",
     "ModelInfoKind",
@@ -320,6 +333,8 @@ __all__ = (
     "Ranked",
     "Reactions",
     "ReactionsCounts",
+    "RecommendationOut",
+    "RecommendationOutSource",
     "RefreshIn",
     "Refusal",
     "ReportIn",
@@ -357,6 +372,7 @@ __all__ = (
     "TierRule",
     "TierRuleTier",
     "TokenOut",
+    "TrainingOut",
     "Trashed",
     "UploadIn",
     "UploadResult",
