@@ -86,6 +86,27 @@ def test_memories_of_a_day(app_client: Callable[..., TestClient]) -> None:
         assert session.get(Event, event) is not None
 
 
+def test_the_library_page_shows_today_s_memories(app_client: Callable[..., TestClient]
+                                                  ) -> None:
+    from albumen.db.base import utcnow
+    from tests.test_web_pages import browser
+
+    c = app_client()
+    today = utcnow().date()
+    taken = today.replace(year=today.year - 4).strftime("%Y:%m:%d 10:00:00")  # 29 Feb too
+    ids = [_photo(c, 50, taken), _photo(c, 51, taken)]
+    c.post("/api/v1/memories/build")
+    page = browser(c)
+    html = page.get("/").text
+    assert 'class="memories"' in html and "4 years ago" in html
+    memory_id = c.get("/api/v1/memories").json()[0]["id"]
+    assert f"/memories/{memory_id}" in html
+    shown = page.get(f"/memories/{memory_id}")
+    assert shown.status_code == 200
+    assert all(f'data-id="{i}"' in shown.text for i in ids)
+    assert page.get("/memories/999999").status_code == 404
+
+
 def test_cli_memories(tmp_path: Path, db_url: str) -> None:
     env = env_for(tmp_path / "data", db_url)
     run_cli(env, "users", "create", "admin", "--admin", stdin=PASSWORD + "\n")

@@ -75,7 +75,7 @@ def on_this_day(session: Session, user_id: int, today: date) -> list[Draft]:
     for asset_id, local_at in rows:
         by_year[local_at.year].append(int(asset_id))
     return [Draft("on_this_day", str(year), _years_ago(today.year - year),
-                  today.replace(year=year).strftime("%-d %B %Y"), ids[:MAX_PHOTOS])
+                  f"{today.day} {today.strftime('%B')} {year}", ids[:MAX_PHOTOS])
             for year, ids in sorted(by_year.items(), reverse=True)]
 
 

@@ -16,6 +16,7 @@ from albumen.api.types import IdPath
 from albumen.db.base import utcnow
 from albumen.db.engagement import SEARCH
 from albumen.db.models import Asset
+from albumen.discovery import memories
 from albumen.documents import service as documents_svc
 from albumen.errors import AlbumenError, Conflict
 from albumen.events import comments, sharing
@@ -79,9 +80,22 @@ def library(request: Request, rt: RuntimeDep, who: UserDep) -> Response:
     with rt.session() as session:
         chunk = timeline_chunk(rt, session, who.user_id, None, None)
         album_list = albums.list_albums(session, who.user_id)
+        # Built by the daily job (the page never waits for a build).
+        shown = memories.for_day(session, who.user_id, utcnow().date())
     total = sum(b.count for b in chunk["months"])
     return page(request, "library.html", who, title="Photos", nav="photos", total=total,
-                albums=album_list, **chunk)
+                albums=album_list, memories=shown, **chunk)
+
+
+@router.get("/memories/{memory_id}", response_class=HTMLResponse)
+def memory(memory_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> Response:
+    with rt.session() as session:
+        found, ids = memories.one(session, who.user_id, memory_id)
+        by_id = {a.id: a for a in session.scalars(select(Asset).where(Asset.id.in_(ids)))}
+        cells = [by_id[i] for i in ids if i in by_id]
+        session.expunge_all()
+    return page(request, "memory.html", who, title=found.title, nav="photos", memory=found,
+                cells=cells, more=None)
 
 
 @router.get("/timeline/more", response_class=HTMLResponse)
