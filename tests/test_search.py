@@ -15,7 +15,7 @@ from sqlalchemy import select, update
 
 from albumen.db.base import utcnow
 from albumen.db.models import Asset, AssetEmbedding, Face, Person
-from albumen.library.stages import set_tags
+from albumen.library.tags import set_tags
 from albumen.runtime import Runtime, get_runtime
 from albumen.search import engine, language, text_index
 from albumen.search.query import SearchQuery

@@ -14,7 +14,6 @@ from typing import Any
 import numpy as np
 from PIL import Image
 from sqlalchemy import delete, insert, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from albumen.db.models import (
@@ -23,17 +22,16 @@ from albumen.db.models import (
     PENDING_REVIEW,
     USER,
     Asset,
-    AssetTag,
     AssetText,
     Derivative,
     Event,
     Face,
     Person,
     Place,
-    Tag,
 )
 from albumen.errors import MediaDecodeError
 from albumen.library import bursts, live_photos, sidecars
+from albumen.library.tags import set_tags
 from albumen.media import derivatives as render
 from albumen.media import quality
 from albumen.media.imaging import check_header, open_for_display, register_codecs
@@ -107,46 +105,7 @@ def record_metadata(rt: Runtime, session: Session, asset: Asset, found: FileMeta
     asset.content_identifier = meta.content_identifier
     sidecars.overlay(session, asset)
     live_photos.pair(session, asset)
-    _set_keyword_tags(session, asset.id, asset.keywords or [])
-
-
-def _set_keyword_tags(session: Session, asset_id: int, keywords: list[str]) -> None:
-    set_tags(session, asset_id, "metadata", keywords)
-
-
-def set_tags(session: Session, asset_id: int, source: str,
-             names: list[str] | list[tuple[str, float]]) -> None:
-    """Replace the asset's tags from one source (metadata, holiday, birthday, clip, ...);
-    names alone, or (name, confidence) pairs."""
-    session.execute(
-        delete(AssetTag).where(AssetTag.asset_id == asset_id, AssetTag.source == source)
-    )
-    scored = [(n, None) if isinstance(n, str) else n for n in names]
-    seen: set[str] = set()
-    for raw, confidence in scored:
-        word = raw.strip().lower()[:200]
-        if not word or word in seen:
-            continue
-        seen.add(word)
-        tag = _tag(session, word)
-        session.add(AssetTag(asset_id=asset_id, tag_id=tag.id, source=source,
-                             confidence=confidence))
-
-
-def _tag(session: Session, word: str) -> Tag:
-    """The tag of that name, made if new; photos processed side by side may make the same one
-    at once: the second waits for the first (unique name) and takes it."""
-    tag = session.scalar(select(Tag).where(Tag.name == word))
-    if tag is not None:
-        return tag
-    try:
-        with session.begin_nested():
-            tag = Tag(name=word)
-            session.add(tag)
-    except IntegrityError:
-        tag = session.scalar(select(Tag).where(Tag.name == word))
-        assert tag is not None
-    return tag
+    set_tags(session, asset.id, "metadata", asset.keywords or [])
 
 
 @dataclass(frozen=True)

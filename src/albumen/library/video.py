@@ -26,11 +26,11 @@ from albumen.library.stages import (
     hash_thumbnail,
     record_derivatives,
     record_phash,
-    set_tags,
     store_faces,
     store_screening,
     store_text,
 )
+from albumen.library.tags import set_tags
 from albumen.media import derivatives as render
 from albumen.media import transcode as web
 from albumen.media import video
