@@ -441,6 +441,8 @@ SHARE_ROUTES = {
     ("PUT", "/api/v1/share/{token}/guest"): ("/guest", {"ok", "other_event"}),
     ("GET", "/api/v1/share/{token}/assets"): ("/assets", {"ok", "other_event"}),
     ("GET", "/api/v1/share/{token}/download"): ("/download", {"ok"}),
+    ("GET", "/api/v1/share/{token}/recommendations"): ("/recommendations",
+                                                         {"ok", "other_event"}),
     ("POST", "/api/v1/share/{token}/uploads"): ("/uploads", {"ok"}),
     ("GET", "/api/v1/share/{token}/qr.{fmt}"): ("/qr.png", {"ok", "other_event"}),
     ("POST", "/api/v1/share/{token}/selfie-search"): ("/selfie-search", {"ok", "other_event"}),

@@ -118,3 +118,29 @@ def test_cli_recommend_and_train(tmp_path: Path, db_url: str) -> None:
     assert doc["interactions"] == 0 and "trained_at" in doc
     recs = run_json(env, "recommend", "--json", "--limit", "5")
     assert isinstance(recs, list)
+
+
+def test_a_guest_gets_recommendations_of_the_link_s_photos_only(client: TestClient) -> None:
+    c = client
+    event = c.post("/api/v1/events", json={"title": "Party"}).json()["id"]
+    photos = [_upload(c, seed, event) for seed in range(1, 21)]
+    private = _upload(c, 98)
+    other_event = c.post("/api/v1/events", json={"title": "Other"}).json()["id"]
+    elsewhere = _upload(c, 97, other_event)
+    _name_faces(1, {"Maria": [*photos[:5], private, elsewhere]})
+    token = c.post(f"/api/v1/events/{event}/links", json={"can_view": True}).json()["token"]
+    c.cookies.clear()
+    entered = c.put(f"/api/v1/share/{token}/guest", json={"name": "Maria"},
+                    headers={"Authorization": ""})
+    guest = {"Authorization": "", "X-Guest-Token": entered.headers["X-Guest-Token"]}
+    for asset_id in photos[:3]:
+        assert c.put(f"/api/v1/share/{token}/assets/{asset_id}/reactions/like",
+                     headers=guest).status_code == 204
+    assert c.post("/api/v1/recommendations/train").json()["actors"] == 1
+    recs = c.get(f"/api/v1/share/{token}/recommendations", headers=guest).json()
+    ids = [r["asset"]["id"] for r in recs]
+    assert set(ids[:2]) == set(photos[3:5])
+    assert recs[0]["reason"] == "because you liked photos with Maria"
+    assert set(ids) <= set(photos[3:])  # the link's photos she has not liked, nothing else
+    assert c.get("/api/v1/share/not-a-token/recommendations",
+                 headers={"Authorization": ""}).status_code in (401, 404)

@@ -12,6 +12,7 @@ from fastapi import APIRouter, Header, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, StreamingResponse
 from pydantic import BaseModel, Field
+from sqlalchemy import select
 
 from albumen.accounts.audit import Actor
 from albumen.api import idempotency
@@ -32,6 +33,8 @@ from albumen.api.multipart import MultipartReader, boundary_of, pull
 from albumen.api.types import IdPath
 from albumen.db.engagement import DOWNLOAD, DOWNLOAD_ZIP, UPLOAD, VIEW_ASSET, VIEW_GALLERY
 from albumen.db.models import Album, Asset, Event, Guest
+from albumen.discovery.recommend import MAX_LIMIT as MAX_RECOMMENDATIONS
+from albumen.discovery.recommend import Viewer, recommend
 from albumen.errors import Conflict, OverLimit, TooLarge
 from albumen.events import downloads, sharing
 from albumen.events.sharing import GuestAccess
@@ -190,6 +193,29 @@ def list_assets(token: str, request: Request, rt: RuntimeDep, mine: bool = False
         page = engine.browse(session, f, limit=limit, cursor=cursor)
         return GuestPage(items=[_guest_asset(token, a, access) for a in page.items],
                          next_cursor=page.next_cursor)
+
+
+class GuestRecommendation(BaseModel):
+    asset: GuestAsset
+    reason: str = Field(description='why: "because you liked photos with Anna"')
+    source: Literal["collaborative", "content", "popular"]
+
+
+@router.get("/recommendations", response_model=list[GuestRecommendation],
+            summary="Photos of this link you are likely to like, each with the reason")
+def recommendations(token: str, request: Request, rt: RuntimeDep,
+                    limit: Annotated[int, Query(ge=1, le=MAX_RECOMMENDATIONS)] = 20
+                    ) -> list[GuestRecommendation]:
+    access = guest_access(rt, request, token)
+    viewer = Viewer(None, access.guest_id, sharing.guest_visible_clause(access),
+                    access.link.event_id)
+    with rt.session() as session:
+        recs = recommend(rt, session, viewer, limit)
+        found = {a.id: a for a in session.scalars(
+            select(Asset).where(Asset.id.in_([r.asset_id for r in recs])))}
+        return [GuestRecommendation(asset=_guest_asset(token, found[r.asset_id], access),
+                                    reason=r.reason, source=r.source)  # type: ignore[arg-type]
+                for r in recs if r.asset_id in found]
 
 
 def _no_view(link: Any) -> Any:

@@ -81,6 +81,8 @@ from .guest_asset_links import GuestAssetLinks
 from .guest_in import GuestIn
 from .guest_out import GuestOut
 from .guest_page import GuestPage
+from .guest_recommendation import GuestRecommendation
+from .guest_recommendation_source import GuestRecommendationSource
 from .guest_upload import GuestUpload
 from .guest_upload_status import GuestUploadStatus
 from .guests_guest_react_kind import GuestsGuestReactKind
@@ -277,6 +279,8 @@ __all__ = (
     "GuestIn",
     "GuestOut",
     "GuestPage",
+    "GuestRecommendation",
+    "GuestRecommendationSource",
     "GuestsGuestReactKind",
     "GuestsGuestUnreactKind",
     "GuestsQrCodeFmt",
