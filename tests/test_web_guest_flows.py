@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tests.test_video_browser import wait_until_ready
 from tests.test_web_browser import (  # noqa: F401  (browser, server: fixtures)
     PHONE,
     browser,
@@ -138,6 +139,11 @@ def test_guest_gallery_lightbox_steps_downloads_and_takes_drops(server: str, bro
     wait_js(guest, "document.querySelectorAll('#g-mine-grid .tile').length === 3", timeout=60)
     assert guest.locator("#g-gallery-empty").is_hidden()
     assert guest.locator("#g-mine-empty").is_hidden()
+    # Processing gives the photos their capture times, which reorders the gallery: let it
+    # settle (on a busy machine it ends after the lists were loaded), then look again.
+    wait_until_ready(host.request, server, 3)
+    guest.reload()
+    wait_js(guest, "document.querySelectorAll('#g-gallery-grid .tile').length === 3", timeout=60)
 
     # The first photo in the lightbox; next, previous and the arrow keys step through the gallery.
     guest.locator("#g-gallery-grid .tile a.open").first.click()
