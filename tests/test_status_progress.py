@@ -70,8 +70,8 @@ def test_the_pace_of_the_last_minutes_gives_the_time_left(rt: Runtime, client: T
     row = row[:row.index("</tr>")]
     # 0.05 a second, or 0.04 where a busy machine took a few seconds more between the steps
     assert re.search(r'<td data-field="per_second">0\.0[45]</td>', row), row
-    assert '<td data-field="eta">1 min</td>' in row
-    assert 'id="time-left">Time left: <b>1 min</b>' in page
+    assert re.search(r'<td data-field="eta">[12] min</td>', row), row
+    assert re.search(r'id="time-left">Time left: <b>[12] min</b>', page)
 
 
 def test_a_stage_without_a_pace_yet_leaves_the_time_unknown(rt: Runtime,
