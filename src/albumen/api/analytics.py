@@ -14,7 +14,7 @@ from albumen.api.deps import ActorDep, AdminDep, PrincipalDep, RuntimeDep, Sessi
 from albumen.api.errors import ERRORS, TABLE_BODY
 from albumen.api.types import Id, IdPath, IdQuery
 from albumen.insights import analytics as svc
-from albumen.insights import charts, exports, highlights, reports
+from albumen.insights import charts, exports, forecast, highlights, reports, segments
 
 router = APIRouter(prefix="/api/v1/analytics", tags=["analytics"], responses=ERRORS)
 
@@ -44,15 +44,24 @@ def event_anomalies(event_id: IdPath, principal: PrincipalDep, session: SessionD
 
 
 @router.get("/events/{event_id}/charts/{name}.{fmt}", response_class=Response,
-            summary="A chart of the event: uploads, views, peak-hours or contributors",
+            summary="A chart of the event: uploads, views, peak-hours, contributors, or the "
+                    "last week and the next day's forecast (forecast-uploads, forecast-views)",
             responses={200: {"content": {"image/png": {}, "image/svg+xml": {}}}})
 async def event_chart(event_id: IdPath, principal: PrincipalDep, session: SessionDep,
-                      name: Literal["uploads", "views", "peak-hours", "contributors"],
+                      name: Literal["uploads", "views", "peak-hours", "contributors",
+                                    "forecast-uploads", "forecast-views"],
                       fmt: Literal["png", "svg"]) -> Response:
-    dashboard = await run_in_threadpool(svc.event_dashboard, session, principal.user_id,
-                                        event_id)
-    data = await run_in_threadpool(
-        lambda: charts.render(charts.event_chart(dashboard, name), fmt))
+    if name.startswith("forecast-"):
+        metric = name.removeprefix("forecast-")
+        doc = await run_in_threadpool(forecast.event_forecast, session, principal.user_id,
+                                      event_id, metric)
+        figure = lambda: charts.forecast(doc, f"{metric.capitalize()} per hour: the last "  # noqa: E731
+                                              f"week and the next 24 h")
+    else:
+        dashboard = await run_in_threadpool(svc.event_dashboard, session, principal.user_id,
+                                            event_id)
+        figure = lambda: charts.event_chart(dashboard, name)  # noqa: E731
+    data = await run_in_threadpool(lambda: charts.render(figure(), fmt))
     return Response(data, media_type=charts.FORMATS[fmt],
                     headers={"Cache-Control": "private, max-age=60"})
 
@@ -133,6 +142,45 @@ def assets_export(fmt: Format, principal: PrincipalDep, session: SessionDep,
                                 album_id=album_id, q=q)
     table = exports.asset_table(session, ids)
     return _download(exports.to_file([table], fmt), fmt, "photos")
+
+
+ForecastMetric = Annotated[Literal["uploads", "views"], Query()]
+
+
+@router.get("/events/{event_id}/segments",
+            summary="The event's guests and members clustered by what they do (uploads, "
+                    "views, reactions, comments, downloads, searches, days, time of day, "
+                    "device), named, with sizes and traits (hosts only)")
+def event_segments(event_id: IdPath, principal: PrincipalDep, session: SessionDep
+                   ) -> dict[str, Any]:
+    return segments.event_segments(session, principal.user_id, event_id)
+
+
+@router.get("/events/{event_id}/forecast",
+            summary="Uploads or views for the next hours (local), with the 80 % prediction "
+                    "interval and warnings: the owner's storage quota, the moderation queue "
+                    "(hosts only)")
+def event_forecast(event_id: IdPath, principal: PrincipalDep, session: SessionDep,
+                   metric: ForecastMetric = "uploads",
+                   horizon: Annotated[int, Query(ge=1, le=168, description="hours")] = 24
+                   ) -> dict[str, Any]:
+    return forecast.event_forecast(session, principal.user_id, event_id, metric, horizon)
+
+
+@router.get("/instance/segments", summary="Everyone active in the last days, clustered by "
+                                          "behaviour (administrators)")
+def instance_segments(_: AdminDep, session: SessionDep,
+                      days: Annotated[int, Query(ge=1, le=3650)] = 90) -> dict[str, Any]:
+    return segments.instance_segments(session, days=days)
+
+
+@router.get("/instance/forecast", summary="The instance's uploads or views for the next days "
+                                          "(UTC), with warnings for users' quotas "
+                                          "(administrators)")
+def instance_forecast(_: AdminDep, session: SessionDep, metric: ForecastMetric = "uploads",
+                      horizon: Annotated[int, Query(ge=1, le=90, description="days")] = 14
+                      ) -> dict[str, Any]:
+    return forecast.instance_forecast(session, metric, horizon)
 
 
 @router.get("/instance", summary="Growth, storage by user, processing throughput, failures "

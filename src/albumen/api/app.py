@@ -46,6 +46,7 @@ from albumen.api import (
 )
 from albumen.api.errors import install_error_handlers
 from albumen.insights.activity import Tracker
+from albumen.insights.devices import device_class, request_device
 from albumen.logging import context_id
 from albumen.runtime import Runtime, get_runtime
 
@@ -125,10 +126,13 @@ class RequestContextMiddleware:
                 _secure_headers(Request(scope), headers)
             await send(message)
 
+        agent = next((v for k, v in scope["headers"] if k == b"user-agent"), b"")
         token = context_id.set(f"req:{rid}")
+        device = request_device.set(device_class(agent.decode("latin-1")))
         try:
             await self.app(scope, receive, send_with_headers)
         finally:
+            request_device.reset(device)
             context_id.reset(token)
 
 

@@ -79,3 +79,59 @@ def instance(hours: Annotated[int, typer.Option(min=1, help="the window for thro
     console.print(table)
     console.print(f"stages done in the last {hours} h: {doc['throughput']['stages_done']}; "
                   f"failed stages: {doc['failures']['total']}")
+
+
+insights_app = typer.Typer(help="Audience segments and forecasts, for an event or the instance.",
+                           no_args_is_help=True)
+EventOpt = Annotated[int | None, typer.Option("--event", help="an event id (default: the "
+                                                              "whole instance)")]
+
+
+@insights_app.command("segments")
+def segments(event: EventOpt = None,
+             days: Annotated[int, typer.Option(min=1, max=3650, help="the instance's window")
+                             ] = 90,
+             as_json: JsonOpt = False) -> None:
+    """Guests and users clustered by what they do, named, with their sizes and traits."""
+    from albumen.insights import segments as svc
+
+    doc = _run(as_json, lambda s: svc.event_segments(s, None, event) if event is not None
+               else svc.instance_segments(s, days=days))
+    if as_json:
+        return
+    console.print(f"{doc['people']} people; {doc['method']}"
+                  + (f", silhouette {doc['silhouette']}" if doc["silhouette"] is not None
+                     else ""))
+    for seg in doc["segments"]:
+        console.print(f"\n[bold]{seg['name']}[/bold]: {seg['size']} ({seg['share']:.0%})")
+        for trait in seg["traits"][:4]:
+            console.print(f"  {trait}")
+        names = ", ".join(e["name"] for e in seg["examples"])
+        console.print(f"  e.g. {names}", style="dim")
+
+
+@insights_app.command("forecast")
+def forecast(event: EventOpt = None,
+             metric: Annotated[str, typer.Option(help="uploads or views")] = "uploads",
+             horizon: Annotated[int | None, typer.Option(
+                 help="hours ahead for an event (24), days for the instance (14)")] = None,
+             as_json: JsonOpt = False) -> None:
+    """Uploads or views for the next hours of an event or days of the instance, with the 80 %
+    interval, and warnings (storage quota, moderation queue)."""
+    from albumen.insights import forecast as svc
+
+    doc = _run(as_json, lambda s: svc.event_forecast(s, None, event, metric, horizon or 24)
+               if event is not None else svc.instance_forecast(s, metric, horizon or 14))
+    if as_json:
+        return
+    if doc["note"]:
+        console.print(doc["note"])
+        return
+    table = Table(doc["bucket"], f"{metric} (forecast)", "80 % interval")
+    for point in doc["forecast"]:
+        table.add_row(point["start"], f"{point['count']:.1f}",
+                      f"{point['low']:.1f} - {point['high']:.1f}")
+    console.print(table)
+    console.print(f"expected in all: {doc['total']:.0f}  ({doc['method']})", style="dim")
+    for warning in doc["warnings"]:
+        console.print(f"[bold yellow]warning:[/bold yellow] {warning['message']}")

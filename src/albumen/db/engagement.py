@@ -41,6 +41,9 @@ class Activity(Base):
     link_id: Mapped[int | None] = mapped_column(BigId)
     asset_id: Mapped[int | None] = mapped_column(BigId)
     ip: Mapped[str | None] = mapped_column(String(45))
+    # phone, tablet, desktop, app (a program: the API clients, curl) or bot, from the
+    # request's User-Agent (insights/devices.py); None outside a request
+    device: Mapped[str | None] = mapped_column(String(8))
     detail: Mapped[dict[str, Any] | None] = mapped_column(JSON)
 
 

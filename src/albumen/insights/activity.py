@@ -34,6 +34,7 @@ from albumen.db.engagement import (
     ActivitySourceHistogram,
     AssetEngagement,
 )
+from albumen.insights.devices import request_device
 from albumen.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -56,14 +57,16 @@ class Tracker:
     def record(self, kind: str, *, user_id: int | None = None, guest_id: int | None = None,
                event_id: int | None = None, link_id: int | None = None,
                asset_id: int | None = None, ip: str | None = None,
-               detail: dict[str, Any] | None = None, at: datetime | None = None) -> None:
+               detail: dict[str, Any] | None = None, at: datetime | None = None,
+               device: str | None = None) -> None:
         if not self.rt.settings.tracking:
             return
         if kind not in ACTIVITY_KINDS:
             raise ValueError(f"unknown activity kind {kind!r}")
         row = {"at": at or utcnow(), "kind": kind, "user_id": user_id, "guest_id": guest_id,
                "event_id": event_id, "link_id": link_id, "asset_id": asset_id,
-               "ip": ip[:45] if ip else None, "detail": detail}
+               "ip": ip[:45] if ip else None, "detail": detail,
+               "device": device or request_device.get()}
         with self._lock:
             self._rows.append(row)
             full = len(self._rows) >= FLUSH_ROWS

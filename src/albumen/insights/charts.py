@@ -101,6 +101,38 @@ def contributors(rows: list[dict[str, Any]], title: str = "Top contributors") ->
     return fig
 
 
+def forecast(doc: dict[str, Any], title: str, days: int = 7) -> Figure:
+    """The last ``days`` of history as bars, the forecast as a line with its interval as a
+    band (insights/forecast.py's result)."""
+    fig, ax = _figure()
+    _title(ax, title)
+    step = 1 if doc["bucket"] == "hour" else 24
+    history = doc["history"][-days * 24 // step:]
+    if not history and not doc["forecast"]:
+        ax.text(0.5, 0.5, doc["note"] or "nothing yet", ha="center", va="center",
+                color=MUTED, transform=ax.transAxes)
+        ax.set_xticks([])
+        return fig
+    if history:
+        starts = [datetime.fromisoformat(p["start"]) for p in history]
+        _bars(ax, starts, [p["count"] for p in history], step / 24 * 0.85, "#f0b48a")
+    if doc["forecast"]:
+        ahead = [datetime.fromisoformat(p["start"]) for p in doc["forecast"]]
+        ax.xaxis.update_units(ahead)
+        ax.fill_between(ahead, [p["low"] for p in doc["forecast"]],
+                        [p["high"] for p in doc["forecast"]], color=SECOND, alpha=0.18,
+                        linewidth=0, label=f"{doc['interval']:.0%} interval")
+        ax.plot(ahead, [p["count"] for p in doc["forecast"]], color=SECOND, linewidth=1.8,
+                label="forecast")
+        ax.legend(frameon=False, fontsize=9, loc="upper left")
+    zone = datetime.fromisoformat((history or doc["forecast"])[0]["start"]).tzinfo
+    locator = AutoDateLocator(tz=zone)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator, tz=zone))
+    ax.set_ylim(bottom=0)
+    return fig
+
+
 def render(fig: Figure, fmt: str) -> bytes:
     if fmt not in FORMATS:
         raise InvalidInput("a chart is png or svg")

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from albumen.db.engagement import Activity
 from albumen.db.models import Asset, Guest, Place, ShareLink, User
 from albumen.errors import InvalidInput
-from albumen.insights import analytics
+from albumen.insights import analytics, segments
 
 FORMATS = {"csv": "text/csv; charset=utf-8",
            "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -48,7 +48,8 @@ def _local(value: str) -> datetime:
 
 
 def event_tables(session: Session, user_id: int | None, event_id: int) -> list[Table]:
-    """The event dashboard's tables, and the event's raw activity."""
+    """The event dashboard's tables, who is in which audience segment, and the event's raw
+    activity."""
     d = analytics.event_dashboard(session, user_id, event_id)
     totals = list(d["totals"].items())
 
@@ -77,6 +78,8 @@ def event_tables(session: Session, user_id: int | None, event_id: int) -> list[T
                        for c in contributors]),
         Table("most_viewed", [("asset_id", "int"), ("filename", "text"), ("views", "int")],
               lambda: [(v["asset_id"], names.get(v["asset_id"]), v["count"]) for v in viewed]),
+        Table("segments", segments.MEMBER_COLUMNS,
+              lambda: segments.event_members(session, user_id, event_id)),
         activity_table(session, event_id),
     ]
 
@@ -88,16 +91,17 @@ def activity_table(session: Session, event_id: int) -> Table:
         users = {i: n for i, n in session.execute(select(User.id, User.username))}
         result = session.execute(
             select(Activity.at, Activity.kind, Activity.user_id, Activity.guest_id,
-                   Activity.link_id, Activity.asset_id, Activity.ip)
+                   Activity.link_id, Activity.asset_id, Activity.ip, Activity.device)
             .where(Activity.event_id == event_id).order_by(Activity.at, Activity.id)
             .execution_options(yield_per=CHUNK))
-        for at, kind, user_id, guest_id, link_id, asset_id, ip in result:
+        for at, kind, user_id, guest_id, link_id, asset_id, ip, device in result:
             yield (at, kind, users.get(user_id) if user_id else None,
-                   guests.get(guest_id) if guest_id else None, guest_id, link_id, asset_id, ip)
+                   guests.get(guest_id) if guest_id else None, guest_id, link_id, asset_id, ip,
+                   device)
 
     return Table("activity", [("at", "time"), ("kind", "text"), ("user", "text"),
                               ("guest", "text"), ("guest_id", "int"), ("link_id", "int"),
-                              ("asset_id", "int"), ("ip", "text")], rows)
+                              ("asset_id", "int"), ("ip", "text"), ("device", "text")], rows)
 
 
 ASSET_COLUMNS = [("id", "int"), ("filename", "text"), ("taken_at", "time"),
