@@ -327,7 +327,7 @@ def test_insights_reports_and_comments_pages(web: TestClient) -> None:
     insights = web.get(f"/events/{event['id']}/insights")
     assert insights.status_code == 200
     for text in ("Top contributors", "charts/uploads.svg", "export.xlsx", "Event report (PDF)",
-                 "Highlights"):
+                 "Highlights", "The next 24 hours", "Audience"):
         assert text in insights.text, text
     viewer = web.get(f"/photos/{asset_id}").text
     assert "Lovely evening" in viewer and 'data-react="wow" aria-pressed="true"' in viewer

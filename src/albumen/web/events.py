@@ -133,7 +133,7 @@ def slideshow(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep,
 
 @router.get("/events/{event_id}/insights", response_class=HTMLResponse)
 def insights(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -> Response:
-    from albumen.insights import analytics, highlights
+    from albumen.insights import analytics, forecast, highlights, segments
 
     context = _event(rt, who, event_id, "insights")
     if not context["manages"]:
@@ -144,5 +144,7 @@ def insights(event_id: IdPath, request: Request, rt: RuntimeDep, who: UserDep) -
         dashboard = analytics.event_dashboard(session, who.user_id, event_id)
         spikes = analytics.anomalies(session, who.user_id, event_id)
         picks = highlights.highlights(session, who.user_id, event_id, 8)
+        audience = segments.event_segments(session, who.user_id, event_id)
+        ahead = forecast.event_forecast(session, who.user_id, event_id, "uploads")
     return page(request, "event_insights.html", who, **context, d=dashboard, spikes=spikes,
-                picks=picks)
+                picks=picks, audience=audience, ahead=ahead)

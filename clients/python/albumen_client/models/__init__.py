@@ -8,11 +8,17 @@ from .analytics_event_anomalies_response_200_item import AnalyticsEventAnomalies
 from .analytics_event_chart_fmt import AnalyticsEventChartFmt
 from .analytics_event_chart_name import AnalyticsEventChartName
 from .analytics_event_export_fmt import AnalyticsEventExportFmt
+from .analytics_event_forecast_metric import AnalyticsEventForecastMetric
+from .analytics_event_forecast_response_analytics_event_forecast import AnalyticsEventForecastResponseAnalyticsEventForecast
 from .analytics_event_response_analytics_event import AnalyticsEventResponseAnalyticsEvent
+from .analytics_event_segments_response_analytics_event_segments import AnalyticsEventSegmentsResponseAnalyticsEventSegments
 from .analytics_event_series_bucket import AnalyticsEventSeriesBucket
 from .analytics_event_series_metric import AnalyticsEventSeriesMetric
 from .analytics_event_series_response_200_item import AnalyticsEventSeriesResponse200Item
+from .analytics_instance_forecast_metric import AnalyticsInstanceForecastMetric
+from .analytics_instance_forecast_response_analytics_instance_forecast import AnalyticsInstanceForecastResponseAnalyticsInstanceForecast
 from .analytics_instance_response_analytics_instance import AnalyticsInstanceResponseAnalyticsInstance
+from .analytics_instance_segments_response_analytics_instance_segments import AnalyticsInstanceSegmentsResponseAnalyticsInstanceSegments
 from .api_key_in import ApiKeyIn
 from .api_key_out import ApiKeyOut
 from .asset_change import AssetChange
@@ -206,11 +212,17 @@ __all__ = (
     "AnalyticsEventChartFmt",
     "AnalyticsEventChartName",
     "AnalyticsEventExportFmt",
+    "AnalyticsEventForecastMetric",
+    "AnalyticsEventForecastResponseAnalyticsEventForecast",
     "AnalyticsEventResponseAnalyticsEvent",
+    "AnalyticsEventSegmentsResponseAnalyticsEventSegments",
     "AnalyticsEventSeriesBucket",
     "AnalyticsEventSeriesMetric",
     "AnalyticsEventSeriesResponse200Item",
+    "AnalyticsInstanceForecastMetric",
+    "AnalyticsInstanceForecastResponseAnalyticsInstanceForecast",
     "AnalyticsInstanceResponseAnalyticsInstance",
+    "AnalyticsInstanceSegmentsResponseAnalyticsInstanceSegments",
     "ApiKeyIn",
     "ApiKeyOut",
     "AssetChange",

@@ -2,6 +2,8 @@ from enum import StrEnum
 
 class AnalyticsEventChartName(StrEnum):
     CONTRIBUTORS = "contributors"
+    FORECAST_UPLOADS = "forecast-uploads"
+    FORECAST_VIEWS = "forecast-views"
     PEAK_HOURS = "peak-hours"
     UPLOADS = "uploads"
     VIEWS = "views"

@@ -117,7 +117,8 @@ def sync_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorResponse]:
-    """ A chart of the event: uploads, views, peak-hours or contributors
+    """ A chart of the event: uploads, views, peak-hours, contributors, or the last week and the next day's
+    forecast (forecast-uploads, forecast-views)
 
     Args:
         event_id (int):
@@ -154,7 +155,8 @@ def sync(
     client: AuthenticatedClient,
 
 ) -> ErrorResponse | None:
-    """ A chart of the event: uploads, views, peak-hours or contributors
+    """ A chart of the event: uploads, views, peak-hours, contributors, or the last week and the next day's
+    forecast (forecast-uploads, forecast-views)
 
     Args:
         event_id (int):
@@ -186,7 +188,8 @@ async def asyncio_detailed(
     client: AuthenticatedClient,
 
 ) -> Response[ErrorResponse]:
-    """ A chart of the event: uploads, views, peak-hours or contributors
+    """ A chart of the event: uploads, views, peak-hours, contributors, or the last week and the next day's
+    forecast (forecast-uploads, forecast-views)
 
     Args:
         event_id (int):
@@ -223,7 +226,8 @@ async def asyncio(
     client: AuthenticatedClient,
 
 ) -> ErrorResponse | None:
-    """ A chart of the event: uploads, views, peak-hours or contributors
+    """ A chart of the event: uploads, views, peak-hours, contributors, or the last week and the next day's
+    forecast (forecast-uploads, forecast-views)
 
     Args:
         event_id (int):
