@@ -208,6 +208,7 @@ def create_app(rt: Runtime | None = None, *, start_workers: bool | None = None) 
     app.include_router(uploads.guest_router)
     app.include_router(comments.guest_router)
     app.include_router(analytics.reports_router)
+    app.include_router(discovery.related_router)
     app.include_router(models.router)
     from albumen import web
 

@@ -1,4 +1,5 @@
-"""Recommendations: photos a signed-in user is likely to engage with, each with its reason."""
+"""Recommendations: photos a signed-in user is likely to engage with, each with its reason;
+more like a photo, and events related to an event."""
 
 from __future__ import annotations
 
@@ -12,8 +13,10 @@ from sqlalchemy import select
 from albumen.api.deps import AdminDep, PrincipalDep, RuntimeDep, SessionDep
 from albumen.api.errors import ERRORS
 from albumen.api.schemas import AssetOut
+from albumen.api.types import IdPath
 from albumen.db.models import Asset
 from albumen.discovery import model as learned
+from albumen.discovery import related
 from albumen.discovery.recommend import MAX_LIMIT, Viewer, recommend
 from albumen.events.access import require_event
 
@@ -64,3 +67,51 @@ def train(_: AdminDep, rt: RuntimeDep) -> TrainingOut:
     model = learned.train(rt)
     return TrainingOut(actors=len(model.actors), photos=len(model.assets),
                        interactions=int(model.seen.nnz), trained_at=model.trained_at)
+
+
+related_router = APIRouter(prefix="/api/v1", responses=ERRORS)
+
+
+class RelatedOut(BaseModel):
+    asset: AssetOut
+    score: float = Field(description="the weighted sum of the signals (comparable within "
+                                     "one list)")
+    reasons: list[str] = Field(description='the strongest signals in words: "with Anna", '
+                                           '"taken 12 min apart", "looks alike"')
+    signals: dict[str, float] = Field(description="each signal's score, 0 .. 1: clip, look, "
+                                                  "people, burst, text, place, time")
+
+
+class RelatedEventOut(BaseModel):
+    event_id: int
+    title: str
+    score: float
+    reasons: list[str]
+
+
+@related_router.get("/assets/{asset_id}/related", response_model=list[RelatedOut],
+                    tags=["assets"],
+                    summary="More like this: photos with the same people, the same look or "
+                            "burst, similar text, near in place and time (and similar "
+                            "content by CLIP where installed); only photos you may see")
+def more_like_this(asset_id: IdPath, principal: PrincipalDep, rt: RuntimeDep,
+                   session: SessionDep,
+                   limit: Annotated[int, Query(ge=1, le=related.MAX_LIMIT)] = 24
+                   ) -> list[RelatedOut]:
+    found = related.more_like_this(rt, session, principal.user_id, asset_id, limit)
+    assets = list(session.scalars(select(Asset).where(Asset.id.in_([r.asset_id
+                                                                    for r in found]))))
+    outs = {o.id: o for o in AssetOut.many(session, assets, principal.user_id)}
+    return [RelatedOut(asset=outs[r.asset_id], score=r.score, reasons=r.reasons,
+                       signals=r.signals) for r in found if r.asset_id in outs]
+
+
+@related_router.get("/events/{event_id}/related", response_model=list[RelatedEventOut],
+                    tags=["events"],
+                    summary="Your other events most like this one: the same people, the "
+                            "same members, near in place and time")
+def related_events(event_id: IdPath, principal: PrincipalDep, session: SessionDep,
+                   limit: Annotated[int, Query(ge=1, le=50)] = 6) -> list[RelatedEventOut]:
+    return [RelatedEventOut(event_id=r.event_id, title=r.title, score=r.score,
+                            reasons=r.reasons)
+            for r in related.related_events(session, principal.user_id, event_id, limit)]

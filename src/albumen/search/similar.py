@@ -87,12 +87,12 @@ def rank(session: Session, q: SearchQuery, me: Subject) -> list[tuple[int, float
     (asset id, score), best first (ties: the newest id first). One pass over the allowed
     photos' hashes; the people's other photos come from the faces index."""
     allowed = matching(session, q, Asset.id).where(Asset.id != me.asset_id)
-    people = _people(session, me.people) if me.people else {}
+    people = people_shares(session, me.people) if me.people else {}
     looks: dict[int, int] = {}
     if me.phash is not None:
-        ids, distances = _distances(session, allowed, me.phash, list(people))
-        keep = (distances <= ALIKE) | np.isin(ids, np.fromiter(people, np.int64, len(people)))
-        looks = dict(zip(ids[keep].tolist(), distances[keep].tolist(), strict=True))
+        ids, bits = distances(session, allowed, me.phash, list(people))
+        keep = (bits <= ALIKE) | np.isin(ids, np.fromiter(people, np.int64, len(people)))
+        looks = dict(zip(ids[keep].tolist(), bits[keep].tolist(), strict=True))
     unseen = [i for i in people if i not in looks]  # without a hash, or not allowed
     if unseen:
         dialect = session.get_bind().dialect.name
@@ -102,7 +102,7 @@ def rank(session: Session, q: SearchQuery, me: Subject) -> list[tuple[int, float
     return sorted(ranked, key=lambda r: (-r[1], -r[0]))
 
 
-def _distances(session: Session, ids: Select[tuple[int]], phash: int, also: list[int]
+def distances(session: Session, ids: Select[tuple[int]], phash: int, also: list[int]
                ) -> tuple[np.ndarray, np.ndarray]:
     """The photos of ``ids`` with a hash, and the bits between each hash and ``phash``: two
     integers a photo, read straight from the driver and compared at once. PostgreSQL (14+)
@@ -125,9 +125,11 @@ def _distances(session: Session, ids: Select[tuple[int]], phash: int, also: list
     return found[:, 0], hammings(found[:, 1], phash)
 
 
-def _people(session: Session, people: frozenset[int]) -> dict[int, float]:
-    """Photos that show mostly the same ``people`` (from the faces index; whether the viewer
-    may see them is the caller's to check): their Jaccard share."""
+def people_shares(session: Session, people: frozenset[int], at_least: float = SAME_PEOPLE
+                  ) -> dict[int, float]:
+    """Photos that show mostly the same ``people`` (a Jaccard share of at least
+    ``at_least``; from the faces index; whether the viewer may see them is the caller's to
+    check): their share."""
     mine = list(people)
     shared = func.count(func.distinct(case((Face.person_id.in_(mine), Face.person_id))))
     rows = session.execute(
@@ -138,6 +140,6 @@ def _people(session: Session, people: frozenset[int]) -> dict[int, float]:
     found = {}
     for asset_id, both, theirs in rows:
         share = both / (len(mine) + theirs - both)
-        if share >= SAME_PEOPLE:
+        if share >= at_least and share > 0:
             found[asset_id] = share
     return found
