@@ -143,7 +143,7 @@ def _user_rules() -> list[Rule]:
     for key, allowed in (("ok", MEMBERS), ("pending", MODERATORS), ("lib", {"owner"}),
                          ("b_asset", {"owner_b"})):
         for suffix in ("", "/original", "/thumbnail", "/preview", "/near-duplicates", "/text",
-                       "/comments", "/reactions", "/export", "/sidecar"):
+                       "/comments", "/reactions", "/export", "/sidecar", "/related"):
             rules.append(Rule("GET", f"{a}/{{asset_id}}{suffix}", asset(key, suffix), allowed))
         rules.append(Rule("POST", f"{a}/{{asset_id}}/comments", asset(key, "/comments"),
                           allowed, writes=True, body=lambda w: {"json": {"text": "hello"}}))
@@ -235,6 +235,8 @@ def _user_rules() -> list[Rule]:
              lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}/segments", MODERATORS),
         Rule("GET", "/api/v1/analytics/events/{event_id}/forecast",
              lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}/forecast", MODERATORS),
+        Rule("GET", "/api/v1/events/{event_id}/related",
+             lambda w: f"/api/v1/events/{w.ids['event_a']}/related", MEMBERS),
         Rule("GET", "/api/v1/analytics/instance/segments",
              lambda w: "/api/v1/analytics/instance/segments", {"admin"}),
         Rule("GET", "/api/v1/analytics/instance/forecast",

@@ -403,3 +403,38 @@ def test_similar_photos_are_offered_where_either_way_can_answer(web: TestClient,
         clip.store_embedding(session, photo, np.ones(3, dtype=np.float32) / np.sqrt(3))
     page = web.get(f"/photos/{photo}").text
     assert link in page and "by appearance" not in page and "models install" not in page
+
+
+def test_discovery_strips_for_you_more_like_this_and_related_events(web: TestClient,
+                                                                   rt: Runtime) -> None:
+    """The library page loads "For you", a photo "More like this", an event its related
+    events; each strip is a fragment of what the viewer may see."""
+    from albumen.db.models import Face, Person
+
+    token = setup(web)
+    h = {"X-CSRF-Token": token, "Accept": "application/json"}
+    party = web.post("/api/v1/events", json={"title": "Party"}, headers=h).json()["id"]
+    dinner = web.post("/api/v1/events", json={"title": "Dinner"}, headers=h).json()["id"]
+    a = upload(web, token, "a.jpg", 1, "2024:01:05 10:00:00", party)
+    b = upload(web, token, "b.jpg", 2, "2024:01:07 10:00:00", dinner)
+    with rt.transaction() as session:
+        rita = Person(owner_id=1, name="Rita")
+        session.add(rita)
+        session.flush()
+        for asset_id in (a, b):
+            session.add(Face(asset_id=asset_id, owner_id=1, person_id=rita.id,
+                             assigned_by="user", box_x=0.4, box_y=0.3, box_w=0.2, box_h=0.3,
+                             size_px=80))
+    library = web.get("/").text
+    assert 'hx-get="/for-you"' in library
+    strip = web.get("/for-you", headers={"HX-Request": "true"}).text
+    assert "For you" in strip and "/api/v1/assets/" in strip
+    assert 'hx-get="/photos/%d/related"' % a in web.get(f"/photos/{a}").text
+    like = web.get(f"/photos/{a}/related", headers={"HX-Request": "true"}).text
+    assert "More like this" in like and f'href="/photos/{b}"' in like and "with Rita" in like
+    assert f'hx-get="/events/{party}/related"' in web.get(f"/events/{party}").text
+    events = web.get(f"/events/{party}/related", headers={"HX-Request": "true"}).text
+    assert "Related events" in events and f'href="/events/{dinner}"' in events
+    assert "with Rita" in events
+    web.cookies.clear()
+    assert web.get(f"/photos/{a}/related").status_code in (401, 303, 307)

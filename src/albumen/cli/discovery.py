@@ -59,6 +59,34 @@ def train(as_json: JsonOpt = False) -> None:
                       f"users and guests with {doc['photos']:,} photos")
 
 
+@recommend_app.command("like")
+def like(asset_id: Annotated[int, typer.Argument(help="a photo's id")], user: UserOpt = None,
+         limit: Annotated[int, typer.Option(min=1, max=100)] = 24,
+         as_json: JsonOpt = False) -> None:
+    """More like this photo (that U may see): the same people, look, burst, place, time,
+    text (and content, with CLIP), each with its reasons."""
+    from albumen.discovery.related import more_like_this
+
+    rt = runtime()
+    try:
+        viewer = owner(rt, user)
+        if viewer is None:
+            raise AlbumenError("no user yet: create one with albumen users create")
+        with rt.session() as session:
+            found = more_like_this(rt, session, viewer, asset_id, limit)
+    except AlbumenError as exc:
+        fail(exc, as_json)
+    rows = [{"asset_id": r.asset_id, "score": r.score, "reasons": r.reasons,
+             "signals": r.signals} for r in found]
+    if as_json:
+        print_json(rows)
+        return
+    for row in rows:
+        console.print(f"{row['asset_id']:>8}  {', '.join(row['reasons'])}")
+    if not rows:
+        console.print("nothing like it yet")
+
+
 def memories(
     day: Annotated[str | None, typer.Option(help="YYYY-MM-DD (default: today, UTC)")] = None,
     user: UserOpt = None,

@@ -11,8 +11,19 @@ STATIC = Path(__file__).parent / "static"
 
 
 def install(app: FastAPI) -> None:
-    from albumen.web import account, admin, api_docs, events, guest, library, people, reports
+    from albumen.web import (
+        account,
+        admin,
+        api_docs,
+        discovery,
+        events,
+        guest,
+        library,
+        people,
+        reports,
+    )
 
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (account, library, events, guest, reports, people, admin, api_docs):
+    for module in (account, library, discovery, events, guest, reports, people, admin,
+                   api_docs):
         app.include_router(module.router)
