@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import random
 from datetime import UTC, datetime, time, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 

@@ -94,7 +94,7 @@ def test_related_events_by_people_place_and_time(client: TestClient) -> None:
     r = c.get(f"/api/v1/events/{june}/related")
     assert r.status_code == 200, r.text
     rows = r.json()
-    assert [x["event_id"] for x in rows][0] == later
+    assert rows[0]["event_id"] == later
     assert theirs not in [x["event_id"] for x in rows]  # not one of ours
     assert rows[0]["reasons"][0] == "with Anna"
     assert "at the same place" in rows[0]["reasons"] and "19 days apart" in rows[0]["reasons"]

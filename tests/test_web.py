@@ -429,7 +429,7 @@ def test_discovery_strips_for_you_more_like_this_and_related_events(web: TestCli
     assert 'hx-get="/for-you"' in library
     strip = web.get("/for-you", headers={"HX-Request": "true"}).text
     assert "For you" in strip and "/api/v1/assets/" in strip
-    assert 'hx-get="/photos/%d/related"' % a in web.get(f"/photos/{a}").text
+    assert f'hx-get="/photos/{a}/related"' in web.get(f"/photos/{a}").text
     like = web.get(f"/photos/{a}/related", headers={"HX-Request": "true"}).text
     assert "More like this" in like and f'href="/photos/{b}"' in like and "with Rita" in like
     assert f'hx-get="/events/{party}/related"' in web.get(f"/events/{party}").text
