@@ -235,6 +235,8 @@ def _user_rules() -> list[Rule]:
              lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}/segments", MODERATORS),
         Rule("GET", "/api/v1/analytics/events/{event_id}/forecast",
              lambda w: f"/api/v1/analytics/events/{w.ids['event_a']}/forecast", MODERATORS),
+        Rule("GET", "/api/v1/recommendations/events",
+             lambda w: "/api/v1/recommendations/events", EVERY_USER),
         Rule("GET", "/api/v1/events/{event_id}/related",
              lambda w: f"/api/v1/events/{w.ids['event_a']}/related", MEMBERS),
         Rule("GET", "/api/v1/analytics/instance/segments",

@@ -91,7 +91,15 @@ def test_recommendations_follow_the_people_you_look_for_and_respect_access(
                          headers=headers).json():
             assert c.get(f"/api/v1/assets/{rec['asset']['id']}",
                          headers=headers).status_code == 200, name
+    # Events: Rita's one event, with the photos of it she may like (Anna's first).
+    events = c.get("/api/v1/recommendations/events", headers=as_user["rita"]).json()
+    assert [e["event_id"] for e in events] == [event]
+    assert events[0]["title"] == "Wedding" and set(events[0]["photos"][:2]) == set(anna[4:6])
+    assert events[0]["reason"].endswith("because you liked photos with Anna")
+    assert c.get("/api/v1/recommendations/events",
+                 headers=as_user["outsider"]).json() == []
     # Bad input.
+    assert c.get("/api/v1/recommendations/events", params={"limit": 0}).status_code == 422
     assert c.get("/api/v1/recommendations", params={"limit": 0}).status_code == 422
     assert c.get("/api/v1/recommendations", params={"limit": 101}).status_code == 422
 

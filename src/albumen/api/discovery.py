@@ -17,7 +17,7 @@ from albumen.api.types import IdPath
 from albumen.db.models import Asset
 from albumen.discovery import model as learned
 from albumen.discovery import related
-from albumen.discovery.recommend import MAX_LIMIT, Viewer, recommend
+from albumen.discovery.recommend import MAX_LIMIT, Viewer, recommend, recommend_events
 from albumen.events.access import require_event
 
 router = APIRouter(prefix="/api/v1/recommendations", tags=["recommendations"],
@@ -58,6 +58,24 @@ def for_me(principal: PrincipalDep, rt: RuntimeDep, session: SessionDep,
     return [RecommendationOut(asset=outs[r.asset_id], score=r.score, reason=r.reason,
                               source=r.source)  # type: ignore[arg-type]
             for r in recs if r.asset_id in outs]
+
+
+class EventPickOut(BaseModel):
+    event_id: int
+    title: str
+    score: float
+    photos: list[int] = Field(description="its photos you are likely to like, best first")
+    reason: str
+
+
+@router.get("/events", response_model=list[EventPickOut],
+            summary="Your events with the most photos you are likely to like and have not "
+                    "seen yet, each with its photos and the reason")
+def events_for_me(principal: PrincipalDep, rt: RuntimeDep, session: SessionDep,
+                  limit: Annotated[int, Query(ge=1, le=50)] = 5) -> list[EventPickOut]:
+    return [EventPickOut(event_id=p.event_id, title=p.title, score=p.score, photos=p.photos,
+                         reason=p.reason)
+            for p in recommend_events(rt, session, principal.user_id, limit)]
 
 
 @router.post("/train", response_model=TrainingOut,

@@ -274,3 +274,41 @@ def _reason(rec: Recommendation, mine: dict[str, Any], anchors: list[dict[str, A
     if rec.source == "content":
         return "new, and like what you liked"
     return "liked by people who like what you like"
+
+
+@dataclass(frozen=True)
+class EventPick:
+    event_id: int
+    title: str
+    score: float
+    photos: list[int]  # the photos of it the viewer is likely to like, best first
+    reason: str
+
+
+def recommend_events(rt: Runtime, session: Session, user_id: int, limit: int = 5
+                     ) -> list[EventPick]:
+    """The viewer's events with the most photos they are likely to like and have not engaged
+    with yet: the photo recommendations grouped by event, each event scored by its best three
+    (so one great photo does not outweigh an event full of them)."""
+    recs = recommend(rt, session, Viewer.user(user_id), MAX_LIMIT)
+    events = dict(session.execute(select(Asset.id, Asset.event_id).where(
+        Asset.id.in_([r.asset_id for r in recs]), Asset.event_id.is_not(None))).all())
+    grouped: dict[int, list[Recommendation]] = {}
+    for rec in recs:
+        if rec.asset_id in events:
+            grouped.setdefault(events[rec.asset_id], []).append(rec)
+    if not grouped:
+        return []
+    titles = dict(session.execute(select(Event.id, Event.title).where(
+        Event.id.in_(list(grouped)))).all())
+    low = min(r.score for r in recs)
+    picks = []
+    for event_id, found in grouped.items():
+        best = sorted(found, key=lambda r: -r.score)
+        score = sum(r.score - low + 1.0 for r in best[:3])
+        reason = (f"{len(best)} photo{'s' if len(best) != 1 else ''} you may like"
+                  + (f"; {best[0].reason}" if best[0].reason else ""))
+        picks.append(EventPick(event_id, titles.get(event_id, ""), round(score, 4),
+                               [r.asset_id for r in best], reason))
+    picks.sort(key=lambda p: (-p.score, -p.event_id))
+    return picks[:limit]
