@@ -72,6 +72,7 @@ from .event_in import EventIn
 from .event_out import EventOut
 from .event_out_counts import EventOutCounts
 from .event_patch import EventPatch
+from .event_pick_out import EventPickOut
 from .event_type import EventType
 from .export_out import ExportOut
 from .export_out_failed_item import ExportOutFailedItem
@@ -149,6 +150,9 @@ from .recommendation_out import RecommendationOut
 from .recommendation_out_source import RecommendationOutSource
 from .refresh_in import RefreshIn
 from .refusal import Refusal
+from .related_event_out import RelatedEventOut
+from .related_out import RelatedOut
+from .related_out_signals import RelatedOutSignals
 from .report_in import ReportIn
 from .report_in_kind import ReportInKind
 from .report_out import ReportOut
@@ -276,6 +280,7 @@ __all__ = (
     "EventOut",
     "EventOutCounts",
     "EventPatch",
+    "EventPickOut",
     "EventType",
     "ExportOut",
     "ExportOutFailedItem",
@@ -353,6 +358,9 @@ __all__ = (
     "RecommendationOutSource",
     "RefreshIn",
     "Refusal",
+    "RelatedEventOut",
+    "RelatedOut",
+    "RelatedOutSignals",
     "ReportIn",
     "ReportInKind",
     "ReportOut",
