@@ -142,7 +142,7 @@ def test_timeline_pages_months_and_continues_where_it_stopped(
     first = web.get("/").text
     assert re.findall(r'<h2>([A-Za-z]+ \d{4})</h2>', first) == ["May 2024", "March 2024"]
     assert first.count('class="tile"') == 2
-    more = re.search(r'hx-get="([^"]+)"', first).group(1).replace("&amp;", "&")
+    more = re.search(r'hx-get="(/timeline/more[^"]+)"', first).group(1).replace("&amp;", "&")
     second = web.get(more).text
     # March continues (no second header), then December 2023 under its own.
     assert re.findall(r'<h2>([A-Za-z]+ \d{4})</h2>', second) == ["December 2023"]
