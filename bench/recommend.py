@@ -197,8 +197,13 @@ def latency(library: Path, users: int = 100_000, requests: int = 200) -> dict[st
         owner = session.scalar(select(Asset.owner_id).limit(1))
     rng = np.random.default_rng(3)
     factors = learned.FACTORS
-    seen = sparse.random(users, len(ids), density=30 / len(ids), format="csr",
-                         dtype=np.float32, random_state=4)
+    # 30 interactions a user on random photos (sparse.random would draw among 10^11 cells).
+    per_user = 30
+    seen = sparse.csr_matrix(
+        (np.ones(users * per_user, dtype=np.float32),
+         (np.repeat(np.arange(users), per_user), rng.integers(0, len(ids), users * per_user))),
+        shape=(users, len(ids)))
+    seen.sum_duplicates()
     model = Model(np.array([f"u{i:07d}" for i in range(users)]), ids,
                   rng.normal(size=(users, factors)).astype(np.float32) / 7,
                   rng.normal(size=(len(ids), factors)).astype(np.float32) / 7,

@@ -38,12 +38,13 @@ def people_scores(lift: dict[Any, float], people: list[set[Any]]) -> np.ndarray:
 
 
 def blend_scores(log_popularity: np.ndarray, preference: np.ndarray | None,
-                 people: np.ndarray | None) -> np.ndarray:
-    """The final score of each candidate (-inf preferences count as none)."""
-    score = log_popularity.astype(np.float64)
+                 people: np.ndarray | None, dtype: Any = np.float64) -> np.ndarray:
+    """The final score of each candidate (-inf preferences count as none). ``dtype``
+    float32 for a first pass over every photo of a large library (half the memory traffic)."""
+    score = log_popularity.astype(dtype)
     if people is not None:
         score = score + W_PEOPLE * people
     if preference is not None and len(preference):
-        finite = np.where(np.isfinite(preference), preference, 0.0).astype(np.float64)
-        score = score + W_MODEL * standard(finite)
+        finite = np.where(np.isfinite(preference), preference, 0.0).astype(dtype, copy=False)
+        score += (W_MODEL * standard(finite)).astype(dtype, copy=False)
     return score
