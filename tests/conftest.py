@@ -122,6 +122,8 @@ def make_settings(data_dir: Path, db_url: str, **overrides: object) -> Settings:
         "in_process_workers": False,
         # AI stages run in the tests that are about them (tests/test_faces.py, ...)
         "enrichments": "",
+        # Hundreds of accounts are made and signed in: RFC 9106's cost is 0.2-0.4 s each.
+        "password_hash": "cheapest",
     }
     values.update(overrides)
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -19,7 +19,8 @@ ALBUMEN = str(Path(sys.executable).parent / "albumen")
 def env_for(data_dir: Path, db_url: str, **extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ALBUMEN_")}
     env.update({"ALBUMEN_DATA_DIR": str(data_dir), "ALBUMEN_DATABASE_URL": db_url,
-                "ALBUMEN_ENRICHMENTS": "", "ALBUMEN_BACKUP_INTERVAL_HOURS": "0"})
+                "ALBUMEN_ENRICHMENTS": "", "ALBUMEN_BACKUP_INTERVAL_HOURS": "0",
+                "ALBUMEN_PASSWORD_HASH": "cheapest"})
     env.update(extra)
     return env
 

@@ -163,6 +163,11 @@ class Settings(BaseSettings):
     # Accounts and sharing
     access_token_minutes: int = 60
     session_days: int = Field(default=30, description="refresh tokens and web sessions")
+    password_hash: Literal["rfc9106", "cheapest"] = Field(
+        default="rfc9106",
+        description="argon2id cost of new password hashes: rfc9106 (RFC 9106's second "
+                    "recommendation: 64 MiB, 3 passes) or cheapest (test suites only: "
+                    "fast and weak); a stored hash keeps the cost it was made with")
     cookie_secure: Literal["auto", "always", "never"] = Field(
         default="auto", description="Secure flag on cookies: auto = when the request is HTTPS"
     )

@@ -54,8 +54,10 @@ class Runtime:
     def __post_init__(self) -> None:
         from albumen.media.budget import MiB, set_decode_budget
         from albumen.media.imaging import set_pixel_limit
+        from albumen.security.passwords import set_profile
 
         set_pixel_limit(self.settings.max_image_pixels)
+        set_profile(self.settings.password_hash)
         set_decode_budget(self.settings.decode_memory_mb * MiB)
 
     @property
